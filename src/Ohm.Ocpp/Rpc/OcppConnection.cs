@@ -1,0 +1,552 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Ohm.Ocpp.Messages;
+
+namespace Ohm.Ocpp.Rpc;
+
+/// <summary>
+/// One OCPP-J connection (Part 4) over a WebSocket, for either role. It sends CALLs one at a time (further calls wait
+/// in order), answers the peer's CALLs in the order they arrive through the registered handlers, and validates every
+/// payload in both directions against its schema.
+/// </summary>
+public sealed class OcppConnection : IAsyncDisposable
+{
+    private const int ReceiveChunk = 4096;
+
+    private readonly WebSocket _socket;
+    private readonly OcppHandlers _handlers;
+    private readonly OcppRpcOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _callGate = new(1, 1);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim _incomingGate = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _pendingLock = new();
+    private PendingCall? _pending;
+    private long _lastMessageId;
+    private int _queuedIncoming;
+    private int _running;
+
+    /// <summary>Wraps an open WebSocket; call <see cref="RunAsync"/> to start receiving.</summary>
+    public OcppConnection(WebSocket socket, string stationId, OcppRole localRole, OcppHandlers handlers, OcppRpcOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(handlers);
+        ArgumentNullException.ThrowIfNull(options);
+        if (localRole is not (OcppRole.ChargingStation or OcppRole.Csms))
+        {
+            throw new ArgumentException("The local role must be ChargingStation or Csms.", nameof(localRole));
+        }
+
+        options.Validate();
+        _socket = socket;
+        StationId = stationId;
+        LocalRole = localRole;
+        _handlers = handlers;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The charging station's identity: the peer's on the CSMS side, our own on the station side.</summary>
+    public string StationId { get; }
+
+    /// <summary>The role this end plays.</summary>
+    public OcppRole LocalRole { get; }
+
+    /// <summary>The role of the peer.</summary>
+    public OcppRole PeerRole => LocalRole == OcppRole.Csms ? OcppRole.ChargingStation : OcppRole.Csms;
+
+    /// <summary>The negotiated WebSocket subprotocol.</summary>
+    public string? SubProtocol => _socket.SubProtocol;
+
+    /// <summary>Whether the connection can still carry messages.</summary>
+    public bool IsOpen => !_closing.IsCancellationRequested && _socket.State == WebSocketState.Open;
+
+    /// <summary>Completes when the connection has closed, for whatever reason.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>The close status the connection ended with, when it ended with a close handshake.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    /// <summary>Anything the host wants to keep with the connection (a session, for example).</summary>
+    public object? State { get; set; }
+
+    /// <summary>Receives and dispatches messages until the connection closes. Call it once.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException("The connection is running already.");
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        try
+        {
+            while (true)
+            {
+                var message = await ReceiveMessageAsync(linked.Token).ConfigureAwait(false);
+                if (message is null)
+                {
+                    break;
+                }
+
+                Dispatch(message);
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+        }
+        catch (WebSocketException ex)
+        {
+            _logger.LogInformation("Connection of {StationId} lost: {Reason}", StationId, ex.Message);
+        }
+        finally
+        {
+            Shutdown();
+        }
+    }
+
+    /// <summary>Sends a CALL and waits for its CALLRESULT: <c>await connection.CallAsync(new HeartbeatRequest())</c>.</summary>
+    /// <exception cref="OcppCallErrorException">The peer answered with a CALLERROR.</exception>
+    /// <exception cref="OcppCallTimeoutException">No answer within <see cref="OcppRpcOptions.CallTimeout"/>.</exception>
+    /// <exception cref="OcppPayloadException">The request, or the response received, breaks its schema.</exception>
+    /// <exception cref="OcppConnectionClosedException">The connection closed first.</exception>
+    public async Task<TResponse> CallAsync<TResponse>(IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : class, IOcppResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var action = request.Action;
+        var response = await CallCoreAsync(action, raw: false, (output, id) => OcppFrameWriter.WriteCall(output, id, action, request), cancellationToken).ConfigureAwait(false);
+        return (TResponse)response;
+    }
+
+    /// <summary>Sends a CALL whose payload is JSON already and returns the response payload's JSON; both are validated.</summary>
+    public async Task<byte[]> CallRawAsync(OcppAction action, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var error = action.ValidateRequest(payload.Span);
+        if (error is not null)
+        {
+            throw new OcppPayloadException(action.Name, error);
+        }
+
+        var response = await CallCoreAsync(
+            action,
+            raw: true,
+            (output, id) =>
+            {
+                OcppFrameWriter.WriteCall(output, id, action, payload.Span);
+                return null;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (byte[])response;
+    }
+
+    /// <summary>Closes the connection with a close handshake.</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                await _socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Close of {StationId} did not complete: {Reason}", StationId, ex.Message);
+        }
+        finally
+        {
+            await _closing.CancelAsync().ConfigureAwait(false);
+            if (_running == 0)
+            {
+                Shutdown();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync(WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+        _socket.Abort();
+        _socket.Dispose();
+    }
+
+    private async Task<object> CallCoreAsync(OcppAction action, bool raw, Func<PooledBufferWriter, string, Validation.OcppValidationError?> write, CancellationToken cancellationToken)
+    {
+        if (!action.IsSentBy(LocalRole))
+        {
+            throw new InvalidOperationException($"{action.Name} is not sent by the {LocalRole} role.");
+        }
+
+        ThrowIfClosed();
+        await _callGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfClosed();
+            var messageId = Interlocked.Increment(ref _lastMessageId).ToString(CultureInfo.InvariantCulture);
+            var pending = new PendingCall(messageId, action, raw);
+            using (var frame = new PooledBufferWriter())
+            {
+                var error = write(frame, messageId);
+                if (error is not null)
+                {
+                    _logger.LogError("Refused to send {Action} to {StationId}: {Error}", action.Name, StationId, error);
+                    throw new OcppPayloadException(action.Name, error);
+                }
+
+                lock (_pendingLock)
+                {
+                    _pending = pending;
+                }
+
+                await SendAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                return await pending.Result.WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new OcppCallTimeoutException($"{action.Name} to {StationId} was not answered within {_options.CallTimeout.TotalSeconds:0.###} s.");
+            }
+            finally
+            {
+                lock (_pendingLock)
+                {
+                    if (_pending == pending)
+                    {
+                        _pending = null;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _callGate.Release();
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (!IsOpen)
+        {
+            throw new OcppConnectionClosedException($"The OCPP connection of {StationId} is closed.");
+        }
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            throw new OcppConnectionClosedException($"The OCPP connection of {StationId} is closed.", ex);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Reads one whole message. Waits for it without a buffer, so an idle connection holds none.</summary>
+    private async Task<PooledBufferWriter?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    {
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            await AnswerCloseAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        var message = new PooledBufferWriter(ReceiveChunk);
+        var complete = first.EndOfMessage;
+        var binary = first.MessageType == WebSocketMessageType.Binary;
+        try
+        {
+            while (!complete)
+            {
+                var room = _options.MaxMessageSize + 1 - message.WrittenCount;
+                var buffer = message.GetMemory(Math.Min(ReceiveChunk, room));
+                var result = await _socket.ReceiveAsync(buffer[..Math.Min(buffer.Length, room)], cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await AnswerCloseAsync().ConfigureAwait(false);
+                    message.Dispose();
+                    return null;
+                }
+
+                binary |= result.MessageType == WebSocketMessageType.Binary;
+                message.Advance(result.Count);
+                complete = result.EndOfMessage;
+                if (message.WrittenCount > _options.MaxMessageSize)
+                {
+                    message.Dispose();
+                    _logger.LogWarning("{StationId} sent a message over {Max} bytes; closing with 1009", StationId, _options.MaxMessageSize);
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {_options.MaxMessageSize} bytes.", cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+            }
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+
+        if (binary)
+        {
+            message.Dispose();
+            _logger.LogWarning("{StationId} sent a binary message; OCPP-J uses text frames. Closing with 1003", StationId);
+            await CloseAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames.", cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        return message;
+    }
+
+    private async Task AnswerCloseAsync()
+    {
+        _logger.LogDebug("{StationId} closed the connection: {Status} {Description}", StationId, _socket.CloseStatus, _socket.CloseStatusDescription);
+        if (_socket.State == WebSocketState.CloseReceived)
+        {
+            await CloseAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+        }
+    }
+
+    private void Dispatch(PooledBufferWriter message)
+    {
+        if (!OcppFrame.TryParse(message.WrittenSpan, out var frame, out var error))
+        {
+            message.Dispose();
+            _logger.LogWarning("Malformed message from {StationId}: {Description}", StationId, error.Description);
+            if (!error.IsResponse)
+            {
+                _ = SendCallErrorAsync(error.MessageId, error.Code, error.Description);
+            }
+
+            return;
+        }
+
+        switch (frame.Type)
+        {
+            case OcppMessageType.Call:
+                if (Interlocked.Increment(ref _queuedIncoming) > _options.MaxQueuedIncomingCalls + 1)
+                {
+                    Interlocked.Decrement(ref _queuedIncoming);
+                    message.Dispose();
+                    _ = SendCallErrorAsync(frame.MessageId, OcppErrorCode.RpcFrameworkError, "Too many CALLs in flight; send one at a time and wait for its answer.");
+                    return;
+                }
+
+                _ = ServeCallAsync(frame, message);
+                break;
+            case OcppMessageType.CallResult:
+            case OcppMessageType.CallError:
+                try
+                {
+                    CompletePending(frame, message.WrittenSpan);
+                }
+                finally
+                {
+                    message.Dispose();
+                }
+
+                break;
+        }
+    }
+
+    private void CompletePending(in OcppFrame frame, ReadOnlySpan<byte> message)
+    {
+        PendingCall? pending;
+        lock (_pendingLock)
+        {
+            pending = _pending;
+            if (pending is null || pending.MessageId != frame.MessageId)
+            {
+                pending = null;
+            }
+            else
+            {
+                _pending = null;
+            }
+        }
+
+        if (pending is null)
+        {
+            _logger.LogWarning("{StationId} answered message id {MessageId}, which matches no pending CALL; dropped", StationId, frame.MessageId);
+            return;
+        }
+
+        if (frame.Type == OcppMessageType.CallError)
+        {
+            pending.Fail(new OcppCallErrorException(pending.Action.Name, OcppErrorCodes.FromWire(frame.ErrorCode), frame.ErrorDescription ?? ""));
+            return;
+        }
+
+        var payload = message[frame.Payload];
+        var error = pending.Action.ValidateResponse(payload);
+        if (error is not null)
+        {
+            _logger.LogWarning("{StationId} answered {Action} with an invalid response: {Error}", StationId, pending.Action.Name, error);
+            pending.Fail(new OcppPayloadException(pending.Action.Name, error));
+            return;
+        }
+
+        try
+        {
+            pending.Complete(pending.Raw ? payload.ToArray() : pending.Action.ReadResponse(payload));
+        }
+        catch (JsonException ex)
+        {
+            pending.Fail(new OcppPayloadException(pending.Action.Name, new Validation.OcppValidationError(OcppErrorCode.FormatViolation, "", ex.Message)));
+        }
+    }
+
+    private async Task ServeCallAsync(OcppFrame frame, PooledBufferWriter message)
+    {
+        try
+        {
+            await _incomingGate.WaitAsync(_closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            message.Dispose();
+            Interlocked.Decrement(ref _queuedIncoming);
+            return;
+        }
+
+        try
+        {
+            using var output = new PooledBufferWriter();
+            await HandleCallAsync(frame, message, output).ConfigureAwait(false);
+            await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
+        {
+            _logger.LogDebug("Could not answer {Action} from {StationId}: the connection closed", frame.Action, StationId);
+        }
+        finally
+        {
+            message.Dispose();
+            _incomingGate.Release();
+            Interlocked.Decrement(ref _queuedIncoming);
+        }
+    }
+
+    /// <summary>Handles a CALL and writes its answer, a CALLRESULT or a CALLERROR, to <paramref name="output"/>.</summary>
+    private async Task<bool> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
+    {
+        var action = OcppActions.Find(frame.Action!);
+        if (action is null)
+        {
+            return Error(output, frame.MessageId, OcppErrorCode.NotImplemented, $"The action '{frame.Action}' is not an OCPP 2.0.1 action.");
+        }
+
+        if (!action.IsSentBy(PeerRole))
+        {
+            return Error(output, frame.MessageId, OcppErrorCode.NotSupported, $"{action.Name} is not sent by the {PeerRole} role.");
+        }
+
+        if (!_handlers.TryGet(action.Name, out var entry))
+        {
+            return Error(output, frame.MessageId, OcppErrorCode.NotSupported, $"{action.Name} is not supported here.");
+        }
+
+        object request;
+        var payload = message.WrittenSpan[frame.Payload];
+        var invalid = action.ValidateRequest(payload);
+        if (invalid is not null)
+        {
+            _logger.LogWarning("{StationId} sent an invalid {Action}: {Error}", StationId, action.Name, invalid);
+            return Error(output, frame.MessageId, invalid.Code, invalid.Message);
+        }
+
+        try
+        {
+            request = action.ReadRequest(payload);
+        }
+        catch (JsonException ex)
+        {
+            return Error(output, frame.MessageId, OcppErrorCode.FormatViolation, ex.Message);
+        }
+
+        message.Dispose();
+        object response;
+        try
+        {
+            response = await entry.Invoke(request, new OcppCallContext(this, frame.MessageId, action), _closing.Token).ConfigureAwait(false);
+        }
+        catch (OcppCallErrorException ex)
+        {
+            return Error(output, frame.MessageId, ex.Code, ex.Description);
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A handler's failure is answered with InternalError and logged, never thrown into the loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "The {Action} handler failed for {StationId}", action.Name, StationId);
+            return Error(output, frame.MessageId, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
+        }
+
+        var outgoing = OcppFrameWriter.WriteCallResult(output, frame.MessageId, action, response);
+        if (outgoing is not null)
+        {
+            _logger.LogError("The {Action} handler returned a response that breaks the schema: {Error}", action.Name, outgoing);
+            output.Clear();
+            return Error(output, frame.MessageId, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
+        }
+
+        return true;
+    }
+
+    private static bool Error(PooledBufferWriter output, string messageId, OcppErrorCode code, string description)
+    {
+        OcppFrameWriter.WriteCallError(output, messageId, code, description);
+        return false;
+    }
+
+    private async Task SendCallErrorAsync(string messageId, OcppErrorCode code, string description)
+    {
+        using var output = new PooledBufferWriter(256);
+        OcppFrameWriter.WriteCallError(output, messageId, code, description);
+        try
+        {
+            await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
+        {
+            _logger.LogDebug("Could not send a CALLERROR to {StationId}: the connection closed", StationId);
+        }
+    }
+
+    private void Shutdown()
+    {
+        _closing.Cancel();
+        PendingCall? pending;
+        lock (_pendingLock)
+        {
+            pending = _pending;
+            _pending = null;
+        }
+
+        pending?.Fail(new OcppConnectionClosedException($"The OCPP connection of {StationId} closed before {pending.Action.Name} was answered."));
+        _completion.TrySetResult();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Ohm.Ocpp.Rpc;
+
+namespace Ohm.Ocpp.Transport;
+
+/// <summary>The station end of the WebSocket transport.</summary>
+public static class OcppClient
+{
+    /// <summary>
+    /// Opens the connection to the CSMS with the <c>ocpp2.0.1</c> subprotocol and starts receiving. Dispose the
+    /// returned connection to close it.
+    /// </summary>
+    /// <exception cref="OcppConnectException">The handshake failed (with the HTTP status when the CSMS answered).</exception>
+    public static async Task<OcppConnection> ConnectAsync(OcppClientOptions options, OcppHandlers handlers, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var (socket, _) = await OpenAsync(options, null, cancellationToken).ConfigureAwait(false);
+        var connection = new OcppConnection(socket, options.StationId, OcppRole.ChargingStation, handlers, options.Rpc, logger);
+        _ = connection.RunAsync(CancellationToken.None);
+        return connection;
+    }
+
+    /// <summary>
+    /// Performs the handshake and returns the open WebSocket with the response headers of the handshake;
+    /// <paramref name="invoker"/> lets a caller choose how the TCP connection is made (a source address, for example).
+    /// </summary>
+    public static async Task<(ClientWebSocket Socket, IReadOnlyDictionary<string, IEnumerable<string>> ResponseHeaders)> OpenAsync(
+        OcppClientOptions options, HttpMessageInvoker? invoker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Rpc.Validate();
+        var socket = new ClientWebSocket();
+        var o = socket.Options;
+        o.AddSubProtocol(OcppSubProtocols.Ocpp201);
+        o.CollectHttpResponseDetails = true;
+        o.KeepAliveInterval = options.KeepAliveInterval;
+        o.KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero ? options.KeepAliveTimeout : Timeout.InfiniteTimeSpan;
+        if (options.EnableCompression)
+        {
+            o.DangerousDeflateOptions = new WebSocketDeflateOptions { ClientContextTakeover = false, ServerContextTakeover = false };
+        }
+
+        if (options.Password is not null)
+        {
+            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes(options.StationId + ":" + options.Password));
+            o.SetRequestHeader("Authorization", "Basic " + token);
+        }
+
+        if (options.ClientCertificate is not null)
+        {
+            o.ClientCertificates.Add(options.ClientCertificate);
+        }
+
+        if (options.ServerCertificateValidation is not null)
+        {
+            o.RemoteCertificateValidationCallback = options.ServerCertificateValidation;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(options.ConnectionUri, invoker, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException)
+        {
+            var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
+            socket.Dispose();
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            var what = status is { } s ? $"the CSMS answered {(int)s} {s}" : ex.Message;
+            throw new OcppConnectException($"Could not connect to {options.ConnectionUri}: {what}", status, ex);
+        }
+
+        if (socket.SubProtocol != OcppSubProtocols.Ocpp201)
+        {
+            socket.Abort();
+            socket.Dispose();
+            throw new OcppConnectException($"The CSMS at {options.ConnectionUri} did not accept the {OcppSubProtocols.Ocpp201} subprotocol.");
+        }
+
+        var headers = socket.HttpResponseHeaders ?? new Dictionary<string, IEnumerable<string>>();
+        socket.HttpResponseHeaders = null;
+        return (socket, headers);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Ohm.Ocpp.Rpc;
+
+namespace Ohm.Ocpp.Transport;
+
+/// <summary>
+/// The CSMS end of the WebSocket transport: checks the station identity, the credentials and the subprotocol before the
+/// upgrade, then runs an <see cref="OcppConnection"/> per station. A station that connects again replaces its older
+/// connection.
+/// </summary>
+public sealed class OcppServer
+{
+    private readonly ConcurrentDictionary<string, OcppConnection> _connections = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Creates a server that answers CALLs with <paramref name="handlers"/>.</summary>
+    public OcppServer(OcppHandlers handlers, OcppServerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Handlers = handlers;
+        Options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<OcppServer>();
+    }
+
+    /// <summary>The handlers of the CALLs that stations send.</summary>
+    public OcppHandlers Handlers { get; }
+
+    /// <summary>The settings.</summary>
+    public OcppServerOptions Options { get; }
+
+    /// <summary>Raised when a station's connection is open, before its first message is read.</summary>
+    public event Action<OcppConnection, OcppConnectRequest>? Connected;
+
+    /// <summary>Raised when a station's connection has closed.</summary>
+    public event Action<OcppConnection>? Disconnected;
+
+    /// <summary>The open connections by station identity.</summary>
+    public IReadOnlyDictionary<string, OcppConnection> Connections => _connections;
+
+    /// <summary>The open connection of a station, or null.</summary>
+    public OcppConnection? Find(string stationId) => _connections.GetValueOrDefault(stationId);
+
+    /// <summary>Serves one HTTP request under the path prefix: the WebSocket handshake and then the connection.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var stationId = StationIdentity.FromPath(context.Request.Path.Value ?? "");
+        if (!StationIdentity.IsValid(stationId, out var reason))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, reason).ConfigureAwait(false);
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "This is an OCPP-J WebSocket endpoint; connect with a WebSocket upgrade.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!TryReadBasicAuth(context, out var user, out var password))
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The Authorization header is not valid HTTP Basic authentication.").ConfigureAwait(false);
+            return;
+        }
+
+        if (user is not null && user != stationId)
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The Basic-auth user name must equal the station identity in the URL.").ConfigureAwait(false);
+            return;
+        }
+
+        var certificate = context.Connection.ClientCertificate;
+        var request = new OcppConnectRequest(context, stationId, password, certificate);
+        if (Options.Authenticate is { } authenticate && !await authenticate(request).ConfigureAwait(false))
+        {
+            _logger.LogWarning("Refused station {StationId} from {Remote}: not authorized", stationId, request.RemoteAddress);
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The station is not authorized to connect.").ConfigureAwait(false);
+            return;
+        }
+
+        var offered = context.WebSockets.WebSocketRequestedProtocols;
+        if (!offered.Contains(OcppSubProtocols.Ocpp201))
+        {
+            // Part 4: complete the handshake without a Sec-WebSocket-Protocol header, then close at once.
+            _logger.LogWarning("Station {StationId} offered no supported subprotocol ({Offered})", stationId, string.Join(",", offered));
+            using var refused = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext()).ConfigureAwait(false);
+            await refused.CloseOutputAsync(WebSocketCloseStatus.ProtocolError, $"Only the {OcppSubProtocols.Ocpp201} subprotocol is supported.", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = OcppSubProtocols.Ocpp201,
+            DangerousEnableCompression = Options.EnableCompression,
+            DisableServerContextTakeover = !Options.CompressionContextTakeover,
+            KeepAliveInterval = Options.KeepAliveInterval,
+            KeepAliveTimeout = Options.KeepAliveInterval > TimeSpan.Zero ? Options.KeepAliveTimeout : Timeout.InfiniteTimeSpan,
+        }).ConfigureAwait(false);
+
+        var connection = new OcppConnection(socket, stationId, OcppRole.Csms, Handlers, Options.Rpc, _loggerFactory.CreateLogger<OcppConnection>());
+        if (_connections.TryGetValue(stationId, out var older))
+        {
+            _logger.LogInformation("Station {StationId} connected again; closing its older connection", stationId);
+        }
+
+        _connections[stationId] = connection;
+        if (older is not null)
+        {
+            await older.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Replaced by a newer connection of the same station.").ConfigureAwait(false);
+        }
+
+        _logger.LogInformation("Station {StationId} connected from {Remote} (security profile {Profile})", stationId, request.RemoteAddress, request.SecurityProfile);
+        try
+        {
+            Connected?.Invoke(connection, request);
+            await connection.RunAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(new KeyValuePair<string, OcppConnection>(stationId, connection));
+            _logger.LogInformation("Station {StationId} disconnected", stationId);
+            Disconnected?.Invoke(connection);
+        }
+    }
+
+    private static bool TryReadBasicAuth(HttpContext context, out string? user, out string? password)
+    {
+        user = null;
+        password = null;
+        string? header = context.Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return true;
+        }
+
+        const string scheme = "Basic ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        Span<byte> decoded = stackalloc byte[512];
+        if (!Convert.TryFromBase64String(header[scheme.Length..].Trim(), decoded, out var written))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(decoded[..written]);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        user = text[..colon];
+        password = text[(colon + 1)..];
+        return true;
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"OCPP\", charset=\"UTF-8\"";
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(reason, context.RequestAborted);
+    }
+}
