@@ -124,6 +124,14 @@ public sealed class OcppConnection : IAsyncDisposable
         return (TResponse)response;
     }
 
+    /// <summary>Sends a CALL of any action and returns its response, for code that handles actions generically.</summary>
+    public Task<object> CallAsync(IOcppRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var action = request.Action;
+        return CallCoreAsync(action, raw: false, (output, id) => OcppFrameWriter.WriteCall(output, id, action, request), cancellationToken);
+    }
+
     /// <summary>Sends a CALL whose payload is JSON already and returns the response payload's JSON; both are validated.</summary>
     public async Task<byte[]> CallRawAsync(OcppAction action, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {

@@ -33,6 +33,15 @@ public sealed class OcppHandlers
         return On(action, handler);
     }
 
+    /// <summary>Registers (or replaces) an untyped handler, for hosts that serve actions generically; it must return the action's response type.</summary>
+    public OcppHandlers On(OcppAction action, Func<object, OcppCallContext, CancellationToken, ValueTask<object>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(handler);
+        _byAction[action.Name] = new Entry(action, handler);
+        return this;
+    }
+
     /// <summary>Removes the handler of an action.</summary>
     public bool Remove(OcppAction action)
     {
