@@ -37,7 +37,7 @@ public sealed class LoopbackCsms : IAsyncDisposable
         var options = new OcppServerOptions();
         configure?.Invoke(options);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders(); if (Environment.GetEnvironmentVariable("OHM_TEST_LOG") == "1") { builder.Logging.AddConsole(); }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, listen =>
         {
