@@ -1,0 +1,20 @@
+namespace Ohm.Csms;
+
+/// <summary>Settings of the CSMS's OCPP behaviour (section <c>Ohm:Csms</c> of the configuration).</summary>
+public sealed class CsmsOptions
+{
+    /// <summary>Accept any station identity without a password (development only).</summary>
+    public bool AcceptUnknown { get; set; }
+
+    /// <summary>The heartbeat interval sent in BootNotificationResponse, in seconds. Default 300.</summary>
+    public int HeartbeatInterval { get; set; } = 300;
+
+    /// <summary>Checks the values and names the first bad setting.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (HeartbeatInterval is < 1 or > 86400)
+        {
+            yield return $"Ohm:Csms:HeartbeatInterval must be between 1 and 86400 seconds (is {HeartbeatInterval}).";
+        }
+    }
+}
