@@ -1,17 +1,28 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Ohm.Csms.Blocks;
+using Ohm.Csms.Server.Api;
+using Ohm.Csms.Sessions;
+using Ohm.Csms.Storage;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;
+using Scalar.AspNetCore;
 
 namespace Ohm.Csms.Server;
 
-/// <summary>Builds the CSMS web host: configuration (appsettings.json, <c>OHM__</c> environment variables, flags), the OCPP endpoint.</summary>
+/// <summary>
+/// Builds the CSMS web host: configuration (appsettings.json, <c>OHM__</c> environment variables, flags, validated),
+/// storage, the OCPP endpoint, the operator API with its OpenAPI document, /health and /metrics.
+/// </summary>
 public static class CsmsHost
 {
     /// <summary>Builds the host; <paramref name="overrides"/> are settings given on the command line, which win over the rest.</summary>
@@ -25,61 +36,145 @@ public static class CsmsHost
         builder.Configuration.AddInMemoryCollection(overrides);
 
         var ocpp = Bind<OcppEndpointOptions>(builder.Configuration, "Ocpp");
+        var tls = Bind<OcppTlsOptions>(builder.Configuration, "Ocpp:Tls");
         var csms = Bind<CsmsOptions>(builder.Configuration, "Csms");
-        var errors = ocpp.Validate().Concat(csms.Validate()).ToList();
+        var api = Bind<ApiOptions>(builder.Configuration, "Api");
+        var storage = Bind<StorageOptions>(builder.Configuration, "Storage");
+        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(ValidateTls(ocpp, tls)).ToList();
         if (errors.Count > 0)
         {
             throw new ConfigurationException(string.Join(Environment.NewLine, errors));
         }
 
-        builder.WebHost.UseUrls(ocpp.Url);
+        var dataFolder = Path.GetFullPath(storage.DataFolder, builder.Environment.ContentRootPath);
+        CsmsDatabase database;
+        try
+        {
+            database = storage.Database is { Length: > 0 } connection ? new CsmsDatabase(connection) : CsmsDatabase.InDataFolder(dataFolder);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"Storage:Database (--db) or Storage:DataFolder (--data) is not usable: {ex.Message}", ex);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => Listeners.Configure(k, new Uri(ocpp.Url), new Uri(api.Url), ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null));
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddSingleton(ocpp);
-        builder.Services.AddSingleton(csms);
-        builder.Services.AddSingleton<Provisioning>();
-        builder.Services.AddSingleton<Availability>();
-        builder.Services.AddSingleton(sp => new OcppServer(
-            CsmsRouting.Build(sp.GetRequiredService<Provisioning>(), sp.GetRequiredService<Availability>()),
-            new OcppServerOptions
-            {
-                PathPrefix = ocpp.PathPrefix,
-                EnableCompression = ocpp.Compression,
-                KeepAliveInterval = TimeSpan.FromSeconds(ocpp.KeepAliveSeconds),
-                Rpc = new OcppRpcOptions { CallTimeout = TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds), MaxMessageSize = ocpp.MaxMessageBytes },
-                Authenticate = request => ValueTask.FromResult(Admit(csms, request, sp.GetRequiredService<ILoggerFactory>())),
-            },
-            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(ocpp).AddSingleton(csms).AddSingleton(api).AddSingleton(storage).AddSingleton(database);
+        services.AddSingleton<CsmsWriter>();
+        services.AddSingleton<StationSessions>();
+        services.AddSingleton<IStationCallRouter>(sp => sp.GetRequiredService<StationSessions>());
+        services.AddSingleton<StationAdmission>();
+        services.AddSingleton<StationConnections>();
+        services.AddSingleton<Provisioning>().AddSingleton<Authorization>().AddSingleton<Transactions>().AddSingleton<Metering>()
+            .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
+        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton(sp =>
+        {
+            var admission = sp.GetRequiredService<StationAdmission>();
+            var server = new OcppServer(
+                sp.GetRequiredService<CsmsRouting>().Build(),
+                new OcppServerOptions
+                {
+                    PathPrefix = ocpp.PathPrefix,
+                    EnableCompression = ocpp.Compression,
+                    KeepAliveInterval = TimeSpan.FromSeconds(ocpp.KeepAliveSeconds),
+                    Rpc = new OcppRpcOptions { CallTimeout = TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds), MaxMessageSize = ocpp.MaxMessageBytes },
+                    Authenticate = admission.AdmitAsync,
+                },
+                sp.GetRequiredService<ILoggerFactory>());
+            sp.GetRequiredService<StationConnections>().Attach(server);
+            return server;
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OcppMetrics.MeterName, CsmsMetrics.MeterName).AddPrometheusExporter());
+        services.AddSingleton<CsmsMetrics>();
 
         var app = builder.Build();
-        app.MapOcpp(app.Services.GetRequiredService<OcppServer>());
-        app.MapGet("/health", () => Microsoft.AspNetCore.Http.Results.Text("Healthy"));
+        var server = app.Services.GetRequiredService<OcppServer>();
+        app.UseWebSockets();
+        app.Map(ocpp.PathPrefix.TrimEnd('/') + "/{**stationPath}", server.HandleAsync).AddEndpointFilter((context, next) =>
+            Listeners.Is(context.HttpContext, Listeners.Ocpp) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
+
+        var onApi = app.MapGroup("").AddEndpointFilter((context, next) =>
+            Listeners.Is(context.HttpContext, Listeners.Api) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
+        onApi.MapGet("/health", (StationSessions sessions) => Results.Ok(new { status = "Healthy", connectedStations = sessions.Count })).ExcludeFromDescription();
+        onApi.MapPrometheusScrapingEndpoint("/metrics");
+        onApi.MapOpenApi("/openapi/{documentName}.json");
+        onApi.MapScalarApiReference("/scalar");
+        var apiGroup = onApi.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        StationsApi.Map(apiGroup);
+        IdTokensApi.Map(apiGroup);
+        TransactionsApi.Map(apiGroup);
+        CommandsApi.Map(apiGroup);
+        OcppGenericApi.Map(apiGroup);
+        app.Services.GetRequiredService<CsmsMetrics>();
         return app;
     }
 
-    /// <summary>The address stations connect to, once the host has started.</summary>
-    public static Uri OcppEndpoint(WebApplication app)
+    /// <summary>Applies the database migrations, then starts listening.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var prefix = app.Services.GetRequiredService<OcppEndpointOptions>().PathPrefix;
-        return new Uri(address.Replace("http", "ws", StringComparison.Ordinal).TrimEnd('/') + prefix);
+        await app.Services.GetRequiredService<CsmsDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool Admit(CsmsOptions csms, OcppConnectRequest request, ILoggerFactory loggers)
+    /// <summary>The address stations connect to, once the host has started.</summary>
+    public static Uri OcppEndpoint(WebApplication app) => Address(app, 0, ws: true, app.Services.GetRequiredService<OcppEndpointOptions>().PathPrefix);
+
+    /// <summary>The base address of the API, once the host has started.</summary>
+    public static Uri ApiEndpoint(WebApplication app) =>
+        Address(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Count > 1 ? 1 : 0, ws: false, "");
+
+    private static Uri Address(WebApplication app, int index, bool ws, string path)
     {
-        if (csms.AcceptUnknown)
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ElementAt(index);
+        var text = ws ? address.Replace("http", "ws", StringComparison.Ordinal) : address;
+        return new Uri(text.TrimEnd('/') + path);
+    }
+
+    private static IEnumerable<string> ValidateTls(OcppEndpointOptions ocpp, OcppTlsOptions tls)
+    {
+        if (!ocpp.Url.StartsWith("https", StringComparison.Ordinal))
         {
-            return true;
+            yield break;
         }
 
-        loggers.CreateLogger("Ohm.Csms").LogWarning(
-            "Refused {StationId}: it is not registered. Register it, or run with --accept-unknown for development.", request.StationId);
-        return false;
+        if (tls.CertificateFile is null || !File.Exists(tls.CertificateFile))
+        {
+            yield return $"Ocpp:Tls:CertificateFile must name the CSMS certificate (.pfx) when Ocpp:Url is https (is '{tls.CertificateFile}').";
+        }
+
+        if (tls.ClientCaFile is not null && !File.Exists(tls.ClientCaFile))
+        {
+            yield return $"Ocpp:Tls:ClientCaFile names no file ('{tls.ClientCaFile}').";
+        }
+    }
+
+    private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls)
+    {
+        var https = new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile!, tls.CertificatePassword),
+        };
+        if (tls.ClientCaFile is not null)
+        {
+            var root = X509CertificateLoader.LoadCertificateFromFile(tls.ClientCaFile);
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.ClientCertificateValidation = OcppTls.ClientCertificateValidator(root);
+        }
+
+        listen.UseHttps(https);
     }
 
     private static T Bind<T>(ConfigurationManager configuration, string section)
@@ -88,7 +183,7 @@ public static class CsmsHost
         var options = new T();
         try
         {
-            configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = false);
         }
         catch (InvalidOperationException ex)
         {

@@ -1,6 +1,6 @@
 namespace Ohm.Csms;
 
-/// <summary>Settings of the CSMS's OCPP behaviour (section <c>Ohm:Csms</c> of the configuration).</summary>
+/// <summary>Settings of the CSMS's OCPP behaviour (section <c>Csms</c> of the configuration).</summary>
 public sealed class CsmsOptions
 {
     /// <summary>Accept any station identity without a password (development only).</summary>
@@ -9,12 +9,20 @@ public sealed class CsmsOptions
     /// <summary>The heartbeat interval sent in BootNotificationResponse, in seconds. Default 300.</summary>
     public int HeartbeatInterval { get; set; } = 300;
 
+    /// <summary>The interval, in seconds, after which a Pending or Rejected station may boot again. Default 60.</summary>
+    public int BootRetryInterval { get; set; } = 60;
+
     /// <summary>Checks the values and names the first bad setting.</summary>
     public IEnumerable<string> Validate()
     {
         if (HeartbeatInterval is < 1 or > 86400)
         {
-            yield return $"Ohm:Csms:HeartbeatInterval must be between 1 and 86400 seconds (is {HeartbeatInterval}).";
+            yield return $"Csms:HeartbeatInterval must be between 1 and 86400 seconds (is {HeartbeatInterval}).";
+        }
+
+        if (BootRetryInterval is < 1 or > 86400)
+        {
+            yield return $"Csms:BootRetryInterval must be between 1 and 86400 seconds (is {BootRetryInterval}).";
         }
     }
 }

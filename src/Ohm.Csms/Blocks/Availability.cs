@@ -1,23 +1,66 @@
-using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Sessions;
+using Ohm.Csms.Storage;
+using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block G, Availability, on the CSMS side.</summary>
-public sealed class Availability(ILogger<Availability> logger)
+public sealed class Availability(CsmsWriter writer, IStationCallRouter router)
 {
-    // G01: Status Notification
-    public ValueTask<StatusNotificationResponse> StatusNotificationAsync(StatusNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    // G01 Status Notification: the connector's current status and its history.
+    public async ValueTask<StatusNotificationResponse> StatusNotificationAsync(StatusNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        logger.LogInformation(
-            "{StationId} EVSE {EvseId} connector {ConnectorId} is {Status}",
-            context.StationId,
-            request.EvseId,
-            request.ConnectorId,
-            request.ConnectorStatus.ToWire());
-        return ValueTask.FromResult(new StatusNotificationResponse());
+        var now = DateTimeOffset.UtcNow;
+        var status = request.ConnectorStatus.ToWire();
+        var timestamp = request.Timestamp.ToUniversalTime();
+        await writer.ExecuteAsync(async db =>
+        {
+            var current = await db.ConnectorStatuses
+                .FirstOrDefaultAsync(s => s.StationId == context.StationId && s.EvseId == request.EvseId && s.ConnectorId == request.ConnectorId && s.Current)
+                .ConfigureAwait(false);
+            if (current is null)
+            {
+                current = new ConnectorStatusRecord { StationId = context.StationId, EvseId = request.EvseId, ConnectorId = request.ConnectorId, Status = status, Current = true };
+                db.ConnectorStatuses.Add(current);
+            }
+
+            // A notification older than the one stored (an offline replay) goes to the history only.
+            if (timestamp >= current.Timestamp || current.Id == 0)
+            {
+                current.Status = status;
+                current.Timestamp = timestamp;
+                current.ReceivedAt = now;
+            }
+
+            db.ConnectorStatuses.Add(new ConnectorStatusRecord
+            {
+                StationId = context.StationId,
+                EvseId = request.EvseId,
+                ConnectorId = request.ConnectorId,
+                Status = status,
+                Timestamp = timestamp,
+                ReceivedAt = now,
+            });
+        }, cancellationToken).ConfigureAwait(false);
+        return new StatusNotificationResponse();
     }
+
+    // G02 Heartbeat: last-seen is kept in the session and stored when the station disconnects.
+#pragma warning disable CA1822 // Every handler of a block is an instance method, like its neighbours in the routing table.
+    public ValueTask<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        StationSessions.Of(context.Connection).LastSeenAt = DateTimeOffset.UtcNow;
+        return ValueTask.FromResult(new HeartbeatResponse { CurrentTime = DateTimeOffset.UtcNow });
+    }
+#pragma warning restore CA1822
+
+    // G03 Change Availability EVSE/Connector, G04 Change Availability Charging Station.
+    public Task<ChangeAvailabilityResponse> ChangeAvailabilityAsync(string stationId, OperationalStatusEnumType status, EVSEType? evse, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, new ChangeAvailabilityRequest { OperationalStatus = status, Evse = evse }, cancellationToken);
 }

@@ -1,37 +1,162 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Ohm.Csms.Sessions;
+using Ohm.Csms.Storage;
+using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 
 namespace Ohm.Csms.Blocks;
 
-/// <summary>Block B, Provisioning, on the CSMS side.</summary>
-public sealed class Provisioning(CsmsOptions options, ILogger<Provisioning> logger)
+/// <summary>Block B, Provisioning, on the CSMS side: boot, the stored device model, variables, reports and reset.</summary>
+public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, ILogger<Provisioning> logger)
 {
-    // B01: Cold Boot Charging Station
-    public ValueTask<BootNotificationResponse> BootNotificationAsync(BootNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    private int _lastRequestId = Environment.TickCount & 0x3FFFFFFF;
+
+    // B01 Cold Boot (Accepted), B02 (Pending), B03 (Rejected): the station's boot policy decides.
+    public async ValueTask<BootNotificationResponse> BootNotificationAsync(BootNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        logger.LogInformation(
-            "{StationId} booted ({Reason}): {Vendor} {Model}, firmware {Firmware}",
-            context.StationId,
-            request.Reason.ToWire(),
-            request.ChargingStation.VendorName,
-            request.ChargingStation.Model,
-            request.ChargingStation.FirmwareVersion ?? "unknown");
-        return ValueTask.FromResult(new BootNotificationResponse
+        var session = StationSessions.Of(context.Connection);
+        var now = DateTimeOffset.UtcNow;
+        var status = await writer.ExecuteAsync(async db =>
         {
-            CurrentTime = DateTimeOffset.UtcNow,
-            Interval = options.HeartbeatInterval,
-            Status = RegistrationStatusEnumType.Accepted,
-        });
+            var station = await db.Stations.FindAsync(context.StationId).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Station {context.StationId} is connected but not registered.");
+            var cs = request.ChargingStation;
+            station.VendorName = cs.VendorName;
+            station.Model = cs.Model;
+            station.SerialNumber = cs.SerialNumber;
+            station.FirmwareVersion = cs.FirmwareVersion;
+            station.ModemIccid = cs.Modem?.Iccid;
+            station.ModemImsi = cs.Modem?.Imsi;
+            station.LastBootReason = request.Reason.ToWire();
+            station.LastBootAt = now;
+            station.LastSeenAt = now;
+            station.RegistrationStatus = station.BootPolicy;
+            return station.BootPolicy;
+        }, cancellationToken).ConfigureAwait(false);
+
+        session.RegistrationStatus = status;
+        session.LastSeenAt = now;
+        logger.LogInformation("{StationId} booted ({Reason}): {Vendor} {Model}; answered {Status}", context.StationId, request.Reason.ToWire(), request.ChargingStation.VendorName, request.ChargingStation.Model, status);
+        var registration = Enum.Parse<RegistrationStatusEnumType>(status);
+        return new BootNotificationResponse
+        {
+            CurrentTime = now,
+            Interval = registration == RegistrationStatusEnumType.Accepted ? options.HeartbeatInterval : options.BootRetryInterval,
+            Status = registration,
+        };
     }
 
-    // G02: Heartbeat
-    public ValueTask<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    // B07 Get Base Report, B08 Get Custom Report: each NotifyReport part is stored as it arrives.
+    public async ValueTask<NotifyReportResponse> NotifyReportAsync(NotifyReportRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        logger.LogInformation("{StationId} heartbeat", context.StationId);
-        return ValueTask.FromResult(new HeartbeatResponse { CurrentTime = DateTimeOffset.UtcNow });
+        var now = DateTimeOffset.UtcNow;
+        await writer.ExecuteAsync(async db =>
+        {
+            var report = await db.Reports.Where(r => r.StationId == context.StationId && r.RequestId == request.RequestId && !r.Complete)
+                .OrderByDescending(r => r.Id).FirstOrDefaultAsync().ConfigureAwait(false);
+            if (report is null)
+            {
+                report = new ReportRecord { StationId = context.StationId, RequestId = request.RequestId, StartedAt = now };
+                db.Reports.Add(report);
+            }
+
+            report.PartsReceived++;
+            report.LastSeqNo = Math.Max(report.LastSeqNo, request.SeqNo);
+            report.VariablesReported += request.ReportData?.Count ?? 0;
+            if (request.Tbc != true)
+            {
+                report.Complete = true;
+                report.CompletedAt = now;
+            }
+
+            if (request.ReportData is { Count: > 0 } data)
+            {
+                await DeviceModelStore.UpsertAsync(db, context.StationId, data, now).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return new NotifyReportResponse();
+    }
+
+    // B05 Set Variables: split per ItemsPerMessageSetVariables/BytesPerMessageSetVariables, merged, accepted values stored.
+    public async Task<SetVariablesResponse> SetVariablesAsync(string stationId, IReadOnlyList<SetVariableDataType> data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var limits = await MessageLimitsAsync(stationId, "SetVariables", cancellationToken).ConfigureAwait(false);
+        var results = new List<SetVariableResultType>(data.Count);
+        foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.SetVariableDataType, limits.Items, limits.Bytes, "SetVariables", "setVariableData"))
+        {
+            var response = await router.CallAsync(stationId, new SetVariablesRequest { SetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
+            results.AddRange(response.SetVariableResult);
+        }
+
+        var accepted = results.Where(r => r.AttributeStatus == SetVariableStatusEnumType.Accepted).ToList();
+        if (accepted.Count > 0)
+        {
+            await writer.ExecuteAsync(db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new SetVariablesResponse { SetVariableResult = results };
+    }
+
+    // B06 Get Variables: split per ItemsPerMessageGetVariables/BytesPerMessageGetVariables and merged.
+    public async Task<GetVariablesResponse> GetVariablesAsync(string stationId, IReadOnlyList<GetVariableDataType> data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var limits = await MessageLimitsAsync(stationId, "GetVariables", cancellationToken).ConfigureAwait(false);
+        var results = new List<GetVariableResultType>(data.Count);
+        foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.GetVariableDataType, limits.Items, limits.Bytes, "GetVariables", "getVariableData"))
+        {
+            var response = await router.CallAsync(stationId, new GetVariablesRequest { GetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
+            results.AddRange(response.GetVariableResult);
+        }
+
+        return new GetVariablesResponse { GetVariableResult = results };
+    }
+
+    // B07 Get Base Report
+    public async Task<(int RequestId, GenericDeviceModelStatusEnumType Status)> GetBaseReportAsync(string stationId, ReportBaseEnumType reportBase, CancellationToken cancellationToken)
+    {
+        var requestId = NextRequestId();
+        var response = await router.CallAsync(stationId, new GetBaseReportRequest { RequestId = requestId, ReportBase = reportBase }, cancellationToken).ConfigureAwait(false);
+        return (requestId, response.Status);
+    }
+
+    // B08 Get Custom Report
+    public async Task<(int RequestId, GenericDeviceModelStatusEnumType Status)> GetReportAsync(
+        string stationId, List<ComponentCriterionEnumType>? criteria, List<ComponentVariableType>? componentVariables, CancellationToken cancellationToken)
+    {
+        var requestId = NextRequestId();
+        var response = await router.CallAsync(
+            stationId,
+            new GetReportRequest { RequestId = requestId, ComponentCriteria = criteria, ComponentVariable = componentVariables },
+            cancellationToken).ConfigureAwait(false);
+        return (requestId, response.Status);
+    }
+
+    // B11 Reset - Without Ongoing Transaction, B12 Reset - With Ongoing Transaction (station-wide or one EVSE).
+    public Task<ResetResponse> ResetAsync(string stationId, ResetEnumType type, int? evseId, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, new ResetRequest { Type = type, EvseId = evseId }, cancellationToken);
+
+    /// <summary>A request id for a report, unique in this process.</summary>
+    public int NextRequestId() => Interlocked.Increment(ref _lastRequestId) & 0x7FFFFFFF;
+
+    private async Task<(int? Items, int? Bytes)> MessageLimitsAsync(string stationId, string instance, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var values = await db.DeviceVariables.AsNoTracking()
+            .Where(v => v.StationId == stationId && v.ComponentName == "DeviceDataCtrlr" && v.VariableInstance == instance
+                        && (v.VariableName == "ItemsPerMessage" || v.VariableName == "BytesPerMessage"))
+            .Select(v => new { v.VariableName, Actual = v.Attributes.Where(a => a.Type == "Actual").Select(a => a.Value).FirstOrDefault() })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        int? Read(string name) =>
+            values.FirstOrDefault(v => v.VariableName == name)?.Actual is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+        return (Read("ItemsPerMessage"), Read("BytesPerMessage"));
     }
 }

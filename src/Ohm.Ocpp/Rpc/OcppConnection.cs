@@ -217,6 +217,7 @@ public sealed class OcppConnection : IAsyncDisposable
                 }
 
                 await SendAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                OcppMetrics.CallSent(action.Name);
             }
 
             try
@@ -400,6 +401,7 @@ public sealed class OcppConnection : IAsyncDisposable
 
         if (frame.Type == OcppMessageType.CallError)
         {
+            OcppMetrics.ErrorReceived(OcppErrorCodes.FromWire(frame.ErrorCode));
             pending.Fail(new OcppCallErrorException(pending.Action.Name, OcppErrorCodes.FromWire(frame.ErrorCode), frame.ErrorDescription ?? ""));
             return;
         }
@@ -439,8 +441,12 @@ public sealed class OcppConnection : IAsyncDisposable
         try
         {
             using var output = new PooledBufferWriter();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await HandleCallAsync(frame, message, output).ConfigureAwait(false);
             await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
+            OcppMetrics.HandlerDuration.Record(
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("action", frame.Action));
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
         {
@@ -457,6 +463,7 @@ public sealed class OcppConnection : IAsyncDisposable
     /// <summary>Handles a CALL and writes its answer, a CALLRESULT or a CALLERROR, to <paramref name="output"/>.</summary>
     private async Task<bool> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
     {
+        OcppMetrics.CallReceived(frame.Action!);
         var action = OcppActions.Find(frame.Action!);
         if (action is null)
         {
@@ -526,12 +533,14 @@ public sealed class OcppConnection : IAsyncDisposable
 
     private static bool Error(PooledBufferWriter output, string messageId, OcppErrorCode code, string description)
     {
+        OcppMetrics.ErrorSent(code);
         OcppFrameWriter.WriteCallError(output, messageId, code, description);
         return false;
     }
 
     private async Task SendCallErrorAsync(string messageId, OcppErrorCode code, string description)
     {
+        OcppMetrics.ErrorSent(code);
         using var output = new PooledBufferWriter(256);
         OcppFrameWriter.WriteCallError(output, messageId, code, description);
         try

@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Storage;
+using Ohm.Csms.Storage.Entities;
+
+namespace Ohm.Csms.Server.Api;
+
+/// <summary>Transactions: filtered lists, and each one with its events, meter values, seqNo gaps and late events.</summary>
+internal static class TransactionsApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/transactions", ListAsync).WithTags("Transactions").WithSummary("Transactions, filtered by station, state (Active, Ended) and start time");
+        api.MapGet("/stations/{stationId}/transactions/{transactionId}", GetAsync).WithTags("Transactions").WithSummary("One transaction with its events, meter values, gaps and late events");
+    }
+
+    internal sealed record TransactionView(
+        string StationId, string TransactionId, string State, int? EvseId, int? ConnectorId, string? IdToken, string? IdTokenType,
+        string? AuthorizationStatus, string? ChargingState, string? StoppedReason, int? RemoteStartId, int? ReservationId,
+        DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, bool StartedReceived, int LastSeqNo, int EventCount, decimal? EnergyWh);
+
+    private static TransactionView View(TransactionRecord t) => new(
+        t.StationId, t.TransactionId, t.State, t.EvseId, t.ConnectorId, t.IdToken, t.IdTokenType, t.AuthorizationStatus, t.ChargingState,
+        t.StoppedReason, t.RemoteStartId, t.ReservationId, t.StartedAt, t.EndedAt, t.StartedReceived, t.LastSeqNo, t.EventCount,
+        t.MeterStartWh is { } start && t.MeterLastWh is { } last ? last - start : null);
+
+    private static async Task<IResult> ListAsync(
+        CsmsDatabase database, string? stationId, string? state, DateTimeOffset? from, DateTimeOffset? to, int? remoteStartId, int? limit, CancellationToken ct)
+    {
+        if (state is not null and not ("Active" or "Ended"))
+        {
+            return ApiResults.Invalid("state", "must be Active or Ended");
+        }
+
+        if (limit is < 1 or > 1000)
+        {
+            return ApiResults.Invalid("limit", "must be between 1 and 1000");
+        }
+
+        await using var db = database.CreateContext();
+        var query = db.Transactions.AsNoTracking();
+        if (stationId is not null)
+        {
+            query = query.Where(t => t.StationId == stationId);
+        }
+
+        if (state is not null)
+        {
+            query = query.Where(t => t.State == state);
+        }
+
+        if (remoteStartId is not null)
+        {
+            query = query.Where(t => t.RemoteStartId == remoteStartId);
+        }
+
+        if (from is { } f)
+        {
+            var utc = f.ToUniversalTime();
+            query = query.Where(t => t.StartedAt >= utc);
+        }
+
+        if (to is { } u)
+        {
+            var utc = u.ToUniversalTime();
+            query = query.Where(t => t.StartedAt < utc);
+        }
+
+        var rows = await query.OrderByDescending(t => t.Id).Take(limit ?? 100).ToListAsync(ct).ConfigureAwait(false);
+        return Results.Ok(rows.Select(View));
+    }
+
+    private static async Task<IResult> GetAsync(string stationId, string transactionId, CsmsDatabase database, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var tx = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.StationId == stationId && t.TransactionId == transactionId, ct).ConfigureAwait(false);
+        if (tx is null)
+        {
+            return ApiResults.NotFound($"Station '{stationId}' has no transaction '{transactionId}'.");
+        }
+
+        var events = await db.TransactionEvents.AsNoTracking().Where(e => e.TransactionRecordId == tx.Id).OrderBy(e => e.SeqNo).ToListAsync(ct).ConfigureAwait(false);
+        var samples = await db.SampledValues.AsNoTracking().Where(v => v.StationId == stationId && v.TransactionId == transactionId)
+            .OrderBy(v => v.Id).ToListAsync(ct).ConfigureAwait(false);
+        return Results.Ok(new
+        {
+            transaction = View(tx),
+            gaps = Gaps(events.Select(e => e.SeqNo)),
+            lateEvents = events.Where(e => e.Late).Select(e => e.SeqNo),
+            outOfOrderEvents = events.Where(e => e.OutOfOrder).Select(e => e.SeqNo),
+            events = events.Select(e => new
+            {
+                e.SeqNo, e.EventType, e.Timestamp, e.TriggerReason, e.Offline, e.NumberOfPhasesUsed, e.CableMaxCurrent, e.ReservationId,
+                e.ChargingState, e.StoppedReason, e.RemoteStartId, e.EvseId, e.ConnectorId, e.IdToken, e.IdTokenType, e.Late, e.OutOfOrder, e.ReceivedAt,
+                meterValues = samples.Where(s => s.TransactionEventId == e.Id).GroupBy(s => s.Timestamp).Select(g => new
+                {
+                    timestamp = g.Key,
+                    sampledValue = g.Select(s => new { s.Value, s.Measurand, s.Phase, s.Location, s.Context, s.Unit, s.Multiplier, s.SignedMeterData, s.SigningMethod, s.EncodingMethod, s.PublicKey }),
+                }),
+            }),
+        });
+    }
+
+    /// <summary>The seqNos missing between 0 and the highest received.</summary>
+    internal static IEnumerable<int> Gaps(IEnumerable<int> seqNos)
+    {
+        var seen = seqNos.ToHashSet();
+        var max = seen.Count == 0 ? -1 : seen.Max();
+        return Enumerable.Range(0, max + 1).Where(n => !seen.Contains(n)).Take(1000).ToList();
+    }
+}

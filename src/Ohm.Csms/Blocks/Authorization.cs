@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Storage;
+using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Rpc;
+
+namespace Ohm.Csms.Blocks;
+
+/// <summary>Block C, Authorization, on the CSMS side: tokens answered from the id-token store.</summary>
+public sealed class Authorization(CsmsDatabase database)
+{
+    // C01 EV Driver Authorization using RFID, C02 (start button), C04 (PIN), C05 (central), C06 (local start).
+    public async ValueTask<AuthorizeResponse> AuthorizeAsync(AuthorizeRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var db = database.CreateContext();
+        return new AuthorizeResponse { IdTokenInfo = await ResolveAsync(db, request.IdToken, evseId: null, currentTransaction: null, cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// The IdTokenInfo for a token: Unknown when not in the store, its stored status when not Accepted, Expired past its
+    /// expiry, NotAtThisLocation for an EVSE it may not use, ConcurrentTx when it has another active transaction and
+    /// may not have two; otherwise Accepted with its group, language, message and cache expiry.
+    /// </summary>
+    public static async Task<IdTokenInfoType> ResolveAsync(CsmsDbContext db, IdTokenType token, int? evseId, long? currentTransaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Type == IdTokenEnumType.NoAuthorization)
+        {
+            return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Accepted };
+        }
+
+        var type = token.Type.ToWire();
+        var record = await db.IdTokens.AsNoTracking().FirstOrDefaultAsync(t => t.IdToken == token.IdToken && t.Type == type, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Unknown };
+        }
+
+        var info = new IdTokenInfoType
+        {
+            Status = Enum.Parse<AuthorizationStatusEnumType>(record.Status),
+            CacheExpiryDateTime = record.ExpiresAt,
+            Language1 = record.Language,
+            GroupIdToken = record.GroupIdToken is null ? null : new IdTokenType { IdToken = record.GroupIdToken, Type = Enum.Parse<IdTokenEnumType>(record.GroupIdTokenType ?? "Central") },
+            PersonalMessage = record.PersonalMessage is null ? null : new MessageContentType { Format = MessageFormatEnumType.UTF8, Content = record.PersonalMessage, Language = record.Language },
+        };
+        var allowed = ParseEvses(record.AllowedEvses);
+        if (allowed is not null)
+        {
+            info.EvseId = allowed;
+        }
+
+        if (info.Status != AuthorizationStatusEnumType.Accepted)
+        {
+            return info;
+        }
+
+        if (record.ExpiresAt is { } expires && expires <= DateTimeOffset.UtcNow)
+        {
+            info.Status = AuthorizationStatusEnumType.Expired;
+            return info;
+        }
+
+        if (evseId is { } evse && allowed is not null && !allowed.Contains(evse))
+        {
+            info.Status = AuthorizationStatusEnumType.NotAtThisLocation;
+            return info;
+        }
+
+        if (!record.AllowConcurrentTx)
+        {
+            var busy = await db.Transactions.AsNoTracking()
+                .AnyAsync(t => t.IdToken == token.IdToken && t.IdTokenType == type && t.State == "Active" && t.Id != (currentTransaction ?? 0), cancellationToken)
+                .ConfigureAwait(false);
+            if (busy)
+            {
+                info.Status = AuthorizationStatusEnumType.ConcurrentTx;
+            }
+        }
+
+        return info;
+    }
+
+    private static List<int>? ParseEvses(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? null
+            : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(e => int.Parse(e, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+}

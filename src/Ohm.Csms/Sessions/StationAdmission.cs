@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Ohm.Csms.Storage;
+using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.Transport;
+
+namespace Ohm.Csms.Sessions;
+
+/// <summary>
+/// Decides before the WebSocket upgrade whether a station may connect (A00 security profiles, B registry): unknown,
+/// disabled, a wrong password or a weaker security profile than registered are refused (401).
+/// </summary>
+public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, ILogger<StationAdmission> logger)
+{
+    internal const string StationItem = "ohm.station";
+
+    /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
+    public static StationRecord? AdmittedStation(OcppConnectRequest request) =>
+        request?.HttpContext.Items.TryGetValue(StationItem, out var value) == true ? value as StationRecord : null;
+
+    /// <summary>Whether the station may connect; the reason is logged when not.</summary>
+    public async ValueTask<bool> AdmitAsync(OcppConnectRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        StationRecord? station;
+        await using (var db = database.CreateContext())
+        {
+            station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.StationId).ConfigureAwait(false);
+        }
+
+        if (station is null)
+        {
+            if (!options.AcceptUnknown)
+            {
+                return Refuse(request, "it is not registered (register it through the API, or run with --accept-unknown for development)");
+            }
+
+            station = await writer.ExecuteAsync(async db =>
+            {
+                var existing = await db.Stations.FindAsync(request.StationId).ConfigureAwait(false);
+                if (existing is not null)
+                {
+                    return existing;
+                }
+
+                var created = new StationRecord { Id = request.StationId, SecurityProfile = 0, AutoRegistered = true, CreatedAt = DateTimeOffset.UtcNow };
+                db.Stations.Add(created);
+                return created;
+            }).ConfigureAwait(false);
+            logger.LogInformation("Registered unknown station {StationId} (accept-unknown)", request.StationId);
+        }
+
+        if (!station.Enabled)
+        {
+            return Refuse(request, "it is disabled");
+        }
+
+        if (station.SecurityProfile >= 1 && station.SecurityProfile <= 2 && (request.Password is null || !PasswordHasher.Verify(request.Password, station.PasswordHash)))
+        {
+            return Refuse(request, request.Password is null ? "it sent no password" : "its password is wrong");
+        }
+
+        if (station.SecurityProfile >= 2 && !request.IsTls)
+        {
+            return Refuse(request, $"it is registered for security profile {station.SecurityProfile}, which needs TLS");
+        }
+
+        if (station.SecurityProfile == 3 && request.ClientCertificate?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false) != station.Id)
+        {
+            return Refuse(request, "security profile 3 needs a client certificate whose common name is the station identity");
+        }
+
+        request.HttpContext.Items[StationItem] = station;
+        return true;
+    }
+
+    private bool Refuse(OcppConnectRequest request, string reason)
+    {
+        logger.LogWarning("Refused station {StationId} from {Remote}: {Reason}", request.StationId, request.RemoteAddress, reason);
+        return false;
+    }
+}

@@ -1,0 +1,59 @@
+using Ohm.Ocpp.Rpc;
+
+namespace Ohm.Csms.Sessions;
+
+/// <summary>
+/// The live state of one connected station: its connection and its registration state. The single owner of that
+/// state; the connection serves the station's CALLs one at a time, in order.
+/// </summary>
+public sealed class StationSession
+{
+    private readonly HashSet<string> _triggered = new(StringComparer.Ordinal);
+
+    internal StationSession(string stationId, OcppConnection connection, string? registrationStatus, int securityProfile)
+    {
+        StationId = stationId;
+        Connection = connection;
+        RegistrationStatus = registrationStatus;
+        SecurityProfile = securityProfile;
+        ConnectedAt = DateTimeOffset.UtcNow;
+    }
+
+    public string StationId { get; }
+
+    public OcppConnection Connection { get; }
+
+    /// <summary>How the last BootNotification was answered (Accepted, Pending, Rejected); null before any.</summary>
+    public string? RegistrationStatus { get; internal set; }
+
+    public int SecurityProfile { get; }
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>When the station last sent a message (Heartbeat or any other); kept in memory, stored at disconnect.</summary>
+    public DateTimeOffset? LastSeenAt { get; internal set; }
+
+    /// <summary>The id of this connection's history row, once written.</summary>
+    internal Task<long> ConnectionRecorded { get; set; } = Task.FromResult(0L);
+
+    /// <summary>Whether the station may send any message (B02.FR.09, B03.FR.07).</summary>
+    public bool IsAccepted => RegistrationStatus == "Accepted";
+
+    /// <summary>Allows one message of <paramref name="action"/> while not accepted: the CSMS triggered it (F06).</summary>
+    public void AllowTriggered(string action)
+    {
+        lock (_triggered)
+        {
+            _triggered.Add(action);
+        }
+    }
+
+    /// <summary>Whether a message of <paramref name="action"/> was triggered, consuming the allowance.</summary>
+    public bool ConsumeTriggered(string action)
+    {
+        lock (_triggered)
+        {
+            return _triggered.Remove(action);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Ohm.Ocpp;
+using Ohm.Ocpp.Rpc;
+
+namespace Ohm.Csms.Sessions;
+
+/// <summary>The sessions of the stations connected to this process, and the in-process <see cref="IStationCallRouter"/>.</summary>
+public sealed class StationSessions : IStationCallRouter
+{
+    private readonly ConcurrentDictionary<string, StationSession> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>The number of connected stations.</summary>
+    public int Count => _sessions.Count;
+
+    /// <summary>The session of a connected station, or null.</summary>
+    public StationSession? Find(string stationId) => _sessions.GetValueOrDefault(stationId);
+
+    /// <summary>The session that serves <paramref name="connection"/>.</summary>
+    public static StationSession Of(OcppConnection connection) =>
+        (connection ?? throw new ArgumentNullException(nameof(connection))).State as StationSession
+        ?? throw new InvalidOperationException($"The connection of {connection.StationId} has no session.");
+
+    internal StationSession Open(OcppConnection connection, string? registrationStatus, int securityProfile)
+    {
+        var session = new StationSession(connection.StationId, connection, registrationStatus, securityProfile);
+        connection.State = session;
+        _sessions[connection.StationId] = session;
+        return session;
+    }
+
+    internal void Close(StationSession session) =>
+        _sessions.TryRemove(new KeyValuePair<string, StationSession>(session.StationId, session));
+
+    /// <inheritdoc/>
+    public bool IsConnected(string stationId) => _sessions.ContainsKey(stationId);
+
+    /// <inheritdoc/>
+    public Task<TResponse> CallAsync<TResponse>(string stationId, IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : class, IOcppResponse =>
+        Connection(stationId).CallAsync(request, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<byte[]> CallRawAsync(string stationId, OcppAction action, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        Connection(stationId).CallRawAsync(action, payload, cancellationToken);
+
+    private OcppConnection Connection(string stationId) =>
+        _sessions.TryGetValue(stationId, out var session) && session.Connection.IsOpen
+            ? session.Connection
+            : throw new StationNotConnectedException(stationId);
+}

@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ohm.Csms.Storage;
+
+/// <summary>The database provider.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>SQLite, the embedded default: a file in the data folder, in WAL mode.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL, chosen by a connection string with a Host.</summary>
+    Postgres,
+}
+
+/// <summary>Opens the CSMS database and applies the checked-in migrations.</summary>
+public sealed class CsmsDatabase
+{
+    private readonly DbContextOptions<SqliteCsmsDbContext>? _sqlite;
+    private readonly DbContextOptions<PostgresCsmsDbContext>? _postgres;
+
+    /// <summary>Opens the database of <paramref name="connectionString"/>; a string with <c>Host=</c> is PostgreSQL, anything else SQLite.</summary>
+    public CsmsDatabase(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        Provider = connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            _postgres = new DbContextOptionsBuilder<PostgresCsmsDbContext>().UseNpgsql(connectionString).Options;
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
+            _sqlite = new DbContextOptionsBuilder<SqliteCsmsDbContext>().UseSqlite(builder.ToString()).Options;
+        }
+
+        Description = Provider == DatabaseProvider.Sqlite
+            ? "SQLite " + new SqliteConnectionStringBuilder(connectionString).DataSource
+            : "PostgreSQL " + new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ToString();
+    }
+
+    /// <summary>The SQLite database file in <paramref name="dataFolder"/>, created if needed.</summary>
+    public static CsmsDatabase InDataFolder(string dataFolder)
+    {
+        Directory.CreateDirectory(dataFolder);
+        return new CsmsDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataFolder, "ohm-csms.db") }.ToString());
+    }
+
+    /// <summary>Which database this is.</summary>
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>Where the database is, without secrets, for the start-up message.</summary>
+    public string Description { get; }
+
+    /// <summary>A new context; dispose it.</summary>
+    public CsmsDbContext CreateContext() => Provider == DatabaseProvider.Sqlite
+        ? new SqliteCsmsDbContext(_sqlite!)
+        : new PostgresCsmsDbContext(_postgres!);
+
+    /// <summary>Applies the migrations that the database lacks; on SQLite also turns on WAL mode.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = CreateContext();
+        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Storage.Entities;
+
+namespace Ohm.Csms.Storage;
+
+/// <summary>
+/// The CSMS database. The model is shared; each provider has its own subclass so that each keeps its own checked-in
+/// migrations (<see cref="SqliteCsmsDbContext"/>, <see cref="PostgresCsmsDbContext"/>).
+/// </summary>
+public abstract class CsmsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<StationRecord> Stations => Set<StationRecord>();
+
+    public DbSet<ConnectionRecord> Connections => Set<ConnectionRecord>();
+
+    public DbSet<DeviceVariableRecord> DeviceVariables => Set<DeviceVariableRecord>();
+
+    public DbSet<DeviceVariableAttributeRecord> DeviceVariableAttributes => Set<DeviceVariableAttributeRecord>();
+
+    public DbSet<ReportRecord> Reports => Set<ReportRecord>();
+
+    public DbSet<ConnectorStatusRecord> ConnectorStatuses => Set<ConnectorStatusRecord>();
+
+    public DbSet<IdTokenRecord> IdTokens => Set<IdTokenRecord>();
+
+    public DbSet<TransactionRecord> Transactions => Set<TransactionRecord>();
+
+    public DbSet<TransactionEventRecord> TransactionEvents => Set<TransactionEventRecord>();
+
+    public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.Entity<StationRecord>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).HasMaxLength(48);
+            e.Property(s => s.BootPolicy).HasMaxLength(16);
+            e.Property(s => s.RegistrationStatus).HasMaxLength(16);
+        });
+        modelBuilder.Entity<ConnectionRecord>(e =>
+        {
+            e.HasIndex(c => new { c.StationId, c.ConnectedAt });
+            e.Property(c => c.StationId).HasMaxLength(48);
+        });
+        modelBuilder.Entity<DeviceVariableRecord>(e =>
+        {
+            e.HasIndex(v => new { v.StationId, v.ComponentName, v.ComponentInstance, v.EvseId, v.ConnectorId, v.VariableName, v.VariableInstance }).IsUnique();
+            e.HasMany(v => v.Attributes).WithOne().HasForeignKey(a => a.VariableId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<DeviceVariableAttributeRecord>(e => e.HasIndex(a => new { a.VariableId, a.Type }).IsUnique());
+        modelBuilder.Entity<ReportRecord>(e => e.HasIndex(r => new { r.StationId, r.RequestId }));
+        modelBuilder.Entity<ConnectorStatusRecord>(e =>
+        {
+            e.HasIndex(s => new { s.StationId, s.EvseId, s.ConnectorId, s.Current });
+            e.HasIndex(s => new { s.StationId, s.Timestamp });
+        });
+        modelBuilder.Entity<IdTokenRecord>(e => e.HasIndex(t => new { t.IdToken, t.Type }).IsUnique());
+        modelBuilder.Entity<TransactionRecord>(e =>
+        {
+            e.HasIndex(t => new { t.StationId, t.TransactionId }).IsUnique();
+            e.HasIndex(t => new { t.IdToken, t.State });
+            e.HasIndex(t => new { t.State, t.StartedAt });
+            e.Property(t => t.TransactionId).HasMaxLength(36);
+        });
+        modelBuilder.Entity<TransactionEventRecord>(e =>
+        {
+            e.HasIndex(t => new { t.TransactionRecordId, t.SeqNo }).IsUnique();
+            e.HasOne<TransactionRecord>().WithMany().HasForeignKey(t => t.TransactionRecordId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<SampledValueRecord>(e =>
+        {
+            e.HasIndex(v => new { v.StationId, v.TransactionId });
+            e.HasIndex(v => v.TransactionEventId);
+        });
+    }
+}

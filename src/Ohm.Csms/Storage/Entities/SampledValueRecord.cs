@@ -1,0 +1,40 @@
+namespace Ohm.Csms.Storage.Entities;
+
+/// <summary>One sampled value of a meter value, from a TransactionEvent or a MeterValues message.</summary>
+public sealed class SampledValueRecord
+{
+    public long Id { get; set; }
+
+    public required string StationId { get; set; }
+
+    public int EvseId { get; set; }
+
+    /// <summary>The station-made transaction id when the value belongs to a transaction.</summary>
+    public string? TransactionId { get; set; }
+
+    public long? TransactionEventId { get; set; }
+
+    public DateTimeOffset Timestamp { get; set; }
+
+    public decimal Value { get; set; }
+
+    public string Measurand { get; set; } = "Energy.Active.Import.Register";
+
+    public string? Phase { get; set; }
+
+    public string? Location { get; set; }
+
+    public string? Context { get; set; }
+
+    public string? Unit { get; set; }
+
+    public int? Multiplier { get; set; }
+
+    public string? SignedMeterData { get; set; }
+
+    public string? SigningMethod { get; set; }
+
+    public string? EncodingMethod { get; set; }
+
+    public string? PublicKey { get; set; }
+}

@@ -1,0 +1,118 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Ohm.Csms.Server;
+using Ohm.Csms.Storage;
+using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Rpc;
+using Ohm.Ocpp.Transport;
+
+namespace Ohm.Csms.Tests.Support;
+
+/// <summary>The real CSMS host on loopback ports, on a fresh database, with an API client.</summary>
+public sealed class CsmsTestHost : IAsyncDisposable
+{
+    public const string ApiKey = "test-api-key-0123456789";
+
+    private readonly TestDatabase _database;
+
+    private CsmsTestHost(WebApplication app, TestDatabase database)
+    {
+        App = app;
+        _database = database;
+        Api = new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(app) };
+        Api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Api { get; }
+
+    public Uri OcppEndpoint => CsmsHost.OcppEndpoint(App);
+
+    public CsmsDatabase Database => App.Services.GetRequiredService<CsmsDatabase>();
+
+    public static async Task<CsmsTestHost> StartAsync(string databaseKind, params (string Key, string Value)[] settings)
+    {
+        var database = await TestDatabases.CreateAsync(databaseKind);
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Ocpp:Url"] = "http://127.0.0.1:0",
+            ["Api:Url"] = "http://127.0.0.1:0",
+            ["Api:Key"] = ApiKey,
+            ["Ocpp:CallTimeoutSeconds"] = "10",
+        };
+        foreach (var (key, value) in database.Settings)
+        {
+            overrides[key] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            overrides[key] = value;
+        }
+
+        var app = CsmsHost.Build(overrides, database.Folder);
+        await CsmsHost.StartAsync(app);
+        return new CsmsTestHost(app, database);
+    }
+
+    /// <summary>Registers a station through the API.</summary>
+    public async Task RegisterAsync(string stationId, string? password = "station-password-16", int securityProfile = 1, string bootPolicy = "Accepted")
+    {
+        var response = await Api.PutAsJsonAsync($"api/stations/{stationId}", new { password, securityProfile, bootPolicy });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Adds an id token through the API.</summary>
+    public async Task AddTokenAsync(object token)
+    {
+        var response = await Api.PostAsJsonAsync("api/id-tokens", token);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Connects a station; register it first unless the host accepts unknown stations.</summary>
+    public Task<OcppConnection> ConnectAsync(string stationId, OcppHandlers? handlers = null, string? password = "station-password-16") =>
+        OcppClient.ConnectAsync(new OcppClientOptions { Endpoint = OcppEndpoint, StationId = stationId, Password = password }, handlers ?? new OcppHandlers());
+
+    /// <summary>Connects and boots a station, registered with SP1 and Accepted.</summary>
+    public async Task<OcppConnection> BootedStationAsync(string stationId, OcppHandlers? handlers = null)
+    {
+        await RegisterAsync(stationId);
+        var connection = await ConnectAsync(stationId, handlers);
+        var boot = await connection.CallAsync(Boot());
+        Assert.Equal(RegistrationStatusEnumType.Accepted, boot.Status);
+        return connection;
+    }
+
+    public static BootNotificationRequest Boot() => new()
+    {
+        Reason = BootReasonEnumType.PowerUp,
+        ChargingStation = new ChargingStationType { Model = "TestModel", VendorName = "Ohm", SerialNumber = "SN-1", FirmwareVersion = "1.2.3", Modem = new ModemType { Iccid = "8931", Imsi = "2040" } },
+    };
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var response = await Api.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<(int Status, JsonElement Body)> PostJsonAsync(string path, string json)
+    {
+        var response = await Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
