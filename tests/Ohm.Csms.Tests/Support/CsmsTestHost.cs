@@ -54,9 +54,17 @@ public sealed class CsmsTestHost : IAsyncDisposable
             overrides[key] = value;
         }
 
-        var app = CsmsHost.Build(overrides, database.Folder);
-        await CsmsHost.StartAsync(app);
-        return new CsmsTestHost(app, database);
+        try
+        {
+            var app = CsmsHost.Build(overrides, database.Folder);
+            await CsmsHost.StartAsync(app);
+            return new CsmsTestHost(app, database);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Registers a station through the API.</summary>
