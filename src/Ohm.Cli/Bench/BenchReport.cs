@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Ohm.Cli.Bench;
+
+/// <summary>Writes a result as JSON and as a markdown summary.</summary>
+public static class BenchReport
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static string ToJson(BenchResult result) => JsonSerializer.Serialize(result, Json);
+
+    public static string ToMarkdown(BenchResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"## ohm bench: {result.Mix}, {result.Stations} stations, compression {(result.Compression ? "on" : "off")}");
+        md.AppendLine();
+        md.AppendLine(c, $"- Target: `{result.Url}`, {result.SourceAddresses} source address(es), ramp {result.RampPerSecond}/s, measured for {result.DurationSeconds} s after the ramp");
+        md.AppendLine(c, $"- Connections: {result.ConnectionsEstablished} established, {result.ConnectionsFailed} failed, {result.ConnectionsLost} lost");
+        if (result.ConnectErrors.Count > 0)
+        {
+            md.AppendLine(c, $"- Connection failures: {string.Join(", ", result.ConnectErrors.Select(e => $"{e.Key} x{e.Value}"))}");
+        }
+
+        md.AppendLine(c, $"- Calls: {result.CallsSent} sent, {result.CallsAnswered} answered, **{result.CallsPerSecond:0.#} calls/s**");
+        md.AppendLine(c, $"- Errors: {(result.Errors.Count == 0 ? "none" : string.Join(", ", result.Errors.Select(e => $"{e.Key} x{e.Value}")))}");
+        foreach (var warning in result.Warnings)
+        {
+            md.AppendLine(c, $"- Warning: {warning}");
+        }
+
+        md.AppendLine();
+        md.AppendLine("| Action | Answered | Calls/s | p50 ms | p95 ms | p99 ms | max ms |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var l in result.Latency)
+        {
+            md.AppendLine(c, $"| {l.Action} | {l.Count} | {l.CallsPerSecond:0.#} | {l.P50:0.##} | {l.P95:0.##} | {l.P99:0.##} | {l.Max:0.##} |");
+        }
+
+        if (result.Server is { Count: > 0 } server)
+        {
+            var peak = server.Max(s => s.RssBytes);
+            var last = server[^1];
+            var cpu = server.Count > 1 ? (last.CpuSeconds - server[0].CpuSeconds) / Math.Max(0.1, last.AtSeconds - server[0].AtSeconds) : 0;
+            md.AppendLine();
+            md.AppendLine(c, $"Server: peak RSS {peak / 1048576.0:0.0} MiB, last RSS {last.RssBytes / 1048576.0:0.0} MiB, " +
+                $"{(result.ConnectionsEstablished > 0 ? last.RssBytes / 1024.0 / result.ConnectionsEstablished : 0):0.0} KiB per connection (whole process), " +
+                $"CPU {cpu * 100:0}% of one core on average, {last.Threads} threads.");
+        }
+
+        return md.ToString();
+    }
+}

@@ -1,0 +1,49 @@
+namespace Ohm.Cli.Bench;
+
+/// <summary>The outcome of a benchmark run, written as JSON and summarised as markdown.</summary>
+public sealed record BenchResult
+{
+    public required string Url { get; init; }
+
+    public required string Mix { get; init; }
+
+    public required int Stations { get; init; }
+
+    public required bool Compression { get; init; }
+
+    public required double RampPerSecond { get; init; }
+
+    public required double DurationSeconds { get; init; }
+
+    public required int SourceAddresses { get; init; }
+
+    public required long ConnectionsEstablished { get; init; }
+
+    public required long ConnectionsFailed { get; init; }
+
+    public required IReadOnlyDictionary<string, long> ConnectErrors { get; init; }
+
+    public required long ConnectionsLost { get; init; }
+
+    public required long CallsSent { get; init; }
+
+    public required long CallsAnswered { get; init; }
+
+    /// <summary>Answered calls per second over the measurement window (after the ramp).</summary>
+    public required double CallsPerSecond { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Errors { get; init; }
+
+    public required IReadOnlyList<ActionLatency> Latency { get; init; }
+
+    public required IReadOnlyList<string> Warnings { get; init; }
+
+    public IReadOnlyList<ProcessSample>? Server { get; init; }
+
+    public IReadOnlyList<ProcessSample>? Bench { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+}
+
+/// <summary>Latency of one action, in milliseconds.</summary>
+public sealed record ActionLatency(string Action, long Count, double CallsPerSecond, double P50, double P95, double P99, double Max);

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ohm.Cli.Bench;
+
+/// <summary>
+/// Runs the load benchmark: opens the stations at the ramp rate, spread over loopback source addresses, lets them run
+/// their mix for the duration, samples the server from /proc, and returns the figures. Every loop is bounded.
+/// </summary>
+public sealed class BenchRunner(BenchOptions options, TextWriter progress)
+{
+    public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var sources = SourceAddresses();
+        var warnings = MachineLimits.Check(options, Math.Max(1, sources.Count)).ToList();
+        foreach (var warning in warnings)
+        {
+            await progress.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+        }
+
+        var stats = new BenchStats();
+        List<HttpMessageInvoker?> invokers = sources.Count == 0 ? [null] : [.. sources.Select(CreateInvoker)];
+        await using var scheduler = new BenchScheduler();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var serverSamples = new List<ProcessSample>();
+        var benchSamples = new List<ProcessSample>();
+        var clock = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        var sampler = SampleAsync(stats, clock, serverSamples, benchSamples, sampling.Token);
+
+        var stations = new List<Task>(options.Stations);
+        var perTick = options.Ramp / 100.0;
+        var due = 0.0;
+        for (var i = 0; i < options.Stations && !stop.IsCancellationRequested; i++)
+        {
+            var id = options.IdPrefix + (i + 1).ToString(CultureInfo.InvariantCulture);
+            var station = new BenchStation(id, i, options, stats, scheduler, invokers[i % invokers.Count]);
+            stations.Add(Task.Run(() => station.RunAsync(stop.Token), CancellationToken.None));
+            due += 1;
+            if (due >= perTick)
+            {
+                due -= perTick;
+                await scheduler.WaitAsync(TimeSpan.FromMilliseconds(10)).ConfigureAwait(false);
+            }
+        }
+
+        var windowStart = clock.Elapsed;
+        var answeredAtStart = stats.Answered;
+        var latencyAtStart = stats.Latency.ToDictionary(l => l.Key, l => l.Value.Count, StringComparer.Ordinal);
+        try
+        {
+            await Task.Delay(options.Duration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var window = (clock.Elapsed - windowStart).TotalSeconds;
+        var answered = stats.Answered - answeredAtStart;
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(stations), Task.Delay(TimeSpan.FromSeconds(15), CancellationToken.None)).ConfigureAwait(false);
+        await sampling.CancelAsync().ConfigureAwait(false);
+        await sampler.ConfigureAwait(false);
+        foreach (var invoker in invokers)
+        {
+            invoker?.Dispose();
+        }
+
+        return new BenchResult
+        {
+            Url = options.Url.ToString(),
+            Mix = options.Mix.ToString().ToLowerInvariant(),
+            Stations = options.Stations,
+            Compression = options.Compression,
+            RampPerSecond = options.Ramp,
+            DurationSeconds = Math.Round(window, 1),
+            SourceAddresses = Math.Max(1, sources.Count),
+            ConnectionsEstablished = stats.Connected,
+            ConnectionsFailed = stats.ConnectFailed,
+            ConnectErrors = stats.ConnectErrors.ToDictionary(StringComparer.Ordinal),
+            ConnectionsLost = stats.Disconnected,
+            CallsSent = stats.Sent,
+            CallsAnswered = stats.Answered,
+            CallsPerSecond = window > 0 ? Math.Round(answered / window, 1) : 0,
+            Errors = stats.Errors.ToDictionary(StringComparer.Ordinal),
+            Latency = stats.Latency.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new ActionLatency(
+                l.Key,
+                l.Value.Count,
+                window > 0 ? Math.Round((l.Value.Count - latencyAtStart.GetValueOrDefault(l.Key)) / window, 1) : 0,
+                Math.Round(l.Value.PercentileMs(50), 2),
+                Math.Round(l.Value.PercentileMs(95), 2),
+                Math.Round(l.Value.PercentileMs(99), 2),
+                Math.Round(l.Value.MaxMs, 2))).ToList(),
+            Warnings = warnings,
+            Server = options.ServerPid is null ? null : serverSamples,
+            Bench = benchSamples,
+            StartedAt = startedAt,
+        };
+    }
+
+    /// <summary>Loopback source addresses 127.0.0.2 onwards, enough for the stations given the ephemeral port range.</summary>
+    private List<IPAddress> SourceAddresses()
+    {
+        if (!options.Url.IsLoopback || !IPAddress.TryParse(options.Url.Host.Trim('[', ']'), out var target) || target.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return [];
+        }
+
+        var perAddress = (int)(MachineLimits.EphemeralPorts() * 0.8);
+        var count = options.SourceAddresses > 0 ? options.SourceAddresses : Math.Max(1, (options.Stations + perAddress - 1) / perAddress);
+        return Enumerable.Range(0, Math.Min(count, 250)).Select(i => new IPAddress([127, 0, 0, (byte)(2 + i)])).ToList();
+    }
+
+    private static HttpMessageInvoker CreateInvoker(IPAddress source) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+        UseProxy = false,
+    });
+
+    private async Task SampleAsync(BenchStats stats, Stopwatch clock, List<ProcessSample> server, List<ProcessSample> bench, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        long lastAnswered = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                var at = Math.Round(clock.Elapsed.TotalSeconds, 1);
+                if (options.ServerPid is { } pid && ProcessSampler.Sample(pid, at) is { } s)
+                {
+                    server.Add(s);
+                }
+
+                if (ProcessSampler.Sample(Environment.ProcessId, at) is { } b)
+                {
+                    bench.Add(b);
+                }
+
+                if (options.Progress)
+                {
+                    var answered = stats.Answered;
+                    var rss = server.Count > 0 ? $", server RSS {server[^1].RssBytes / 1048576.0:0} MiB" : "";
+                    await progress.WriteLineAsync(
+                        $"[{at,6:0.0}s] connected {stats.Connected - stats.Disconnected}/{options.Stations} (failed {stats.ConnectFailed}), " +
+                        $"calls {answered} ({answered - lastAnswered}/s), errors {stats.Errors.Values.Sum()}{rss}").ConfigureAwait(false);
+                    lastAnswered = answered;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Ohm.Cli.Bench;
+
+namespace Ohm.Cli;
+
+/// <summary><c>ohm bench</c>: drives many stations against any OCPP 2.0.1 CSMS and reports throughput, latency and memory.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Description = "CSMS endpoint without the station identity.", DefaultValueFactory = _ => "ws://127.0.0.1:9000/ocpp" };
+        var stations = new Option<int>("--stations") { Description = "Number of stations.", DefaultValueFactory = _ => 100 };
+        var ramp = new Option<double>("--ramp") { Description = "New connections per second.", DefaultValueFactory = _ => 500 };
+        var duration = new Option<string>("--duration") { Description = "How long to run the mix after the ramp: 30s, 5m ...", DefaultValueFactory = _ => "30s" };
+        var mix = new Option<string>("--mix") { Description = "idle | heartbeat | transactions | mixed", DefaultValueFactory = _ => "heartbeat" };
+        var compression = new Option<string>("--compression") { Description = "on | off: offer permessage-deflate.", DefaultValueFactory = _ => "on" };
+        var password = new Option<string?>("--password") { Description = "HTTP Basic password of every station (security profile 1)." };
+        var prefix = new Option<string>("--id-prefix") { Description = "Station identities are <prefix>1 ... <prefix>N.", DefaultValueFactory = _ => "BENCH" };
+        var serverPid = new Option<int?>("--server-pid") { Description = "Sample this process's memory and CPU from /proc." };
+        var interval = new Option<string>("--interval") { Description = "Pause between a station's calls (0 = back to back).", DefaultValueFactory = _ => "0s" };
+        var sourceAddresses = new Option<int>("--source-addresses") { Description = "Loopback source addresses to use (0 = as many as the port range needs)." };
+        var output = new Option<string?>("--out") { Description = "Write the JSON result here (and the markdown summary beside it)." };
+        var command = new Command("bench", "Drive many stations against an OCPP 2.0.1 CSMS (any, not only Ohm) and report throughput, latency and memory.")
+        {
+            url, stations, ramp, duration, mix, compression, password, prefix, serverPid, interval, sourceAddresses, output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var d = ParseDuration(parse.GetValue(duration)!, "--duration", errors);
+            var i = ParseDuration(parse.GetValue(interval)!, "--interval", errors);
+            if (!Enum.TryParse<BenchMix>(parse.GetValue(mix), ignoreCase: true, out var m))
+            {
+                errors.Add($"--mix must be idle, heartbeat, transactions or mixed (is '{parse.GetValue(mix)}').");
+            }
+
+            var z = parse.GetValue(compression);
+            if (z is not ("on" or "off"))
+            {
+                errors.Add($"--compression must be on or off (is '{z}').");
+            }
+
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var target))
+            {
+                errors.Add($"--url must be an absolute ws:// URL (is '{parse.GetValue(url)}').");
+            }
+
+            if (errors.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("ohm bench: " + string.Join(Environment.NewLine + "ohm bench: ", errors));
+                return 2;
+            }
+
+            var options = new BenchOptions
+            {
+                Url = target!,
+                Stations = parse.GetValue(stations),
+                Ramp = parse.GetValue(ramp),
+                Duration = d,
+                Mix = m,
+                Compression = z == "on",
+                Password = parse.GetValue(password),
+                IdPrefix = parse.GetValue(prefix)!,
+                ServerPid = parse.GetValue(serverPid),
+                Interval = i,
+                SourceAddresses = parse.GetValue(sourceAddresses),
+                Out = parse.GetValue(output),
+            };
+            var invalid = options.Validate().ToList();
+            if (invalid.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("ohm bench: " + string.Join(Environment.NewLine + "ohm bench: ", invalid));
+                return 2;
+            }
+
+            var result = await new BenchRunner(options, Console.Error).RunAsync(cancellationToken);
+            var markdown = BenchReport.ToMarkdown(result);
+            Console.WriteLine(markdown);
+            if (options.Out is { } path)
+            {
+                await File.WriteAllTextAsync(path, BenchReport.ToJson(result), cancellationToken);
+                await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), markdown, cancellationToken);
+            }
+
+            return result.ConnectionsEstablished == 0 ? 1 : 0;
+        });
+        return command;
+    }
+
+    internal static TimeSpan ParseDuration(string text, string option, List<string> errors)
+    {
+        var units = new (string Suffix, double Seconds)[] { ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600) };
+        foreach (var (suffix, seconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal)
+                && double.TryParse(text[..^suffix.Length], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0)
+            {
+                return TimeSpan.FromSeconds(value * seconds);
+            }
+        }
+
+        errors.Add($"{option} must be a duration such as 500ms, 30s, 5m or 1h (is '{text}').");
+        return TimeSpan.Zero;
+    }
+}
