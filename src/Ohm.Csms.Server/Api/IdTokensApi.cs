@@ -129,7 +129,6 @@ internal static class IdTokensApi
             var created = new IdTokenRecord { IdToken = body.IdToken!, Type = body.Type!, CreatedAt = DateTimeOffset.UtcNow };
             Apply(created, body);
             db.IdTokens.Add(created);
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
             return created;
         }, ct).ConfigureAwait(false);
         return record is null

@@ -22,7 +22,7 @@ public sealed class Metering(CsmsWriter writer)
     }
 
     /// <summary>The stored rows of meter values, one per sampled value.</summary>
-    public static IEnumerable<SampledValueRecord> Records(string stationId, int evseId, string? transactionId, long? eventId, IEnumerable<MeterValueType> meterValues)
+    public static IEnumerable<SampledValueRecord> Records(string stationId, int evseId, string? transactionId, TransactionEventRecord? transactionEvent, IEnumerable<MeterValueType> meterValues)
     {
         ArgumentNullException.ThrowIfNull(meterValues);
         foreach (var meterValue in meterValues)
@@ -34,7 +34,7 @@ public sealed class Metering(CsmsWriter writer)
                     StationId = stationId,
                     EvseId = evseId,
                     TransactionId = transactionId,
-                    TransactionEventId = eventId,
+                    Event = transactionEvent,
                     Timestamp = meterValue.Timestamp.ToUniversalTime(),
                     Value = sample.Value,
                     Measurand = (sample.Measurand ?? MeasurandEnumType.EnergyActiveImportRegister).ToWire(),

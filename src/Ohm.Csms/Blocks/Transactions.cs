@@ -39,19 +39,18 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
         CsmsDbContext db, string stationId, TransactionEventRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var info = request.TransactionInfo;
-        var tx = await db.Transactions.FirstOrDefaultAsync(t => t.StationId == stationId && t.TransactionId == info.TransactionId, cancellationToken).ConfigureAwait(false);
+        var tx = await CompiledQueries.FindTransaction(db, stationId, info.TransactionId).ConfigureAwait(false);
         string? note = null;
         if (tx is null)
         {
             tx = new TransactionRecord { StationId = stationId, TransactionId = info.TransactionId, UpdatedAt = now };
             db.Transactions.Add(tx);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             if (request.EventType != TransactionEventEnumType.Started)
             {
                 note = $"created from a {request.EventType.ToWire()} event; its Started event has not arrived";
             }
         }
-        else if (await db.TransactionEvents.AnyAsync(e => e.TransactionRecordId == tx.Id && e.SeqNo == request.SeqNo, cancellationToken).ConfigureAwait(false))
+        else if (await CompiledQueries.HasEvent(db, tx.Id, request.SeqNo).ConfigureAwait(false))
         {
             return (await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false), "duplicate; acknowledged, not applied again");
         }
@@ -61,7 +60,7 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
         var timestamp = request.Timestamp.ToUniversalTime();
         var record = new TransactionEventRecord
         {
-            TransactionRecordId = tx.Id,
+            Transaction = tx,
             StationId = stationId,
             TransactionId = info.TransactionId,
             SeqNo = request.SeqNo,
@@ -84,10 +83,9 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
             ReceivedAt = now,
         };
         db.TransactionEvents.Add(record);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         if (request.MeterValue is { Count: > 0 } meterValues)
         {
-            db.SampledValues.AddRange(Metering.Records(stationId, request.Evse?.Id ?? tx.EvseId ?? 0, info.TransactionId, record.Id, meterValues));
+            db.SampledValues.AddRange(Metering.Records(stationId, request.Evse?.Id ?? tx.EvseId ?? 0, info.TransactionId, record, meterValues));
         }
 
         tx.EventCount++;

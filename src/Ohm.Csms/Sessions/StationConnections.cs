@@ -29,19 +29,18 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
             RemoteAddress = request.RemoteAddress?.ToString(),
             SecurityProfile = request.SecurityProfile,
         };
-        session.ConnectionRecorded = Record(session, writer.ExecuteAsync(async db =>
+        session.ConnectionRecorded = Record(session, writer.ExecuteAsync(db =>
         {
             db.Connections.Add(record);
-            await db.SaveChangesAsync().ConfigureAwait(false);
-            return record.Id;
+            return Task.FromResult(record);
         }));
     }
 
-    private async Task<long> Record(StationSession session, Task<long> write)
+    private async Task<long> Record(StationSession session, Task<ConnectionRecord> write)
     {
         try
         {
-            return await write.ConfigureAwait(false);
+            return (await write.ConfigureAwait(false)).Id;
         }
         catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException)
         {

@@ -67,12 +67,12 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         modelBuilder.Entity<TransactionEventRecord>(e =>
         {
             e.HasIndex(t => new { t.TransactionRecordId, t.SeqNo }).IsUnique();
-            e.HasOne<TransactionRecord>().WithMany().HasForeignKey(t => t.TransactionRecordId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(t => t.Transaction).WithMany().HasForeignKey(t => t.TransactionRecordId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {
             e.HasIndex(v => new { v.StationId, v.TransactionId });
-            e.HasIndex(v => v.TransactionEventId);
+            e.HasOne(v => v.Event).WithMany().HasForeignKey(v => v.TransactionEventId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -14,6 +14,8 @@ public sealed class SampledValueRecord
 
     public long? TransactionEventId { get; set; }
 
+    public TransactionEventRecord? Event { get; set; }
+
     public DateTimeOffset Timestamp { get; set; }
 
     public decimal Value { get; set; }

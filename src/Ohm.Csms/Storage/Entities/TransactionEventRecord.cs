@@ -7,6 +7,8 @@ public sealed class TransactionEventRecord
 
     public long TransactionRecordId { get; set; }
 
+    public TransactionRecord? Transaction { get; set; }
+
     public required string StationId { get; set; }
 
     public required string TransactionId { get; set; }

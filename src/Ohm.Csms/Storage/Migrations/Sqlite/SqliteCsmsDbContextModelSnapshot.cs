@@ -577,13 +577,25 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SampledValueRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.TransactionEventRecord", "Event")
+                        .WithMany()
+                        .HasForeignKey("TransactionEventId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Event");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.TransactionEventRecord", b =>
                 {
-                    b.HasOne("Ohm.Csms.Storage.Entities.TransactionRecord", null)
+                    b.HasOne("Ohm.Csms.Storage.Entities.TransactionRecord", "Transaction")
                         .WithMany()
                         .HasForeignKey("TransactionRecordId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Transaction");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableRecord", b =>

@@ -119,34 +119,6 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
-                name: "SampledValues",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    StationId = table.Column<string>(type: "text", nullable: false),
-                    EvseId = table.Column<int>(type: "integer", nullable: false),
-                    TransactionId = table.Column<string>(type: "text", nullable: true),
-                    TransactionEventId = table.Column<long>(type: "bigint", nullable: true),
-                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Value = table.Column<decimal>(type: "numeric", nullable: false),
-                    Measurand = table.Column<string>(type: "text", nullable: false),
-                    Phase = table.Column<string>(type: "text", nullable: true),
-                    Location = table.Column<string>(type: "text", nullable: true),
-                    Context = table.Column<string>(type: "text", nullable: true),
-                    Unit = table.Column<string>(type: "text", nullable: true),
-                    Multiplier = table.Column<int>(type: "integer", nullable: true),
-                    SignedMeterData = table.Column<string>(type: "text", nullable: true),
-                    SigningMethod = table.Column<string>(type: "text", nullable: true),
-                    EncodingMethod = table.Column<string>(type: "text", nullable: true),
-                    PublicKey = table.Column<string>(type: "text", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_SampledValues", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Stations",
                 columns: table => new
                 {
@@ -271,6 +243,40 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "SampledValues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "text", nullable: false),
+                    EvseId = table.Column<int>(type: "integer", nullable: false),
+                    TransactionId = table.Column<string>(type: "text", nullable: true),
+                    TransactionEventId = table.Column<long>(type: "bigint", nullable: true),
+                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Value = table.Column<decimal>(type: "numeric", nullable: false),
+                    Measurand = table.Column<string>(type: "text", nullable: false),
+                    Phase = table.Column<string>(type: "text", nullable: true),
+                    Location = table.Column<string>(type: "text", nullable: true),
+                    Context = table.Column<string>(type: "text", nullable: true),
+                    Unit = table.Column<string>(type: "text", nullable: true),
+                    Multiplier = table.Column<int>(type: "integer", nullable: true),
+                    SignedMeterData = table.Column<string>(type: "text", nullable: true),
+                    SigningMethod = table.Column<string>(type: "text", nullable: true),
+                    EncodingMethod = table.Column<string>(type: "text", nullable: true),
+                    PublicKey = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SampledValues", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SampledValues_TransactionEvents_TransactionEventId",
+                        column: x => x.TransactionEventId,
+                        principalTable: "TransactionEvents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Connections_StationId_ConnectedAt",
                 table: "Connections",
@@ -367,10 +373,10 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                 name: "Stations");
 
             migrationBuilder.DropTable(
-                name: "TransactionEvents");
+                name: "DeviceVariables");
 
             migrationBuilder.DropTable(
-                name: "DeviceVariables");
+                name: "TransactionEvents");
 
             migrationBuilder.DropTable(
                 name: "Transactions");

@@ -117,34 +117,6 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "SampledValues",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    StationId = table.Column<string>(type: "TEXT", nullable: false),
-                    EvseId = table.Column<int>(type: "INTEGER", nullable: false),
-                    TransactionId = table.Column<string>(type: "TEXT", nullable: true),
-                    TransactionEventId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
-                    Value = table.Column<decimal>(type: "TEXT", nullable: false),
-                    Measurand = table.Column<string>(type: "TEXT", nullable: false),
-                    Phase = table.Column<string>(type: "TEXT", nullable: true),
-                    Location = table.Column<string>(type: "TEXT", nullable: true),
-                    Context = table.Column<string>(type: "TEXT", nullable: true),
-                    Unit = table.Column<string>(type: "TEXT", nullable: true),
-                    Multiplier = table.Column<int>(type: "INTEGER", nullable: true),
-                    SignedMeterData = table.Column<string>(type: "TEXT", nullable: true),
-                    SigningMethod = table.Column<string>(type: "TEXT", nullable: true),
-                    EncodingMethod = table.Column<string>(type: "TEXT", nullable: true),
-                    PublicKey = table.Column<string>(type: "TEXT", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_SampledValues", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Stations",
                 columns: table => new
                 {
@@ -269,6 +241,40 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "SampledValues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StationId = table.Column<string>(type: "TEXT", nullable: false),
+                    EvseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TransactionId = table.Column<string>(type: "TEXT", nullable: true),
+                    TransactionEventId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
+                    Value = table.Column<decimal>(type: "TEXT", nullable: false),
+                    Measurand = table.Column<string>(type: "TEXT", nullable: false),
+                    Phase = table.Column<string>(type: "TEXT", nullable: true),
+                    Location = table.Column<string>(type: "TEXT", nullable: true),
+                    Context = table.Column<string>(type: "TEXT", nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", nullable: true),
+                    Multiplier = table.Column<int>(type: "INTEGER", nullable: true),
+                    SignedMeterData = table.Column<string>(type: "TEXT", nullable: true),
+                    SigningMethod = table.Column<string>(type: "TEXT", nullable: true),
+                    EncodingMethod = table.Column<string>(type: "TEXT", nullable: true),
+                    PublicKey = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SampledValues", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SampledValues_TransactionEvents_TransactionEventId",
+                        column: x => x.TransactionEventId,
+                        principalTable: "TransactionEvents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Connections_StationId_ConnectedAt",
                 table: "Connections",
@@ -365,10 +371,10 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                 name: "Stations");
 
             migrationBuilder.DropTable(
-                name: "TransactionEvents");
+                name: "DeviceVariables");
 
             migrationBuilder.DropTable(
-                name: "DeviceVariables");
+                name: "TransactionEvents");
 
             migrationBuilder.DropTable(
                 name: "Transactions");
