@@ -49,6 +49,11 @@ public static class BenchReport
             md.AppendLine(c, $"Server: peak RSS {peak / 1048576.0:0.0} MiB, last RSS {last.RssBytes / 1048576.0:0.0} MiB, " +
                 $"{(result.ConnectionsEstablished > 0 ? last.RssBytes / 1024.0 / result.ConnectionsEstablished : 0):0.0} KiB per connection (whole process), " +
                 $"CPU {cpu * 100:0}% of one core on average, {last.Threads} threads.");
+            if (result.ServerBaselineRssBytes is { } baseline && result.ConnectionsEstablished > 0)
+            {
+                md.AppendLine(c, $"Server memory per connection above the {baseline / 1048576.0:0.0} MiB it held before the first station: " +
+                    $"{(last.RssBytes - baseline) / 1024.0 / (result.ConnectionsEstablished - result.ConnectionsLost):0.0} KiB.");
+            }
         }
 
         return md.ToString();

@@ -40,6 +40,9 @@ public sealed record BenchResult
 
     public IReadOnlyList<ProcessSample>? Server { get; init; }
 
+    /// <summary>The server's resident memory before the first station connected.</summary>
+    public long? ServerBaselineRssBytes { get; init; }
+
     public IReadOnlyList<ProcessSample>? Bench { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }

@@ -28,6 +28,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
         var serverSamples = new List<ProcessSample>();
         var benchSamples = new List<ProcessSample>();
         var clock = Stopwatch.StartNew();
+        var baseline = options.ServerPid is { } serverPid ? ProcessSampler.Sample(serverPid, 0)?.RssBytes : null;
         using var sampling = new CancellationTokenSource();
         var sampler = SampleAsync(stats, clock, serverSamples, benchSamples, sampling.Token);
 
@@ -96,6 +97,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 Math.Round(l.Value.MaxMs, 2))).ToList(),
             Warnings = warnings,
             Server = options.ServerPid is null ? null : serverSamples,
+            ServerBaselineRssBytes = baseline,
             Bench = benchSamples,
             StartedAt = startedAt,
         };
