@@ -28,8 +28,9 @@ start_csms() {
   if [ "$db" = postgres ]; then
     if [ -z "$pg_dir" ]; then eval "$(.ci/postgres start)"; pg_dir=$OHM_TEST_POSTGRES_DIR; fi
     name="ohm_load_$RANDOM"
-    psql "host=127.0.0.1 port=54329 user=ohm dbname=postgres" -qc "CREATE DATABASE $name" >/dev/null
-    args+=(--db "Host=127.0.0.1;Port=54329;Username=ohm;Database=$name;Maximum Pool Size=20")
+    port=$(printf '%s' "$OHM_TEST_POSTGRES" | sed -n 's/.*Port=\([0-9]*\).*/\1/p')
+    psql "host=127.0.0.1 port=$port user=ohm dbname=postgres" -qc "CREATE DATABASE $name" >/dev/null
+    args+=(--db "Host=127.0.0.1;Port=$port;Username=ohm;Database=$name;Maximum Pool Size=20")
   fi
   OHM__Ocpp__KeepAliveSeconds=120 $ohm "${args[@]}" >"$out/csms-$db.log" 2>&1 &
   server=$!
