@@ -140,6 +140,24 @@ public sealed class StationStore : IDisposable
         }
     }
 
+    /// <summary>Every queued message, oldest first.</summary>
+    public List<QueuedMessage> PeekAll()
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT id, action, payload, attempts FROM queue ORDER BY id";
+            using var reader = cmd.ExecuteReader();
+            var result = new List<QueuedMessage>();
+            while (reader.Read())
+            {
+                result.Add(new QueuedMessage(reader.GetInt64(0), reader.GetString(1), (byte[])reader.GetValue(2), reader.GetInt32(3)));
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>The number of queued messages.</summary>
     public int QueueLength()
     {

@@ -79,7 +79,7 @@ public sealed class Authorization
 
         return model.Flag("AuthCtrlr", "OfflineTxForUnknownIdEnabled", false)
             ? AuthorizationStatusEnumType.Accepted
-            : cached ?? AuthorizationStatusEnumType.Unknown;
+            : cached is null or AuthorizationStatusEnumType.Accepted ? AuthorizationStatusEnumType.Unknown : cached.Value;
     }
 
     /// <summary>C10: stores an idTokenInfo in the cache when the cache is enabled.</summary>
