@@ -578,7 +578,8 @@ public sealed class ChargingStation : IAsyncDisposable
                 // E13: retry per MessageAttemptsTransactionEvent / MessageAttemptIntervalTransactionEvent; a resend is the same payload, so the same seqNo.
                 var attempts = message.Attempts + 1;
                 var max = Model.Number("OCPPCommCtrlr", "MessageAttemptsTransactionEvent", 3);
-                if (action != OcppActions.TransactionEvent || attempts >= max)
+                var permanent = ex is OcppCallErrorException { Code: OcppErrorCode.NotSupported or OcppErrorCode.NotImplemented };
+                if (action != OcppActions.TransactionEvent || attempts >= max || permanent)
                 {
                     Report($"{action.Name} given up after {attempts} attempt(s): {ex.Message}");
                     Store.Dequeue(message.Id);

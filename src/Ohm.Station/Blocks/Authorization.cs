@@ -52,6 +52,12 @@ public sealed class Authorization
     {
         ArgumentNullException.ThrowIfNull(token);
         var model = _station.Model;
+        if (!model.Flag("AuthCtrlr", "Enabled", true))
+        {
+            // C: with authorization disabled every idToken is accepted without asking the CSMS.
+            return AuthorizationStatusEnumType.Accepted;
+        }
+
         var cached = Cached(token);
         if (_station.IsOnline)
         {

@@ -63,6 +63,12 @@ public sealed class Transactions
     /// <summary>The EVSE running the transaction, or null.</summary>
     public Evse? Find(string transactionId) => _station.Evses.Values.FirstOrDefault(e => e.Transaction?.Id == transactionId);
 
+    /// <summary>How many transactions this engine started since it was created.</summary>
+    public int StartedCount { get; private set; }
+
+    /// <summary>How many transactions this engine ended since it was created.</summary>
+    public int EndedCount { get; private set; }
+
     /// <summary>Whether any transaction runs.</summary>
     public bool AnyRunning => _station.Evses.Values.Any(e => e.Transaction is not null);
 
@@ -194,6 +200,7 @@ public sealed class Transactions
         tx.ChargingState = state == ChargingStateEnumType.Charging ? ChargingStateEnumType.EVConnected : state;
         Emit(evse, TransactionEventEnumType.Ended, trigger, reason, _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.TransactionEnd), tx.ChargingState);
         evse.Transaction = null;
+        EndedCount++;
         evse.AuthorizedToken = null;
         evse.RemoteStartId = null;
         evse.AuthorizedAt = null;
@@ -331,6 +338,7 @@ public sealed class Transactions
 
     private void Start(Evse evse, TriggerReasonEnumType trigger, HashSet<string> conditions)
     {
+        StartedCount++;
         var state = ChargingState(evse, conditions);
         evse.Transaction = new TransactionState
         {
