@@ -14,7 +14,9 @@ namespace Ohm.Cli;
 ///   - auth: { token: ABC123, evse: 1 }
 ///   - charge: { evse: 1, power: 11000, seconds: 5 }
 ///   - offline: 3
+///   - network: offline
 ///   - unplug: 1
+///   - network: online
 /// expect:
 ///   accepted: true
 ///   transactionsStarted: 1
@@ -75,6 +77,16 @@ internal sealed class Scenario
                 await Task.Delay(TimeSpan.FromSeconds(offline), cancellationToken);
                 await station.SetOfflineAsync(false);
                 await Until(() => station.IsOnline, TimeSpan.FromSeconds(60), cancellationToken);
+            }
+
+            if (step.Network is { } network)
+            {
+                log("network " + network);
+                await station.SetOfflineAsync(network == "offline");
+                if (network != "offline")
+                {
+                    await Until(() => station.IsOnline, TimeSpan.FromSeconds(60), cancellationToken);
+                }
             }
 
             if (step.Set is { } set)
@@ -162,6 +174,9 @@ internal sealed class ScenarioStep
     public double? Wait { get; set; }
 
     public double? Offline { get; set; }
+
+    /// <summary>"offline" drops the network until a later "online" step.</summary>
+    public string? Network { get; set; }
 
     public ScenarioSet? Set { get; set; }
 }
