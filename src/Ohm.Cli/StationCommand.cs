@@ -183,8 +183,21 @@ internal static class StationCommand
     }
 
     /// <summary>Runs <paramref name="count"/> stations in this process until cancelled.</summary>
-    public static async Task<int> RunManyAsync(Uri endpoint, string prefix, int count, string? password, DeviceModelConfig model, string? dataRoot, bool charging, TimeSpan charge, CancellationToken cancellationToken)
+    public static async Task<int> RunManyAsync(
+        Uri endpoint,
+        string prefix,
+        int count,
+        string? password,
+        DeviceModelConfig model,
+        string? dataRoot,
+        bool charging,
+        TimeSpan charge,
+        CancellationToken cancellationToken,
+        Func<IReadOnlyList<ChargingStation>, bool>? until = null,
+        TimeSpan? reportEvery = null)
     {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellationToken = done.Token;
         var stations = Enumerable.Range(1, count).Select(i =>
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i:000}");
@@ -204,13 +217,27 @@ internal static class StationCommand
 
         Console.WriteLine($"{count} stations ({prefix}001..) -> {endpoint}; activity {(charging ? "charging" : "idle")}. Ctrl+C stops.");
         var activities = charging
-            ? stations.Select(s => ChargingActivity.RunAsync(s, charge, TimeSpan.FromSeconds(5), cancellationToken)).ToList()
+            ? stations.Select(s => ChargingActivity.RunAsync(s, charge, charge, cancellationToken)).ToList()
             : [];
         try
         {
+            var every = reportEvery ?? TimeSpan.FromSeconds(5);
+            var last = DateTime.UtcNow;
             while (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                if (until?.Invoke(stations) == true)
+                {
+                    await done.CancelAsync();
+                    break;
+                }
+
+                if (DateTime.UtcNow - last < every)
+                {
+                    continue;
+                }
+
+                last = DateTime.UtcNow;
                 Console.WriteLine($"{DateTime.Now:HH:mm:ss} online {stations.Count(s => s.IsOnline)}/{count}, charging {stations.Sum(s => s.Evses.Values.Count(e => e.Transaction is not null))}, transactions ended {stations.Sum(s => s.Transactions.EndedCount)}, queued {stations.Sum(s => s.QueueLength)}");
             }
         }

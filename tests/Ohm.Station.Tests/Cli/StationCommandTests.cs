@@ -101,3 +101,81 @@ public sealed class StationCommandTests
         return process;
     }
 }
+
+public sealed class ManyStationsAndDemoTests
+{
+    [Fact]
+    public async Task Ohm_station_count_runs_N_stations_in_one_process_that_charge()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var code = await StationCommand.RunManyAsync(
+            h.Csms.Endpoint,
+            "MANY",
+            3,
+            null,
+            StationHarness.Config(),
+            h.DataRoot,
+            charging: true,
+            TimeSpan.FromSeconds(1),
+            CancellationToken.None,
+            until: stations => stations.All(s => s.Transactions.EndedCount >= 1 && s.QueueLength == 0));
+        Assert.Equal(0, code);
+        Assert.Equal(["MANY001", "MANY002", "MANY003"], h.Csms.All.Where(r => r.Action == "BootNotification").Select(r => r.StationId).Order());
+        foreach (var id in new[] { "MANY001", "MANY002", "MANY003" })
+        {
+            Assert.Contains(h.Csms.Events(id), e => e.EventType == TransactionEventEnumType.Ended);
+        }
+    }
+
+    [Fact]
+    public async Task Ohm_demo_starts_the_CSMS_and_stations_that_run_transactions()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "ohm-demo-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var code = await DemoCommand.RunAsync(2, 0, data, TimeSpan.FromSeconds(1), CancellationToken.None, stations => stations.All(s => s.IsOnline && s.Transactions.EndedCount >= 1));
+            Assert.Equal(0, code);
+            Assert.True(Directory.Exists(Path.Combine(data, "DEMO001")));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Ohm_station_interactive_console_plugs_reports_status_and_quits()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ohm.dll"), "station", "--url", h.Csms.Endpoint.ToString(), "--id", "CONSOLE", "--data", Path.Combine(h.DataRoot, "CONSOLE"), "--evses", "1" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await h.Csms.WaitFor<StatusNotificationRequest>(null, 60);
+        await process.StandardInput.WriteLineAsync("plug 1");
+        await h.Csms.WaitFor<StatusNotificationRequest>(s => s.ConnectorStatus == ConnectorStatusEnumType.Occupied, 60);
+        await process.StandardInput.WriteLineAsync("status");
+        await TestCsms.Until(() => { lock (output) { return output.ToString().Contains("EVSE 1: Occupied", StringComparison.Ordinal); } }, "status printed", 60);
+        await process.StandardInput.WriteLineAsync("quit");
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, process.ExitCode);
+        Assert.Single(h.Csms.Of<StatusNotificationRequest>("CONSOLE"), s => s.EvseId == 1 && s.ConnectorStatus == ConnectorStatusEnumType.Available);
+    }
+}
