@@ -381,7 +381,7 @@ public sealed class ChargingStation : IAsyncDisposable
                     {
                         Endpoint = Options.Endpoint,
                         StationId = Options.StationId,
-                        Password = Options.Password,
+                        Password = Model.Value("SecurityCtrlr", "BasicAuthPassword") is { Length: > 0 } set ? set : Options.Password,
                         Rpc = new OcppRpcOptions { CallTimeout = TimeSpan.FromSeconds(timeout) },
                         ConnectTimeout = TimeSpan.FromSeconds(10),
                     },

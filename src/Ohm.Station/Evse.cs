@@ -31,6 +31,9 @@ public sealed class Evse
     /// <summary>Whether the CSMS refused the token of the running transaction (energy is then withheld).</summary>
     public bool Deauthorized { get; internal set; }
 
+    /// <summary>With StopTxOnInvalidId false: the register reading at which energy stops (MaxEnergyOnInvalidId), if any.</summary>
+    public decimal? InvalidIdEnergyLimitWh { get; internal set; }
+
     /// <summary>The power the EV asks for, in W (0: the EV suspends).</summary>
     public decimal EvPowerW { get; internal set; }
 

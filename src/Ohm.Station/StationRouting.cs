@@ -33,6 +33,8 @@ internal static class StationRouting
         .On(OcppActions.Reset, Guard(s, OcppActions.Reset, s.Provisioning.Reset))                                       // B11, B12
         // C Authorization
         .On(OcppActions.ClearCache, Guard(s, OcppActions.ClearCache, s.Authorization.ClearCache))                       // C11
+        // E Transactions
+        .On(OcppActions.GetTransactionStatus, Guard(s, OcppActions.GetTransactionStatus, s.Transactions.GetTransactionStatus)) // E14
         // F RemoteControl
         .On(OcppActions.RequestStartTransaction, Guard(s, OcppActions.RequestStartTransaction, s.RemoteControl.RequestStartTransaction)) // F01, F02
         .On(OcppActions.RequestStopTransaction, Guard(s, OcppActions.RequestStopTransaction, s.RemoteControl.RequestStopTransaction))    // F03

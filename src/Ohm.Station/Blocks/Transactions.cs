@@ -60,6 +60,25 @@ public sealed class Transactions
         }
     });
 
+    /// <summary>E14: GetTransactionStatus: whether the transaction runs and whether its messages wait in the queue.</summary>
+    internal ValueTask<GetTransactionStatusResponse> GetTransactionStatus(GetTransactionStatusRequest request, Ohm.Ocpp.Rpc.OcppCallContext context, CancellationToken cancellationToken)
+    {
+        var queued = _station.Store.PeekAll()
+            .Where(m => m.Action == OcppActions.TransactionEvent.Name)
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize(m.Payload, OcppJsonContext.Default.TransactionEventRequest)!.TransactionInfo.TransactionId)
+            .ToList();
+        if (request.TransactionId is not { } id)
+        {
+            return ValueTask.FromResult(new GetTransactionStatusResponse { MessagesInQueue = queued.Count > 0 });
+        }
+
+        return ValueTask.FromResult(new GetTransactionStatusResponse
+        {
+            OngoingIndicator = Find(id) is not null,
+            MessagesInQueue = queued.Contains(id),
+        });
+    }
+
     /// <summary>The EVSE running the transaction, or null.</summary>
     public Evse? Find(string transactionId) => _station.Evses.Values.FirstOrDefault(e => e.Transaction?.Id == transactionId);
 
@@ -169,7 +188,7 @@ public sealed class Transactions
                 tx.Conditions.RemoveAll(c => !conditions.Contains(c));
                 var state = ChargingState(evse, conditions);
                 var tokenChanged = evse.AuthorizedToken is { } token && token.IdToken != tx.ReportedIdToken;
-                if (state != tx.ChargingState || tokenChanged || trigger is TriggerReasonEnumType.StopAuthorized or TriggerReasonEnumType.RemoteStop or TriggerReasonEnumType.Deauthorized)
+                if (state != tx.ChargingState || tokenChanged || trigger is TriggerReasonEnumType.StopAuthorized or TriggerReasonEnumType.RemoteStop or TriggerReasonEnumType.Deauthorized or TriggerReasonEnumType.EnergyLimitReached)
                 {
                     tx.ChargingState = state;
                     Emit(evse, TransactionEventEnumType.Updated, tokenChanged && trigger != TriggerReasonEnumType.RemoteStart ? TriggerReasonEnumType.Authorized : trigger, chargingState: state);
@@ -205,6 +224,7 @@ public sealed class Transactions
         evse.RemoteStartId = null;
         evse.AuthorizedAt = null;
         evse.Deauthorized = false;
+        evse.InvalidIdEnergyLimitWh = null;
         _lastConditions[evse.Id] = Conditions(evse);
         _station.SaveEvse(evse);
         _station.Report($"transaction {tx.Id} ended on EVSE {evse.Id}: {reason}");
@@ -243,9 +263,18 @@ public sealed class Transactions
             }
             else
             {
-                // Energy is withheld from here on (MaxEnergyOnInvalidId 0); the transaction goes on until a stop point.
-                evse.Deauthorized = true;
-                Evaluate(evse, TriggerReasonEnumType.Deauthorized);
+                // E05: energy goes on up to MaxEnergyOnInvalidId, then it is withheld; the transaction goes on until a stop point.
+                var max = _station.Model.Number("TxCtrlr", "MaxEnergyOnInvalidId", 0);
+                if (max > 0)
+                {
+                    evse.InvalidIdEnergyLimitWh = evse.EnergyWh + max;
+                    _station.Report($"EVSE {evse.Id}: idToken refused; {max} Wh more at most");
+                }
+                else
+                {
+                    evse.Deauthorized = true;
+                    Evaluate(evse, TriggerReasonEnumType.Deauthorized);
+                }
             }
         }
         finally
@@ -263,6 +292,13 @@ public sealed class Transactions
         foreach (var evse in _station.Evses.Values)
         {
             Metering.Accumulate(evse, now);
+            if (evse.InvalidIdEnergyLimitWh is { } limit && evse.EnergyWh >= limit)
+            {
+                evse.InvalidIdEnergyLimitWh = null;
+                evse.Deauthorized = true;
+                Evaluate(evse, TriggerReasonEnumType.EnergyLimitReached, ReasonEnumType.EnergyLimitReached);
+            }
+
             if (evse.AuthorizedToken is not null && !evse.Plugged && evse.AuthorizedAt is { } at && now - at > TimeSpan.FromSeconds(timeout))
             {
                 // E03: no cable within EVConnectionTimeOut; the authorization lapses.

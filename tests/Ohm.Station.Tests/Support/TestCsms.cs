@@ -46,6 +46,9 @@ public sealed class TestCsms : IAsyncDisposable
 
     public int Connections => _connections;
 
+    /// <summary>The Basic-auth password of each connection attempt, in order.</summary>
+    public ConcurrentQueue<(string StationId, string? Password)> Passwords { get; private init; } = new();
+
     public Func<BootNotificationRequest, BootNotificationResponse> Boot { get; set; } =
         _ => new BootNotificationResponse { Status = RegistrationStatusEnumType.Accepted, Interval = 300, CurrentTime = DateTimeOffset.UtcNow };
 
@@ -60,7 +63,15 @@ public sealed class TestCsms : IAsyncDisposable
 
     public static async Task<TestCsms> StartAsync()
     {
-        var options = new OcppServerOptions();
+        var passwords = new ConcurrentQueue<(string, string?)>();
+        var options = new OcppServerOptions
+        {
+            Authenticate = request =>
+            {
+                passwords.Enqueue((request.StationId, request.Password));
+                return ValueTask.FromResult(true);
+            },
+        };
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1));
@@ -69,7 +80,7 @@ public sealed class TestCsms : IAsyncDisposable
         app.MapOcpp(server);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var csms = new TestCsms(app, server, new Uri(address.Replace("http", "ws", StringComparison.Ordinal).TrimEnd('/') + options.PathPrefix));
+        var csms = new TestCsms(app, server, new Uri(address.Replace("http", "ws", StringComparison.Ordinal).TrimEnd('/') + options.PathPrefix)) { Passwords = passwords };
         csms.Register();
         server.Connected += (_, _) => Interlocked.Increment(ref csms._connections);
         return csms;

@@ -81,6 +81,24 @@ public sealed class AuthorizationAndMeteringTests
     }
 
     [Fact]
+    public async Task E05_MaxEnergyOnInvalidId_lets_that_much_energy_through_then_suspends()
+    {
+        await using var h = await StationHarness.StartAsync();
+        h.Csms.TransactionEvent = e => e.IdToken is null
+            ? new TransactionEventResponse()
+            : new TransactionEventResponse { IdTokenInfo = new IdTokenInfoType { Status = AuthorizationStatusEnumType.Invalid } };
+        var station = await h.StartStation("CS-E05C", StationHarness.Config(c => c
+            .With("TxCtrlr", "StopTxOnInvalidId", "false")
+            .With("TxCtrlr", "MaxEnergyOnInvalidId", "1")));
+        await Drive.Do(station, "plug");
+        await Drive.Do(station, "auth");
+        var limited = await h.Csms.WaitForEvent(TransactionEventEnumType.Updated, e => e.TriggerReason == TriggerReasonEnumType.EnergyLimitReached);
+        Assert.Equal(ChargingStateEnumType.SuspendedEVSE, limited.TransactionInfo.ChargingState);
+        Assert.True(station.Evses[1].EnergyWh >= 1);
+        Assert.NotNull(station.Evses[1].Transaction);
+    }
+
+    [Fact]
     public async Task E03_EVConnectionTimeOut_ends_a_transaction_started_at_Authorized_when_no_cable_comes()
     {
         await using var h = await StationHarness.StartAsync();

@@ -32,14 +32,37 @@ public sealed class RemoteAndAvailabilityTests
     }
 
     [Fact]
-    public async Task F02_RequestStart_without_AuthorizeRemoteStart_sends_no_Authorize()
+    public async Task F02_Remote_start_first_then_cable_without_AuthorizeRemoteStart_sends_no_Authorize()
     {
         await using var h = await StationHarness.StartAsync();
         var station = await h.StartStation("CS-F02", StationHarness.Config(c => c.With("AuthCtrlr", "AuthorizeRemoteStart", "false")));
-        await Drive.Do(station, "plug");
         await h.Csms.Call("CS-F02", new RequestStartTransactionRequest { EvseId = 1, IdToken = Central, RemoteStartId = 5 });
-        await h.Csms.WaitForEvent(TransactionEventEnumType.Started);
+        await TestCsms.Until(() => station.Evses[1].AuthorizedToken is not null, "authorized remotely");
+        await Drive.Do(station, "plug");
+        var started = await h.Csms.WaitForEvent(TransactionEventEnumType.Started);
+        Assert.Equal(TriggerReasonEnumType.CablePluggedIn, started.TriggerReason);
+        Assert.Equal(5, started.TransactionInfo.RemoteStartId);
         Assert.Empty(h.Csms.Of<AuthorizeRequest>("CS-F02"));
+    }
+
+    [Fact]
+    public async Task E14_GetTransactionStatus_tells_whether_the_transaction_runs_and_has_queued_messages()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-E14");
+        await Drive.Do(station, "plug");
+        await Drive.Do(station, "auth");
+        var started = await h.Csms.WaitForEvent(TransactionEventEnumType.Started);
+        await TestCsms.Until(() => station.QueueLength == 0, "queue drained");
+        var running = await h.Csms.Call("CS-E14", new GetTransactionStatusRequest { TransactionId = started.TransactionInfo.TransactionId });
+        Assert.True(running.OngoingIndicator);
+        Assert.False(running.MessagesInQueue);
+        await Drive.Do(station, "unplug");
+        await h.Csms.WaitForEvent(TransactionEventEnumType.Ended);
+        var ended = await h.Csms.Call("CS-E14", new GetTransactionStatusRequest { TransactionId = started.TransactionInfo.TransactionId });
+        Assert.False(ended.OngoingIndicator);
+        var any = await h.Csms.Call("CS-E14", new GetTransactionStatusRequest());
+        Assert.Null(any.OngoingIndicator);
     }
 
     [Fact]
@@ -121,6 +144,23 @@ public sealed class RemoteAndAvailabilityTests
         Assert.Equal(ReasonEnumType.ImmediateReset, ended.TransactionInfo.StoppedReason);
         await h.Csms.WaitFor<BootNotificationRequest>(b => b.Reason == BootReasonEnumType.RemoteReset);
         await TestCsms.Until(() => station.IsOnline && station.BootCount == 2, "booted again");
+    }
+
+    [Fact]
+    public async Task B05_B11_A_new_BasicAuthPassword_needs_a_reboot_and_is_used_after_the_reset()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var options = h.Options("CS-PW");
+        options.Password = "initial-password-0001";
+        var station = await h.StartStation("CS-PW", options: options);
+        var set = await h.Csms.Call("CS-PW", new SetVariablesRequest
+        {
+            SetVariableData = [new SetVariableDataType { Component = new ComponentType { Name = "SecurityCtrlr" }, Variable = new VariableType { Name = "BasicAuthPassword" }, AttributeValue = "rotated-password-0002" }],
+        });
+        Assert.Equal(SetVariableStatusEnumType.RebootRequired, set.SetVariableResult[0].AttributeStatus);
+        Assert.Equal(ResetStatusEnumType.Accepted, (await h.Csms.Call("CS-PW", new ResetRequest { Type = ResetEnumType.Immediate })).Status);
+        await TestCsms.Until(() => station.IsOnline && station.BootCount == 2, "booted again");
+        Assert.Equal(["initial-password-0001", "rotated-password-0002"], h.Csms.Passwords.Where(p => p.StationId == "CS-PW").Select(p => p.Password).Distinct());
     }
 
     [Fact]

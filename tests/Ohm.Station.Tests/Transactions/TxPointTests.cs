@@ -48,6 +48,7 @@ public sealed class TxPointTests
     [InlineData("ParkingBayOccupancy", "unplug,bayempty", TriggerReasonEnumType.EVDeparted, ReasonEnumType.EVDisconnected)]
     [InlineData("EVConnected,Authorized", "stopauth", TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local)]
     [InlineData("EVConnected", "stopauth,unplug", TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected)]
+    [InlineData("Authorized", "unplug,stopauth", TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local)]
     public async Task E_TxStopPoint_ends_the_transaction_when_a_condition_stops_holding(string stopPoint, string steps, TriggerReasonEnumType trigger, ReasonEnumType reason)
     {
         await using var h = await StationHarness.StartAsync();
