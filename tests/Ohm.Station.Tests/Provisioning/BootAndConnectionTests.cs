@@ -59,6 +59,23 @@ public sealed class BootAndConnectionTests
     }
 
     [Fact]
+    public async Task F06_TriggerMessage_BootNotification_while_Pending_boots_at_once_with_reason_Triggered()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var boots = 0;
+        h.Csms.Boot = _ => Interlocked.Increment(ref boots) < 2
+            ? new BootNotificationResponse { Status = RegistrationStatusEnumType.Pending, Interval = 3600, CurrentTime = DateTimeOffset.UtcNow }
+            : new BootNotificationResponse { Status = RegistrationStatusEnumType.Accepted, Interval = 300, CurrentTime = DateTimeOffset.UtcNow };
+        var station = await h.StartStation("CS-F06B", waitAccepted: false);
+        await TestCsms.Until(() => station.Registration == RegistrationStatusEnumType.Pending, "Pending");
+        var trigger = await h.Csms.Call("CS-F06B", new TriggerMessageRequest { RequestedMessage = MessageTriggerEnumType.BootNotification });
+        Assert.Equal(TriggerMessageStatusEnumType.Accepted, trigger.Status);
+        var second = await h.Csms.WaitFor<BootNotificationRequest>(b => b.Reason == BootReasonEnumType.Triggered);
+        Assert.NotNull(second);
+        await TestCsms.Until(() => station.IsOnline, "Accepted");
+    }
+
+    [Fact]
     public async Task B03_Rejected_station_refuses_CSMS_calls_and_retries_boot()
     {
         await using var h = await StationHarness.StartAsync();

@@ -130,6 +130,18 @@ public sealed class AuthorizationAndMeteringTests
     }
 
     [Fact]
+    public async Task J01_SendDuringIdle_sends_clock_aligned_MeterValues_of_idle_EVSEs()
+    {
+        await using var h = await StationHarness.StartAsync();
+        await h.StartStation("CS-J01I", StationHarness.Config(c => c
+            .With("AlignedDataCtrlr", "Interval", "1")
+            .With("AlignedDataCtrlr", "SendDuringIdle", "true")));
+        var idle = await h.Csms.WaitFor<MeterValuesRequest>();
+        Assert.Equal(ReadingContextEnumType.SampleClock, idle.MeterValue[0].SampledValue[0].Context);
+        Assert.Equal(MeasurandEnumType.EnergyActiveImportRegister, idle.MeterValue[0].SampledValue[0].Measurand);
+    }
+
+    [Fact]
     public async Task J01_AlignedDataCtrlr_Interval_sends_clock_aligned_values_in_a_transaction()
     {
         await using var h = await StationHarness.StartAsync();
