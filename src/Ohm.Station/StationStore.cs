@@ -79,6 +79,25 @@ public sealed class StationStore : IDisposable
         }
     }
 
+    /// <summary>Every keyed record whose key starts with <paramref name="prefix"/>.</summary>
+    public Dictionary<string, string> GetRecords(string prefix)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT key, value FROM records WHERE substr(key, 1, length($p)) = $p";
+            cmd.Parameters.AddWithValue("$p", prefix);
+            using var reader = cmd.ExecuteReader();
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                result[reader.GetString(0)] = reader.GetString(1);
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>Deletes every keyed record whose key starts with <paramref name="prefix"/>.</summary>
     public void DeleteRecords(string prefix)
     {

@@ -97,8 +97,32 @@ public sealed class Authorization
         }
 
         var lifetime = _station.Model.Number("AuthCacheCtrlr", "LifeTime", 86400);
-        var expiry = info.CacheExpiryDateTime ?? DateTimeOffset.UtcNow.AddSeconds(lifetime);
-        _station.Store.SetRecord(Key(token), JsonSerializer.Serialize(new CacheEntry(info.Status, expiry)));
+        var now = DateTimeOffset.UtcNow;
+        var expiry = info.CacheExpiryDateTime ?? now.AddSeconds(lifetime);
+        _station.Store.SetRecord(Key(token), JsonSerializer.Serialize(new CacheEntry(info.Status, expiry, now, now)));
+        Evict(now);
+    }
+
+    /// <summary>C10.FR: keeps at most AuthCacheCtrlr.Storage entries: expired ones go first, then per Policy (LRU, LFU is read as LRU, FIFO).</summary>
+    private void Evict(DateTimeOffset now)
+    {
+        var capacity = _station.Model.Number("AuthCacheCtrlr", "Storage", int.MaxValue);
+        var entries = _station.Store.GetRecords("auth:");
+        if (entries.Count <= capacity)
+        {
+            return;
+        }
+
+        var fifo = _station.Model.Value("AuthCacheCtrlr", "Policy") == "FIFO";
+        var order = entries
+            .Select(e => (e.Key, Entry: JsonSerializer.Deserialize<CacheEntry>(e.Value)))
+            .OrderBy(e => e.Entry is null || e.Entry.Expiry < now ? 0 : 1)
+            .ThenBy(e => fifo ? e.Entry?.Added : e.Entry?.LastUsed)
+            .ToList();
+        foreach (var (key, _) in order.Take(entries.Count - capacity))
+        {
+            _station.Store.DeleteRecord(key);
+        }
     }
 
     /// <summary>C11: ClearCache.</summary>
@@ -139,10 +163,17 @@ public sealed class Authorization
         }
 
         var entry = JsonSerializer.Deserialize<CacheEntry>(json);
-        return entry is null || entry.Expiry < DateTimeOffset.UtcNow ? null : entry.Status;
+        var now = DateTimeOffset.UtcNow;
+        if (entry is null || entry.Expiry < now)
+        {
+            return null;
+        }
+
+        _station.Store.SetRecord(Key(token), JsonSerializer.Serialize(entry with { LastUsed = now }));
+        return entry.Status;
     }
 
     private static string Key(IdTokenType token) => string.Create(CultureInfo.InvariantCulture, $"auth:{token.Type}:{token.IdToken}");
 
-    private sealed record CacheEntry(AuthorizationStatusEnumType Status, DateTimeOffset Expiry);
+    private sealed record CacheEntry(AuthorizationStatusEnumType Status, DateTimeOffset Expiry, DateTimeOffset Added, DateTimeOffset LastUsed);
 }

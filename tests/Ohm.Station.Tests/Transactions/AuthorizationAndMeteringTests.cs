@@ -51,6 +51,24 @@ public sealed class AuthorizationAndMeteringTests
     }
 
     [Fact]
+    public async Task C10_The_cache_keeps_at_most_Storage_entries_and_evicts_the_least_recently_used()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-C10S", StationHarness.Config(c => c
+            .With("AuthCtrlr", "LocalPreAuthorize", "true")
+            .With("AuthCacheCtrlr", "Storage", "2")));
+        IdTokenType T(string id) => new() { IdToken = id, Type = IdTokenEnumType.ISO14443 };
+        await station.Authorization.AuthorizeAsync(T("A"));
+        await station.Authorization.AuthorizeAsync(T("B"));
+        await station.Authorization.AuthorizeAsync(T("A"));
+        await station.Authorization.AuthorizeAsync(T("C"));
+        Assert.Equal(2, station.Store.GetRecords("auth:").Count);
+        await station.Authorization.AuthorizeAsync(T("A"));
+        await station.Authorization.AuthorizeAsync(T("B"));
+        Assert.Equal(["A", "B", "C", "B"], h.Csms.Of<AuthorizeRequest>("CS-C10S").Select(a => a.IdToken.IdToken));
+    }
+
+    [Fact]
     public async Task E05_idTokenInfo_Invalid_in_a_TransactionEventResponse_ends_the_transaction_with_StopTxOnInvalidId()
     {
         await using var h = await StationHarness.StartAsync();
