@@ -88,6 +88,12 @@ public sealed class TransactionState
     /// <summary>The conditions (TxStartPoint/TxStopPoint values) that held at the last evaluation.</summary>
     public List<string> Conditions { get; set; } = [];
 
+    /// <summary>When the last TxEndedInterval sample was taken.</summary>
+    public DateTimeOffset LastEndedSample { get; set; }
+
+    /// <summary>Samples gathered for the Ended event (TxEndedInterval, AlignedDataCtrlr.TxEndedInterval).</summary>
+    public List<MeterValueType> EndedSamples { get; set; } = [];
+
     /// <summary>When the last periodic sample was taken.</summary>
     public DateTimeOffset LastSample { get; set; }
 }

@@ -79,6 +79,13 @@ public sealed class Metering
         _lastAligned = now;
         foreach (var evse in _station.Evses.Values)
         {
+            if (evse.Transaction is { } tx && model.Number("AlignedDataCtrlr", "TxEndedInterval", 0) is > 0 and var endedInterval
+                && now.ToUnixTimeSeconds() % endedInterval < interval
+                && Sample(evse, "AlignedDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SampleClock) is { } ended)
+            {
+                tx.EndedSamples.Add(ended);
+            }
+
             var meter = Sample(evse, "AlignedDataCtrlr", "Measurands", ReadingContextEnumType.SampleClock);
             if (meter is null)
             {

@@ -217,7 +217,8 @@ public sealed class Transactions
         Metering.Accumulate(evse, DateTimeOffset.UtcNow);
         var state = ChargingState(evse, Conditions(evse));
         tx.ChargingState = state == ChargingStateEnumType.Charging ? ChargingStateEnumType.EVConnected : state;
-        Emit(evse, TransactionEventEnumType.Ended, trigger, reason, _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.TransactionEnd), tx.ChargingState);
+        // J02/J01: the samples gathered every TxEndedInterval (and at each aligned interval) go with the Ended event.
+        Emit(evse, TransactionEventEnumType.Ended, trigger, reason, _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.TransactionEnd), tx.ChargingState, tx.EndedSamples);
         evse.Transaction = null;
         EndedCount++;
         evse.AuthorizedToken = null;
@@ -316,6 +317,15 @@ public sealed class Transactions
                 _station.Report($"EVSE {evse.Id}: EV connection timeout");
             }
 
+            var endedInterval = model.Number("SampledDataCtrlr", "TxEndedInterval", 0);
+            if (evse.Transaction is { } ended && endedInterval > 0 && now - ended.LastEndedSample >= TimeSpan.FromSeconds(endedInterval)
+                && _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SamplePeriodic) is { } endedSample)
+            {
+                ended.LastEndedSample = now;
+                ended.EndedSamples.Add(endedSample);
+                _station.SaveEvse(evse);
+            }
+
             if (evse.Transaction is { } tx && interval > 0 && model.Flag("SampledDataCtrlr", "Enabled", true) && now - tx.LastSample >= TimeSpan.FromSeconds(interval))
             {
                 tx.LastSample = now;
@@ -332,7 +342,8 @@ public sealed class Transactions
         TriggerReasonEnumType trigger,
         ReasonEnumType? stoppedReason = null,
         MeterValueType? meter = null,
-        ChargingStateEnumType? chargingState = null)
+        ChargingStateEnumType? chargingState = null,
+        List<MeterValueType>? earlier = null)
     {
         var tx = evse.Transaction ?? throw new InvalidOperationException("No transaction on EVSE " + evse.Id);
         var seqNo = tx.NextSeqNo++;
@@ -359,7 +370,7 @@ public sealed class Transactions
             },
             Evse = seqNo == 0 || type == TransactionEventEnumType.Started ? new EVSEType { Id = evse.Id, ConnectorId = evse.ConnectorId } : null,
             IdToken = sendToken ? token : null,
-            MeterValue = meter is null ? null : [meter],
+            MeterValue = Meters(earlier, meter),
         };
         if (request.TransactionInfo.RemoteStartId is not null)
         {
@@ -370,6 +381,17 @@ public sealed class Transactions
         _station.SaveEvse(evse);
         _station.Enqueue(request);
         _station.Report($"TransactionEvent {type} {trigger} seqNo {seqNo} ({tx.Id})");
+    }
+
+    private static List<MeterValueType>? Meters(List<MeterValueType>? earlier, MeterValueType? last)
+    {
+        var all = new List<MeterValueType>(earlier ?? []);
+        if (last is not null)
+        {
+            all.Add(last);
+        }
+
+        return all.Count == 0 ? null : all;
     }
 
     private void Start(Evse evse, TriggerReasonEnumType trigger, HashSet<string> conditions)
@@ -385,6 +407,7 @@ public sealed class Transactions
             ChargingState = state,
             Conditions = [.. conditions],
             LastSample = DateTimeOffset.UtcNow,
+            LastEndedSample = DateTimeOffset.UtcNow,
         };
         Emit(evse, TransactionEventEnumType.Started, trigger, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
     }

@@ -160,6 +160,22 @@ public sealed class AuthorizationAndMeteringTests
     }
 
     [Fact]
+    public async Task J02_TxEndedInterval_samples_are_sent_with_the_Ended_event()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-J02E", StationHarness.Config(c => c.With("SampledDataCtrlr", "TxEndedInterval", "1")));
+        await Drive.Do(station, "plug");
+        await Drive.Do(station, "auth");
+        await TestCsms.Until(() => station.Evses[1].Transaction?.EndedSamples.Count >= 2, "two TxEndedInterval samples");
+        await Drive.Do(station, "unplug");
+        var ended = await h.Csms.WaitForEvent(TransactionEventEnumType.Ended);
+        Assert.True(ended.MeterValue!.Count >= 3);
+        Assert.All(ended.MeterValue.SkipLast(1), m => Assert.Equal(ReadingContextEnumType.SamplePeriodic, m.SampledValue[0].Context));
+        Assert.Equal(ReadingContextEnumType.TransactionEnd, ended.MeterValue[^1].SampledValue[0].Context);
+        Assert.True(ended.MeterValue[^1].SampledValue[0].Value >= ended.MeterValue[0].SampledValue[0].Value);
+    }
+
+    [Fact]
     public async Task J01_AlignedDataCtrlr_Interval_sends_clock_aligned_values_in_a_transaction()
     {
         await using var h = await StationHarness.StartAsync();
