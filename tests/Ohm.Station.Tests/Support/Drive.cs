@@ -37,6 +37,6 @@ public static class Drive
 
     public static List<TransactionEventRequest> Events(this TestCsms csms, string stationId) => csms.Of<TransactionEventRequest>(stationId);
 
-    public static Task<TransactionEventRequest> WaitForEvent(this TestCsms csms, TransactionEventEnumType type, Func<TransactionEventRequest, bool>? also = null, int seconds = 20) =>
+    public static Task<TransactionEventRequest> WaitForEvent(this TestCsms csms, TransactionEventEnumType type, Func<TransactionEventRequest, bool>? also = null, int seconds = 60) =>
         csms.WaitFor<TransactionEventRequest>(e => e.EventType == type && (also?.Invoke(e) ?? true), seconds);
 }

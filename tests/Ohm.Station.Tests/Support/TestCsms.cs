@@ -100,7 +100,7 @@ public sealed class TestCsms : IAsyncDisposable
     public List<T> Of<T>(string? stationId = null) => All.Where(r => stationId is null || r.StationId == stationId).Select(r => r.Request).OfType<T>().ToList();
 
     /// <summary>Waits until a received message of type T matches; returns it.</summary>
-    public async Task<T> WaitFor<T>(Func<T, bool>? predicate = null, int seconds = 20)
+    public async Task<T> WaitFor<T>(Func<T, bool>? predicate = null, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
@@ -118,7 +118,7 @@ public sealed class TestCsms : IAsyncDisposable
     }
 
     /// <summary>Waits until a condition holds.</summary>
-    public static async Task Until(Func<bool> condition, string what, int seconds = 20)
+    public static async Task Until(Func<bool> condition, string what, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
