@@ -252,7 +252,7 @@ public sealed class ChargingStation : IAsyncDisposable
             return;
         }
 
-        if (request is TransactionEventRequest tx && !IsOnline)
+        if (request is TransactionEventRequest tx && !IsConnected)
         {
             tx.Offline = true;
         }
@@ -502,6 +502,7 @@ public sealed class ChargingStation : IAsyncDisposable
             }
 
             await Availability.ReportAllAsync(force: true);
+            await Transactions.ResumeAfterAcceptedAsync();
         }
         else
         {

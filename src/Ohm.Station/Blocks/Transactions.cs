@@ -109,6 +109,32 @@ public sealed class Transactions
         }
     }
 
+    /// <summary>
+    /// Whether a transaction may start now: not while connected and Pending or Rejected, unless TxBeforeAcceptedEnabled
+    /// (offline, a station starts transactions as E04 says).
+    /// </summary>
+    private bool MayStart =>
+        !_station.IsConnected
+        || _station.Registration is null or RegistrationStatusEnumType.Accepted
+        || _station.Model.Flag("TxCtrlr", "TxBeforeAcceptedEnabled", false);
+
+    /// <summary>Starts the transactions whose start point was met while the station waited for Accepted.</summary>
+    internal async Task ResumeAfterAcceptedAsync()
+    {
+        await _station.Gate.WaitAsync();
+        try
+        {
+            foreach (var evse in _station.Evses.Values.Where(e => e.Transaction is null))
+            {
+                Evaluate(evse, evse.AuthorizedToken is not null ? TriggerReasonEnumType.Authorized : evse.Plugged ? TriggerReasonEnumType.CablePluggedIn : TriggerReasonEnumType.EVDetected);
+            }
+        }
+        finally
+        {
+            _station.Gate.Release();
+        }
+    }
+
     /// <summary>The TxStartPoint/TxStopPoint conditions that hold now.</summary>
     internal HashSet<string> Conditions(Evse evse)
     {
@@ -164,7 +190,16 @@ public sealed class Transactions
             var starts = model.List("TxCtrlr", "TxStartPoint");
             if (starts.Any(p => conditions.Contains(p) && !previous.Contains(p)))
             {
-                Start(evse, trigger, conditions);
+                if (MayStart)
+                {
+                    Start(evse, trigger, conditions);
+                }
+                else
+                {
+                    // TxBeforeAcceptedEnabled false: wait for Accepted, then ResumeAfterAccepted starts it.
+                    _lastConditions[evse.Id] = previous;
+                    _station.Report($"EVSE {evse.Id}: no transaction before the CSMS accepts the station");
+                }
             }
         }
         else

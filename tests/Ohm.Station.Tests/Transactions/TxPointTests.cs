@@ -79,6 +79,29 @@ public sealed class TxPointTests
         Assert.All(events, e => Assert.Equal(started.TransactionInfo.TransactionId, e.TransactionInfo.TransactionId));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TxBeforeAcceptedEnabled_decides_whether_a_transaction_starts_while_Pending(bool enabled)
+    {
+        await using var h = await StationHarness.StartAsync();
+        var boots = 0;
+        h.Csms.Boot = _ => Interlocked.Increment(ref boots) < 3
+            ? new BootNotificationResponse { Status = RegistrationStatusEnumType.Pending, Interval = 2, CurrentTime = DateTimeOffset.UtcNow }
+            : new BootNotificationResponse { Status = RegistrationStatusEnumType.Accepted, Interval = 300, CurrentTime = DateTimeOffset.UtcNow };
+        var id = "CS-TBA-" + enabled;
+        var station = await h.StartStation(id, StationHarness.Config(c => c
+            .With("TxCtrlr", "TxStartPoint", "EVConnected")
+            .With("TxCtrlr", "TxBeforeAcceptedEnabled", enabled ? "true" : "false")), waitAccepted: false);
+        await TestCsms.Until(() => station.Registration == RegistrationStatusEnumType.Pending, "Pending");
+        await Drive.Do(station, "plug");
+        Assert.Equal(enabled, station.Evses[1].Transaction is not null);
+        await TestCsms.Until(() => station.IsOnline, "Accepted");
+        var started = await h.Csms.WaitForEvent(TransactionEventEnumType.Started);
+        Assert.Equal(TriggerReasonEnumType.CablePluggedIn, started.TriggerReason);
+        Assert.Null(started.Offline); // connected, though not yet Accepted: not an offline event
+    }
+
     [Fact]
     public async Task E10_StopTxOnEVSideDisconnect_ends_the_transaction_on_unplug_whatever_the_stop_point()
     {
