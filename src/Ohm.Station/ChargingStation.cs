@@ -318,6 +318,9 @@ public sealed class ChargingStation : IAsyncDisposable
         Store = new StationStore(Options.DataPath);
         Model = new StationDeviceModel(Options.Config ?? DeviceModelConfig.Builtin(), Store);
         Model.Changed += OnVariableChanged;
+        Model.LiveValue = (variable, type) => variable.Component.Name == "ClockCtrlr" && variable.Name == "DateTime" && type == AttributeEnumType.Actual
+            ? DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
         var evses = new Dictionary<int, Evse>();
         foreach (var id in Model.EvseIds)
         {

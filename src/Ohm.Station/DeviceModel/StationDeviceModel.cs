@@ -70,6 +70,9 @@ public sealed class StationDeviceModel
     /// <summary>The configuration the model was built from.</summary>
     public DeviceModelConfig Config { get; }
 
+    /// <summary>Supplies values that live outside the model (ClockCtrlr.DateTime, say); null means the stored value.</summary>
+    public Func<DeviceVariable, AttributeEnumType, string?>? LiveValue { get; set; }
+
     /// <summary>Raised after a value was set through <see cref="Set"/> or <see cref="SetInternal"/>.</summary>
     public event Action<DeviceVariable>? Changed;
 
@@ -177,7 +180,7 @@ public sealed class StationDeviceModel
 
         lock (_lock)
         {
-            result.AttributeValue = attribute.Value ?? "";
+            result.AttributeValue = LiveValue?.Invoke(variable, type) ?? attribute.Value ?? "";
         }
 
         return result;
@@ -325,7 +328,7 @@ public sealed class StationDeviceModel
                 VariableAttribute = v.Attributes.Values.Select(a => new VariableAttributeType
                 {
                     Type = a.Type,
-                    Value = a.Mutability == MutabilityEnumType.WriteOnly ? null : a.Value,
+                    Value = a.Mutability == MutabilityEnumType.WriteOnly ? null : LiveValue?.Invoke(v, a.Type) ?? a.Value,
                     Mutability = a.Mutability,
                     Persistent = a.Persistent,
                     Constant = a.Constant,

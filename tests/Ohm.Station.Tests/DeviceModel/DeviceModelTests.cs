@@ -75,6 +75,7 @@ public sealed class DeviceModelTests
                 GetData("AuthCtrlr", "NoSuchVariable"),
                 GetData("ChargingStation", "Power", type: AttributeEnumType.MaxSet),
                 GetData("OCPPCommCtrlr", "HeartbeatInterval", type: AttributeEnumType.MinSet),
+                GetData("ClockCtrlr", "DateTime"),
             ],
         });
         var results = response.GetVariableResult;
@@ -87,8 +88,10 @@ public sealed class DeviceModelTests
                 GetVariableStatusEnumType.UnknownVariable,
                 GetVariableStatusEnumType.Accepted,
                 GetVariableStatusEnumType.NotSupportedAttributeType,
+                GetVariableStatusEnumType.Accepted,
             ],
             results.Select(r => r.AttributeStatus));
+        Assert.InRange(DateTimeOffset.Parse(results[7].AttributeValue!, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
         Assert.Equal("30", results[0].AttributeValue);
         Assert.Equal("cType2", results[1].AttributeValue);
         Assert.Null(results[2].AttributeValue);
