@@ -1,0 +1,224 @@
+using System.Globalization;
+using Ohm.Ocpp.Messages;
+using Ohm.Station;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Ohm.Cli;
+
+/// <summary>
+/// A station scenario (YAML or JSON): steps a driver and the network take, then expectations checked at the end.
+/// <code>
+/// steps:
+///   - plug: 1
+///   - auth: { token: ABC123, evse: 1 }
+///   - charge: { evse: 1, power: 11000, seconds: 5 }
+///   - offline: 3
+///   - network: offline
+///   - unplug: 1
+///   - network: online
+/// expect:
+///   accepted: true
+///   transactionsStarted: 1
+///   transactionsEnded: 1
+///   queueEmpty: true
+/// </code>
+/// </summary>
+internal sealed class Scenario
+{
+    public List<ScenarioStep> Steps { get; set; } = [];
+
+    public ScenarioExpect Expect { get; set; } = new();
+
+    public static Scenario Parse(string text)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        return deserializer.Deserialize<Scenario?>(text) ?? new Scenario();
+    }
+
+    /// <summary>Runs the scenario on a started station; returns the failed expectations (empty when all hold).</summary>
+    public async Task<List<string>> RunAsync(ChargingStation station, Action<string> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(station);
+        ArgumentNullException.ThrowIfNull(log);
+        await Until(() => station.IsOnline, TimeSpan.FromSeconds(60), cancellationToken);
+        foreach (var step in Steps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (step.Plug is { } plug)
+            {
+                log($"plug EVSE {plug}");
+                await station.Transactions.PlugInAsync(plug);
+            }
+
+            if (step.Auth is { } auth)
+            {
+                var status = await station.Authorization.PresentTokenAsync(auth.Evse, auth.Token);
+                log($"token {auth.Token} at EVSE {auth.Evse}: {status}");
+            }
+
+            if (step.Charge is { } charge)
+            {
+                log($"charge EVSE {charge.Evse} at {charge.Power} W for {charge.Seconds} s");
+                await station.Transactions.SetEvPowerAsync(charge.Evse, charge.Power);
+                await Task.Delay(TimeSpan.FromSeconds(charge.Seconds), cancellationToken);
+            }
+
+            if (step.Wait is { } wait)
+            {
+                log($"wait {wait} s");
+                await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken);
+            }
+
+            if (step.Offline is { } offline)
+            {
+                log($"offline for {offline} s");
+                await station.SetOfflineAsync(true);
+                await Task.Delay(TimeSpan.FromSeconds(offline), cancellationToken);
+                await station.SetOfflineAsync(false);
+                await Until(() => station.IsOnline, TimeSpan.FromSeconds(60), cancellationToken);
+            }
+
+            if (step.Network is { } network)
+            {
+                log("network " + network);
+                await station.SetOfflineAsync(network == "offline");
+                if (network != "offline")
+                {
+                    await Until(() => station.IsOnline, TimeSpan.FromSeconds(60), cancellationToken);
+                }
+            }
+
+            if (step.Set is { } set)
+            {
+                var result = station.Model.Set(set.Component, set.Variable, set.Value, set.Instance);
+                log($"set {set.Component}.{set.Variable} = {set.Value}: {result}");
+            }
+
+            if (step.Unplug is { } unplug)
+            {
+                log($"unplug EVSE {unplug}");
+                await station.Transactions.UnplugAsync(unplug);
+            }
+        }
+
+        var failures = new List<string>();
+        if (Expect.QueueEmpty == true)
+        {
+            await Until(() => station.IsOnline && station.QueueLength == 0, TimeSpan.FromSeconds(Expect.TimeoutSeconds), cancellationToken, throwOnTimeout: false);
+            Check(failures, station.QueueLength == 0, $"queueEmpty: {station.QueueLength} message(s) still queued");
+        }
+
+        if (Expect.Accepted is { } accepted)
+        {
+            Check(failures, (station.Registration == RegistrationStatusEnumType.Accepted) == accepted, $"accepted: registration is {station.Registration}");
+        }
+
+        if (Expect.TransactionsStarted is { } started)
+        {
+            Check(failures, station.Transactions.StartedCount == started, $"transactionsStarted: {station.Transactions.StartedCount}, expected {started}");
+        }
+
+        if (Expect.TransactionsEnded is { } ended)
+        {
+            Check(failures, station.Transactions.EndedCount == ended, $"transactionsEnded: {station.Transactions.EndedCount}, expected {ended}");
+        }
+
+        if (Expect.MinEnergyWh is { } energy)
+        {
+            var total = station.Evses.Values.Sum(e => e.EnergyWh);
+            Check(failures, total >= energy, string.Create(CultureInfo.InvariantCulture, $"minEnergyWh: the meters read {total:0.###} Wh, expected at least {energy}"));
+        }
+
+        return failures;
+    }
+
+    private static void Check(List<string> failures, bool ok, string failure)
+    {
+        if (!ok)
+        {
+            failures.Add(failure);
+        }
+    }
+
+    private static async Task Until(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken, bool throwOnTimeout = true)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                if (throwOnTimeout)
+                {
+                    throw new TimeoutException("The station did not get online (Accepted) in time.");
+                }
+
+                return;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+}
+
+internal sealed class ScenarioStep
+{
+    public int? Plug { get; set; }
+
+    public int? Unplug { get; set; }
+
+    public ScenarioAuth? Auth { get; set; }
+
+    public ScenarioCharge? Charge { get; set; }
+
+    public double? Wait { get; set; }
+
+    public double? Offline { get; set; }
+
+    /// <summary>"offline" drops the network until a later "online" step.</summary>
+    public string? Network { get; set; }
+
+    public ScenarioSet? Set { get; set; }
+}
+
+internal sealed class ScenarioAuth
+{
+    public string Token { get; set; } = "";
+
+    public int Evse { get; set; } = 1;
+}
+
+internal sealed class ScenarioCharge
+{
+    public int Evse { get; set; } = 1;
+
+    public decimal Power { get; set; } = 11000;
+
+    public double Seconds { get; set; } = 5;
+}
+
+internal sealed class ScenarioSet
+{
+    public string Component { get; set; } = "";
+
+    public string Variable { get; set; } = "";
+
+    public string? Instance { get; set; }
+
+    public string Value { get; set; } = "";
+}
+
+internal sealed class ScenarioExpect
+{
+    public bool? Accepted { get; set; }
+
+    public int? TransactionsStarted { get; set; }
+
+    public int? TransactionsEnded { get; set; }
+
+    public bool? QueueEmpty { get; set; }
+
+    public decimal? MinEnergyWh { get; set; }
+
+    public double TimeoutSeconds { get; set; } = 60;
+}

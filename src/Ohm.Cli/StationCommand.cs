@@ -1,0 +1,256 @@
+using System.CommandLine;
+using System.Globalization;
+using Ohm.Station;
+using Ohm.Station.DeviceModel;
+
+namespace Ohm.Cli;
+
+/// <summary><c>ohm station</c>: one simulated station (a scenario, or an interactive console), or many with <c>--count</c>.</summary>
+internal static class StationCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Description = "The CSMS OCPP endpoint, without the station id.", DefaultValueFactory = _ => "ws://127.0.0.1:9000/ocpp" };
+        var id = new Option<string>("--id") { Description = "The station id.", DefaultValueFactory = _ => "CS001" };
+        var password = new Option<string?>("--password") { Description = "Basic-auth password (security profile 1)." };
+        var evses = new Option<int?>("--evses") { Description = "Number of EVSEs (the configuration's EVSE 1 is the template)." };
+        var config = new Option<string?>("--config") { Description = "Device model configuration (JSON); default: the built-in 2-EVSE AC station; 'dc-fast' for the built-in DC charger." };
+        var scenario = new Option<string?>("--scenario") { Description = "Scenario file (YAML or JSON): run it and exit non-zero when an expectation fails." };
+        var data = new Option<string?>("--data") { Description = "Where the station keeps its state; default: a folder per station id under the working directory." };
+        var count = new Option<int>("--count") { Description = "Run this many stations in one process.", DefaultValueFactory = _ => 1 };
+        var prefix = new Option<string>("--id-prefix") { Description = "Station id prefix with --count.", DefaultValueFactory = _ => "CS" };
+        var activity = new Option<string>("--activity") { Description = "With --count: idle or charging.", DefaultValueFactory = _ => "idle" };
+        var chargeSeconds = new Option<int>("--charge-seconds") { Description = "With --activity charging: how long a session charges.", DefaultValueFactory = _ => 30 };
+        var command = new Command("station", "Run a simulated charging station (or many) against a CSMS.")
+        {
+            url, id, password, evses, config, scenario, data, count, prefix, activity, chargeSeconds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            DeviceModelConfig model;
+            try
+            {
+                var path = parse.GetValue(config);
+                model = path is null ? DeviceModelConfig.Builtin()
+                    : path is "dc-fast" or "ac-2evse" ? DeviceModelConfig.Builtin(path)
+                    : DeviceModelConfig.Load(path);
+                if (parse.GetValue(evses) is { } n)
+                {
+                    model = model.WithEvseCount(n);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync("ohm station: bad --config or --evses: " + ex.Message);
+                return 2;
+            }
+
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("ws" or "wss"))
+            {
+                await Console.Error.WriteLineAsync("ohm station: --url must be a ws:// or wss:// address.");
+                return 2;
+            }
+
+            var stations = parse.GetValue(count);
+            if (stations > 1)
+            {
+                return await RunManyAsync(endpoint, parse.GetValue(prefix)!, stations, parse.GetValue(password), model, parse.GetValue(data), parse.GetValue(activity) == "charging", TimeSpan.FromSeconds(parse.GetValue(chargeSeconds)), cancellationToken);
+            }
+
+            var options = new StationOptions
+            {
+                Endpoint = endpoint,
+                StationId = parse.GetValue(id)!,
+                Password = parse.GetValue(password),
+                DataDirectory = parse.GetValue(data),
+                Config = model,
+            };
+            if (parse.GetValue(scenario) is { } file)
+            {
+                Scenario parsed;
+                try
+                {
+                    parsed = Scenario.Parse(await File.ReadAllTextAsync(file, cancellationToken));
+                }
+                catch (Exception ex) when (ex is IOException or YamlDotNet.Core.YamlException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync("ohm station: cannot read the scenario: " + ex.Message);
+                    return 2;
+                }
+
+                return await RunScenarioAsync(options, parsed, Console.Out, cancellationToken);
+            }
+
+            return await RunInteractiveAsync(options, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Runs one station through a scenario; 0 when every expectation holds, 1 otherwise.</summary>
+    public static async Task<int> RunScenarioAsync(StationOptions options, Scenario scenario, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var station = new ChargingStation(options);
+        station.Activity += line => output.WriteLine($"{DateTime.Now:HH:mm:ss} {station.Id} {line}");
+        await station.StartAsync(cancellationToken);
+        List<string> failures;
+        try
+        {
+            failures = await scenario.RunAsync(station, line => output.WriteLine($"{DateTime.Now:HH:mm:ss} {station.Id} scenario: {line}"), cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            failures = [ex.Message];
+        }
+
+        foreach (var failure in failures)
+        {
+            await output.WriteLineAsync("EXPECTATION FAILED: " + failure);
+        }
+
+        await output.WriteLineAsync(failures.Count == 0 ? "scenario passed" : $"scenario failed ({failures.Count} expectation(s))");
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> RunInteractiveAsync(StationOptions options, CancellationToken cancellationToken)
+    {
+        await using var station = new ChargingStation(options);
+        station.Activity += line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
+        await station.StartAsync(cancellationToken);
+        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, quit");
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var line = await Console.In.ReadLineAsync(cancellationToken);
+            if (line is null)
+            {
+                break;
+            }
+
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (words.Length == 0)
+            {
+                continue;
+            }
+
+            int Evse(int index) => words.Length > index && int.TryParse(words[index], CultureInfo.InvariantCulture, out var e) ? e : 1;
+            try
+            {
+                switch (words[0])
+                {
+                    case "plug":
+                        await station.Transactions.PlugInAsync(Evse(1));
+                        break;
+                    case "unplug":
+                        await station.Transactions.UnplugAsync(Evse(1));
+                        break;
+                    case "auth" when words.Length > 1:
+                        Console.WriteLine(await station.Authorization.PresentTokenAsync(Evse(2), words[1]));
+                        break;
+                    case "power" when words.Length > 1 && decimal.TryParse(words[1], CultureInfo.InvariantCulture, out var watts):
+                        await station.Transactions.SetEvPowerAsync(Evse(2), watts);
+                        break;
+                    case "offline":
+                        await station.SetOfflineAsync(true);
+                        break;
+                    case "online":
+                        await station.SetOfflineAsync(false);
+                        break;
+                    case "status":
+                        PrintStatus(station);
+                        break;
+                    case "quit" or "exit":
+                        return 0;
+                    default:
+                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, quit");
+                        break;
+                }
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                Console.WriteLine(ex.Message);
+            }
+        }
+
+        return 0;
+    }
+
+    internal static void PrintStatus(ChargingStation station)
+    {
+        Console.WriteLine($"{station.Id}: registration {station.Registration?.ToString() ?? "-"}, {(station.IsConnected ? "connected" : "disconnected")}, queued {station.QueueLength}");
+        foreach (var evse in station.Evses.Values)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse.Id}: {station.Availability.StatusOf(evse)}, plugged {evse.Plugged}, token {evse.AuthorizedToken?.IdToken ?? "-"}, transaction {evse.Transaction?.Id ?? "-"} ({evse.Transaction?.ChargingState.ToString() ?? "-"}), {evse.PowerW:0} W, {evse.EnergyWh:0.0} Wh"));
+        }
+    }
+
+    /// <summary>Runs <paramref name="count"/> stations in this process until cancelled.</summary>
+    public static async Task<int> RunManyAsync(
+        Uri endpoint,
+        string prefix,
+        int count,
+        string? password,
+        DeviceModelConfig model,
+        string? dataRoot,
+        bool charging,
+        TimeSpan charge,
+        CancellationToken cancellationToken,
+        Func<IReadOnlyList<ChargingStation>, bool>? until = null,
+        TimeSpan? reportEvery = null)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellationToken = done.Token;
+        var stations = Enumerable.Range(1, count).Select(i =>
+        {
+            var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i:000}");
+            return new ChargingStation(new StationOptions
+            {
+                Endpoint = endpoint,
+                StationId = id,
+                Password = password,
+                DataDirectory = dataRoot is null ? null : Path.Combine(dataRoot, id),
+                Config = model,
+            });
+        }).ToList();
+        foreach (var station in stations)
+        {
+            await station.StartAsync(cancellationToken);
+        }
+
+        Console.WriteLine($"{count} stations ({prefix}001..) -> {endpoint}; activity {(charging ? "charging" : "idle")}. Ctrl+C stops.");
+        var activities = charging
+            ? stations.Select(s => ChargingActivity.RunAsync(s, charge, charge, cancellationToken)).ToList()
+            : [];
+        try
+        {
+            var every = reportEvery ?? TimeSpan.FromSeconds(5);
+            var last = DateTime.UtcNow;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                if (until?.Invoke(stations) == true)
+                {
+                    await done.CancelAsync();
+                    break;
+                }
+
+                if (DateTime.UtcNow - last < every)
+                {
+                    continue;
+                }
+
+                last = DateTime.UtcNow;
+                Console.WriteLine($"{DateTime.Now:HH:mm:ss} online {stations.Count(s => s.IsOnline)}/{count}, charging {stations.Sum(s => s.Evses.Values.Count(e => e.Transaction is not null))}, transactions ended {stations.Sum(s => s.Transactions.EndedCount)}, queued {stations.Sum(s => s.QueueLength)}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Task.WhenAll(activities);
+        foreach (var station in stations)
+        {
+            await station.DisposeAsync();
+        }
+
+        return 0;
+    }
+}

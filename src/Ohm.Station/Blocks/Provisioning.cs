@@ -1,0 +1,181 @@
+using Ohm.Ocpp;
+using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Rpc;
+using Ohm.Station.DeviceModel;
+
+namespace Ohm.Station.Blocks;
+
+/// <summary>
+/// B: provisioning. BootNotification (B01-B03), SetVariables (B05), GetVariables (B06), GetBaseReport (B07),
+/// GetReport (B08) and Reset (B11, B12).
+/// </summary>
+public sealed class Provisioning
+{
+    private readonly ChargingStation _station;
+    private bool _resetOnIdle;
+
+    internal Provisioning(ChargingStation station) => _station = station;
+
+    /// <summary>Whether a message triggered by the CSMS may go out although the station is Pending (B02).</summary>
+    internal bool TriggeredWhilePending { get; private set; }
+
+    /// <summary>B01: BootNotification with the identification from the configuration.</summary>
+    internal Task<BootNotificationResponse> SendBootNotificationAsync(CancellationToken cancellationToken)
+    {
+        var info = _station.Model.Config.Station;
+        return _station.CallAsync(
+            new BootNotificationRequest
+            {
+                Reason = _station.BootReason,
+                ChargingStation = new ChargingStationType
+                {
+                    VendorName = info.VendorName,
+                    Model = info.Model,
+                    SerialNumber = info.SerialNumber,
+                    FirmwareVersion = info.FirmwareVersion,
+                },
+            },
+            cancellationToken);
+    }
+
+    /// <summary>B06: GetVariables.</summary>
+    internal ValueTask<GetVariablesResponse> GetVariables(GetVariablesRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        CheckItems(OcppActions.GetVariables, request.GetVariableData.Count, "GetVariables");
+        return ValueTask.FromResult(new GetVariablesResponse { GetVariableResult = request.GetVariableData.Select(_station.Model.Get).ToList() });
+    }
+
+    /// <summary>B05: SetVariables; a value set takes effect at once (the blocks read the model live) or answers RebootRequired.</summary>
+    internal async ValueTask<SetVariablesResponse> SetVariables(SetVariablesRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        CheckItems(OcppActions.SetVariables, request.SetVariableData.Count, "SetVariables");
+        await _station.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return new SetVariablesResponse { SetVariableResult = request.SetVariableData.Select(_station.Model.Set).ToList() };
+        }
+        finally
+        {
+            _station.Gate.Release();
+        }
+    }
+
+    /// <summary>B07: GetBaseReport, answered then sent as NotifyReport parts.</summary>
+    internal ValueTask<GetBaseReportResponse> GetBaseReport(GetBaseReportRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        var data = _station.Model.BaseReport(request.ReportBase);
+        SendReportLater(request.RequestId, data);
+        return ValueTask.FromResult(new GetBaseReportResponse { Status = GenericDeviceModelStatusEnumType.Accepted });
+    }
+
+    /// <summary>B08: GetReport with componentCriteria and componentVariable; EmptyResultSet when nothing matches.</summary>
+    internal ValueTask<GetReportResponse> GetReport(GetReportRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        var data = _station.Model.CustomReport(request.ComponentCriteria, request.ComponentVariable);
+        if (data.Count == 0)
+        {
+            return ValueTask.FromResult(new GetReportResponse { Status = GenericDeviceModelStatusEnumType.EmptyResultSet });
+        }
+
+        SendReportLater(request.RequestId, data);
+        return ValueTask.FromResult(new GetReportResponse { Status = GenericDeviceModelStatusEnumType.Accepted });
+    }
+
+    /// <summary>B11/B12: Reset Immediate (transactions end with ImmediateReset) or OnIdle (Scheduled while a transaction runs).</summary>
+    internal async ValueTask<ResetResponse> Reset(ResetRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        if (request.EvseId is not null && request.EvseId != 0)
+        {
+            return new ResetResponse { Status = ResetStatusEnumType.Rejected, StatusInfo = new StatusInfoType { ReasonCode = "EvseResetNotSupported" } };
+        }
+
+        await _station.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (request.Type == ResetEnumType.OnIdle && _station.Transactions.AnyRunning)
+            {
+                _resetOnIdle = true;
+                _station.Report("reset scheduled for when the transactions end");
+                return new ResetResponse { Status = ResetStatusEnumType.Scheduled };
+            }
+
+            foreach (var evse in _station.Evses.Values.Where(e => e.Transaction is not null))
+            {
+                _station.Transactions.End(evse, TriggerReasonEnumType.ResetCommand, ReasonEnumType.ImmediateReset);
+            }
+        }
+        finally
+        {
+            _station.Gate.Release();
+        }
+
+        _ = RestartSoonAsync();
+        return new ResetResponse { Status = ResetStatusEnumType.Accepted };
+    }
+
+    /// <summary>Called under the gate when a transaction ended: runs a reset that waited for idle.</summary>
+    internal void OnTransactionEnded()
+    {
+        if (_resetOnIdle && !_station.Transactions.AnyRunning)
+        {
+            _resetOnIdle = false;
+            _ = RestartSoonAsync();
+        }
+    }
+
+    /// <summary>F06: TriggerMessage(BootNotification) while Pending.</summary>
+    internal void AllowTriggered(bool allowed) => TriggeredWhilePending = allowed;
+
+    private async Task RestartSoonAsync()
+    {
+        // Let the answer and the last transaction events leave before the engine restarts.
+        for (var i = 0; i < 50 && _station.IsOnline && _station.QueueLength > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(200);
+        _station.Report("reset: restarting the engine");
+        _station.RequestRestart(BootReasonEnumType.RemoteReset);
+    }
+
+    private void CheckItems(OcppAction action, int count, string instance)
+    {
+        var max = _station.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", int.MaxValue, instance);
+        if (count > max)
+        {
+            throw new OcppCallErrorException(action.Name, OcppErrorCode.OccurrenceConstraintViolation, $"At most {max} items per {action.Name} (ItemsPerMessage{instance}).");
+        }
+    }
+
+    private void SendReportLater(int requestId, List<ReportDataType> data)
+    {
+        var items = _station.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport");
+        var bytes = _station.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
+        var parts = StationDeviceModel.Split(data, items, bytes);
+        var generatedAt = DateTimeOffset.UtcNow;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < parts.Count; i++)
+                {
+                    await _station.CallAsync(
+                        new NotifyReportRequest
+                        {
+                            RequestId = requestId,
+                            GeneratedAt = generatedAt,
+                            SeqNo = i,
+                            Tbc = i < parts.Count - 1,
+                            ReportData = parts[i],
+                        },
+                        _station.Stopping);
+                }
+            }
+            catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or OperationCanceledException or InvalidOperationException)
+            {
+                _station.Report("NotifyReport failed: " + ex.Message);
+            }
+        });
+    }
+}

@@ -1,0 +1,449 @@
+using Ohm.Ocpp.Messages;
+
+namespace Ohm.Station.Blocks;
+
+/// <summary>
+/// E: transactions. The station starts a transaction when one of the TxStartPoint conditions becomes true and ends it
+/// when one of the TxStopPoint conditions that held stops holding (or on StopTxOnEVSideDisconnect, a reset, a
+/// refused idToken). It creates the transaction id (a UUID) and numbers the events from seqNo 0, persisting the next
+/// seqNo before an event is queued, so a seqNo is never reused, not even after a crash.
+/// </summary>
+public sealed class Transactions
+{
+    /// <summary>The TxStartPoint / TxStopPoint values.</summary>
+    public static readonly string[] Points = ["ParkingBayOccupancy", "EVConnected", "Authorized", "DataSigned", "PowerPathClosed", "EnergyTransfer"];
+
+    private readonly ChargingStation _station;
+    private readonly Dictionary<int, HashSet<string>> _lastConditions = [];
+
+    internal Transactions(ChargingStation station) => _station = station;
+
+    /// <summary>Simulator input: the EV driver plugs the cable in (E02).</summary>
+    public Task PlugInAsync(int evseId) => WithEvseAsync(evseId, evse =>
+    {
+        evse.Plugged = true;
+        Evaluate(evse, TriggerReasonEnumType.CablePluggedIn);
+    });
+
+    /// <summary>Simulator input: the cable is unplugged at the EV side (E09/E10).</summary>
+    public Task UnplugAsync(int evseId) => WithEvseAsync(evseId, evse =>
+    {
+        evse.Plugged = false;
+        var force = evse.Transaction is not null && _station.Model.Flag("TxCtrlr", "StopTxOnEVSideDisconnect", true);
+        Evaluate(evse, TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected, force);
+    });
+
+    /// <summary>Simulator input: the parking bay sensor (ParkingBayOccupancy).</summary>
+    public Task SetParkingBayAsync(int evseId, bool occupied) => WithEvseAsync(evseId, evse =>
+    {
+        evse.BayOccupied = occupied;
+        Evaluate(evse, occupied ? TriggerReasonEnumType.EVDetected : TriggerReasonEnumType.EVDeparted, ReasonEnumType.EVDisconnected);
+    });
+
+    /// <summary>Simulator input: the power the EV draws (0 suspends charging from the EV side).</summary>
+    public Task SetEvPowerAsync(int evseId, decimal watts) => WithEvseAsync(evseId, evse =>
+    {
+        Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+        evse.EvPowerW = watts;
+        Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.StoppedByEV);
+    });
+
+    /// <summary>Simulator input: a meter sample now, sent as a periodic TransactionEvent (J02) when a transaction runs.</summary>
+    public Task SampleNowAsync(int evseId) => WithEvseAsync(evseId, evse =>
+    {
+        if (evse.Transaction is { } tx)
+        {
+            Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+            Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
+            tx.LastSample = DateTimeOffset.UtcNow;
+            _station.SaveEvse(evse);
+        }
+    });
+
+    /// <summary>E14: GetTransactionStatus: whether the transaction runs and whether its messages wait in the queue.</summary>
+    internal ValueTask<GetTransactionStatusResponse> GetTransactionStatus(GetTransactionStatusRequest request, Ohm.Ocpp.Rpc.OcppCallContext context, CancellationToken cancellationToken)
+    {
+        var queued = _station.Store.PeekAll()
+            .Where(m => m.Action == OcppActions.TransactionEvent.Name)
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize(m.Payload, OcppJsonContext.Default.TransactionEventRequest)!.TransactionInfo.TransactionId)
+            .ToList();
+        if (request.TransactionId is not { } id)
+        {
+            return ValueTask.FromResult(new GetTransactionStatusResponse { MessagesInQueue = queued.Count > 0 });
+        }
+
+        return ValueTask.FromResult(new GetTransactionStatusResponse
+        {
+            OngoingIndicator = Find(id) is not null,
+            MessagesInQueue = queued.Contains(id),
+        });
+    }
+
+    /// <summary>The EVSE running the transaction, or null.</summary>
+    public Evse? Find(string transactionId) => _station.Evses.Values.FirstOrDefault(e => e.Transaction?.Id == transactionId);
+
+    /// <summary>How many transactions this engine started since it was created.</summary>
+    public int StartedCount { get; private set; }
+
+    /// <summary>How many transactions this engine ended since it was created.</summary>
+    public int EndedCount { get; private set; }
+
+    /// <summary>Whether any transaction runs.</summary>
+    public bool AnyRunning => _station.Evses.Values.Any(e => e.Transaction is not null);
+
+    internal async Task WithEvseAsync(int evseId, Action<Evse> action)
+    {
+        if (!_station.Evses.TryGetValue(evseId, out var evse))
+        {
+            throw new ArgumentOutOfRangeException(nameof(evseId), evseId, "No such EVSE.");
+        }
+
+        await _station.Gate.WaitAsync();
+        try
+        {
+            action(evse);
+        }
+        finally
+        {
+            _station.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Whether a transaction may start now: not while connected and Pending or Rejected, unless TxBeforeAcceptedEnabled
+    /// (offline, a station starts transactions as E04 says).
+    /// </summary>
+    private bool MayStart =>
+        !_station.IsConnected
+        || _station.Registration is null or RegistrationStatusEnumType.Accepted
+        || _station.Model.Flag("TxCtrlr", "TxBeforeAcceptedEnabled", false);
+
+    /// <summary>Starts the transactions whose start point was met while the station waited for Accepted.</summary>
+    internal async Task ResumeAfterAcceptedAsync()
+    {
+        await _station.Gate.WaitAsync();
+        try
+        {
+            foreach (var evse in _station.Evses.Values.Where(e => e.Transaction is null))
+            {
+                Evaluate(evse, evse.AuthorizedToken is not null ? TriggerReasonEnumType.Authorized : evse.Plugged ? TriggerReasonEnumType.CablePluggedIn : TriggerReasonEnumType.EVDetected);
+            }
+        }
+        finally
+        {
+            _station.Gate.Release();
+        }
+    }
+
+    /// <summary>The TxStartPoint/TxStopPoint conditions that hold now.</summary>
+    internal HashSet<string> Conditions(Evse evse)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        var operative = !evse.Inoperative && !_station.Availability.StationInoperative;
+        var authorized = evse.AuthorizedToken is not null;
+        if (evse.BayOccupied || evse.Plugged)
+        {
+            set.Add("ParkingBayOccupancy");
+        }
+
+        if (evse.Plugged)
+        {
+            set.Add("EVConnected");
+        }
+
+        if (authorized)
+        {
+            set.Add("Authorized");
+        }
+
+        if (evse.Plugged && authorized && operative && !evse.Deauthorized)
+        {
+            set.Add("PowerPathClosed");
+
+            // The simulated meter signs its start reading as soon as the power path closes.
+            set.Add("DataSigned");
+            if (evse.EvPowerW > 0)
+            {
+                set.Add("EnergyTransfer");
+            }
+        }
+
+        return set;
+    }
+
+    internal static ChargingStateEnumType ChargingState(Evse evse, HashSet<string> conditions) =>
+        !evse.Plugged ? ChargingStateEnumType.Idle
+        : conditions.Contains("EnergyTransfer") ? ChargingStateEnumType.Charging
+        : conditions.Contains("PowerPathClosed") ? ChargingStateEnumType.SuspendedEV
+        : evse.AuthorizedToken is not null ? ChargingStateEnumType.SuspendedEVSE
+        : ChargingStateEnumType.EVConnected;
+
+    /// <summary>Re-evaluates an EVSE after an event: starts, updates or ends its transaction. Call under the gate.</summary>
+    internal void Evaluate(Evse evse, TriggerReasonEnumType trigger, ReasonEnumType? stopReason = null, bool forceStop = false)
+    {
+        var conditions = Conditions(evse);
+        var previous = _lastConditions.GetValueOrDefault(evse.Id) ?? [];
+        _lastConditions[evse.Id] = conditions;
+        var model = _station.Model;
+        if (evse.Transaction is null)
+        {
+            var starts = model.List("TxCtrlr", "TxStartPoint");
+            if (starts.Any(p => conditions.Contains(p) && !previous.Contains(p)))
+            {
+                if (MayStart)
+                {
+                    Start(evse, trigger, conditions);
+                }
+                else
+                {
+                    // TxBeforeAcceptedEnabled false: wait for Accepted, then ResumeAfterAccepted starts it.
+                    _lastConditions[evse.Id] = previous;
+                    _station.Report($"EVSE {evse.Id}: no transaction before the CSMS accepts the station");
+                }
+            }
+        }
+        else
+        {
+            var tx = evse.Transaction;
+            var stops = model.List("TxCtrlr", "TxStopPoint");
+            if (forceStop || stops.Any(p => tx.Conditions.Contains(p) && !conditions.Contains(p)))
+            {
+                End(evse, trigger, stopReason ?? ReasonEnumType.Local);
+            }
+            else
+            {
+                foreach (var c in conditions)
+                {
+                    if (!tx.Conditions.Contains(c))
+                    {
+                        tx.Conditions.Add(c);
+                    }
+                }
+
+                tx.Conditions.RemoveAll(c => !conditions.Contains(c));
+                var state = ChargingState(evse, conditions);
+                var tokenChanged = evse.AuthorizedToken is { } token && token.IdToken != tx.ReportedIdToken;
+                if (state != tx.ChargingState || tokenChanged || trigger is TriggerReasonEnumType.StopAuthorized or TriggerReasonEnumType.RemoteStop or TriggerReasonEnumType.Deauthorized or TriggerReasonEnumType.EnergyLimitReached)
+                {
+                    tx.ChargingState = state;
+                    Emit(evse, TransactionEventEnumType.Updated, tokenChanged && trigger != TriggerReasonEnumType.RemoteStart ? TriggerReasonEnumType.Authorized : trigger, chargingState: state);
+                    _station.SaveEvse(evse);
+                }
+            }
+        }
+
+        if (evse.Transaction is null && !evse.Plugged && evse.AuthorizedToken is not null && trigger is TriggerReasonEnumType.EVCommunicationLost)
+        {
+            evse.AuthorizedToken = null;
+        }
+
+        _station.Availability.Update(evse);
+        _station.SaveEvse(evse);
+    }
+
+    /// <summary>Ends the transaction of an EVSE now. Call under the gate.</summary>
+    internal void End(Evse evse, TriggerReasonEnumType trigger, ReasonEnumType reason)
+    {
+        if (evse.Transaction is not { } tx)
+        {
+            return;
+        }
+
+        Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+        var state = ChargingState(evse, Conditions(evse));
+        tx.ChargingState = state == ChargingStateEnumType.Charging ? ChargingStateEnumType.EVConnected : state;
+        // J02/J01: the samples gathered every TxEndedInterval (and at each aligned interval) go with the Ended event.
+        Emit(evse, TransactionEventEnumType.Ended, trigger, reason, _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.TransactionEnd), tx.ChargingState, tx.EndedSamples);
+        evse.Transaction = null;
+        EndedCount++;
+        evse.AuthorizedToken = null;
+        evse.RemoteStartId = null;
+        evse.AuthorizedAt = null;
+        evse.Deauthorized = false;
+        evse.InvalidIdEnergyLimitWh = null;
+        _lastConditions[evse.Id] = Conditions(evse);
+        _station.SaveEvse(evse);
+        _station.Report($"transaction {tx.Id} ended on EVSE {evse.Id}: {reason}");
+        _station.Availability.OnTransactionEnded(evse);
+        _station.Availability.Update(evse);
+        _station.Provisioning.OnTransactionEnded();
+    }
+
+    /// <summary>E: the CSMS's answer to a TransactionEvent; a refused idToken deauthorizes the transaction (E05, C).</summary>
+    internal async Task OnResponseAsync(TransactionEventRequest request, TransactionEventResponse response)
+    {
+        if (response.IdTokenInfo is not { } info || request.IdToken is not { } token)
+        {
+            return;
+        }
+
+        _station.Authorization.Remember(token, info);
+        if (info.Status == AuthorizationStatusEnumType.Accepted)
+        {
+            return;
+        }
+
+        await _station.Gate.WaitAsync();
+        try
+        {
+            var evse = Find(request.TransactionInfo.TransactionId);
+            if (evse?.Transaction is null)
+            {
+                return;
+            }
+
+            if (_station.Model.Flag("TxCtrlr", "StopTxOnInvalidId", true))
+            {
+                evse.AuthorizedToken = null;
+                End(evse, TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
+            }
+            else
+            {
+                // E05: energy goes on up to MaxEnergyOnInvalidId, then it is withheld; the transaction goes on until a stop point.
+                var max = _station.Model.Number("TxCtrlr", "MaxEnergyOnInvalidId", 0);
+                if (max > 0)
+                {
+                    evse.InvalidIdEnergyLimitWh = evse.EnergyWh + max;
+                    _station.Report($"EVSE {evse.Id}: idToken refused; {max} Wh more at most");
+                }
+                else
+                {
+                    evse.Deauthorized = true;
+                    Evaluate(evse, TriggerReasonEnumType.Deauthorized);
+                }
+            }
+        }
+        finally
+        {
+            _station.Gate.Release();
+        }
+    }
+
+    /// <summary>Periodic work: EVConnectionTimeOut, energy accounting and TxUpdatedInterval samples. Called under the gate.</summary>
+    internal void Tick(DateTimeOffset now)
+    {
+        var model = _station.Model;
+        var timeout = model.Number("TxCtrlr", "EVConnectionTimeOut", 60);
+        var interval = model.Number("SampledDataCtrlr", "TxUpdatedInterval", 0);
+        foreach (var evse in _station.Evses.Values)
+        {
+            Metering.Accumulate(evse, now);
+            if (evse.InvalidIdEnergyLimitWh is { } limit && evse.EnergyWh >= limit)
+            {
+                evse.InvalidIdEnergyLimitWh = null;
+                evse.Deauthorized = true;
+                Evaluate(evse, TriggerReasonEnumType.EnergyLimitReached, ReasonEnumType.EnergyLimitReached);
+            }
+
+            if (evse.AuthorizedToken is not null && !evse.Plugged && evse.AuthorizedAt is { } at && now - at > TimeSpan.FromSeconds(timeout))
+            {
+                // E03: no cable within EVConnectionTimeOut; the authorization lapses.
+                evse.AuthorizedToken = null;
+                evse.AuthorizedAt = null;
+                if (evse.Transaction is not null)
+                {
+                    End(evse, TriggerReasonEnumType.EVConnectTimeout, ReasonEnumType.Timeout);
+                }
+                else
+                {
+                    Evaluate(evse, TriggerReasonEnumType.EVConnectTimeout);
+                }
+
+                _station.Report($"EVSE {evse.Id}: EV connection timeout");
+            }
+
+            var endedInterval = model.Number("SampledDataCtrlr", "TxEndedInterval", 0);
+            if (evse.Transaction is { } ended && endedInterval > 0 && now - ended.LastEndedSample >= TimeSpan.FromSeconds(endedInterval)
+                && _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SamplePeriodic) is { } endedSample)
+            {
+                ended.LastEndedSample = now;
+                ended.EndedSamples.Add(endedSample);
+                _station.SaveEvse(evse);
+            }
+
+            if (evse.Transaction is { } tx && interval > 0 && model.Flag("SampledDataCtrlr", "Enabled", true) && now - tx.LastSample >= TimeSpan.FromSeconds(interval))
+            {
+                tx.LastSample = now;
+                Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
+                _station.SaveEvse(evse);
+            }
+        }
+    }
+
+    /// <summary>Queues a TransactionEvent of the EVSE's transaction with the next seqNo. Call under the gate.</summary>
+    internal void Emit(
+        Evse evse,
+        TransactionEventEnumType type,
+        TriggerReasonEnumType trigger,
+        ReasonEnumType? stoppedReason = null,
+        MeterValueType? meter = null,
+        ChargingStateEnumType? chargingState = null,
+        List<MeterValueType>? earlier = null)
+    {
+        var tx = evse.Transaction ?? throw new InvalidOperationException("No transaction on EVSE " + evse.Id);
+        var seqNo = tx.NextSeqNo++;
+        var token = evse.AuthorizedToken;
+        var sendToken = token is not null && token.IdToken != tx.ReportedIdToken;
+        if (sendToken)
+        {
+            tx.ReportedIdToken = token!.IdToken;
+        }
+
+        var request = new TransactionEventRequest
+        {
+            EventType = type,
+            Timestamp = DateTimeOffset.UtcNow,
+            TriggerReason = trigger,
+            SeqNo = seqNo,
+            TransactionInfo = new TransactionType
+            {
+                TransactionId = tx.Id,
+                ChargingState = chargingState,
+                StoppedReason = type == TransactionEventEnumType.Ended ? stoppedReason : null,
+                RemoteStartId = tx.RemoteStartId is not null && !tx.RemoteStartIdSent ? tx.RemoteStartId : null,
+                TimeSpentCharging = type == TransactionEventEnumType.Ended ? (int)(DateTimeOffset.UtcNow - tx.StartedAt).TotalSeconds : null,
+            },
+            Evse = seqNo == 0 || type == TransactionEventEnumType.Started ? new EVSEType { Id = evse.Id, ConnectorId = evse.ConnectorId } : null,
+            IdToken = sendToken ? token : null,
+            MeterValue = Meters(earlier, meter),
+        };
+        if (request.TransactionInfo.RemoteStartId is not null)
+        {
+            tx.RemoteStartIdSent = true;
+        }
+
+        // Persist the next seqNo before the event can leave, so that no seqNo is ever used twice.
+        _station.SaveEvse(evse);
+        _station.Enqueue(request);
+        _station.Report($"TransactionEvent {type} {trigger} seqNo {seqNo} ({tx.Id})");
+    }
+
+    private static List<MeterValueType>? Meters(List<MeterValueType>? earlier, MeterValueType? last)
+    {
+        var all = new List<MeterValueType>(earlier ?? []);
+        if (last is not null)
+        {
+            all.Add(last);
+        }
+
+        return all.Count == 0 ? null : all;
+    }
+
+    private void Start(Evse evse, TriggerReasonEnumType trigger, HashSet<string> conditions)
+    {
+        StartedCount++;
+        var state = ChargingState(evse, conditions);
+        evse.Transaction = new TransactionState
+        {
+            Id = Guid.NewGuid().ToString(),
+            StartedAt = DateTimeOffset.UtcNow,
+            StartEnergyWh = evse.EnergyWh,
+            RemoteStartId = evse.RemoteStartId,
+            ChargingState = state,
+            Conditions = [.. conditions],
+            LastSample = DateTimeOffset.UtcNow,
+            LastEndedSample = DateTimeOffset.UtcNow,
+        };
+        Emit(evse, TransactionEventEnumType.Started, trigger, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
+    }
+}

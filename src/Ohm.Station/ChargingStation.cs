@@ -1,0 +1,657 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Ohm.Ocpp;
+using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Rpc;
+using Ohm.Ocpp.Transport;
+using Ohm.Station.Blocks;
+using Ohm.Station.DeviceModel;
+
+namespace Ohm.Station;
+
+/// <summary>
+/// The charging-station engine: keeps the connection to the CSMS (with back-off on reconnect), registers with
+/// BootNotification, sends heartbeats and the queued messages in order, and hosts the functional blocks that serve
+/// the CSMS's calls (see <see cref="StationRouting"/>). State lives in a <see cref="StationStore"/> so that a restart,
+/// or a killed process, goes on where it left off.
+/// </summary>
+public sealed class ChargingStation : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions RecordJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _queueSignal = new(0, int.MaxValue);
+    private CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _online = CompletedSource();
+    private TaskCompletionSource _heartbeatChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _bootNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _run;
+    private Task? _ticker;
+    private OcppConnection? _connection;
+    private bool _restartRequested;
+    private int _reconnectAttempt;
+
+    /// <summary>Creates a station; <see cref="StartAsync"/> starts it.</summary>
+    public ChargingStation(StationOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Logger = _loggerFactory.CreateLogger("Ohm.Station." + options.StationId);
+        Provisioning = new Provisioning(this);
+        Authorization = new Authorization(this);
+        Transactions = new Transactions(this);
+        RemoteControl = new RemoteControl(this);
+        Availability = new Availability(this);
+        Metering = new Metering(this);
+        DataTransfer = new DataTransfer(this);
+        Handlers = StationRouting.Build(this);
+    }
+
+    /// <summary>The options the station was created with.</summary>
+    public StationOptions Options { get; }
+
+    /// <summary>The station id.</summary>
+    public string Id => Options.StationId;
+
+    /// <summary>The durable state; open while the station runs.</summary>
+    public StationStore Store { get; private set; } = null!;
+
+    /// <summary>The device model; built at start.</summary>
+    public StationDeviceModel Model { get; private set; } = null!;
+
+    /// <summary>The EVSEs, by id.</summary>
+    public IReadOnlyDictionary<int, Evse> Evses { get; private set; } = new Dictionary<int, Evse>();
+
+    /// <summary>The last registration status the CSMS gave, or null before the first BootNotification answer.</summary>
+    public RegistrationStatusEnumType? Registration { get; private set; }
+
+    /// <summary>Whether the station is connected and Accepted.</summary>
+    public bool IsOnline => Registration == RegistrationStatusEnumType.Accepted && _connection?.IsOpen == true;
+
+    /// <summary>Whether the station is connected at all.</summary>
+    public bool IsConnected => _connection?.IsOpen == true;
+
+    /// <summary>How many times the station has booted (BootNotification Accepted) since it was created.</summary>
+    public int BootCount { get; private set; }
+
+    /// <summary>Raised with a one-line description of what the station did; for the simulator's console and logs.</summary>
+    public event Action<string>? Activity;
+
+    /// <summary>B: BootNotification, variables, reports, reset.</summary>
+    public Provisioning Provisioning { get; }
+
+    /// <summary>C: Authorize and the authorization cache.</summary>
+    public Authorization Authorization { get; }
+
+    /// <summary>E: transactions.</summary>
+    public Transactions Transactions { get; }
+
+    /// <summary>F: remote start/stop, unlock, trigger.</summary>
+    public RemoteControl RemoteControl { get; }
+
+    /// <summary>G: status notifications, change availability, heartbeat.</summary>
+    public Availability Availability { get; }
+
+    /// <summary>J: meter values.</summary>
+    public Metering Metering { get; }
+
+    /// <summary>P: data transfer.</summary>
+    public DataTransfer DataTransfer { get; }
+
+    internal OcppHandlers Handlers { get; }
+
+    internal ILogger Logger { get; }
+
+    internal SemaphoreSlim Gate => _gate;
+
+    internal CancellationToken Stopping => _stopping.Token;
+
+    internal BootReasonEnumType BootReason { get; set; } = BootReasonEnumType.PowerUp;
+
+    /// <summary>Opens the store, builds the device model and starts connecting.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_run is not null)
+        {
+            throw new InvalidOperationException("The station runs already.");
+        }
+
+        _stopping = new CancellationTokenSource();
+        Load();
+        _run = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _ticker = Task.Run(() => TickAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops cleanly: closes the connection, keeps everything queued in the store, and closes the store.</summary>
+    public async Task StopAsync()
+    {
+        if (_run is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        _online.TrySetResult();
+        if (_connection is { } connection)
+        {
+            await connection.CloseAsync();
+        }
+
+        await Task.WhenAll(_run, _ticker ?? Task.CompletedTask);
+        _run = null;
+        await _gate.WaitAsync();
+        try
+        {
+            Store.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Registration = null;
+    }
+
+    /// <summary>
+    /// Stops without closing anything in order, as a crash or a power cut would: the connection is aborted and the
+    /// store closed where it stands. What was written is what a killed process leaves behind.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        await _stopping.CancelAsync();
+        _online.TrySetResult();
+        if (_connection is { } connection)
+        {
+            await connection.DisposeAsync();
+        }
+
+        try
+        {
+            await Task.WhenAll(_run ?? Task.CompletedTask, _ticker ?? Task.CompletedTask);
+        }
+        finally
+        {
+            _run = null;
+            Store.Dispose();
+        }
+    }
+
+    /// <summary>Simulates a network loss (true) or its end (false); messages produced meanwhile are queued.</summary>
+    public async Task SetOfflineAsync(bool offline)
+    {
+        if (offline)
+        {
+            if (_online.Task.IsCompleted)
+            {
+                _online = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            if (_connection is { } connection)
+            {
+                await connection.DisposeAsync();
+            }
+
+            Report("offline");
+        }
+        else
+        {
+            _online.TrySetResult();
+            Report("online");
+        }
+    }
+
+    /// <summary>Whether the network is simulated as lost.</summary>
+    public bool SimulatedOffline => !_online.Task.IsCompleted;
+
+    /// <summary>The number of messages waiting in the persistent queue.</summary>
+    public int QueueLength => Store.QueueLength();
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _gate.Dispose();
+        _queueSignal.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Sends a CALL now (not queued); fails when offline.</summary>
+    internal async Task<TResponse> CallAsync<TResponse>(IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : class, IOcppResponse
+    {
+        var connection = _connection;
+        if (connection is null || !connection.IsOpen)
+        {
+            throw new OcppConnectionClosedException("The station is offline.");
+        }
+
+        var action = ((IOcppRequest)request).Action;
+        if (Registration != RegistrationStatusEnumType.Accepted && action != OcppActions.BootNotification && action != OcppActions.NotifyReport && !Provisioning.TriggeredWhilePending)
+        {
+            throw new InvalidOperationException($"{action.Name} may not be sent before the CSMS accepted the station (B02/B03).");
+        }
+
+        Report("-> " + action.Name);
+        return await connection.CallAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a message for in-order delivery. Transaction messages are always kept (and flagged offline when produced
+    /// offline); other messages are kept while offline only when QueueAllMessages is true.
+    /// </summary>
+    internal void Enqueue(IOcppRequest request)
+    {
+        var action = request.Action;
+        var transactional = action == OcppActions.TransactionEvent;
+        if (!transactional && !IsOnline && !Model.Flag("OCPPCommCtrlr", "QueueAllMessages", false))
+        {
+            Report("dropped (offline) " + action.Name);
+            return;
+        }
+
+        if (request is TransactionEventRequest tx && !IsConnected)
+        {
+            tx.Offline = true;
+        }
+
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, action.RequestTypeInfo);
+        var error = action.ValidateRequest(payload);
+        if (error is not null)
+        {
+            throw new OcppPayloadException(action.Name, error);
+        }
+
+        Store.Enqueue(action.Name, payload);
+        _queueSignal.Release();
+    }
+
+    internal void Report(string message)
+    {
+        Logger.LogDebug("{StationId}: {Message}", Id, message);
+        Activity?.Invoke(message);
+    }
+
+    internal void SaveEvse(Evse evse)
+    {
+        var record = new EvseRecord
+        {
+            Plugged = evse.Plugged,
+            BayOccupied = evse.BayOccupied,
+            Token = evse.AuthorizedToken is null ? null : JsonSerializer.Serialize(evse.AuthorizedToken, OcppJsonContext.Default.IdTokenType),
+            RemoteStartId = evse.RemoteStartId,
+            Deauthorized = evse.Deauthorized,
+            EvPowerW = evse.EvPowerW,
+            Inoperative = evse.Inoperative,
+            Scheduled = evse.ScheduledAvailability,
+            EnergyWh = evse.EnergyWh,
+            Transaction = evse.Transaction,
+        };
+        Store.SetRecord("evse:" + evse.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), JsonSerializer.Serialize(record, RecordJson));
+    }
+
+    /// <summary>Tears the session down and boots again with a fresh device model read from the store (B11/B12).</summary>
+    internal void RequestRestart(BootReasonEnumType reason)
+    {
+        BootReason = reason;
+        _restartRequested = true;
+        _ = _connection?.CloseAsync();
+    }
+
+    internal void HeartbeatIntervalChanged() => _heartbeatChanged.TrySetResult();
+
+    internal void BootNow() => _bootNow.TrySetResult();
+
+    internal void SignalQueue() => _queueSignal.Release();
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.SetResult();
+        return source;
+    }
+
+    private void Load()
+    {
+        Store = new StationStore(Options.DataPath);
+        Model = new StationDeviceModel(Options.Config ?? DeviceModelConfig.Builtin(), Store);
+        Model.Changed += OnVariableChanged;
+        Model.LiveValue = (variable, type) => variable.Component.Name == "ClockCtrlr" && variable.Name == "DateTime" && type == AttributeEnumType.Actual
+            ? DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        var evses = new Dictionary<int, Evse>();
+        foreach (var id in Model.EvseIds)
+        {
+            var evse = new Evse(id) { EvPowerW = Options.DefaultEvPowerW };
+            if (Store.GetRecord("evse:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } json
+                && JsonSerializer.Deserialize<EvseRecord>(json, RecordJson) is { } record)
+            {
+                evse.Plugged = record.Plugged;
+                evse.BayOccupied = record.BayOccupied;
+                evse.AuthorizedToken = record.Token is null ? null : JsonSerializer.Deserialize(record.Token, OcppJsonContext.Default.IdTokenType);
+                evse.RemoteStartId = record.RemoteStartId;
+                evse.Deauthorized = record.Deauthorized;
+                evse.EvPowerW = record.EvPowerW;
+                evse.Inoperative = record.Inoperative;
+                evse.ScheduledAvailability = record.Scheduled;
+                evse.EnergyWh = record.EnergyWh;
+                evse.Transaction = record.Transaction;
+                if (evse.AuthorizedToken is not null)
+                {
+                    evse.AuthorizedAt = DateTimeOffset.UtcNow;
+                }
+            }
+
+            evses[id] = evse;
+        }
+
+        Evses = evses;
+        Availability.Load();
+    }
+
+    private void OnVariableChanged(DeviceVariable variable)
+    {
+        if (variable.Component.Name == "OCPPCommCtrlr" && variable.Name == "HeartbeatInterval")
+        {
+            HeartbeatIntervalChanged();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            await _online.Task.WaitAsync(stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (_restartRequested)
+            {
+                _restartRequested = false;
+                await RestartEngineAsync();
+            }
+
+            OcppConnection connection;
+            try
+            {
+                var timeout = Model.Number("OCPPCommCtrlr", "MessageTimeout", 30, "Default");
+                connection = await OcppClient.ConnectAsync(
+                    new OcppClientOptions
+                    {
+                        Endpoint = Options.Endpoint,
+                        StationId = Options.StationId,
+                        Password = Model.Value("SecurityCtrlr", "BasicAuthPassword") is { Length: > 0 } set ? set : Options.Password,
+                        Rpc = new OcppRpcOptions { CallTimeout = TimeSpan.FromSeconds(timeout) },
+                        ConnectTimeout = TimeSpan.FromSeconds(10),
+                    },
+                    Handlers,
+                    _loggerFactory.CreateLogger<OcppConnection>(),
+                    stopping);
+            }
+            catch (Exception ex) when (ex is OcppConnectException or System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException or IOException
+                                       || (ex is OperationCanceledException && !stopping.IsCancellationRequested))
+            {
+                var delay = ReconnectBackOff.Delay(
+                    _reconnectAttempt++,
+                    Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
+                    Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
+                    Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
+                Report($"connection failed ({ex.Message}); next attempt in {delay.TotalSeconds:0.#} s");
+                await Task.WhenAny(Task.Delay(delay, stopping));
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            _reconnectAttempt = 0;
+            _connection = connection;
+            Report("connected");
+            try
+            {
+                await RunSessionAsync(connection, stopping);
+            }
+#pragma warning disable CA1031 // The session's failure must never end the station: it reconnects.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Logger.LogWarning(ex, "Session of {StationId} ended with an error", Id);
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+                _connection = null;
+                Report("disconnected");
+            }
+
+            if (!stopping.IsCancellationRequested && !_restartRequested && !SimulatedOffline)
+            {
+                var delay = ReconnectBackOff.Delay(
+                    _reconnectAttempt++,
+                    Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
+                    Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
+                    Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
+                await Task.WhenAny(Task.Delay(delay, stopping));
+            }
+        }
+    }
+
+    private async Task RestartEngineAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            Model.Changed -= OnVariableChanged;
+            Store.Dispose();
+            Load();
+            Registration = null;
+            Report("engine restarted");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RunSessionAsync(OcppConnection connection, CancellationToken stopping)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        _ = connection.Completion.ContinueWith(_ => session.Cancel(), TaskScheduler.Default);
+        var token = session.Token;
+        if (Registration != RegistrationStatusEnumType.Accepted)
+        {
+            // B01-B03: register; while Pending or Rejected, retry after the interval the CSMS gave.
+            while (!token.IsCancellationRequested)
+            {
+                _bootNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                BootNotificationResponse response;
+                try
+                {
+                    response = await Provisioning.SendBootNotificationAsync(token);
+                }
+                catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
+                {
+                    Report("BootNotification failed: " + ex.Message);
+                    await Task.WhenAny(Task.Delay(Options.DefaultBootRetry, token), _bootNow.Task);
+                    continue;
+                }
+
+                Registration = response.Status;
+                Report("registration " + response.Status);
+                if (response.Status == RegistrationStatusEnumType.Accepted)
+                {
+                    if (response.Interval > 0)
+                    {
+                        Model.SetInternal(new ComponentKey("OCPPCommCtrlr"), "HeartbeatInterval", response.Interval.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    BootCount++;
+                    BootReason = BootReasonEnumType.PowerUp;
+                    break;
+                }
+
+                var wait = response.Interval > 0 ? TimeSpan.FromSeconds(response.Interval) : Options.DefaultBootRetry;
+                await Task.WhenAny(Task.Delay(wait, token), _bootNow.Task);
+            }
+
+            if (token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await Availability.ReportAllAsync(force: true);
+            await Transactions.ResumeAfterAcceptedAsync();
+        }
+        else
+        {
+            await Availability.ReportAllAsync(force: false);
+        }
+
+        var heartbeat = HeartbeatLoopAsync(token);
+        var queue = QueueLoopAsync(connection, token);
+        await Task.WhenAll(heartbeat, queue);
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            _heartbeatChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var interval = Model.Number("OCPPCommCtrlr", "HeartbeatInterval", 300);
+            var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, interval)), token);
+            var done = await Task.WhenAny(delay, _heartbeatChanged.Task);
+            if (token.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (done != delay)
+            {
+                continue;
+            }
+
+            try
+            {
+                await Availability.SendHeartbeatAsync(token);
+            }
+            catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException or OcppConnectionClosedException or OperationCanceledException)
+            {
+                Report("Heartbeat failed: " + ex.Message);
+            }
+        }
+    }
+
+    private async Task QueueLoopAsync(OcppConnection connection, CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            var message = Store.PeekQueue();
+            if (message is null)
+            {
+                try
+                {
+                    await _queueSignal.WaitAsync(TimeSpan.FromSeconds(1), token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var action = OcppActions.Find(message.Action)!;
+            try
+            {
+                Report("-> " + action.Name + " (queued)");
+                var response = await connection.CallRawAsync(action, message.Payload, token);
+                Store.Dequeue(message.Id);
+                if (action == OcppActions.TransactionEvent)
+                {
+                    var request = JsonSerializer.Deserialize(message.Payload, OcppJsonContext.Default.TransactionEventRequest)!;
+                    await Transactions.OnResponseAsync(request, (TransactionEventResponse)action.ReadResponse(response));
+                }
+            }
+            catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
+            {
+                // E13: retry per MessageAttemptsTransactionEvent / MessageAttemptIntervalTransactionEvent; a resend is the same payload, so the same seqNo.
+                var attempts = message.Attempts + 1;
+                var max = Model.Number("OCPPCommCtrlr", "MessageAttemptsTransactionEvent", 3);
+                var permanent = ex is OcppCallErrorException { Code: OcppErrorCode.NotSupported or OcppErrorCode.NotImplemented };
+                if (action != OcppActions.TransactionEvent || attempts >= max || permanent)
+                {
+                    Report($"{action.Name} given up after {attempts} attempt(s): {ex.Message}");
+                    Store.Dequeue(message.Id);
+                    continue;
+                }
+
+                Store.CountAttempt(message.Id);
+                var interval = Model.Number("OCPPCommCtrlr", "MessageAttemptIntervalTransactionEvent", 10);
+                Report($"{action.Name} failed ({ex.Message}); attempt {attempts + 1} in {interval * attempts} s");
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(interval * attempts), token));
+            }
+            catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task TickAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                await _gate.WaitAsync(stopping);
+                try
+                {
+                    Transactions.Tick(DateTimeOffset.UtcNow);
+                    Metering.Tick(DateTimeOffset.UtcNow);
+                }
+#pragma warning disable CA1031 // The ticker must survive one bad tick.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Logger.LogWarning(ex, "Tick of {StationId} failed", Id);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private sealed class EvseRecord
+    {
+        public bool Plugged { get; set; }
+
+        public bool BayOccupied { get; set; }
+
+        public string? Token { get; set; }
+
+        public int? RemoteStartId { get; set; }
+
+        public bool Deauthorized { get; set; }
+
+        public decimal EvPowerW { get; set; }
+
+        public bool Inoperative { get; set; }
+
+        public OperationalStatusEnumType? Scheduled { get; set; }
+
+        public decimal EnergyWh { get; set; }
+
+        public TransactionState? Transaction { get; set; }
+    }
+}

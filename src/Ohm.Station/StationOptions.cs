@@ -1,0 +1,34 @@
+using Ohm.Ocpp.Messages;
+using Ohm.Station.DeviceModel;
+
+namespace Ohm.Station;
+
+/// <summary>How a <see cref="ChargingStation"/> connects, where it keeps its state, and what it is.</summary>
+public sealed class StationOptions
+{
+    /// <summary>The CSMS endpoint without the identity, e.g. ws://127.0.0.1:9000/ocpp.</summary>
+    public required Uri Endpoint { get; set; }
+
+    /// <summary>The station identity.</summary>
+    public required string StationId { get; set; }
+
+    /// <summary>The Basic-auth password (security profile 1), if any.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Where the station keeps its state; by default a folder named after the station id under the working directory.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The device model configuration; by default the built-in 2-EVSE AC station.</summary>
+    public DeviceModelConfig? Config { get; set; }
+
+    /// <summary>The wait before the next BootNotification when the CSMS answered Pending or Rejected with interval 0.</summary>
+    public TimeSpan DefaultBootRetry { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>P01: answers a DataTransfer from the CSMS; null (the default) answers UnknownVendorId.</summary>
+    public Func<DataTransferRequest, DataTransferResponse>? DataTransferHandler { get; set; }
+
+    /// <summary>The power an EV draws when it charges, in W, unless set per EVSE.</summary>
+    public decimal DefaultEvPowerW { get; set; } = 11000;
+
+    internal string DataPath => DataDirectory ?? Path.Combine(Environment.CurrentDirectory, StationId);
+}

@@ -1,0 +1,62 @@
+using Ohm.Ocpp;
+using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Rpc;
+
+namespace Ohm.Station;
+
+/// <summary>
+/// The routing table of the station role: every CSMS-to-station action the station handles, with its block method.
+/// An action missing here is answered NotSupported by Ohm.Ocpp. While the CSMS has not accepted the station, calls
+/// are refused with SecurityError, except those B02 allows while Pending.
+/// </summary>
+internal static class StationRouting
+{
+    /// <summary>What the CSMS may ask while the registration is Pending (B02.FR.02, B02.FR.03).</summary>
+    private static readonly HashSet<string> AllowedWhilePending = new(StringComparer.Ordinal)
+    {
+        OcppActions.GetVariables.Name,
+        OcppActions.SetVariables.Name,
+        OcppActions.GetBaseReport.Name,
+        OcppActions.GetReport.Name,
+        OcppActions.TriggerMessage.Name,
+        OcppActions.ChangeAvailability.Name,
+        OcppActions.Reset.Name,
+        OcppActions.DataTransfer.Name,
+    };
+
+    public static OcppHandlers Build(ChargingStation s) => new OcppHandlers()
+        // B Provisioning
+        .On(OcppActions.GetVariables, Guard(s, OcppActions.GetVariables, s.Provisioning.GetVariables))                  // B06
+        .On(OcppActions.SetVariables, Guard(s, OcppActions.SetVariables, s.Provisioning.SetVariables))                  // B05
+        .On(OcppActions.GetBaseReport, Guard(s, OcppActions.GetBaseReport, s.Provisioning.GetBaseReport))               // B07
+        .On(OcppActions.GetReport, Guard(s, OcppActions.GetReport, s.Provisioning.GetReport))                           // B08
+        .On(OcppActions.Reset, Guard(s, OcppActions.Reset, s.Provisioning.Reset))                                       // B11, B12
+        // C Authorization
+        .On(OcppActions.ClearCache, Guard(s, OcppActions.ClearCache, s.Authorization.ClearCache))                       // C11
+        // E Transactions
+        .On(OcppActions.GetTransactionStatus, Guard(s, OcppActions.GetTransactionStatus, s.Transactions.GetTransactionStatus)) // E14
+        // F RemoteControl
+        .On(OcppActions.RequestStartTransaction, Guard(s, OcppActions.RequestStartTransaction, s.RemoteControl.RequestStartTransaction)) // F01, F02
+        .On(OcppActions.RequestStopTransaction, Guard(s, OcppActions.RequestStopTransaction, s.RemoteControl.RequestStopTransaction))    // F03
+        .On(OcppActions.UnlockConnector, Guard(s, OcppActions.UnlockConnector, s.RemoteControl.UnlockConnector))        // F05
+        .On(OcppActions.TriggerMessage, Guard(s, OcppActions.TriggerMessage, s.RemoteControl.TriggerMessage))           // F06
+        // G Availability
+        .On(OcppActions.ChangeAvailability, Guard(s, OcppActions.ChangeAvailability, s.Availability.ChangeAvailability)) // G03, G04
+        // P DataTransfer
+        .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
+
+    private static OcppHandler<TRequest, TResponse> Guard<TRequest, TResponse>(ChargingStation station, OcppAction<TRequest, TResponse> action, OcppHandler<TRequest, TResponse> handler)
+        where TRequest : class, IOcppRequest<TResponse>
+        where TResponse : class, IOcppResponse =>
+        (request, context, cancellationToken) =>
+        {
+            var registration = station.Registration;
+            if (registration != RegistrationStatusEnumType.Accepted
+                && (registration != RegistrationStatusEnumType.Pending || !AllowedWhilePending.Contains(action.Name)))
+            {
+                throw new OcppCallErrorException(action.Name, OcppErrorCode.SecurityError, $"{action.Name} is not allowed while the registration is {registration?.ToString() ?? "unknown"}.");
+            }
+
+            return handler(request, context, cancellationToken);
+        };
+}
