@@ -8,7 +8,7 @@ namespace Ohm.Ocpp.Benchmarks;
 /// What <see cref="OcppConnection"/> does with a TransactionEvent CALL once its bytes are in: read the OCPP-J frame,
 /// look up the action, validate the payload and deserialize it.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn, MinColumn]
 public class FrameReceive
 {
     private readonly byte[] _frame = Payloads.TransactionEventCall;

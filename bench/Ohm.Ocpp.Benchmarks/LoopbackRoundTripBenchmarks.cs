@@ -18,7 +18,7 @@ namespace Ohm.Ocpp.Benchmarks;
 /// under Kestrel) in the same process over a 127.0.0.1 WebSocket: framing, validation both ways, (de)serialization,
 /// permessage-deflate when negotiated, and the TCP loopback.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn, MinColumn]
 public class LoopbackRoundTrip
 {
     private WebApplication _app = null!;

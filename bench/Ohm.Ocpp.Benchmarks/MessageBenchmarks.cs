@@ -8,9 +8,10 @@ namespace Ohm.Ocpp.Benchmarks;
 
 /// <summary>
 /// One request payload through the library's steps, read apart: schema validation alone, validation followed by
-/// deserialization (what a receiver does), serialization of the typed request, and the three together.
+/// deserialization (what a receiver does, with <see cref="OcppAction.ReadRequest"/> and, for comparison, with the
+/// serializer's metadata), serialization of the typed request, and validation, deserialization and serialization together.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn, MinColumn]
 public abstract class MessageBenchmarks
 {
     private readonly OcppAction _action;
@@ -43,6 +44,11 @@ public abstract class MessageBenchmarks
 
     [Benchmark]
     public object Parse() => _action.ValidateRequest(_json) is null ? _action.ReadRequest(_json) : throw new InvalidOperationException();
+
+    /// <summary>The receive path before the generated readers: validation, then the serializer's source-generated metadata.</summary>
+    [Benchmark]
+    public object ParseWithSerializerMetadata() =>
+        _action.ValidateRequest(_json) is null ? JsonSerializer.Deserialize(_json, _action.RequestTypeInfo)! : throw new InvalidOperationException();
 
     [Benchmark]
     public int Serialize() => Write(_request);
