@@ -185,6 +185,13 @@ internal static class CSharpEmitter
         {
             w.Summary(p.Description);
             w.Line($"[JsonPropertyName(\"{p.JsonName}\")]");
+            if (p.Value.Kind == ValueKind.DateTime)
+            {
+                // On the property rather than in the context's options: a converter in the options turns off the
+                // source generator's fast serialization path for every type.
+                w.Line("[JsonConverter(typeof(OcppDateTimeConverter))]");
+            }
+
             var csType = CsType(p.Value);
             w.Line(p.Required ? $"public required {csType} {p.CsName} {{ get; set; }}" : $"public {csType}? {p.CsName} {{ get; set; }}");
             w.Line();
@@ -446,11 +453,10 @@ internal static class CSharpEmitter
 
     private static string EmitContext(IReadOnlyList<ActionModel> actions)
     {
-        var w = Begin("System.Text.Json.Serialization", "Ohm.Ocpp.Serialization");
+        var w = Begin("System.Text.Json.Serialization");
         w.Line("/// <summary>The source-generated System.Text.Json metadata of every OCPP 2.0.1 message: no reflection at run time.</summary>");
         w.Line("[JsonSourceGenerationOptions(");
-        w.Line("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,");
-        w.Line("    Converters = [typeof(OcppDateTimeConverter)])]");
+        w.Line("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]");
         foreach (var a in actions)
         {
             w.Line($"[JsonSerializable(typeof({a.Request.Name}))]");

@@ -23,6 +23,7 @@ public sealed partial class BootNotificationResponse : IOcppResponse
     /// This contains the CSMS’s current time.
     /// </summary>
     [JsonPropertyName("currentTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset CurrentTime { get; set; }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed partial class HeartbeatResponse : IOcppResponse
     /// Contains the current time of the CSMS.
     /// </summary>
     [JsonPropertyName("currentTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset CurrentTime { get; set; }
 
     /// <summary>Checks the JSON value at the reader against this type's schema; the reader ends on the value's last token.</summary>

@@ -41,6 +41,7 @@ public sealed partial class NotifyCustomerInformationRequest : IOcppRequest<Noti
     ///  Timestamp of the moment this message was generated at the Charging Station.
     /// </summary>
     [JsonPropertyName("generatedAt")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
     /// <summary>

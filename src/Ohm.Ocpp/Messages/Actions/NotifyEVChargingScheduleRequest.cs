@@ -23,6 +23,7 @@ public sealed partial class NotifyEVChargingScheduleRequest : IOcppRequest<Notif
     /// Periods contained in the charging profile are relative to this point in time.
     /// </summary>
     [JsonPropertyName("timeBase")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset TimeBase { get; set; }
 
     [JsonPropertyName("chargingSchedule")]

@@ -23,6 +23,7 @@ public sealed partial class NotifyEventRequest : IOcppRequest<NotifyEventRespons
     /// Timestamp of the moment this message was generated at the Charging Station.
     /// </summary>
     [JsonPropertyName("generatedAt")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
     /// <summary>

@@ -44,6 +44,7 @@ public sealed partial class NotifyMonitoringReportRequest : IOcppRequest<NotifyM
     /// Timestamp of the moment this message was generated at the Charging Station.
     /// </summary>
     [JsonPropertyName("generatedAt")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
     OcppAction IOcppRequest.Action => OcppActions.NotifyMonitoringReport;

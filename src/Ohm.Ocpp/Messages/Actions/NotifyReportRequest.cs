@@ -29,6 +29,7 @@ public sealed partial class NotifyReportRequest : IOcppRequest<NotifyReportRespo
     /// Timestamp of the moment this message was generated at the Charging Station.
     /// </summary>
     [JsonPropertyName("generatedAt")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
     [JsonPropertyName("reportData")]

@@ -29,6 +29,7 @@ public sealed partial class ReserveNowRequest : IOcppRequest<ReserveNowResponse>
     /// Date and time at which the reservation expires.
     /// </summary>
     [JsonPropertyName("expiryDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset ExpiryDateTime { get; set; }
 
     [JsonPropertyName("connectorType")]

@@ -29,6 +29,7 @@ public sealed partial class SecurityEventNotificationRequest : IOcppRequest<Secu
     /// Date and time at which the event occurred.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed partial class StatusNotificationRequest : IOcppRequest<StatusNotif
     /// The time for which the status is reported. If absent time of receipt of the message will be assumed.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     [JsonPropertyName("connectorStatus")]

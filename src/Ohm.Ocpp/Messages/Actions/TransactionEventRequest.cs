@@ -29,6 +29,7 @@ public sealed partial class TransactionEventRequest : IOcppRequest<TransactionEv
     /// The date and time at which this transaction event occurred.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     [JsonPropertyName("triggerReason")]

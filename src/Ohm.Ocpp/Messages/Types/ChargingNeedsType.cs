@@ -35,6 +35,7 @@ public sealed partial class ChargingNeedsType
     /// Estimated departure time of the EV.
     /// </summary>
     [JsonPropertyName("departureTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? DepartureTime { get; set; }
 
     /// <summary>Checks the JSON value at the reader against this type's schema; the reader ends on the value's last token.</summary>

@@ -52,6 +52,7 @@ public sealed partial class ChargingProfileType
     /// Point in time at which the profile starts to be valid. If absent, the profile is valid as soon as it is received by the Charging Station.
     /// </summary>
     [JsonPropertyName("validFrom")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? ValidFrom { get; set; }
 
     /// <summary>
@@ -60,6 +61,7 @@ public sealed partial class ChargingProfileType
     /// Point in time at which the profile stops to be valid. If absent, the profile is valid until it is replaced by another profile.
     /// </summary>
     [JsonPropertyName("validTo")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? ValidTo { get; set; }
 
     [JsonPropertyName("chargingSchedule")]

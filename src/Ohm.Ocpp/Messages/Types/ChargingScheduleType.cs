@@ -33,6 +33,7 @@ public sealed partial class ChargingScheduleType
     /// Starting point of an absolute schedule. If absent the schedule will be relative to start of charging.
     /// </summary>
     [JsonPropertyName("startSchedule")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? StartSchedule { get; set; }
 
     /// <summary>

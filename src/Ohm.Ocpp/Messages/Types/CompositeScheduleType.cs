@@ -44,6 +44,7 @@ public sealed partial class CompositeScheduleType
     /// Date and time at which the schedule becomes active. All time measurements within the schedule are relative to this timestamp.
     /// </summary>
     [JsonPropertyName("scheduleStart")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset ScheduleStart { get; set; }
 
     [JsonPropertyName("chargingRateUnit")]

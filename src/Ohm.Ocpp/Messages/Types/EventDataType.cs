@@ -29,6 +29,7 @@ public sealed partial class EventDataType
     /// Timestamp of the moment the report was generated.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     [JsonPropertyName("trigger")]

@@ -35,6 +35,7 @@ public sealed partial class FirmwareType
     /// Date and time at which the firmware shall be retrieved.
     /// </summary>
     [JsonPropertyName("retrieveDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset RetrieveDateTime { get; set; }
 
     /// <summary>
@@ -43,6 +44,7 @@ public sealed partial class FirmwareType
     /// Date and time at which the firmware shall be installed.
     /// </summary>
     [JsonPropertyName("installDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? InstallDateTime { get; set; }
 
     /// <summary>

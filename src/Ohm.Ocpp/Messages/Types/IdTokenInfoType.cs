@@ -31,6 +31,7 @@ public sealed partial class IdTokenInfoType
     /// Date and Time after which the token must be considered invalid.
     /// </summary>
     [JsonPropertyName("cacheExpiryDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? CacheExpiryDateTime { get; set; }
 
     /// <summary>

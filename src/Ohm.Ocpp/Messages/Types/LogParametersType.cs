@@ -35,6 +35,7 @@ public sealed partial class LogParametersType
     /// This contains the date and time of the oldest logging information to include in the diagnostics.
     /// </summary>
     [JsonPropertyName("oldestTimestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? OldestTimestamp { get; set; }
 
     /// <summary>
@@ -43,6 +44,7 @@ public sealed partial class LogParametersType
     /// This contains the date and time of the latest logging information to include in the diagnostics.
     /// </summary>
     [JsonPropertyName("latestTimestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? LatestTimestamp { get; set; }
 
     /// <summary>Checks the JSON value at the reader against this type's schema; the reader ends on the value's last token.</summary>

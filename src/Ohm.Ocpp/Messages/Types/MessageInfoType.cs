@@ -44,6 +44,7 @@ public sealed partial class MessageInfoType
     /// From what date-time should this message be shown. If omitted: directly.
     /// </summary>
     [JsonPropertyName("startDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? StartDateTime { get; set; }
 
     /// <summary>
@@ -52,6 +53,7 @@ public sealed partial class MessageInfoType
     /// Until what date-time should this message be shown, after this date/time this message SHALL be removed.
     /// </summary>
     [JsonPropertyName("endDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? EndDateTime { get; set; }
 
     /// <summary>
