@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Ohm.Ocpp.Benchmarks;
 
@@ -9,5 +10,7 @@ if (args is ["cpu-throughput"])
 }
 else
 {
-    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // Building the benchmark's copy of Ohm.Ocpp (all messages, source-generated) can take over BenchmarkDotNet's
+    // default two minutes on a busy machine.
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10)));
 }
