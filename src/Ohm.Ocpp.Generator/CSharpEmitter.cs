@@ -76,7 +76,7 @@ internal static class CSharpEmitter
 
     private static string EmitEnum(TypeModel type)
     {
-        var w = Begin("System.Text.Json", "System.Text.Json.Serialization", "Ohm.Ocpp.Validation");
+        var w = Begin("System.Text.Json", "System.Text.Json.Serialization", "Ohm.Ocpp.Serialization", "Ohm.Ocpp.Validation");
         var members = type.EnumValues.Select(v => (Value: v, Name: EnumMemberName(v))).ToList();
         var clash = members.GroupBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
@@ -115,6 +115,22 @@ internal static class CSharpEmitter
         w.Line();
         w.Line("return " + string.Join("\n            || ", members.Select(m => $"reader.ValueTextEquals(\"{m.Value}\"u8)")));
         w.Line($"    || SchemaChecks.NotInEnum(ref reader, ref error, \"{type.Name}\");");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Reads a value that <see cref=\"Validate\"/> accepted.</summary>");
+        w.Open($"internal static {type.Name} Read(ref Utf8JsonReader reader)");
+        w.Open("if (reader.TokenType == JsonTokenType.String)");
+        foreach (var m in members)
+        {
+            w.Open($"if (reader.ValueTextEquals(\"{m.Value}\"u8))");
+            w.Line($"return {type.Name}.{m.Name};");
+            w.Close();
+            w.Line();
+        }
+
+        w.Close();
+        w.Line();
+        w.Line($"throw MessageReading.NotInEnum(ref reader, \"{type.Name}\");");
         w.Close();
         w.Close();
         return w.ToString();
@@ -156,7 +172,7 @@ internal static class CSharpEmitter
 
     private static string EmitClass(TypeModel type, IReadOnlyDictionary<string, TypeModel> enums, ActionModel? action)
     {
-        var w = Begin("System.Text.Json", "System.Text.Json.Serialization", "Ohm.Ocpp.Validation");
+        var w = Begin("System.Text.Json", "System.Text.Json.Serialization", "Ohm.Ocpp.Serialization", "Ohm.Ocpp.Validation");
         w.Summary(type.Description ?? (action is null ? null : $"The {(type.Kind == TypeKind.Request ? "request" : "response")} of the {action.Name} action."));
         var baseList = type.Kind switch
         {
@@ -169,6 +185,13 @@ internal static class CSharpEmitter
         {
             w.Summary(p.Description);
             w.Line($"[JsonPropertyName(\"{p.JsonName}\")]");
+            if (p.Value.Kind == ValueKind.DateTime)
+            {
+                // On the property rather than in the context's options: a converter in the options turns off the
+                // source generator's fast serialization path for every type.
+                w.Line("[JsonConverter(typeof(OcppDateTimeConverter))]");
+            }
+
             var csType = CsType(p.Value);
             w.Line(p.Required ? $"public required {csType} {p.CsName} {{ get; set; }}" : $"public {csType}? {p.CsName} {{ get; set; }}");
             w.Line();
@@ -189,6 +212,7 @@ internal static class CSharpEmitter
         }
 
         EmitValidator(w, type, enums);
+        EmitReader(w, type, enums);
         w.Close();
         return w.ToString();
     }
@@ -283,13 +307,156 @@ internal static class CSharpEmitter
         }
     }
 
+    private static bool IsValueType(ValueModel v, IReadOnlyDictionary<string, TypeModel> enums) => v.Kind switch
+    {
+        ValueKind.DateTime or ValueKind.Integer or ValueKind.Number or ValueKind.Boolean or ValueKind.Any => true,
+        ValueKind.Ref => enums.ContainsKey(v.RefName!),
+        _ => false,
+    };
+
+    private static string ReadValue(ValueModel v, IReadOnlyDictionary<string, TypeModel> enums, string arrayMethod) => v.Kind switch
+    {
+        ValueKind.String => "reader.GetString()",
+        ValueKind.DateTime => "OcppDateTimeConverter.ReadValue(ref reader)",
+        ValueKind.Integer => "reader.GetInt32()",
+        ValueKind.Number => "reader.GetDecimal()",
+        ValueKind.Boolean => "reader.GetBoolean()",
+        ValueKind.Any => "JsonElement.ParseValue(ref reader)",
+        ValueKind.Ref when enums.ContainsKey(v.RefName!) => $"{v.RefName}Schema.Read(ref reader)",
+        ValueKind.Ref => $"{v.RefName}.Read(ref reader)",
+        ValueKind.Array => $"{arrayMethod}(ref reader)",
+        _ => throw new InvalidOperationException(v.Kind.ToString()),
+    };
+
+    /// <summary>
+    /// Emits <c>Read</c>, which builds the object from a value its validator accepted. It reads into locals and sets
+    /// every property in one object initializer, so the types keep their <c>required</c> members while reading avoids
+    /// the serializer's constructor-parameter path (which buffers and boxes every value, and parses objects twice).
+    /// </summary>
+    private static void EmitReader(CodeWriter w, TypeModel type, IReadOnlyDictionary<string, TypeModel> enums)
+    {
+        w.Line();
+        w.Line("/// <summary>Reads a value that <see cref=\"Validate\"/> accepted; the reader starts on the object's first token and ends on its last.</summary>");
+        w.Open($"internal static {type.Name} Read(ref Utf8JsonReader reader)");
+        w.Open("if (reader.TokenType != JsonTokenType.StartObject)");
+        w.Line("throw MessageReading.WrongToken(ref reader, \"an object\");");
+        w.Close();
+        w.Line();
+        var required = type.Properties.Where(p => p.Required).ToList();
+        foreach (var p in type.Properties)
+        {
+            var csType = CsType(p.Value);
+            w.Line(p.Required && IsValueType(p.Value, enums) ? $"{csType} v{p.CsName} = default;" : $"{csType}? v{p.CsName} = null;");
+        }
+
+        if (type.AdditionalProperties)
+        {
+            w.Line("Dictionary<string, JsonElement>? additional = null;");
+        }
+
+        if (required.Count > 0)
+        {
+            w.Line("var seen = 0;");
+        }
+
+        w.Open("while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)");
+        var first = true;
+        foreach (var p in type.Properties)
+        {
+            w.Open($"{(first ? "" : "else ")}if (reader.ValueTextEquals(\"{p.JsonName}\"u8))");
+            first = false;
+            var bit = required.IndexOf(p);
+            if (bit >= 0)
+            {
+                w.Line($"seen |= {1 << bit};");
+            }
+
+            w.Line("reader.Read();");
+            w.Line($"v{p.CsName} = {ReadValue(p.Value, enums, "Read" + p.CsName)};");
+            w.Close();
+        }
+
+        if (!first)
+        {
+            w.Open("else");
+        }
+
+        if (type.AdditionalProperties)
+        {
+            w.Line("var name = reader.GetString()!;");
+            w.Line("reader.Read();");
+            w.Line("(additional ??= [])[name] = JsonElement.ParseValue(ref reader);");
+        }
+        else
+        {
+            w.Line("reader.Read();");
+            w.Line("reader.Skip();");
+        }
+
+        if (!first)
+        {
+            w.Close();
+        }
+
+        w.Close();
+        w.Line();
+        for (var i = 0; i < required.Count; i++)
+        {
+            w.Open($"if ((seen & {1 << i}) == 0)");
+            w.Line($"throw MessageReading.Missing(\"{type.Name}\", \"{required[i].JsonName}\");");
+            w.Close();
+            w.Line();
+        }
+
+        var assignments = type.Properties.Select(p => $"{p.CsName} = v{p.CsName}{(p.Required && !IsValueType(p.Value, enums) ? "!" : "")},").ToList();
+        if (type.AdditionalProperties)
+        {
+            assignments.Add("AdditionalProperties = additional,");
+        }
+
+        if (assignments.Count == 0)
+        {
+            w.Line($"return new {type.Name}();");
+        }
+        else
+        {
+            w.Line($"return new {type.Name}");
+            w.Line("{");
+            foreach (var a in assignments)
+            {
+                w.Line("    " + a);
+            }
+
+            w.Line("};");
+        }
+
+        w.Close();
+
+        foreach (var p in type.Properties.Where(p => p.Value.Kind == ValueKind.Array))
+        {
+            var items = p.Value.Items!;
+            w.Line();
+            w.Open($"private static {CsType(p.Value)} Read{p.CsName}(ref Utf8JsonReader reader)");
+            w.Open("if (reader.TokenType != JsonTokenType.StartArray)");
+            w.Line("throw MessageReading.WrongToken(ref reader, \"an array\");");
+            w.Close();
+            w.Line();
+            w.Line($"var items = new {CsType(p.Value)}();");
+            w.Open("while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)");
+            w.Line($"items.Add({ReadValue(items, enums, "")}{(IsValueType(items, enums) ? "" : "!")});");
+            w.Close();
+            w.Line();
+            w.Line("return items;");
+            w.Close();
+        }
+    }
+
     private static string EmitContext(IReadOnlyList<ActionModel> actions)
     {
-        var w = Begin("System.Text.Json.Serialization", "Ohm.Ocpp.Serialization");
+        var w = Begin("System.Text.Json.Serialization");
         w.Line("/// <summary>The source-generated System.Text.Json metadata of every OCPP 2.0.1 message: no reflection at run time.</summary>");
         w.Line("[JsonSourceGenerationOptions(");
-        w.Line("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,");
-        w.Line("    Converters = [typeof(OcppDateTimeConverter)])]");
+        w.Line("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]");
         foreach (var a in actions)
         {
             w.Line($"[JsonSerializable(typeof({a.Request.Name}))]");
@@ -317,7 +484,7 @@ internal static class CSharpEmitter
             };
             w.Line($"/// <summary>{a.Name}: <see cref=\"{a.Request.Name}\"/> answered by <see cref=\"{a.Response.Name}\"/>, sent by {a.Sender}.</summary>");
             w.Line($"public static readonly OcppAction<{a.Request.Name}, {a.Response.Name}> {a.Name} = new(");
-            w.Line($"    \"{a.Name}\", {sender}, OcppJsonContext.Default.{a.Request.Name}, OcppJsonContext.Default.{a.Response.Name}, {a.Request.Name}.Validate, {a.Response.Name}.Validate);");
+            w.Line($"    \"{a.Name}\", {sender}, OcppJsonContext.Default.{a.Request.Name}, OcppJsonContext.Default.{a.Response.Name}, {a.Request.Name}.Validate, {a.Response.Name}.Validate, {a.Request.Name}.Read, {a.Response.Name}.Read);");
             w.Line();
         }
 

@@ -8,19 +8,32 @@ namespace Ohm.Ocpp;
 /// <summary>Checks the JSON value at the reader against a schema; the reader ends on the value's last token.</summary>
 internal delegate bool SchemaValidator(ref Utf8JsonReader reader, ref OcppValidationError? error);
 
+/// <summary>Reads the JSON object at the reader into its message type; the reader ends on the object's last token.</summary>
+internal delegate object MessageReader(ref Utf8JsonReader reader);
+
 /// <summary>One OCPP 2.0.1 action: its name, the role that sends its CALL, and how to read, write and validate its two messages.</summary>
 public abstract class OcppAction
 {
     private readonly SchemaValidator _requestValidator;
     private readonly SchemaValidator _responseValidator;
+    private readonly MessageReader _requestReader;
+    private readonly MessageReader _responseReader;
 
-    private protected OcppAction(string name, OcppRole sender, SchemaValidator requestValidator, SchemaValidator responseValidator)
+    private protected OcppAction(
+        string name,
+        OcppRole sender,
+        SchemaValidator requestValidator,
+        SchemaValidator responseValidator,
+        MessageReader requestReader,
+        MessageReader responseReader)
     {
         Name = name;
         Sender = sender;
         NameUtf8 = Encoding.UTF8.GetBytes(name);
         _requestValidator = requestValidator;
         _responseValidator = responseValidator;
+        _requestReader = requestReader;
+        _responseReader = responseReader;
     }
 
     /// <summary>The action name as written in a CALL.</summary>
@@ -53,12 +66,43 @@ public abstract class OcppAction
     public OcppValidationError? ValidateResponse(ReadOnlySpan<byte> json) => SchemaChecks.ValidateDocument(json, _responseValidator);
 
     /// <summary>Reads a request that <see cref="ValidateRequest"/> accepted.</summary>
-    public object ReadRequest(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize(json, RequestTypeInfo) ?? throw new JsonException("The request payload is null.");
+    /// <remarks>
+    /// The reader is generated with the validator and gives the same object as deserializing with
+    /// <see cref="RequestTypeInfo"/>, several times faster and with about half the allocations. It relies on the
+    /// validation: a payload the schema rejects may fail with a <see cref="JsonException"/> where the serializer would
+    /// have been lenient (an enumeration value in another case, for example).
+    /// </remarks>
+    /// <exception cref="JsonException">The payload is not JSON or does not have the shape of the request.</exception>
+    public object ReadRequest(ReadOnlySpan<byte> json) => ReadDocument(json, _requestReader, "request");
 
-    /// <summary>Reads a response that <see cref="ValidateResponse"/> accepted.</summary>
-    public object ReadResponse(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize(json, ResponseTypeInfo) ?? throw new JsonException("The response payload is null.");
+    /// <summary>Reads a response that <see cref="ValidateResponse"/> accepted; see <see cref="ReadRequest"/>.</summary>
+    /// <exception cref="JsonException">The payload is not JSON or does not have the shape of the response.</exception>
+    public object ReadResponse(ReadOnlySpan<byte> json) => ReadDocument(json, _responseReader, "response");
+
+    private static object ReadDocument(ReadOnlySpan<byte> json, MessageReader read, string what)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read())
+            {
+                throw new JsonException($"The {what} payload is empty.");
+            }
+
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                throw new JsonException($"The {what} payload is null.");
+            }
+
+            var message = read(ref reader);
+            return reader.Read() ? throw new JsonException($"The {what} payload has content after its end.") : message;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // The reader's typed getters throw these when a value has the wrong JSON type or range.
+            throw new JsonException($"The {what} payload does not have the shape of its schema: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>The action's name.</summary>
     public override string ToString() => Name;
@@ -75,8 +119,10 @@ public sealed class OcppAction<TRequest, TResponse> : OcppAction
         JsonTypeInfo<TRequest> requestInfo,
         JsonTypeInfo<TResponse> responseInfo,
         SchemaValidator requestValidator,
-        SchemaValidator responseValidator)
-        : base(name, sender, requestValidator, responseValidator)
+        SchemaValidator responseValidator,
+        MessageReader requestReader,
+        MessageReader responseReader)
+        : base(name, sender, requestValidator, responseValidator, requestReader, responseReader)
     {
         RequestInfo = requestInfo;
         ResponseInfo = responseInfo;

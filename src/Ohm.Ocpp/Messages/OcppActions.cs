@@ -15,259 +15,259 @@ public static class OcppActions
 {
     /// <summary>Authorize: <see cref="AuthorizeRequest"/> answered by <see cref="AuthorizeResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<AuthorizeRequest, AuthorizeResponse> Authorize = new(
-        "Authorize", OcppRole.ChargingStation, OcppJsonContext.Default.AuthorizeRequest, OcppJsonContext.Default.AuthorizeResponse, AuthorizeRequest.Validate, AuthorizeResponse.Validate);
+        "Authorize", OcppRole.ChargingStation, OcppJsonContext.Default.AuthorizeRequest, OcppJsonContext.Default.AuthorizeResponse, AuthorizeRequest.Validate, AuthorizeResponse.Validate, AuthorizeRequest.Read, AuthorizeResponse.Read);
 
     /// <summary>BootNotification: <see cref="BootNotificationRequest"/> answered by <see cref="BootNotificationResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<BootNotificationRequest, BootNotificationResponse> BootNotification = new(
-        "BootNotification", OcppRole.ChargingStation, OcppJsonContext.Default.BootNotificationRequest, OcppJsonContext.Default.BootNotificationResponse, BootNotificationRequest.Validate, BootNotificationResponse.Validate);
+        "BootNotification", OcppRole.ChargingStation, OcppJsonContext.Default.BootNotificationRequest, OcppJsonContext.Default.BootNotificationResponse, BootNotificationRequest.Validate, BootNotificationResponse.Validate, BootNotificationRequest.Read, BootNotificationResponse.Read);
 
     /// <summary>CancelReservation: <see cref="CancelReservationRequest"/> answered by <see cref="CancelReservationResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<CancelReservationRequest, CancelReservationResponse> CancelReservation = new(
-        "CancelReservation", OcppRole.Csms, OcppJsonContext.Default.CancelReservationRequest, OcppJsonContext.Default.CancelReservationResponse, CancelReservationRequest.Validate, CancelReservationResponse.Validate);
+        "CancelReservation", OcppRole.Csms, OcppJsonContext.Default.CancelReservationRequest, OcppJsonContext.Default.CancelReservationResponse, CancelReservationRequest.Validate, CancelReservationResponse.Validate, CancelReservationRequest.Read, CancelReservationResponse.Read);
 
     /// <summary>CertificateSigned: <see cref="CertificateSignedRequest"/> answered by <see cref="CertificateSignedResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<CertificateSignedRequest, CertificateSignedResponse> CertificateSigned = new(
-        "CertificateSigned", OcppRole.Csms, OcppJsonContext.Default.CertificateSignedRequest, OcppJsonContext.Default.CertificateSignedResponse, CertificateSignedRequest.Validate, CertificateSignedResponse.Validate);
+        "CertificateSigned", OcppRole.Csms, OcppJsonContext.Default.CertificateSignedRequest, OcppJsonContext.Default.CertificateSignedResponse, CertificateSignedRequest.Validate, CertificateSignedResponse.Validate, CertificateSignedRequest.Read, CertificateSignedResponse.Read);
 
     /// <summary>ChangeAvailability: <see cref="ChangeAvailabilityRequest"/> answered by <see cref="ChangeAvailabilityResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<ChangeAvailabilityRequest, ChangeAvailabilityResponse> ChangeAvailability = new(
-        "ChangeAvailability", OcppRole.Csms, OcppJsonContext.Default.ChangeAvailabilityRequest, OcppJsonContext.Default.ChangeAvailabilityResponse, ChangeAvailabilityRequest.Validate, ChangeAvailabilityResponse.Validate);
+        "ChangeAvailability", OcppRole.Csms, OcppJsonContext.Default.ChangeAvailabilityRequest, OcppJsonContext.Default.ChangeAvailabilityResponse, ChangeAvailabilityRequest.Validate, ChangeAvailabilityResponse.Validate, ChangeAvailabilityRequest.Read, ChangeAvailabilityResponse.Read);
 
     /// <summary>ClearCache: <see cref="ClearCacheRequest"/> answered by <see cref="ClearCacheResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<ClearCacheRequest, ClearCacheResponse> ClearCache = new(
-        "ClearCache", OcppRole.Csms, OcppJsonContext.Default.ClearCacheRequest, OcppJsonContext.Default.ClearCacheResponse, ClearCacheRequest.Validate, ClearCacheResponse.Validate);
+        "ClearCache", OcppRole.Csms, OcppJsonContext.Default.ClearCacheRequest, OcppJsonContext.Default.ClearCacheResponse, ClearCacheRequest.Validate, ClearCacheResponse.Validate, ClearCacheRequest.Read, ClearCacheResponse.Read);
 
     /// <summary>ClearChargingProfile: <see cref="ClearChargingProfileRequest"/> answered by <see cref="ClearChargingProfileResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<ClearChargingProfileRequest, ClearChargingProfileResponse> ClearChargingProfile = new(
-        "ClearChargingProfile", OcppRole.Csms, OcppJsonContext.Default.ClearChargingProfileRequest, OcppJsonContext.Default.ClearChargingProfileResponse, ClearChargingProfileRequest.Validate, ClearChargingProfileResponse.Validate);
+        "ClearChargingProfile", OcppRole.Csms, OcppJsonContext.Default.ClearChargingProfileRequest, OcppJsonContext.Default.ClearChargingProfileResponse, ClearChargingProfileRequest.Validate, ClearChargingProfileResponse.Validate, ClearChargingProfileRequest.Read, ClearChargingProfileResponse.Read);
 
     /// <summary>ClearDisplayMessage: <see cref="ClearDisplayMessageRequest"/> answered by <see cref="ClearDisplayMessageResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<ClearDisplayMessageRequest, ClearDisplayMessageResponse> ClearDisplayMessage = new(
-        "ClearDisplayMessage", OcppRole.Csms, OcppJsonContext.Default.ClearDisplayMessageRequest, OcppJsonContext.Default.ClearDisplayMessageResponse, ClearDisplayMessageRequest.Validate, ClearDisplayMessageResponse.Validate);
+        "ClearDisplayMessage", OcppRole.Csms, OcppJsonContext.Default.ClearDisplayMessageRequest, OcppJsonContext.Default.ClearDisplayMessageResponse, ClearDisplayMessageRequest.Validate, ClearDisplayMessageResponse.Validate, ClearDisplayMessageRequest.Read, ClearDisplayMessageResponse.Read);
 
     /// <summary>ClearVariableMonitoring: <see cref="ClearVariableMonitoringRequest"/> answered by <see cref="ClearVariableMonitoringResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<ClearVariableMonitoringRequest, ClearVariableMonitoringResponse> ClearVariableMonitoring = new(
-        "ClearVariableMonitoring", OcppRole.Csms, OcppJsonContext.Default.ClearVariableMonitoringRequest, OcppJsonContext.Default.ClearVariableMonitoringResponse, ClearVariableMonitoringRequest.Validate, ClearVariableMonitoringResponse.Validate);
+        "ClearVariableMonitoring", OcppRole.Csms, OcppJsonContext.Default.ClearVariableMonitoringRequest, OcppJsonContext.Default.ClearVariableMonitoringResponse, ClearVariableMonitoringRequest.Validate, ClearVariableMonitoringResponse.Validate, ClearVariableMonitoringRequest.Read, ClearVariableMonitoringResponse.Read);
 
     /// <summary>ClearedChargingLimit: <see cref="ClearedChargingLimitRequest"/> answered by <see cref="ClearedChargingLimitResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<ClearedChargingLimitRequest, ClearedChargingLimitResponse> ClearedChargingLimit = new(
-        "ClearedChargingLimit", OcppRole.ChargingStation, OcppJsonContext.Default.ClearedChargingLimitRequest, OcppJsonContext.Default.ClearedChargingLimitResponse, ClearedChargingLimitRequest.Validate, ClearedChargingLimitResponse.Validate);
+        "ClearedChargingLimit", OcppRole.ChargingStation, OcppJsonContext.Default.ClearedChargingLimitRequest, OcppJsonContext.Default.ClearedChargingLimitResponse, ClearedChargingLimitRequest.Validate, ClearedChargingLimitResponse.Validate, ClearedChargingLimitRequest.Read, ClearedChargingLimitResponse.Read);
 
     /// <summary>CostUpdated: <see cref="CostUpdatedRequest"/> answered by <see cref="CostUpdatedResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<CostUpdatedRequest, CostUpdatedResponse> CostUpdated = new(
-        "CostUpdated", OcppRole.Csms, OcppJsonContext.Default.CostUpdatedRequest, OcppJsonContext.Default.CostUpdatedResponse, CostUpdatedRequest.Validate, CostUpdatedResponse.Validate);
+        "CostUpdated", OcppRole.Csms, OcppJsonContext.Default.CostUpdatedRequest, OcppJsonContext.Default.CostUpdatedResponse, CostUpdatedRequest.Validate, CostUpdatedResponse.Validate, CostUpdatedRequest.Read, CostUpdatedResponse.Read);
 
     /// <summary>CustomerInformation: <see cref="CustomerInformationRequest"/> answered by <see cref="CustomerInformationResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<CustomerInformationRequest, CustomerInformationResponse> CustomerInformation = new(
-        "CustomerInformation", OcppRole.Csms, OcppJsonContext.Default.CustomerInformationRequest, OcppJsonContext.Default.CustomerInformationResponse, CustomerInformationRequest.Validate, CustomerInformationResponse.Validate);
+        "CustomerInformation", OcppRole.Csms, OcppJsonContext.Default.CustomerInformationRequest, OcppJsonContext.Default.CustomerInformationResponse, CustomerInformationRequest.Validate, CustomerInformationResponse.Validate, CustomerInformationRequest.Read, CustomerInformationResponse.Read);
 
     /// <summary>DataTransfer: <see cref="DataTransferRequest"/> answered by <see cref="DataTransferResponse"/>, sent by Both.</summary>
     public static readonly OcppAction<DataTransferRequest, DataTransferResponse> DataTransfer = new(
-        "DataTransfer", OcppRole.ChargingStation | OcppRole.Csms, OcppJsonContext.Default.DataTransferRequest, OcppJsonContext.Default.DataTransferResponse, DataTransferRequest.Validate, DataTransferResponse.Validate);
+        "DataTransfer", OcppRole.ChargingStation | OcppRole.Csms, OcppJsonContext.Default.DataTransferRequest, OcppJsonContext.Default.DataTransferResponse, DataTransferRequest.Validate, DataTransferResponse.Validate, DataTransferRequest.Read, DataTransferResponse.Read);
 
     /// <summary>DeleteCertificate: <see cref="DeleteCertificateRequest"/> answered by <see cref="DeleteCertificateResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<DeleteCertificateRequest, DeleteCertificateResponse> DeleteCertificate = new(
-        "DeleteCertificate", OcppRole.Csms, OcppJsonContext.Default.DeleteCertificateRequest, OcppJsonContext.Default.DeleteCertificateResponse, DeleteCertificateRequest.Validate, DeleteCertificateResponse.Validate);
+        "DeleteCertificate", OcppRole.Csms, OcppJsonContext.Default.DeleteCertificateRequest, OcppJsonContext.Default.DeleteCertificateResponse, DeleteCertificateRequest.Validate, DeleteCertificateResponse.Validate, DeleteCertificateRequest.Read, DeleteCertificateResponse.Read);
 
     /// <summary>FirmwareStatusNotification: <see cref="FirmwareStatusNotificationRequest"/> answered by <see cref="FirmwareStatusNotificationResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<FirmwareStatusNotificationRequest, FirmwareStatusNotificationResponse> FirmwareStatusNotification = new(
-        "FirmwareStatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.FirmwareStatusNotificationRequest, OcppJsonContext.Default.FirmwareStatusNotificationResponse, FirmwareStatusNotificationRequest.Validate, FirmwareStatusNotificationResponse.Validate);
+        "FirmwareStatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.FirmwareStatusNotificationRequest, OcppJsonContext.Default.FirmwareStatusNotificationResponse, FirmwareStatusNotificationRequest.Validate, FirmwareStatusNotificationResponse.Validate, FirmwareStatusNotificationRequest.Read, FirmwareStatusNotificationResponse.Read);
 
     /// <summary>Get15118EVCertificate: <see cref="Get15118EVCertificateRequest"/> answered by <see cref="Get15118EVCertificateResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<Get15118EVCertificateRequest, Get15118EVCertificateResponse> Get15118EVCertificate = new(
-        "Get15118EVCertificate", OcppRole.ChargingStation, OcppJsonContext.Default.Get15118EVCertificateRequest, OcppJsonContext.Default.Get15118EVCertificateResponse, Get15118EVCertificateRequest.Validate, Get15118EVCertificateResponse.Validate);
+        "Get15118EVCertificate", OcppRole.ChargingStation, OcppJsonContext.Default.Get15118EVCertificateRequest, OcppJsonContext.Default.Get15118EVCertificateResponse, Get15118EVCertificateRequest.Validate, Get15118EVCertificateResponse.Validate, Get15118EVCertificateRequest.Read, Get15118EVCertificateResponse.Read);
 
     /// <summary>GetBaseReport: <see cref="GetBaseReportRequest"/> answered by <see cref="GetBaseReportResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetBaseReportRequest, GetBaseReportResponse> GetBaseReport = new(
-        "GetBaseReport", OcppRole.Csms, OcppJsonContext.Default.GetBaseReportRequest, OcppJsonContext.Default.GetBaseReportResponse, GetBaseReportRequest.Validate, GetBaseReportResponse.Validate);
+        "GetBaseReport", OcppRole.Csms, OcppJsonContext.Default.GetBaseReportRequest, OcppJsonContext.Default.GetBaseReportResponse, GetBaseReportRequest.Validate, GetBaseReportResponse.Validate, GetBaseReportRequest.Read, GetBaseReportResponse.Read);
 
     /// <summary>GetCertificateStatus: <see cref="GetCertificateStatusRequest"/> answered by <see cref="GetCertificateStatusResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<GetCertificateStatusRequest, GetCertificateStatusResponse> GetCertificateStatus = new(
-        "GetCertificateStatus", OcppRole.ChargingStation, OcppJsonContext.Default.GetCertificateStatusRequest, OcppJsonContext.Default.GetCertificateStatusResponse, GetCertificateStatusRequest.Validate, GetCertificateStatusResponse.Validate);
+        "GetCertificateStatus", OcppRole.ChargingStation, OcppJsonContext.Default.GetCertificateStatusRequest, OcppJsonContext.Default.GetCertificateStatusResponse, GetCertificateStatusRequest.Validate, GetCertificateStatusResponse.Validate, GetCertificateStatusRequest.Read, GetCertificateStatusResponse.Read);
 
     /// <summary>GetChargingProfiles: <see cref="GetChargingProfilesRequest"/> answered by <see cref="GetChargingProfilesResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetChargingProfilesRequest, GetChargingProfilesResponse> GetChargingProfiles = new(
-        "GetChargingProfiles", OcppRole.Csms, OcppJsonContext.Default.GetChargingProfilesRequest, OcppJsonContext.Default.GetChargingProfilesResponse, GetChargingProfilesRequest.Validate, GetChargingProfilesResponse.Validate);
+        "GetChargingProfiles", OcppRole.Csms, OcppJsonContext.Default.GetChargingProfilesRequest, OcppJsonContext.Default.GetChargingProfilesResponse, GetChargingProfilesRequest.Validate, GetChargingProfilesResponse.Validate, GetChargingProfilesRequest.Read, GetChargingProfilesResponse.Read);
 
     /// <summary>GetCompositeSchedule: <see cref="GetCompositeScheduleRequest"/> answered by <see cref="GetCompositeScheduleResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetCompositeScheduleRequest, GetCompositeScheduleResponse> GetCompositeSchedule = new(
-        "GetCompositeSchedule", OcppRole.Csms, OcppJsonContext.Default.GetCompositeScheduleRequest, OcppJsonContext.Default.GetCompositeScheduleResponse, GetCompositeScheduleRequest.Validate, GetCompositeScheduleResponse.Validate);
+        "GetCompositeSchedule", OcppRole.Csms, OcppJsonContext.Default.GetCompositeScheduleRequest, OcppJsonContext.Default.GetCompositeScheduleResponse, GetCompositeScheduleRequest.Validate, GetCompositeScheduleResponse.Validate, GetCompositeScheduleRequest.Read, GetCompositeScheduleResponse.Read);
 
     /// <summary>GetDisplayMessages: <see cref="GetDisplayMessagesRequest"/> answered by <see cref="GetDisplayMessagesResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetDisplayMessagesRequest, GetDisplayMessagesResponse> GetDisplayMessages = new(
-        "GetDisplayMessages", OcppRole.Csms, OcppJsonContext.Default.GetDisplayMessagesRequest, OcppJsonContext.Default.GetDisplayMessagesResponse, GetDisplayMessagesRequest.Validate, GetDisplayMessagesResponse.Validate);
+        "GetDisplayMessages", OcppRole.Csms, OcppJsonContext.Default.GetDisplayMessagesRequest, OcppJsonContext.Default.GetDisplayMessagesResponse, GetDisplayMessagesRequest.Validate, GetDisplayMessagesResponse.Validate, GetDisplayMessagesRequest.Read, GetDisplayMessagesResponse.Read);
 
     /// <summary>GetInstalledCertificateIds: <see cref="GetInstalledCertificateIdsRequest"/> answered by <see cref="GetInstalledCertificateIdsResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetInstalledCertificateIdsRequest, GetInstalledCertificateIdsResponse> GetInstalledCertificateIds = new(
-        "GetInstalledCertificateIds", OcppRole.Csms, OcppJsonContext.Default.GetInstalledCertificateIdsRequest, OcppJsonContext.Default.GetInstalledCertificateIdsResponse, GetInstalledCertificateIdsRequest.Validate, GetInstalledCertificateIdsResponse.Validate);
+        "GetInstalledCertificateIds", OcppRole.Csms, OcppJsonContext.Default.GetInstalledCertificateIdsRequest, OcppJsonContext.Default.GetInstalledCertificateIdsResponse, GetInstalledCertificateIdsRequest.Validate, GetInstalledCertificateIdsResponse.Validate, GetInstalledCertificateIdsRequest.Read, GetInstalledCertificateIdsResponse.Read);
 
     /// <summary>GetLocalListVersion: <see cref="GetLocalListVersionRequest"/> answered by <see cref="GetLocalListVersionResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetLocalListVersionRequest, GetLocalListVersionResponse> GetLocalListVersion = new(
-        "GetLocalListVersion", OcppRole.Csms, OcppJsonContext.Default.GetLocalListVersionRequest, OcppJsonContext.Default.GetLocalListVersionResponse, GetLocalListVersionRequest.Validate, GetLocalListVersionResponse.Validate);
+        "GetLocalListVersion", OcppRole.Csms, OcppJsonContext.Default.GetLocalListVersionRequest, OcppJsonContext.Default.GetLocalListVersionResponse, GetLocalListVersionRequest.Validate, GetLocalListVersionResponse.Validate, GetLocalListVersionRequest.Read, GetLocalListVersionResponse.Read);
 
     /// <summary>GetLog: <see cref="GetLogRequest"/> answered by <see cref="GetLogResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetLogRequest, GetLogResponse> GetLog = new(
-        "GetLog", OcppRole.Csms, OcppJsonContext.Default.GetLogRequest, OcppJsonContext.Default.GetLogResponse, GetLogRequest.Validate, GetLogResponse.Validate);
+        "GetLog", OcppRole.Csms, OcppJsonContext.Default.GetLogRequest, OcppJsonContext.Default.GetLogResponse, GetLogRequest.Validate, GetLogResponse.Validate, GetLogRequest.Read, GetLogResponse.Read);
 
     /// <summary>GetMonitoringReport: <see cref="GetMonitoringReportRequest"/> answered by <see cref="GetMonitoringReportResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetMonitoringReportRequest, GetMonitoringReportResponse> GetMonitoringReport = new(
-        "GetMonitoringReport", OcppRole.Csms, OcppJsonContext.Default.GetMonitoringReportRequest, OcppJsonContext.Default.GetMonitoringReportResponse, GetMonitoringReportRequest.Validate, GetMonitoringReportResponse.Validate);
+        "GetMonitoringReport", OcppRole.Csms, OcppJsonContext.Default.GetMonitoringReportRequest, OcppJsonContext.Default.GetMonitoringReportResponse, GetMonitoringReportRequest.Validate, GetMonitoringReportResponse.Validate, GetMonitoringReportRequest.Read, GetMonitoringReportResponse.Read);
 
     /// <summary>GetReport: <see cref="GetReportRequest"/> answered by <see cref="GetReportResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetReportRequest, GetReportResponse> GetReport = new(
-        "GetReport", OcppRole.Csms, OcppJsonContext.Default.GetReportRequest, OcppJsonContext.Default.GetReportResponse, GetReportRequest.Validate, GetReportResponse.Validate);
+        "GetReport", OcppRole.Csms, OcppJsonContext.Default.GetReportRequest, OcppJsonContext.Default.GetReportResponse, GetReportRequest.Validate, GetReportResponse.Validate, GetReportRequest.Read, GetReportResponse.Read);
 
     /// <summary>GetTransactionStatus: <see cref="GetTransactionStatusRequest"/> answered by <see cref="GetTransactionStatusResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetTransactionStatusRequest, GetTransactionStatusResponse> GetTransactionStatus = new(
-        "GetTransactionStatus", OcppRole.Csms, OcppJsonContext.Default.GetTransactionStatusRequest, OcppJsonContext.Default.GetTransactionStatusResponse, GetTransactionStatusRequest.Validate, GetTransactionStatusResponse.Validate);
+        "GetTransactionStatus", OcppRole.Csms, OcppJsonContext.Default.GetTransactionStatusRequest, OcppJsonContext.Default.GetTransactionStatusResponse, GetTransactionStatusRequest.Validate, GetTransactionStatusResponse.Validate, GetTransactionStatusRequest.Read, GetTransactionStatusResponse.Read);
 
     /// <summary>GetVariables: <see cref="GetVariablesRequest"/> answered by <see cref="GetVariablesResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<GetVariablesRequest, GetVariablesResponse> GetVariables = new(
-        "GetVariables", OcppRole.Csms, OcppJsonContext.Default.GetVariablesRequest, OcppJsonContext.Default.GetVariablesResponse, GetVariablesRequest.Validate, GetVariablesResponse.Validate);
+        "GetVariables", OcppRole.Csms, OcppJsonContext.Default.GetVariablesRequest, OcppJsonContext.Default.GetVariablesResponse, GetVariablesRequest.Validate, GetVariablesResponse.Validate, GetVariablesRequest.Read, GetVariablesResponse.Read);
 
     /// <summary>Heartbeat: <see cref="HeartbeatRequest"/> answered by <see cref="HeartbeatResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<HeartbeatRequest, HeartbeatResponse> Heartbeat = new(
-        "Heartbeat", OcppRole.ChargingStation, OcppJsonContext.Default.HeartbeatRequest, OcppJsonContext.Default.HeartbeatResponse, HeartbeatRequest.Validate, HeartbeatResponse.Validate);
+        "Heartbeat", OcppRole.ChargingStation, OcppJsonContext.Default.HeartbeatRequest, OcppJsonContext.Default.HeartbeatResponse, HeartbeatRequest.Validate, HeartbeatResponse.Validate, HeartbeatRequest.Read, HeartbeatResponse.Read);
 
     /// <summary>InstallCertificate: <see cref="InstallCertificateRequest"/> answered by <see cref="InstallCertificateResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<InstallCertificateRequest, InstallCertificateResponse> InstallCertificate = new(
-        "InstallCertificate", OcppRole.Csms, OcppJsonContext.Default.InstallCertificateRequest, OcppJsonContext.Default.InstallCertificateResponse, InstallCertificateRequest.Validate, InstallCertificateResponse.Validate);
+        "InstallCertificate", OcppRole.Csms, OcppJsonContext.Default.InstallCertificateRequest, OcppJsonContext.Default.InstallCertificateResponse, InstallCertificateRequest.Validate, InstallCertificateResponse.Validate, InstallCertificateRequest.Read, InstallCertificateResponse.Read);
 
     /// <summary>LogStatusNotification: <see cref="LogStatusNotificationRequest"/> answered by <see cref="LogStatusNotificationResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<LogStatusNotificationRequest, LogStatusNotificationResponse> LogStatusNotification = new(
-        "LogStatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.LogStatusNotificationRequest, OcppJsonContext.Default.LogStatusNotificationResponse, LogStatusNotificationRequest.Validate, LogStatusNotificationResponse.Validate);
+        "LogStatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.LogStatusNotificationRequest, OcppJsonContext.Default.LogStatusNotificationResponse, LogStatusNotificationRequest.Validate, LogStatusNotificationResponse.Validate, LogStatusNotificationRequest.Read, LogStatusNotificationResponse.Read);
 
     /// <summary>MeterValues: <see cref="MeterValuesRequest"/> answered by <see cref="MeterValuesResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<MeterValuesRequest, MeterValuesResponse> MeterValues = new(
-        "MeterValues", OcppRole.ChargingStation, OcppJsonContext.Default.MeterValuesRequest, OcppJsonContext.Default.MeterValuesResponse, MeterValuesRequest.Validate, MeterValuesResponse.Validate);
+        "MeterValues", OcppRole.ChargingStation, OcppJsonContext.Default.MeterValuesRequest, OcppJsonContext.Default.MeterValuesResponse, MeterValuesRequest.Validate, MeterValuesResponse.Validate, MeterValuesRequest.Read, MeterValuesResponse.Read);
 
     /// <summary>NotifyChargingLimit: <see cref="NotifyChargingLimitRequest"/> answered by <see cref="NotifyChargingLimitResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyChargingLimitRequest, NotifyChargingLimitResponse> NotifyChargingLimit = new(
-        "NotifyChargingLimit", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyChargingLimitRequest, OcppJsonContext.Default.NotifyChargingLimitResponse, NotifyChargingLimitRequest.Validate, NotifyChargingLimitResponse.Validate);
+        "NotifyChargingLimit", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyChargingLimitRequest, OcppJsonContext.Default.NotifyChargingLimitResponse, NotifyChargingLimitRequest.Validate, NotifyChargingLimitResponse.Validate, NotifyChargingLimitRequest.Read, NotifyChargingLimitResponse.Read);
 
     /// <summary>NotifyCustomerInformation: <see cref="NotifyCustomerInformationRequest"/> answered by <see cref="NotifyCustomerInformationResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyCustomerInformationRequest, NotifyCustomerInformationResponse> NotifyCustomerInformation = new(
-        "NotifyCustomerInformation", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyCustomerInformationRequest, OcppJsonContext.Default.NotifyCustomerInformationResponse, NotifyCustomerInformationRequest.Validate, NotifyCustomerInformationResponse.Validate);
+        "NotifyCustomerInformation", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyCustomerInformationRequest, OcppJsonContext.Default.NotifyCustomerInformationResponse, NotifyCustomerInformationRequest.Validate, NotifyCustomerInformationResponse.Validate, NotifyCustomerInformationRequest.Read, NotifyCustomerInformationResponse.Read);
 
     /// <summary>NotifyDisplayMessages: <see cref="NotifyDisplayMessagesRequest"/> answered by <see cref="NotifyDisplayMessagesResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyDisplayMessagesRequest, NotifyDisplayMessagesResponse> NotifyDisplayMessages = new(
-        "NotifyDisplayMessages", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyDisplayMessagesRequest, OcppJsonContext.Default.NotifyDisplayMessagesResponse, NotifyDisplayMessagesRequest.Validate, NotifyDisplayMessagesResponse.Validate);
+        "NotifyDisplayMessages", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyDisplayMessagesRequest, OcppJsonContext.Default.NotifyDisplayMessagesResponse, NotifyDisplayMessagesRequest.Validate, NotifyDisplayMessagesResponse.Validate, NotifyDisplayMessagesRequest.Read, NotifyDisplayMessagesResponse.Read);
 
     /// <summary>NotifyEVChargingNeeds: <see cref="NotifyEVChargingNeedsRequest"/> answered by <see cref="NotifyEVChargingNeedsResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyEVChargingNeedsRequest, NotifyEVChargingNeedsResponse> NotifyEVChargingNeeds = new(
-        "NotifyEVChargingNeeds", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyEVChargingNeedsRequest, OcppJsonContext.Default.NotifyEVChargingNeedsResponse, NotifyEVChargingNeedsRequest.Validate, NotifyEVChargingNeedsResponse.Validate);
+        "NotifyEVChargingNeeds", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyEVChargingNeedsRequest, OcppJsonContext.Default.NotifyEVChargingNeedsResponse, NotifyEVChargingNeedsRequest.Validate, NotifyEVChargingNeedsResponse.Validate, NotifyEVChargingNeedsRequest.Read, NotifyEVChargingNeedsResponse.Read);
 
     /// <summary>NotifyEVChargingSchedule: <see cref="NotifyEVChargingScheduleRequest"/> answered by <see cref="NotifyEVChargingScheduleResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyEVChargingScheduleRequest, NotifyEVChargingScheduleResponse> NotifyEVChargingSchedule = new(
-        "NotifyEVChargingSchedule", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyEVChargingScheduleRequest, OcppJsonContext.Default.NotifyEVChargingScheduleResponse, NotifyEVChargingScheduleRequest.Validate, NotifyEVChargingScheduleResponse.Validate);
+        "NotifyEVChargingSchedule", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyEVChargingScheduleRequest, OcppJsonContext.Default.NotifyEVChargingScheduleResponse, NotifyEVChargingScheduleRequest.Validate, NotifyEVChargingScheduleResponse.Validate, NotifyEVChargingScheduleRequest.Read, NotifyEVChargingScheduleResponse.Read);
 
     /// <summary>NotifyEvent: <see cref="NotifyEventRequest"/> answered by <see cref="NotifyEventResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyEventRequest, NotifyEventResponse> NotifyEvent = new(
-        "NotifyEvent", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyEventRequest, OcppJsonContext.Default.NotifyEventResponse, NotifyEventRequest.Validate, NotifyEventResponse.Validate);
+        "NotifyEvent", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyEventRequest, OcppJsonContext.Default.NotifyEventResponse, NotifyEventRequest.Validate, NotifyEventResponse.Validate, NotifyEventRequest.Read, NotifyEventResponse.Read);
 
     /// <summary>NotifyMonitoringReport: <see cref="NotifyMonitoringReportRequest"/> answered by <see cref="NotifyMonitoringReportResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyMonitoringReportRequest, NotifyMonitoringReportResponse> NotifyMonitoringReport = new(
-        "NotifyMonitoringReport", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyMonitoringReportRequest, OcppJsonContext.Default.NotifyMonitoringReportResponse, NotifyMonitoringReportRequest.Validate, NotifyMonitoringReportResponse.Validate);
+        "NotifyMonitoringReport", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyMonitoringReportRequest, OcppJsonContext.Default.NotifyMonitoringReportResponse, NotifyMonitoringReportRequest.Validate, NotifyMonitoringReportResponse.Validate, NotifyMonitoringReportRequest.Read, NotifyMonitoringReportResponse.Read);
 
     /// <summary>NotifyReport: <see cref="NotifyReportRequest"/> answered by <see cref="NotifyReportResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<NotifyReportRequest, NotifyReportResponse> NotifyReport = new(
-        "NotifyReport", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyReportRequest, OcppJsonContext.Default.NotifyReportResponse, NotifyReportRequest.Validate, NotifyReportResponse.Validate);
+        "NotifyReport", OcppRole.ChargingStation, OcppJsonContext.Default.NotifyReportRequest, OcppJsonContext.Default.NotifyReportResponse, NotifyReportRequest.Validate, NotifyReportResponse.Validate, NotifyReportRequest.Read, NotifyReportResponse.Read);
 
     /// <summary>PublishFirmware: <see cref="PublishFirmwareRequest"/> answered by <see cref="PublishFirmwareResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<PublishFirmwareRequest, PublishFirmwareResponse> PublishFirmware = new(
-        "PublishFirmware", OcppRole.Csms, OcppJsonContext.Default.PublishFirmwareRequest, OcppJsonContext.Default.PublishFirmwareResponse, PublishFirmwareRequest.Validate, PublishFirmwareResponse.Validate);
+        "PublishFirmware", OcppRole.Csms, OcppJsonContext.Default.PublishFirmwareRequest, OcppJsonContext.Default.PublishFirmwareResponse, PublishFirmwareRequest.Validate, PublishFirmwareResponse.Validate, PublishFirmwareRequest.Read, PublishFirmwareResponse.Read);
 
     /// <summary>PublishFirmwareStatusNotification: <see cref="PublishFirmwareStatusNotificationRequest"/> answered by <see cref="PublishFirmwareStatusNotificationResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<PublishFirmwareStatusNotificationRequest, PublishFirmwareStatusNotificationResponse> PublishFirmwareStatusNotification = new(
-        "PublishFirmwareStatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.PublishFirmwareStatusNotificationRequest, OcppJsonContext.Default.PublishFirmwareStatusNotificationResponse, PublishFirmwareStatusNotificationRequest.Validate, PublishFirmwareStatusNotificationResponse.Validate);
+        "PublishFirmwareStatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.PublishFirmwareStatusNotificationRequest, OcppJsonContext.Default.PublishFirmwareStatusNotificationResponse, PublishFirmwareStatusNotificationRequest.Validate, PublishFirmwareStatusNotificationResponse.Validate, PublishFirmwareStatusNotificationRequest.Read, PublishFirmwareStatusNotificationResponse.Read);
 
     /// <summary>ReportChargingProfiles: <see cref="ReportChargingProfilesRequest"/> answered by <see cref="ReportChargingProfilesResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<ReportChargingProfilesRequest, ReportChargingProfilesResponse> ReportChargingProfiles = new(
-        "ReportChargingProfiles", OcppRole.ChargingStation, OcppJsonContext.Default.ReportChargingProfilesRequest, OcppJsonContext.Default.ReportChargingProfilesResponse, ReportChargingProfilesRequest.Validate, ReportChargingProfilesResponse.Validate);
+        "ReportChargingProfiles", OcppRole.ChargingStation, OcppJsonContext.Default.ReportChargingProfilesRequest, OcppJsonContext.Default.ReportChargingProfilesResponse, ReportChargingProfilesRequest.Validate, ReportChargingProfilesResponse.Validate, ReportChargingProfilesRequest.Read, ReportChargingProfilesResponse.Read);
 
     /// <summary>RequestStartTransaction: <see cref="RequestStartTransactionRequest"/> answered by <see cref="RequestStartTransactionResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<RequestStartTransactionRequest, RequestStartTransactionResponse> RequestStartTransaction = new(
-        "RequestStartTransaction", OcppRole.Csms, OcppJsonContext.Default.RequestStartTransactionRequest, OcppJsonContext.Default.RequestStartTransactionResponse, RequestStartTransactionRequest.Validate, RequestStartTransactionResponse.Validate);
+        "RequestStartTransaction", OcppRole.Csms, OcppJsonContext.Default.RequestStartTransactionRequest, OcppJsonContext.Default.RequestStartTransactionResponse, RequestStartTransactionRequest.Validate, RequestStartTransactionResponse.Validate, RequestStartTransactionRequest.Read, RequestStartTransactionResponse.Read);
 
     /// <summary>RequestStopTransaction: <see cref="RequestStopTransactionRequest"/> answered by <see cref="RequestStopTransactionResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<RequestStopTransactionRequest, RequestStopTransactionResponse> RequestStopTransaction = new(
-        "RequestStopTransaction", OcppRole.Csms, OcppJsonContext.Default.RequestStopTransactionRequest, OcppJsonContext.Default.RequestStopTransactionResponse, RequestStopTransactionRequest.Validate, RequestStopTransactionResponse.Validate);
+        "RequestStopTransaction", OcppRole.Csms, OcppJsonContext.Default.RequestStopTransactionRequest, OcppJsonContext.Default.RequestStopTransactionResponse, RequestStopTransactionRequest.Validate, RequestStopTransactionResponse.Validate, RequestStopTransactionRequest.Read, RequestStopTransactionResponse.Read);
 
     /// <summary>ReservationStatusUpdate: <see cref="ReservationStatusUpdateRequest"/> answered by <see cref="ReservationStatusUpdateResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<ReservationStatusUpdateRequest, ReservationStatusUpdateResponse> ReservationStatusUpdate = new(
-        "ReservationStatusUpdate", OcppRole.ChargingStation, OcppJsonContext.Default.ReservationStatusUpdateRequest, OcppJsonContext.Default.ReservationStatusUpdateResponse, ReservationStatusUpdateRequest.Validate, ReservationStatusUpdateResponse.Validate);
+        "ReservationStatusUpdate", OcppRole.ChargingStation, OcppJsonContext.Default.ReservationStatusUpdateRequest, OcppJsonContext.Default.ReservationStatusUpdateResponse, ReservationStatusUpdateRequest.Validate, ReservationStatusUpdateResponse.Validate, ReservationStatusUpdateRequest.Read, ReservationStatusUpdateResponse.Read);
 
     /// <summary>ReserveNow: <see cref="ReserveNowRequest"/> answered by <see cref="ReserveNowResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<ReserveNowRequest, ReserveNowResponse> ReserveNow = new(
-        "ReserveNow", OcppRole.Csms, OcppJsonContext.Default.ReserveNowRequest, OcppJsonContext.Default.ReserveNowResponse, ReserveNowRequest.Validate, ReserveNowResponse.Validate);
+        "ReserveNow", OcppRole.Csms, OcppJsonContext.Default.ReserveNowRequest, OcppJsonContext.Default.ReserveNowResponse, ReserveNowRequest.Validate, ReserveNowResponse.Validate, ReserveNowRequest.Read, ReserveNowResponse.Read);
 
     /// <summary>Reset: <see cref="ResetRequest"/> answered by <see cref="ResetResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<ResetRequest, ResetResponse> Reset = new(
-        "Reset", OcppRole.Csms, OcppJsonContext.Default.ResetRequest, OcppJsonContext.Default.ResetResponse, ResetRequest.Validate, ResetResponse.Validate);
+        "Reset", OcppRole.Csms, OcppJsonContext.Default.ResetRequest, OcppJsonContext.Default.ResetResponse, ResetRequest.Validate, ResetResponse.Validate, ResetRequest.Read, ResetResponse.Read);
 
     /// <summary>SecurityEventNotification: <see cref="SecurityEventNotificationRequest"/> answered by <see cref="SecurityEventNotificationResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<SecurityEventNotificationRequest, SecurityEventNotificationResponse> SecurityEventNotification = new(
-        "SecurityEventNotification", OcppRole.ChargingStation, OcppJsonContext.Default.SecurityEventNotificationRequest, OcppJsonContext.Default.SecurityEventNotificationResponse, SecurityEventNotificationRequest.Validate, SecurityEventNotificationResponse.Validate);
+        "SecurityEventNotification", OcppRole.ChargingStation, OcppJsonContext.Default.SecurityEventNotificationRequest, OcppJsonContext.Default.SecurityEventNotificationResponse, SecurityEventNotificationRequest.Validate, SecurityEventNotificationResponse.Validate, SecurityEventNotificationRequest.Read, SecurityEventNotificationResponse.Read);
 
     /// <summary>SendLocalList: <see cref="SendLocalListRequest"/> answered by <see cref="SendLocalListResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SendLocalListRequest, SendLocalListResponse> SendLocalList = new(
-        "SendLocalList", OcppRole.Csms, OcppJsonContext.Default.SendLocalListRequest, OcppJsonContext.Default.SendLocalListResponse, SendLocalListRequest.Validate, SendLocalListResponse.Validate);
+        "SendLocalList", OcppRole.Csms, OcppJsonContext.Default.SendLocalListRequest, OcppJsonContext.Default.SendLocalListResponse, SendLocalListRequest.Validate, SendLocalListResponse.Validate, SendLocalListRequest.Read, SendLocalListResponse.Read);
 
     /// <summary>SetChargingProfile: <see cref="SetChargingProfileRequest"/> answered by <see cref="SetChargingProfileResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SetChargingProfileRequest, SetChargingProfileResponse> SetChargingProfile = new(
-        "SetChargingProfile", OcppRole.Csms, OcppJsonContext.Default.SetChargingProfileRequest, OcppJsonContext.Default.SetChargingProfileResponse, SetChargingProfileRequest.Validate, SetChargingProfileResponse.Validate);
+        "SetChargingProfile", OcppRole.Csms, OcppJsonContext.Default.SetChargingProfileRequest, OcppJsonContext.Default.SetChargingProfileResponse, SetChargingProfileRequest.Validate, SetChargingProfileResponse.Validate, SetChargingProfileRequest.Read, SetChargingProfileResponse.Read);
 
     /// <summary>SetDisplayMessage: <see cref="SetDisplayMessageRequest"/> answered by <see cref="SetDisplayMessageResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SetDisplayMessageRequest, SetDisplayMessageResponse> SetDisplayMessage = new(
-        "SetDisplayMessage", OcppRole.Csms, OcppJsonContext.Default.SetDisplayMessageRequest, OcppJsonContext.Default.SetDisplayMessageResponse, SetDisplayMessageRequest.Validate, SetDisplayMessageResponse.Validate);
+        "SetDisplayMessage", OcppRole.Csms, OcppJsonContext.Default.SetDisplayMessageRequest, OcppJsonContext.Default.SetDisplayMessageResponse, SetDisplayMessageRequest.Validate, SetDisplayMessageResponse.Validate, SetDisplayMessageRequest.Read, SetDisplayMessageResponse.Read);
 
     /// <summary>SetMonitoringBase: <see cref="SetMonitoringBaseRequest"/> answered by <see cref="SetMonitoringBaseResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SetMonitoringBaseRequest, SetMonitoringBaseResponse> SetMonitoringBase = new(
-        "SetMonitoringBase", OcppRole.Csms, OcppJsonContext.Default.SetMonitoringBaseRequest, OcppJsonContext.Default.SetMonitoringBaseResponse, SetMonitoringBaseRequest.Validate, SetMonitoringBaseResponse.Validate);
+        "SetMonitoringBase", OcppRole.Csms, OcppJsonContext.Default.SetMonitoringBaseRequest, OcppJsonContext.Default.SetMonitoringBaseResponse, SetMonitoringBaseRequest.Validate, SetMonitoringBaseResponse.Validate, SetMonitoringBaseRequest.Read, SetMonitoringBaseResponse.Read);
 
     /// <summary>SetMonitoringLevel: <see cref="SetMonitoringLevelRequest"/> answered by <see cref="SetMonitoringLevelResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SetMonitoringLevelRequest, SetMonitoringLevelResponse> SetMonitoringLevel = new(
-        "SetMonitoringLevel", OcppRole.Csms, OcppJsonContext.Default.SetMonitoringLevelRequest, OcppJsonContext.Default.SetMonitoringLevelResponse, SetMonitoringLevelRequest.Validate, SetMonitoringLevelResponse.Validate);
+        "SetMonitoringLevel", OcppRole.Csms, OcppJsonContext.Default.SetMonitoringLevelRequest, OcppJsonContext.Default.SetMonitoringLevelResponse, SetMonitoringLevelRequest.Validate, SetMonitoringLevelResponse.Validate, SetMonitoringLevelRequest.Read, SetMonitoringLevelResponse.Read);
 
     /// <summary>SetNetworkProfile: <see cref="SetNetworkProfileRequest"/> answered by <see cref="SetNetworkProfileResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SetNetworkProfileRequest, SetNetworkProfileResponse> SetNetworkProfile = new(
-        "SetNetworkProfile", OcppRole.Csms, OcppJsonContext.Default.SetNetworkProfileRequest, OcppJsonContext.Default.SetNetworkProfileResponse, SetNetworkProfileRequest.Validate, SetNetworkProfileResponse.Validate);
+        "SetNetworkProfile", OcppRole.Csms, OcppJsonContext.Default.SetNetworkProfileRequest, OcppJsonContext.Default.SetNetworkProfileResponse, SetNetworkProfileRequest.Validate, SetNetworkProfileResponse.Validate, SetNetworkProfileRequest.Read, SetNetworkProfileResponse.Read);
 
     /// <summary>SetVariableMonitoring: <see cref="SetVariableMonitoringRequest"/> answered by <see cref="SetVariableMonitoringResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SetVariableMonitoringRequest, SetVariableMonitoringResponse> SetVariableMonitoring = new(
-        "SetVariableMonitoring", OcppRole.Csms, OcppJsonContext.Default.SetVariableMonitoringRequest, OcppJsonContext.Default.SetVariableMonitoringResponse, SetVariableMonitoringRequest.Validate, SetVariableMonitoringResponse.Validate);
+        "SetVariableMonitoring", OcppRole.Csms, OcppJsonContext.Default.SetVariableMonitoringRequest, OcppJsonContext.Default.SetVariableMonitoringResponse, SetVariableMonitoringRequest.Validate, SetVariableMonitoringResponse.Validate, SetVariableMonitoringRequest.Read, SetVariableMonitoringResponse.Read);
 
     /// <summary>SetVariables: <see cref="SetVariablesRequest"/> answered by <see cref="SetVariablesResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<SetVariablesRequest, SetVariablesResponse> SetVariables = new(
-        "SetVariables", OcppRole.Csms, OcppJsonContext.Default.SetVariablesRequest, OcppJsonContext.Default.SetVariablesResponse, SetVariablesRequest.Validate, SetVariablesResponse.Validate);
+        "SetVariables", OcppRole.Csms, OcppJsonContext.Default.SetVariablesRequest, OcppJsonContext.Default.SetVariablesResponse, SetVariablesRequest.Validate, SetVariablesResponse.Validate, SetVariablesRequest.Read, SetVariablesResponse.Read);
 
     /// <summary>SignCertificate: <see cref="SignCertificateRequest"/> answered by <see cref="SignCertificateResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<SignCertificateRequest, SignCertificateResponse> SignCertificate = new(
-        "SignCertificate", OcppRole.ChargingStation, OcppJsonContext.Default.SignCertificateRequest, OcppJsonContext.Default.SignCertificateResponse, SignCertificateRequest.Validate, SignCertificateResponse.Validate);
+        "SignCertificate", OcppRole.ChargingStation, OcppJsonContext.Default.SignCertificateRequest, OcppJsonContext.Default.SignCertificateResponse, SignCertificateRequest.Validate, SignCertificateResponse.Validate, SignCertificateRequest.Read, SignCertificateResponse.Read);
 
     /// <summary>StatusNotification: <see cref="StatusNotificationRequest"/> answered by <see cref="StatusNotificationResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<StatusNotificationRequest, StatusNotificationResponse> StatusNotification = new(
-        "StatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.StatusNotificationRequest, OcppJsonContext.Default.StatusNotificationResponse, StatusNotificationRequest.Validate, StatusNotificationResponse.Validate);
+        "StatusNotification", OcppRole.ChargingStation, OcppJsonContext.Default.StatusNotificationRequest, OcppJsonContext.Default.StatusNotificationResponse, StatusNotificationRequest.Validate, StatusNotificationResponse.Validate, StatusNotificationRequest.Read, StatusNotificationResponse.Read);
 
     /// <summary>TransactionEvent: <see cref="TransactionEventRequest"/> answered by <see cref="TransactionEventResponse"/>, sent by ChargingStation.</summary>
     public static readonly OcppAction<TransactionEventRequest, TransactionEventResponse> TransactionEvent = new(
-        "TransactionEvent", OcppRole.ChargingStation, OcppJsonContext.Default.TransactionEventRequest, OcppJsonContext.Default.TransactionEventResponse, TransactionEventRequest.Validate, TransactionEventResponse.Validate);
+        "TransactionEvent", OcppRole.ChargingStation, OcppJsonContext.Default.TransactionEventRequest, OcppJsonContext.Default.TransactionEventResponse, TransactionEventRequest.Validate, TransactionEventResponse.Validate, TransactionEventRequest.Read, TransactionEventResponse.Read);
 
     /// <summary>TriggerMessage: <see cref="TriggerMessageRequest"/> answered by <see cref="TriggerMessageResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<TriggerMessageRequest, TriggerMessageResponse> TriggerMessage = new(
-        "TriggerMessage", OcppRole.Csms, OcppJsonContext.Default.TriggerMessageRequest, OcppJsonContext.Default.TriggerMessageResponse, TriggerMessageRequest.Validate, TriggerMessageResponse.Validate);
+        "TriggerMessage", OcppRole.Csms, OcppJsonContext.Default.TriggerMessageRequest, OcppJsonContext.Default.TriggerMessageResponse, TriggerMessageRequest.Validate, TriggerMessageResponse.Validate, TriggerMessageRequest.Read, TriggerMessageResponse.Read);
 
     /// <summary>UnlockConnector: <see cref="UnlockConnectorRequest"/> answered by <see cref="UnlockConnectorResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<UnlockConnectorRequest, UnlockConnectorResponse> UnlockConnector = new(
-        "UnlockConnector", OcppRole.Csms, OcppJsonContext.Default.UnlockConnectorRequest, OcppJsonContext.Default.UnlockConnectorResponse, UnlockConnectorRequest.Validate, UnlockConnectorResponse.Validate);
+        "UnlockConnector", OcppRole.Csms, OcppJsonContext.Default.UnlockConnectorRequest, OcppJsonContext.Default.UnlockConnectorResponse, UnlockConnectorRequest.Validate, UnlockConnectorResponse.Validate, UnlockConnectorRequest.Read, UnlockConnectorResponse.Read);
 
     /// <summary>UnpublishFirmware: <see cref="UnpublishFirmwareRequest"/> answered by <see cref="UnpublishFirmwareResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<UnpublishFirmwareRequest, UnpublishFirmwareResponse> UnpublishFirmware = new(
-        "UnpublishFirmware", OcppRole.Csms, OcppJsonContext.Default.UnpublishFirmwareRequest, OcppJsonContext.Default.UnpublishFirmwareResponse, UnpublishFirmwareRequest.Validate, UnpublishFirmwareResponse.Validate);
+        "UnpublishFirmware", OcppRole.Csms, OcppJsonContext.Default.UnpublishFirmwareRequest, OcppJsonContext.Default.UnpublishFirmwareResponse, UnpublishFirmwareRequest.Validate, UnpublishFirmwareResponse.Validate, UnpublishFirmwareRequest.Read, UnpublishFirmwareResponse.Read);
 
     /// <summary>UpdateFirmware: <see cref="UpdateFirmwareRequest"/> answered by <see cref="UpdateFirmwareResponse"/>, sent by Csms.</summary>
     public static readonly OcppAction<UpdateFirmwareRequest, UpdateFirmwareResponse> UpdateFirmware = new(
-        "UpdateFirmware", OcppRole.Csms, OcppJsonContext.Default.UpdateFirmwareRequest, OcppJsonContext.Default.UpdateFirmwareResponse, UpdateFirmwareRequest.Validate, UpdateFirmwareResponse.Validate);
+        "UpdateFirmware", OcppRole.Csms, OcppJsonContext.Default.UpdateFirmwareRequest, OcppJsonContext.Default.UpdateFirmwareResponse, UpdateFirmwareRequest.Validate, UpdateFirmwareResponse.Validate, UpdateFirmwareRequest.Read, UpdateFirmwareResponse.Read);
 
     /// <summary>All 64 actions, in the order of their names.</summary>
     public static IReadOnlyList<OcppAction> All { get; } =

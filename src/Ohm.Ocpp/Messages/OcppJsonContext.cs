@@ -5,14 +5,12 @@
 #nullable enable
 
 using System.Text.Json.Serialization;
-using Ohm.Ocpp.Serialization;
 
 namespace Ohm.Ocpp.Messages;
 
 /// <summary>The source-generated System.Text.Json metadata of every OCPP 2.0.1 message: no reflection at run time.</summary>
 [JsonSourceGenerationOptions(
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(OcppDateTimeConverter)])]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuthorizeRequest))]
 [JsonSerializable(typeof(AuthorizeResponse))]
 [JsonSerializable(typeof(BootNotificationRequest))]

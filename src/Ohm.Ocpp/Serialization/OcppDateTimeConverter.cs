@@ -7,7 +7,10 @@ namespace Ohm.Ocpp.Serialization;
 public sealed class OcppDateTimeConverter : JsonConverter<DateTimeOffset>
 {
     /// <inheritdoc/>
-    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader);
+
+    /// <summary>Reads the date-time string at the reader, as the generated message readers do.</summary>
+    internal static DateTimeOffset ReadValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
         {

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -109,5 +110,78 @@ public sealed partial class AuthorizeRequest : IOcppRequest<AuthorizeResponse>
         }
 
         return SchemaChecks.Count(count, 1, 4, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static AuthorizeRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        IdTokenType? vIdToken = null;
+        string? vCertificate = null;
+        List<OCSPRequestDataType>? vIso15118CertificateHashData = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("idToken"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vIdToken = IdTokenType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("certificate"u8))
+            {
+                reader.Read();
+                vCertificate = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("iso15118CertificateHashData"u8))
+            {
+                reader.Read();
+                vIso15118CertificateHashData = ReadIso15118CertificateHashData(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("AuthorizeRequest", "idToken");
+        }
+
+        return new AuthorizeRequest
+        {
+            CustomData = vCustomData,
+            IdToken = vIdToken!,
+            Certificate = vCertificate,
+            Iso15118CertificateHashData = vIso15118CertificateHashData,
+        };
+    }
+
+    private static List<OCSPRequestDataType> ReadIso15118CertificateHashData(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<OCSPRequestDataType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(OCSPRequestDataType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -80,5 +81,61 @@ public sealed partial class BootNotificationRequest : IOcppRequest<BootNotificat
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static BootNotificationRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ChargingStationType? vChargingStation = null;
+        BootReasonEnumType vReason = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingStation"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vChargingStation = ChargingStationType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("reason"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vReason = BootReasonEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("BootNotificationRequest", "chargingStation");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("BootNotificationRequest", "reason");
+        }
+
+        return new BootNotificationRequest
+        {
+            CustomData = vCustomData,
+            ChargingStation = vChargingStation!,
+            Reason = vReason,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -22,6 +23,7 @@ public sealed partial class BootNotificationResponse : IOcppResponse
     /// This contains the CSMS’s current time.
     /// </summary>
     [JsonPropertyName("currentTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset CurrentTime { get; set; }
 
     /// <summary>
@@ -112,5 +114,81 @@ public sealed partial class BootNotificationResponse : IOcppResponse
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static BootNotificationResponse Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        DateTimeOffset vCurrentTime = default;
+        int vInterval = default;
+        RegistrationStatusEnumType vStatus = default;
+        StatusInfoType? vStatusInfo = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("currentTime"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vCurrentTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("interval"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vInterval = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vStatus = RegistrationStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("statusInfo"u8))
+            {
+                reader.Read();
+                vStatusInfo = StatusInfoType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("BootNotificationResponse", "currentTime");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("BootNotificationResponse", "interval");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("BootNotificationResponse", "status");
+        }
+
+        return new BootNotificationResponse
+        {
+            CustomData = vCustomData,
+            CurrentTime = vCurrentTime,
+            Interval = vInterval,
+            Status = vStatus,
+            StatusInfo = vStatusInfo,
+        };
     }
 }

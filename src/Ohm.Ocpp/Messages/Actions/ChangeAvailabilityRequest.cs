@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -74,5 +75,55 @@ public sealed partial class ChangeAvailabilityRequest : IOcppRequest<ChangeAvail
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ChangeAvailabilityRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        EVSEType? vEvse = null;
+        OperationalStatusEnumType vOperationalStatus = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evse"u8))
+            {
+                reader.Read();
+                vEvse = EVSEType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("operationalStatus"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vOperationalStatus = OperationalStatusEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ChangeAvailabilityRequest", "operationalStatus");
+        }
+
+        return new ChangeAvailabilityRequest
+        {
+            CustomData = vCustomData,
+            Evse = vEvse,
+            OperationalStatus = vOperationalStatus,
+        };
     }
 }

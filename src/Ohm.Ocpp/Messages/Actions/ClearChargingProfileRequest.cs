@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -70,5 +71,48 @@ public sealed partial class ClearChargingProfileRequest : IOcppRequest<ClearChar
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ClearChargingProfileRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int? vChargingProfileId = null;
+        ClearChargingProfileType? vChargingProfileCriteria = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingProfileId"u8))
+            {
+                reader.Read();
+                vChargingProfileId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingProfileCriteria"u8))
+            {
+                reader.Read();
+                vChargingProfileCriteria = ClearChargingProfileType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new ClearChargingProfileRequest
+        {
+            CustomData = vCustomData,
+            ChargingProfileId = vChargingProfileId,
+            ChargingProfileCriteria = vChargingProfileCriteria,
+        };
     }
 }

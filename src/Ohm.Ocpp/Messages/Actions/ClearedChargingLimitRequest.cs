@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -77,5 +78,55 @@ public sealed partial class ClearedChargingLimitRequest : IOcppRequest<ClearedCh
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ClearedChargingLimitRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ChargingLimitSourceEnumType vChargingLimitSource = default;
+        int? vEvseId = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingLimitSource"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vChargingLimitSource = ChargingLimitSourceEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ClearedChargingLimitRequest", "chargingLimitSource");
+        }
+
+        return new ClearedChargingLimitRequest
+        {
+            CustomData = vCustomData,
+            ChargingLimitSource = vChargingLimitSource,
+            EvseId = vEvseId,
+        };
     }
 }

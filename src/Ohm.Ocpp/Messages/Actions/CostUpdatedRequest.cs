@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -86,5 +87,61 @@ public sealed partial class CostUpdatedRequest : IOcppRequest<CostUpdatedRespons
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static CostUpdatedRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        decimal vTotalCost = default;
+        string? vTransactionId = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("totalCost"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vTotalCost = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("transactionId"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vTransactionId = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("CostUpdatedRequest", "totalCost");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("CostUpdatedRequest", "transactionId");
+        }
+
+        return new CostUpdatedRequest
+        {
+            CustomData = vCustomData,
+            TotalCost = vTotalCost,
+            TransactionId = vTransactionId!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -143,5 +144,95 @@ public sealed partial class CustomerInformationRequest : IOcppRequest<CustomerIn
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static CustomerInformationRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        CertificateHashDataType? vCustomerCertificate = null;
+        IdTokenType? vIdToken = null;
+        int vRequestId = default;
+        bool vReport = default;
+        bool vClear = default;
+        string? vCustomerIdentifier = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("customerCertificate"u8))
+            {
+                reader.Read();
+                vCustomerCertificate = CertificateHashDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("idToken"u8))
+            {
+                reader.Read();
+                vIdToken = IdTokenType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("report"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vReport = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("clear"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vClear = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("customerIdentifier"u8))
+            {
+                reader.Read();
+                vCustomerIdentifier = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("CustomerInformationRequest", "requestId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("CustomerInformationRequest", "report");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("CustomerInformationRequest", "clear");
+        }
+
+        return new CustomerInformationRequest
+        {
+            CustomData = vCustomData,
+            CustomerCertificate = vCustomerCertificate,
+            IdToken = vIdToken,
+            RequestId = vRequestId,
+            Report = vReport,
+            Clear = vClear,
+            CustomerIdentifier = vCustomerIdentifier,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -94,5 +95,62 @@ public sealed partial class DataTransferRequest : IOcppRequest<DataTransferRespo
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static DataTransferRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vMessageId = null;
+        JsonElement? vData = null;
+        string? vVendorId = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("messageId"u8))
+            {
+                reader.Read();
+                vMessageId = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                vData = JsonElement.ParseValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("vendorId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vVendorId = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("DataTransferRequest", "vendorId");
+        }
+
+        return new DataTransferRequest
+        {
+            CustomData = vCustomData,
+            MessageId = vMessageId,
+            Data = vData,
+            VendorId = vVendorId!,
+        };
     }
 }

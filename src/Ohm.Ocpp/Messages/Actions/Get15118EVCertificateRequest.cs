@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -103,5 +104,74 @@ public sealed partial class Get15118EVCertificateRequest : IOcppRequest<Get15118
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static Get15118EVCertificateRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vIso15118SchemaVersion = null;
+        CertificateActionEnumType vAction = default;
+        string? vExiRequest = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("iso15118SchemaVersion"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vIso15118SchemaVersion = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("action"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vAction = CertificateActionEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("exiRequest"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vExiRequest = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("Get15118EVCertificateRequest", "iso15118SchemaVersion");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("Get15118EVCertificateRequest", "action");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("Get15118EVCertificateRequest", "exiRequest");
+        }
+
+        return new Get15118EVCertificateRequest
+        {
+            CustomData = vCustomData,
+            Iso15118SchemaVersion = vIso15118SchemaVersion!,
+            Action = vAction,
+            ExiRequest = vExiRequest!,
+        };
     }
 }

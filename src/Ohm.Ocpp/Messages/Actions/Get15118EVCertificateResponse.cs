@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -92,5 +93,68 @@ public sealed partial class Get15118EVCertificateResponse : IOcppResponse
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static Get15118EVCertificateResponse Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        Iso15118EVCertificateStatusEnumType vStatus = default;
+        StatusInfoType? vStatusInfo = null;
+        string? vExiResponse = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStatus = Iso15118EVCertificateStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("statusInfo"u8))
+            {
+                reader.Read();
+                vStatusInfo = StatusInfoType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("exiResponse"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vExiResponse = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("Get15118EVCertificateResponse", "status");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("Get15118EVCertificateResponse", "exiResponse");
+        }
+
+        return new Get15118EVCertificateResponse
+        {
+            CustomData = vCustomData,
+            Status = vStatus,
+            StatusInfo = vStatusInfo,
+            ExiResponse = vExiResponse!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -83,5 +84,61 @@ public sealed partial class GetBaseReportRequest : IOcppRequest<GetBaseReportRes
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static GetBaseReportRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vRequestId = default;
+        ReportBaseEnumType vReportBase = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("reportBase"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vReportBase = ReportBaseEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("GetBaseReportRequest", "requestId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("GetBaseReportRequest", "reportBase");
+        }
+
+        return new GetBaseReportRequest
+        {
+            CustomData = vCustomData,
+            RequestId = vRequestId,
+            ReportBase = vReportBase,
+        };
     }
 }

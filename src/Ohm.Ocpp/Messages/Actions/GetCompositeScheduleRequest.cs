@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -97,5 +98,68 @@ public sealed partial class GetCompositeScheduleRequest : IOcppRequest<GetCompos
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static GetCompositeScheduleRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vDuration = default;
+        ChargingRateUnitEnumType? vChargingRateUnit = null;
+        int vEvseId = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("duration"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vDuration = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingRateUnit"u8))
+            {
+                reader.Read();
+                vChargingRateUnit = ChargingRateUnitEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("GetCompositeScheduleRequest", "duration");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("GetCompositeScheduleRequest", "evseId");
+        }
+
+        return new GetCompositeScheduleRequest
+        {
+            CustomData = vCustomData,
+            Duration = vDuration,
+            ChargingRateUnit = vChargingRateUnit,
+            EvseId = vEvseId,
+        };
     }
 }

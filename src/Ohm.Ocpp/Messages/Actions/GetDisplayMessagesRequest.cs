@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -123,5 +124,85 @@ public sealed partial class GetDisplayMessagesRequest : IOcppRequest<GetDisplayM
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static GetDisplayMessagesRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<int>? vId = null;
+        int vRequestId = default;
+        MessagePriorityEnumType? vPriority = null;
+        MessageStateEnumType? vState = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                vId = ReadId(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("priority"u8))
+            {
+                reader.Read();
+                vPriority = MessagePriorityEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("state"u8))
+            {
+                reader.Read();
+                vState = MessageStateEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("GetDisplayMessagesRequest", "requestId");
+        }
+
+        return new GetDisplayMessagesRequest
+        {
+            CustomData = vCustomData,
+            Id = vId,
+            RequestId = vRequestId,
+            Priority = vPriority,
+            State = vState,
+        };
+    }
+
+    private static List<int> ReadId(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<int>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(reader.GetInt32());
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -104,5 +105,78 @@ public sealed partial class GetInstalledCertificateIdsResponse : IOcppResponse
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static GetInstalledCertificateIdsResponse Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        GetInstalledCertificateStatusEnumType vStatus = default;
+        StatusInfoType? vStatusInfo = null;
+        List<CertificateHashDataChainType>? vCertificateHashDataChain = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStatus = GetInstalledCertificateStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("statusInfo"u8))
+            {
+                reader.Read();
+                vStatusInfo = StatusInfoType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("certificateHashDataChain"u8))
+            {
+                reader.Read();
+                vCertificateHashDataChain = ReadCertificateHashDataChain(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("GetInstalledCertificateIdsResponse", "status");
+        }
+
+        return new GetInstalledCertificateIdsResponse
+        {
+            CustomData = vCustomData,
+            Status = vStatus,
+            StatusInfo = vStatusInfo,
+            CertificateHashDataChain = vCertificateHashDataChain,
+        };
+    }
+
+    private static List<CertificateHashDataChainType> ReadCertificateHashDataChain(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<CertificateHashDataChainType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(CertificateHashDataChainType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

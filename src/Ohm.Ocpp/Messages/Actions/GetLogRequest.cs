@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -128,5 +129,88 @@ public sealed partial class GetLogRequest : IOcppRequest<GetLogResponse>
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static GetLogRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        LogParametersType? vLog = null;
+        LogEnumType vLogType = default;
+        int vRequestId = default;
+        int? vRetries = null;
+        int? vRetryInterval = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("log"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vLog = LogParametersType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("logType"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vLogType = LogEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("retries"u8))
+            {
+                reader.Read();
+                vRetries = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("retryInterval"u8))
+            {
+                reader.Read();
+                vRetryInterval = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("GetLogRequest", "log");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("GetLogRequest", "logType");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("GetLogRequest", "requestId");
+        }
+
+        return new GetLogRequest
+        {
+            CustomData = vCustomData,
+            Log = vLog!,
+            LogType = vLogType,
+            RequestId = vRequestId,
+            Retries = vRetries,
+            RetryInterval = vRetryInterval,
+        };
     }
 }

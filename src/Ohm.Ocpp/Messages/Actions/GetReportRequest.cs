@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -133,5 +134,94 @@ public sealed partial class GetReportRequest : IOcppRequest<GetReportResponse>
         }
 
         return SchemaChecks.Count(count, 1, 4, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static GetReportRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<ComponentVariableType>? vComponentVariable = null;
+        int vRequestId = default;
+        List<ComponentCriterionEnumType>? vComponentCriteria = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("componentVariable"u8))
+            {
+                reader.Read();
+                vComponentVariable = ReadComponentVariable(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("componentCriteria"u8))
+            {
+                reader.Read();
+                vComponentCriteria = ReadComponentCriteria(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("GetReportRequest", "requestId");
+        }
+
+        return new GetReportRequest
+        {
+            CustomData = vCustomData,
+            ComponentVariable = vComponentVariable,
+            RequestId = vRequestId,
+            ComponentCriteria = vComponentCriteria,
+        };
+    }
+
+    private static List<ComponentVariableType> ReadComponentVariable(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ComponentVariableType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ComponentVariableType.Read(ref reader)!);
+        }
+
+        return items;
+    }
+
+    private static List<ComponentCriterionEnumType> ReadComponentCriteria(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ComponentCriterionEnumType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ComponentCriterionEnumTypeSchema.Read(ref reader));
+        }
+
+        return items;
     }
 }

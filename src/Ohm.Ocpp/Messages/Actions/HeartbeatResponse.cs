@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -22,6 +23,7 @@ public sealed partial class HeartbeatResponse : IOcppResponse
     /// Contains the current time of the CSMS.
     /// </summary>
     [JsonPropertyName("currentTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset CurrentTime { get; set; }
 
     /// <summary>Checks the JSON value at the reader against this type's schema; the reader ends on the value's last token.</summary>
@@ -64,5 +66,48 @@ public sealed partial class HeartbeatResponse : IOcppResponse
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static HeartbeatResponse Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        DateTimeOffset vCurrentTime = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("currentTime"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vCurrentTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("HeartbeatResponse", "currentTime");
+        }
+
+        return new HeartbeatResponse
+        {
+            CustomData = vCustomData,
+            CurrentTime = vCurrentTime,
+        };
     }
 }

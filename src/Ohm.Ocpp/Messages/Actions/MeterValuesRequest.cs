@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -107,5 +108,77 @@ public sealed partial class MeterValuesRequest : IOcppRequest<MeterValuesRespons
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static MeterValuesRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vEvseId = default;
+        List<MeterValueType>? vMeterValue = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("meterValue"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vMeterValue = ReadMeterValue(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("MeterValuesRequest", "evseId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("MeterValuesRequest", "meterValue");
+        }
+
+        return new MeterValuesRequest
+        {
+            CustomData = vCustomData,
+            EvseId = vEvseId,
+            MeterValue = vMeterValue!,
+        };
+    }
+
+    private static List<MeterValueType> ReadMeterValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<MeterValueType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(MeterValueType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -109,5 +110,78 @@ public sealed partial class NotifyChargingLimitRequest : IOcppRequest<NotifyChar
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static NotifyChargingLimitRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<ChargingScheduleType>? vChargingSchedule = null;
+        int? vEvseId = null;
+        ChargingLimitType? vChargingLimit = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingSchedule"u8))
+            {
+                reader.Read();
+                vChargingSchedule = ReadChargingSchedule(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingLimit"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vChargingLimit = ChargingLimitType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("NotifyChargingLimitRequest", "chargingLimit");
+        }
+
+        return new NotifyChargingLimitRequest
+        {
+            CustomData = vCustomData,
+            ChargingSchedule = vChargingSchedule,
+            EvseId = vEvseId,
+            ChargingLimit = vChargingLimit!,
+        };
+    }
+
+    private static List<ChargingScheduleType> ReadChargingSchedule(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ChargingScheduleType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ChargingScheduleType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

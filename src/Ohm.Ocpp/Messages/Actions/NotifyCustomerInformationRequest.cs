@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -40,6 +41,7 @@ public sealed partial class NotifyCustomerInformationRequest : IOcppRequest<Noti
     ///  Timestamp of the moment this message was generated at the Charging Station.
     /// </summary>
     [JsonPropertyName("generatedAt")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
     /// <summary>
@@ -140,5 +142,94 @@ public sealed partial class NotifyCustomerInformationRequest : IOcppRequest<Noti
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static NotifyCustomerInformationRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vData = null;
+        bool? vTbc = null;
+        int vSeqNo = default;
+        DateTimeOffset vGeneratedAt = default;
+        int vRequestId = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vData = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("tbc"u8))
+            {
+                reader.Read();
+                vTbc = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("seqNo"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vSeqNo = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("generatedAt"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vGeneratedAt = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("NotifyCustomerInformationRequest", "data");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("NotifyCustomerInformationRequest", "seqNo");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("NotifyCustomerInformationRequest", "generatedAt");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("NotifyCustomerInformationRequest", "requestId");
+        }
+
+        return new NotifyCustomerInformationRequest
+        {
+            CustomData = vCustomData,
+            Data = vData!,
+            Tbc = vTbc,
+            SeqNo = vSeqNo,
+            GeneratedAt = vGeneratedAt,
+            RequestId = vRequestId,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -112,5 +113,78 @@ public sealed partial class NotifyDisplayMessagesRequest : IOcppRequest<NotifyDi
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static NotifyDisplayMessagesRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<MessageInfoType>? vMessageInfo = null;
+        int vRequestId = default;
+        bool? vTbc = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("messageInfo"u8))
+            {
+                reader.Read();
+                vMessageInfo = ReadMessageInfo(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("tbc"u8))
+            {
+                reader.Read();
+                vTbc = reader.GetBoolean();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("NotifyDisplayMessagesRequest", "requestId");
+        }
+
+        return new NotifyDisplayMessagesRequest
+        {
+            CustomData = vCustomData,
+            MessageInfo = vMessageInfo,
+            RequestId = vRequestId,
+            Tbc = vTbc,
+        };
+    }
+
+    private static List<MessageInfoType> ReadMessageInfo(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<MessageInfoType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(MessageInfoType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -22,6 +23,7 @@ public sealed partial class NotifyEVChargingScheduleRequest : IOcppRequest<Notif
     /// Periods contained in the charging profile are relative to this point in time.
     /// </summary>
     [JsonPropertyName("timeBase")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset TimeBase { get; set; }
 
     [JsonPropertyName("chargingSchedule")]
@@ -103,5 +105,74 @@ public sealed partial class NotifyEVChargingScheduleRequest : IOcppRequest<Notif
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static NotifyEVChargingScheduleRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        DateTimeOffset vTimeBase = default;
+        ChargingScheduleType? vChargingSchedule = null;
+        int vEvseId = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("timeBase"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vTimeBase = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingSchedule"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vChargingSchedule = ChargingScheduleType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("NotifyEVChargingScheduleRequest", "timeBase");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("NotifyEVChargingScheduleRequest", "chargingSchedule");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("NotifyEVChargingScheduleRequest", "evseId");
+        }
+
+        return new NotifyEVChargingScheduleRequest
+        {
+            CustomData = vCustomData,
+            TimeBase = vTimeBase,
+            ChargingSchedule = vChargingSchedule!,
+            EvseId = vEvseId,
+        };
     }
 }

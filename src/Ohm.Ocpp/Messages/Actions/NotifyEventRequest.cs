@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -22,6 +23,7 @@ public sealed partial class NotifyEventRequest : IOcppRequest<NotifyEventRespons
     /// Timestamp of the moment this message was generated at the Charging Station.
     /// </summary>
     [JsonPropertyName("generatedAt")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
     /// <summary>
@@ -138,5 +140,97 @@ public sealed partial class NotifyEventRequest : IOcppRequest<NotifyEventRespons
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static NotifyEventRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        DateTimeOffset vGeneratedAt = default;
+        bool? vTbc = null;
+        int vSeqNo = default;
+        List<EventDataType>? vEventData = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("generatedAt"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vGeneratedAt = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("tbc"u8))
+            {
+                reader.Read();
+                vTbc = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("seqNo"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vSeqNo = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("eventData"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vEventData = ReadEventData(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("NotifyEventRequest", "generatedAt");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("NotifyEventRequest", "seqNo");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("NotifyEventRequest", "eventData");
+        }
+
+        return new NotifyEventRequest
+        {
+            CustomData = vCustomData,
+            GeneratedAt = vGeneratedAt,
+            Tbc = vTbc,
+            SeqNo = vSeqNo,
+            EventData = vEventData!,
+        };
+    }
+
+    private static List<EventDataType> ReadEventData(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<EventDataType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(EventDataType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

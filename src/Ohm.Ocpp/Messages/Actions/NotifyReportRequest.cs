@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -28,6 +29,7 @@ public sealed partial class NotifyReportRequest : IOcppRequest<NotifyReportRespo
     /// Timestamp of the moment this message was generated at the Charging Station.
     /// </summary>
     [JsonPropertyName("generatedAt")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
     [JsonPropertyName("reportData")]
@@ -152,5 +154,104 @@ public sealed partial class NotifyReportRequest : IOcppRequest<NotifyReportRespo
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static NotifyReportRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vRequestId = default;
+        DateTimeOffset vGeneratedAt = default;
+        List<ReportDataType>? vReportData = null;
+        bool? vTbc = null;
+        int vSeqNo = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("generatedAt"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vGeneratedAt = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("reportData"u8))
+            {
+                reader.Read();
+                vReportData = ReadReportData(ref reader);
+            }
+            else if (reader.ValueTextEquals("tbc"u8))
+            {
+                reader.Read();
+                vTbc = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("seqNo"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vSeqNo = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("NotifyReportRequest", "requestId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("NotifyReportRequest", "generatedAt");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("NotifyReportRequest", "seqNo");
+        }
+
+        return new NotifyReportRequest
+        {
+            CustomData = vCustomData,
+            RequestId = vRequestId,
+            GeneratedAt = vGeneratedAt,
+            ReportData = vReportData,
+            Tbc = vTbc,
+            SeqNo = vSeqNo,
+        };
+    }
+
+    private static List<ReportDataType> ReadReportData(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ReportDataType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ReportDataType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -142,5 +143,88 @@ public sealed partial class PublishFirmwareRequest : IOcppRequest<PublishFirmwar
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static PublishFirmwareRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vLocation = null;
+        int? vRetries = null;
+        string? vChecksum = null;
+        int vRequestId = default;
+        int? vRetryInterval = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("location"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vLocation = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("retries"u8))
+            {
+                reader.Read();
+                vRetries = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("checksum"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vChecksum = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("retryInterval"u8))
+            {
+                reader.Read();
+                vRetryInterval = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("PublishFirmwareRequest", "location");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("PublishFirmwareRequest", "checksum");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("PublishFirmwareRequest", "requestId");
+        }
+
+        return new PublishFirmwareRequest
+        {
+            CustomData = vCustomData,
+            Location = vLocation!,
+            Retries = vRetries,
+            Checksum = vChecksum!,
+            RequestId = vRequestId,
+            RetryInterval = vRetryInterval,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -115,5 +116,78 @@ public sealed partial class PublishFirmwareStatusNotificationRequest : IOcppRequ
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static PublishFirmwareStatusNotificationRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        PublishFirmwareStatusEnumType vStatus = default;
+        List<string>? vLocation = null;
+        int? vRequestId = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStatus = PublishFirmwareStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("location"u8))
+            {
+                reader.Read();
+                vLocation = ReadLocation(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("PublishFirmwareStatusNotificationRequest", "status");
+        }
+
+        return new PublishFirmwareStatusNotificationRequest
+        {
+            CustomData = vCustomData,
+            Status = vStatus,
+            Location = vLocation,
+            RequestId = vRequestId,
+        };
+    }
+
+    private static List<string> ReadLocation(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(reader.GetString()!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -155,5 +156,110 @@ public sealed partial class ReportChargingProfilesRequest : IOcppRequest<ReportC
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ReportChargingProfilesRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vRequestId = default;
+        ChargingLimitSourceEnumType vChargingLimitSource = default;
+        List<ChargingProfileType>? vChargingProfile = null;
+        bool? vTbc = null;
+        int vEvseId = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingLimitSource"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vChargingLimitSource = ChargingLimitSourceEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingProfile"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vChargingProfile = ReadChargingProfile(ref reader);
+            }
+            else if (reader.ValueTextEquals("tbc"u8))
+            {
+                reader.Read();
+                vTbc = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ReportChargingProfilesRequest", "requestId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ReportChargingProfilesRequest", "chargingLimitSource");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("ReportChargingProfilesRequest", "chargingProfile");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("ReportChargingProfilesRequest", "evseId");
+        }
+
+        return new ReportChargingProfilesRequest
+        {
+            CustomData = vCustomData,
+            RequestId = vRequestId,
+            ChargingLimitSource = vChargingLimitSource,
+            ChargingProfile = vChargingProfile!,
+            Tbc = vTbc,
+            EvseId = vEvseId,
+        };
+    }
+
+    private static List<ChargingProfileType> ReadChargingProfile(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ChargingProfileType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ChargingProfileType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

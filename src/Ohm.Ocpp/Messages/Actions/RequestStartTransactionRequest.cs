@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -119,5 +120,82 @@ public sealed partial class RequestStartTransactionRequest : IOcppRequest<Reques
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static RequestStartTransactionRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int? vEvseId = null;
+        IdTokenType? vGroupIdToken = null;
+        IdTokenType? vIdToken = null;
+        int vRemoteStartId = default;
+        ChargingProfileType? vChargingProfile = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("groupIdToken"u8))
+            {
+                reader.Read();
+                vGroupIdToken = IdTokenType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("idToken"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vIdToken = IdTokenType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("remoteStartId"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vRemoteStartId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingProfile"u8))
+            {
+                reader.Read();
+                vChargingProfile = ChargingProfileType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("RequestStartTransactionRequest", "idToken");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("RequestStartTransactionRequest", "remoteStartId");
+        }
+
+        return new RequestStartTransactionRequest
+        {
+            CustomData = vCustomData,
+            EvseId = vEvseId,
+            GroupIdToken = vGroupIdToken,
+            IdToken = vIdToken!,
+            RemoteStartId = vRemoteStartId,
+            ChargingProfile = vChargingProfile,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -83,5 +84,61 @@ public sealed partial class ReservationStatusUpdateRequest : IOcppRequest<Reserv
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ReservationStatusUpdateRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vReservationId = default;
+        ReservationUpdateStatusEnumType vReservationUpdateStatus = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("reservationId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vReservationId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("reservationUpdateStatus"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vReservationUpdateStatus = ReservationUpdateStatusEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ReservationStatusUpdateRequest", "reservationId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ReservationStatusUpdateRequest", "reservationUpdateStatus");
+        }
+
+        return new ReservationStatusUpdateRequest
+        {
+            CustomData = vCustomData,
+            ReservationId = vReservationId,
+            ReservationUpdateStatus = vReservationUpdateStatus,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -28,6 +29,7 @@ public sealed partial class ReserveNowRequest : IOcppRequest<ReserveNowResponse>
     /// Date and time at which the reservation expires.
     /// </summary>
     [JsonPropertyName("expiryDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset ExpiryDateTime { get; set; }
 
     [JsonPropertyName("connectorType")]
@@ -139,5 +141,95 @@ public sealed partial class ReserveNowRequest : IOcppRequest<ReserveNowResponse>
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ReserveNowRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vId = default;
+        DateTimeOffset vExpiryDateTime = default;
+        ConnectorEnumType? vConnectorType = null;
+        IdTokenType? vIdToken = null;
+        int? vEvseId = null;
+        IdTokenType? vGroupIdToken = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("expiryDateTime"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vExpiryDateTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("connectorType"u8))
+            {
+                reader.Read();
+                vConnectorType = ConnectorEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("idToken"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vIdToken = IdTokenType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("groupIdToken"u8))
+            {
+                reader.Read();
+                vGroupIdToken = IdTokenType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ReserveNowRequest", "id");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ReserveNowRequest", "expiryDateTime");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("ReserveNowRequest", "idToken");
+        }
+
+        return new ReserveNowRequest
+        {
+            CustomData = vCustomData,
+            Id = vId,
+            ExpiryDateTime = vExpiryDateTime,
+            ConnectorType = vConnectorType,
+            IdToken = vIdToken!,
+            EvseId = vEvseId,
+            GroupIdToken = vGroupIdToken,
+        };
     }
 }

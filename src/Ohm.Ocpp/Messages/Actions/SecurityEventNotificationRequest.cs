@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -28,6 +29,7 @@ public sealed partial class SecurityEventNotificationRequest : IOcppRequest<Secu
     /// Date and time at which the event occurred.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     /// <summary>
@@ -100,5 +102,68 @@ public sealed partial class SecurityEventNotificationRequest : IOcppRequest<Secu
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SecurityEventNotificationRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vType = null;
+        DateTimeOffset vTimestamp = default;
+        string? vTechInfo = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vType = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vTimestamp = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("techInfo"u8))
+            {
+                reader.Read();
+                vTechInfo = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SecurityEventNotificationRequest", "type");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("SecurityEventNotificationRequest", "timestamp");
+        }
+
+        return new SecurityEventNotificationRequest
+        {
+            CustomData = vCustomData,
+            Type = vType!,
+            Timestamp = vTimestamp,
+            TechInfo = vTechInfo,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -115,5 +116,84 @@ public sealed partial class SendLocalListRequest : IOcppRequest<SendLocalListRes
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SendLocalListRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<AuthorizationData>? vLocalAuthorizationList = null;
+        int vVersionNumber = default;
+        UpdateEnumType vUpdateType = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("localAuthorizationList"u8))
+            {
+                reader.Read();
+                vLocalAuthorizationList = ReadLocalAuthorizationList(ref reader);
+            }
+            else if (reader.ValueTextEquals("versionNumber"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vVersionNumber = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("updateType"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vUpdateType = UpdateEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SendLocalListRequest", "versionNumber");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("SendLocalListRequest", "updateType");
+        }
+
+        return new SendLocalListRequest
+        {
+            CustomData = vCustomData,
+            LocalAuthorizationList = vLocalAuthorizationList,
+            VersionNumber = vVersionNumber,
+            UpdateType = vUpdateType,
+        };
+    }
+
+    private static List<AuthorizationData> ReadLocalAuthorizationList(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<AuthorizationData>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(AuthorizationData.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

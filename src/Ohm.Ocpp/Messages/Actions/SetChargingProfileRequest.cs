@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -83,5 +84,61 @@ public sealed partial class SetChargingProfileRequest : IOcppRequest<SetCharging
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SetChargingProfileRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vEvseId = default;
+        ChargingProfileType? vChargingProfile = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingProfile"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vChargingProfile = ChargingProfileType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SetChargingProfileRequest", "evseId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("SetChargingProfileRequest", "chargingProfile");
+        }
+
+        return new SetChargingProfileRequest
+        {
+            CustomData = vCustomData,
+            EvseId = vEvseId,
+            ChargingProfile = vChargingProfile!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -84,5 +85,64 @@ public sealed partial class SetVariablesRequest : IOcppRequest<SetVariablesRespo
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SetVariablesRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<SetVariableDataType>? vSetVariableData = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("setVariableData"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vSetVariableData = ReadSetVariableData(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SetVariablesRequest", "setVariableData");
+        }
+
+        return new SetVariablesRequest
+        {
+            CustomData = vCustomData,
+            SetVariableData = vSetVariableData!,
+        };
+    }
+
+    private static List<SetVariableDataType> ReadSetVariableData(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<SetVariableDataType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(SetVariableDataType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

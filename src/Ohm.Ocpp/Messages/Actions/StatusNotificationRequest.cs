@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -22,6 +23,7 @@ public sealed partial class StatusNotificationRequest : IOcppRequest<StatusNotif
     /// The time for which the status is reported. If absent time of receipt of the message will be assumed.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     [JsonPropertyName("connectorStatus")]
@@ -123,5 +125,87 @@ public sealed partial class StatusNotificationRequest : IOcppRequest<StatusNotif
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static StatusNotificationRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        DateTimeOffset vTimestamp = default;
+        ConnectorStatusEnumType vConnectorStatus = default;
+        int vEvseId = default;
+        int vConnectorId = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vTimestamp = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("connectorStatus"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vConnectorStatus = ConnectorStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("connectorId"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vConnectorId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("StatusNotificationRequest", "timestamp");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("StatusNotificationRequest", "connectorStatus");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("StatusNotificationRequest", "evseId");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("StatusNotificationRequest", "connectorId");
+        }
+
+        return new StatusNotificationRequest
+        {
+            CustomData = vCustomData,
+            Timestamp = vTimestamp,
+            ConnectorStatus = vConnectorStatus,
+            EvseId = vEvseId,
+            ConnectorId = vConnectorId,
+        };
     }
 }

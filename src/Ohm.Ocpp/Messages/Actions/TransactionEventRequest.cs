@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -28,6 +29,7 @@ public sealed partial class TransactionEventRequest : IOcppRequest<TransactionEv
     /// The date and time at which this transaction event occurred.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     [JsonPropertyName("triggerReason")]
@@ -247,5 +249,165 @@ public sealed partial class TransactionEventRequest : IOcppRequest<TransactionEv
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static TransactionEventRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        TransactionEventEnumType vEventType = default;
+        List<MeterValueType>? vMeterValue = null;
+        DateTimeOffset vTimestamp = default;
+        TriggerReasonEnumType vTriggerReason = default;
+        int vSeqNo = default;
+        bool? vOffline = null;
+        int? vNumberOfPhasesUsed = null;
+        int? vCableMaxCurrent = null;
+        int? vReservationId = null;
+        TransactionType? vTransactionInfo = null;
+        EVSEType? vEvse = null;
+        IdTokenType? vIdToken = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("eventType"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vEventType = TransactionEventEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("meterValue"u8))
+            {
+                reader.Read();
+                vMeterValue = ReadMeterValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vTimestamp = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("triggerReason"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vTriggerReason = TriggerReasonEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("seqNo"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vSeqNo = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("offline"u8))
+            {
+                reader.Read();
+                vOffline = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("numberOfPhasesUsed"u8))
+            {
+                reader.Read();
+                vNumberOfPhasesUsed = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("cableMaxCurrent"u8))
+            {
+                reader.Read();
+                vCableMaxCurrent = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("reservationId"u8))
+            {
+                reader.Read();
+                vReservationId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("transactionInfo"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vTransactionInfo = TransactionType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evse"u8))
+            {
+                reader.Read();
+                vEvse = EVSEType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("idToken"u8))
+            {
+                reader.Read();
+                vIdToken = IdTokenType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("TransactionEventRequest", "eventType");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("TransactionEventRequest", "timestamp");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("TransactionEventRequest", "triggerReason");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("TransactionEventRequest", "seqNo");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("TransactionEventRequest", "transactionInfo");
+        }
+
+        return new TransactionEventRequest
+        {
+            CustomData = vCustomData,
+            EventType = vEventType,
+            MeterValue = vMeterValue,
+            Timestamp = vTimestamp,
+            TriggerReason = vTriggerReason,
+            SeqNo = vSeqNo,
+            Offline = vOffline,
+            NumberOfPhasesUsed = vNumberOfPhasesUsed,
+            CableMaxCurrent = vCableMaxCurrent,
+            ReservationId = vReservationId,
+            TransactionInfo = vTransactionInfo!,
+            Evse = vEvse,
+            IdToken = vIdToken,
+        };
+    }
+
+    private static List<MeterValueType> ReadMeterValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<MeterValueType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(MeterValueType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

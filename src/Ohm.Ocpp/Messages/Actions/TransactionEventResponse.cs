@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -93,5 +94,62 @@ public sealed partial class TransactionEventResponse : IOcppResponse
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static TransactionEventResponse Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        decimal? vTotalCost = null;
+        int? vChargingPriority = null;
+        IdTokenInfoType? vIdTokenInfo = null;
+        MessageContentType? vUpdatedPersonalMessage = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("totalCost"u8))
+            {
+                reader.Read();
+                vTotalCost = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("chargingPriority"u8))
+            {
+                reader.Read();
+                vChargingPriority = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("idTokenInfo"u8))
+            {
+                reader.Read();
+                vIdTokenInfo = IdTokenInfoType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("updatedPersonalMessage"u8))
+            {
+                reader.Read();
+                vUpdatedPersonalMessage = MessageContentType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new TransactionEventResponse
+        {
+            CustomData = vCustomData,
+            TotalCost = vTotalCost,
+            ChargingPriority = vChargingPriority,
+            IdTokenInfo = vIdTokenInfo,
+            UpdatedPersonalMessage = vUpdatedPersonalMessage,
+        };
     }
 }

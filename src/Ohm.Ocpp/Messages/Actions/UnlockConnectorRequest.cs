@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -86,5 +87,61 @@ public sealed partial class UnlockConnectorRequest : IOcppRequest<UnlockConnecto
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static UnlockConnectorRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vEvseId = default;
+        int vConnectorId = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("connectorId"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vConnectorId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("UnlockConnectorRequest", "evseId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("UnlockConnectorRequest", "connectorId");
+        }
+
+        return new UnlockConnectorRequest
+        {
+            CustomData = vCustomData,
+            EvseId = vEvseId,
+            ConnectorId = vConnectorId,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -111,5 +112,75 @@ public sealed partial class UpdateFirmwareRequest : IOcppRequest<UpdateFirmwareR
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static UpdateFirmwareRequest Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int? vRetries = null;
+        int? vRetryInterval = null;
+        int vRequestId = default;
+        FirmwareType? vFirmware = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("retries"u8))
+            {
+                reader.Read();
+                vRetries = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("retryInterval"u8))
+            {
+                reader.Read();
+                vRetryInterval = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("firmware"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vFirmware = FirmwareType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("UpdateFirmwareRequest", "requestId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("UpdateFirmwareRequest", "firmware");
+        }
+
+        return new UpdateFirmwareRequest
+        {
+            CustomData = vCustomData,
+            Retries = vRetries,
+            RetryInterval = vRetryInterval,
+            RequestId = vRequestId,
+            Firmware = vFirmware!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -57,5 +58,35 @@ public static class APNAuthenticationEnumTypeSchema
             || reader.ValueTextEquals("PAP"u8)
             || reader.ValueTextEquals("AUTO"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "APNAuthenticationEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static APNAuthenticationEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("CHAP"u8))
+            {
+                return APNAuthenticationEnumType.CHAP;
+            }
+
+            if (reader.ValueTextEquals("NONE"u8))
+            {
+                return APNAuthenticationEnumType.NONE;
+            }
+
+            if (reader.ValueTextEquals("PAP"u8))
+            {
+                return APNAuthenticationEnumType.PAP;
+            }
+
+            if (reader.ValueTextEquals("AUTO"u8))
+            {
+                return APNAuthenticationEnumType.AUTO;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "APNAuthenticationEnumType");
     }
 }

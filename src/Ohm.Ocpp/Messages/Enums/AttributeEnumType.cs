@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class AttributeEnumTypeSchema
             || reader.ValueTextEquals("MinSet"u8)
             || reader.ValueTextEquals("MaxSet"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "AttributeEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static AttributeEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Actual"u8))
+            {
+                return AttributeEnumType.Actual;
+            }
+
+            if (reader.ValueTextEquals("Target"u8))
+            {
+                return AttributeEnumType.Target;
+            }
+
+            if (reader.ValueTextEquals("MinSet"u8))
+            {
+                return AttributeEnumType.MinSet;
+            }
+
+            if (reader.ValueTextEquals("MaxSet"u8))
+            {
+                return AttributeEnumType.MaxSet;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "AttributeEnumType");
     }
 }

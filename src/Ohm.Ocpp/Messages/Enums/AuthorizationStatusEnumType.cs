@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -87,5 +88,65 @@ public static class AuthorizationStatusEnumTypeSchema
             || reader.ValueTextEquals("NotAtThisTime"u8)
             || reader.ValueTextEquals("Unknown"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "AuthorizationStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static AuthorizationStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return AuthorizationStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Blocked"u8))
+            {
+                return AuthorizationStatusEnumType.Blocked;
+            }
+
+            if (reader.ValueTextEquals("ConcurrentTx"u8))
+            {
+                return AuthorizationStatusEnumType.ConcurrentTx;
+            }
+
+            if (reader.ValueTextEquals("Expired"u8))
+            {
+                return AuthorizationStatusEnumType.Expired;
+            }
+
+            if (reader.ValueTextEquals("Invalid"u8))
+            {
+                return AuthorizationStatusEnumType.Invalid;
+            }
+
+            if (reader.ValueTextEquals("NoCredit"u8))
+            {
+                return AuthorizationStatusEnumType.NoCredit;
+            }
+
+            if (reader.ValueTextEquals("NotAllowedTypeEVSE"u8))
+            {
+                return AuthorizationStatusEnumType.NotAllowedTypeEVSE;
+            }
+
+            if (reader.ValueTextEquals("NotAtThisLocation"u8))
+            {
+                return AuthorizationStatusEnumType.NotAtThisLocation;
+            }
+
+            if (reader.ValueTextEquals("NotAtThisTime"u8))
+            {
+                return AuthorizationStatusEnumType.NotAtThisTime;
+            }
+
+            if (reader.ValueTextEquals("Unknown"u8))
+            {
+                return AuthorizationStatusEnumType.Unknown;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "AuthorizationStatusEnumType");
     }
 }

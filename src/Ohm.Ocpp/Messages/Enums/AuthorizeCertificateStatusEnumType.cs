@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -72,5 +73,50 @@ public static class AuthorizeCertificateStatusEnumTypeSchema
             || reader.ValueTextEquals("CertChainError"u8)
             || reader.ValueTextEquals("ContractCancelled"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "AuthorizeCertificateStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static AuthorizeCertificateStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return AuthorizeCertificateStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("SignatureError"u8))
+            {
+                return AuthorizeCertificateStatusEnumType.SignatureError;
+            }
+
+            if (reader.ValueTextEquals("CertificateExpired"u8))
+            {
+                return AuthorizeCertificateStatusEnumType.CertificateExpired;
+            }
+
+            if (reader.ValueTextEquals("CertificateRevoked"u8))
+            {
+                return AuthorizeCertificateStatusEnumType.CertificateRevoked;
+            }
+
+            if (reader.ValueTextEquals("NoCertificateAvailable"u8))
+            {
+                return AuthorizeCertificateStatusEnumType.NoCertificateAvailable;
+            }
+
+            if (reader.ValueTextEquals("CertChainError"u8))
+            {
+                return AuthorizeCertificateStatusEnumType.CertChainError;
+            }
+
+            if (reader.ValueTextEquals("ContractCancelled"u8))
+            {
+                return AuthorizeCertificateStatusEnumType.ContractCancelled;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "AuthorizeCertificateStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -80,5 +81,60 @@ public static class BootReasonEnumTypeSchema
             || reader.ValueTextEquals("Unknown"u8)
             || reader.ValueTextEquals("Watchdog"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "BootReasonEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static BootReasonEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("ApplicationReset"u8))
+            {
+                return BootReasonEnumType.ApplicationReset;
+            }
+
+            if (reader.ValueTextEquals("FirmwareUpdate"u8))
+            {
+                return BootReasonEnumType.FirmwareUpdate;
+            }
+
+            if (reader.ValueTextEquals("LocalReset"u8))
+            {
+                return BootReasonEnumType.LocalReset;
+            }
+
+            if (reader.ValueTextEquals("PowerUp"u8))
+            {
+                return BootReasonEnumType.PowerUp;
+            }
+
+            if (reader.ValueTextEquals("RemoteReset"u8))
+            {
+                return BootReasonEnumType.RemoteReset;
+            }
+
+            if (reader.ValueTextEquals("ScheduledReset"u8))
+            {
+                return BootReasonEnumType.ScheduledReset;
+            }
+
+            if (reader.ValueTextEquals("Triggered"u8))
+            {
+                return BootReasonEnumType.Triggered;
+            }
+
+            if (reader.ValueTextEquals("Unknown"u8))
+            {
+                return BootReasonEnumType.Unknown;
+            }
+
+            if (reader.ValueTextEquals("Watchdog"u8))
+            {
+                return BootReasonEnumType.Watchdog;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "BootReasonEnumType");
     }
 }

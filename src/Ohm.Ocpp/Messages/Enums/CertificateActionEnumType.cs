@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class CertificateActionEnumTypeSchema
         return reader.ValueTextEquals("Install"u8)
             || reader.ValueTextEquals("Update"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "CertificateActionEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static CertificateActionEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Install"u8))
+            {
+                return CertificateActionEnumType.Install;
+            }
+
+            if (reader.ValueTextEquals("Update"u8))
+            {
+                return CertificateActionEnumType.Update;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "CertificateActionEnumType");
     }
 }

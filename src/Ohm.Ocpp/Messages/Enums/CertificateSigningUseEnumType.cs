@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class CertificateSigningUseEnumTypeSchema
         return reader.ValueTextEquals("ChargingStationCertificate"u8)
             || reader.ValueTextEquals("V2GCertificate"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "CertificateSigningUseEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static CertificateSigningUseEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("ChargingStationCertificate"u8))
+            {
+                return CertificateSigningUseEnumType.ChargingStationCertificate;
+            }
+
+            if (reader.ValueTextEquals("V2GCertificate"u8))
+            {
+                return CertificateSigningUseEnumType.V2GCertificate;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "CertificateSigningUseEnumType");
     }
 }

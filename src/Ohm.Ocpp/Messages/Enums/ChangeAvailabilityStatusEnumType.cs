@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class ChangeAvailabilityStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("Scheduled"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ChangeAvailabilityStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ChangeAvailabilityStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return ChangeAvailabilityStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return ChangeAvailabilityStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("Scheduled"u8))
+            {
+                return ChangeAvailabilityStatusEnumType.Scheduled;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ChangeAvailabilityStatusEnumType");
     }
 }

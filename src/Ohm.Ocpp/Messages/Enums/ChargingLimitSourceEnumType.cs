@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class ChargingLimitSourceEnumTypeSchema
             || reader.ValueTextEquals("SO"u8)
             || reader.ValueTextEquals("CSO"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ChargingLimitSourceEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ChargingLimitSourceEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("EMS"u8))
+            {
+                return ChargingLimitSourceEnumType.EMS;
+            }
+
+            if (reader.ValueTextEquals("Other"u8))
+            {
+                return ChargingLimitSourceEnumType.Other;
+            }
+
+            if (reader.ValueTextEquals("SO"u8))
+            {
+                return ChargingLimitSourceEnumType.SO;
+            }
+
+            if (reader.ValueTextEquals("CSO"u8))
+            {
+                return ChargingLimitSourceEnumType.CSO;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ChargingLimitSourceEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -52,5 +53,30 @@ public static class ChargingProfileKindEnumTypeSchema
             || reader.ValueTextEquals("Recurring"u8)
             || reader.ValueTextEquals("Relative"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ChargingProfileKindEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ChargingProfileKindEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Absolute"u8))
+            {
+                return ChargingProfileKindEnumType.Absolute;
+            }
+
+            if (reader.ValueTextEquals("Recurring"u8))
+            {
+                return ChargingProfileKindEnumType.Recurring;
+            }
+
+            if (reader.ValueTextEquals("Relative"u8))
+            {
+                return ChargingProfileKindEnumType.Relative;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ChargingProfileKindEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -57,5 +58,35 @@ public static class ChargingProfilePurposeEnumTypeSchema
             || reader.ValueTextEquals("TxDefaultProfile"u8)
             || reader.ValueTextEquals("TxProfile"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ChargingProfilePurposeEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ChargingProfilePurposeEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("ChargingStationExternalConstraints"u8))
+            {
+                return ChargingProfilePurposeEnumType.ChargingStationExternalConstraints;
+            }
+
+            if (reader.ValueTextEquals("ChargingStationMaxProfile"u8))
+            {
+                return ChargingProfilePurposeEnumType.ChargingStationMaxProfile;
+            }
+
+            if (reader.ValueTextEquals("TxDefaultProfile"u8))
+            {
+                return ChargingProfilePurposeEnumType.TxDefaultProfile;
+            }
+
+            if (reader.ValueTextEquals("TxProfile"u8))
+            {
+                return ChargingProfilePurposeEnumType.TxProfile;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ChargingProfilePurposeEnumType");
     }
 }

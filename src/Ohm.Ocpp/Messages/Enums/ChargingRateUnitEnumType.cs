@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class ChargingRateUnitEnumTypeSchema
         return reader.ValueTextEquals("W"u8)
             || reader.ValueTextEquals("A"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ChargingRateUnitEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ChargingRateUnitEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("W"u8))
+            {
+                return ChargingRateUnitEnumType.W;
+            }
+
+            if (reader.ValueTextEquals("A"u8))
+            {
+                return ChargingRateUnitEnumType.A;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ChargingRateUnitEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -63,5 +64,40 @@ public static class ChargingStateEnumTypeSchema
             || reader.ValueTextEquals("SuspendedEVSE"u8)
             || reader.ValueTextEquals("Idle"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ChargingStateEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ChargingStateEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Charging"u8))
+            {
+                return ChargingStateEnumType.Charging;
+            }
+
+            if (reader.ValueTextEquals("EVConnected"u8))
+            {
+                return ChargingStateEnumType.EVConnected;
+            }
+
+            if (reader.ValueTextEquals("SuspendedEV"u8))
+            {
+                return ChargingStateEnumType.SuspendedEV;
+            }
+
+            if (reader.ValueTextEquals("SuspendedEVSE"u8))
+            {
+                return ChargingStateEnumType.SuspendedEVSE;
+            }
+
+            if (reader.ValueTextEquals("Idle"u8))
+            {
+                return ChargingStateEnumType.Idle;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ChargingStateEnumType");
     }
 }

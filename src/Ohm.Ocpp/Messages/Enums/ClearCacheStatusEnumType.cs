@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class ClearCacheStatusEnumTypeSchema
         return reader.ValueTextEquals("Accepted"u8)
             || reader.ValueTextEquals("Rejected"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ClearCacheStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ClearCacheStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return ClearCacheStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return ClearCacheStatusEnumType.Rejected;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ClearCacheStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class ClearMonitoringStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("NotFound"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ClearMonitoringStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ClearMonitoringStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return ClearMonitoringStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return ClearMonitoringStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("NotFound"u8))
+            {
+                return ClearMonitoringStatusEnumType.NotFound;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ClearMonitoringStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -52,5 +53,35 @@ public static class ComponentCriterionEnumTypeSchema
             || reader.ValueTextEquals("Enabled"u8)
             || reader.ValueTextEquals("Problem"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ComponentCriterionEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ComponentCriterionEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Active"u8))
+            {
+                return ComponentCriterionEnumType.Active;
+            }
+
+            if (reader.ValueTextEquals("Available"u8))
+            {
+                return ComponentCriterionEnumType.Available;
+            }
+
+            if (reader.ValueTextEquals("Enabled"u8))
+            {
+                return ComponentCriterionEnumType.Enabled;
+            }
+
+            if (reader.ValueTextEquals("Problem"u8))
+            {
+                return ComponentCriterionEnumType.Problem;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ComponentCriterionEnumType");
     }
 }

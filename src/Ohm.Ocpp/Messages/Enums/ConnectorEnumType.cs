@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -145,5 +146,125 @@ public static class ConnectorEnumTypeSchema
             || reader.ValueTextEquals("Undetermined"u8)
             || reader.ValueTextEquals("Unknown"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ConnectorEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ConnectorEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("cCCS1"u8))
+            {
+                return ConnectorEnumType.CCCS1;
+            }
+
+            if (reader.ValueTextEquals("cCCS2"u8))
+            {
+                return ConnectorEnumType.CCCS2;
+            }
+
+            if (reader.ValueTextEquals("cG105"u8))
+            {
+                return ConnectorEnumType.CG105;
+            }
+
+            if (reader.ValueTextEquals("cTesla"u8))
+            {
+                return ConnectorEnumType.CTesla;
+            }
+
+            if (reader.ValueTextEquals("cType1"u8))
+            {
+                return ConnectorEnumType.CType1;
+            }
+
+            if (reader.ValueTextEquals("cType2"u8))
+            {
+                return ConnectorEnumType.CType2;
+            }
+
+            if (reader.ValueTextEquals("s309-1P-16A"u8))
+            {
+                return ConnectorEnumType.S3091P16A;
+            }
+
+            if (reader.ValueTextEquals("s309-1P-32A"u8))
+            {
+                return ConnectorEnumType.S3091P32A;
+            }
+
+            if (reader.ValueTextEquals("s309-3P-16A"u8))
+            {
+                return ConnectorEnumType.S3093P16A;
+            }
+
+            if (reader.ValueTextEquals("s309-3P-32A"u8))
+            {
+                return ConnectorEnumType.S3093P32A;
+            }
+
+            if (reader.ValueTextEquals("sBS1361"u8))
+            {
+                return ConnectorEnumType.SBS1361;
+            }
+
+            if (reader.ValueTextEquals("sCEE-7-7"u8))
+            {
+                return ConnectorEnumType.SCEE77;
+            }
+
+            if (reader.ValueTextEquals("sType2"u8))
+            {
+                return ConnectorEnumType.SType2;
+            }
+
+            if (reader.ValueTextEquals("sType3"u8))
+            {
+                return ConnectorEnumType.SType3;
+            }
+
+            if (reader.ValueTextEquals("Other1PhMax16A"u8))
+            {
+                return ConnectorEnumType.Other1PhMax16A;
+            }
+
+            if (reader.ValueTextEquals("Other1PhOver16A"u8))
+            {
+                return ConnectorEnumType.Other1PhOver16A;
+            }
+
+            if (reader.ValueTextEquals("Other3Ph"u8))
+            {
+                return ConnectorEnumType.Other3Ph;
+            }
+
+            if (reader.ValueTextEquals("Pan"u8))
+            {
+                return ConnectorEnumType.Pan;
+            }
+
+            if (reader.ValueTextEquals("wInductive"u8))
+            {
+                return ConnectorEnumType.WInductive;
+            }
+
+            if (reader.ValueTextEquals("wResonant"u8))
+            {
+                return ConnectorEnumType.WResonant;
+            }
+
+            if (reader.ValueTextEquals("Undetermined"u8))
+            {
+                return ConnectorEnumType.Undetermined;
+            }
+
+            if (reader.ValueTextEquals("Unknown"u8))
+            {
+                return ConnectorEnumType.Unknown;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ConnectorEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -60,5 +61,40 @@ public static class ConnectorStatusEnumTypeSchema
             || reader.ValueTextEquals("Unavailable"u8)
             || reader.ValueTextEquals("Faulted"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ConnectorStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ConnectorStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Available"u8))
+            {
+                return ConnectorStatusEnumType.Available;
+            }
+
+            if (reader.ValueTextEquals("Occupied"u8))
+            {
+                return ConnectorStatusEnumType.Occupied;
+            }
+
+            if (reader.ValueTextEquals("Reserved"u8))
+            {
+                return ConnectorStatusEnumType.Reserved;
+            }
+
+            if (reader.ValueTextEquals("Unavailable"u8))
+            {
+                return ConnectorStatusEnumType.Unavailable;
+            }
+
+            if (reader.ValueTextEquals("Faulted"u8))
+            {
+                return ConnectorStatusEnumType.Faulted;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ConnectorStatusEnumType");
     }
 }

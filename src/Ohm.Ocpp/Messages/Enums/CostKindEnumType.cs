@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -52,5 +53,30 @@ public static class CostKindEnumTypeSchema
             || reader.ValueTextEquals("RelativePricePercentage"u8)
             || reader.ValueTextEquals("RenewableGenerationPercentage"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "CostKindEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static CostKindEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("CarbonDioxideEmission"u8))
+            {
+                return CostKindEnumType.CarbonDioxideEmission;
+            }
+
+            if (reader.ValueTextEquals("RelativePricePercentage"u8))
+            {
+                return CostKindEnumType.RelativePricePercentage;
+            }
+
+            if (reader.ValueTextEquals("RenewableGenerationPercentage"u8))
+            {
+                return CostKindEnumType.RenewableGenerationPercentage;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "CostKindEnumType");
     }
 }

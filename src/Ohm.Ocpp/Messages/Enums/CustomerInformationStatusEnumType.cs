@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class CustomerInformationStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("Invalid"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "CustomerInformationStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static CustomerInformationStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return CustomerInformationStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return CustomerInformationStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("Invalid"u8))
+            {
+                return CustomerInformationStatusEnumType.Invalid;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "CustomerInformationStatusEnumType");
     }
 }

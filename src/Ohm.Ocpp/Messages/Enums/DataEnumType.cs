@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -75,5 +76,55 @@ public static class DataEnumTypeSchema
             || reader.ValueTextEquals("SequenceList"u8)
             || reader.ValueTextEquals("MemberList"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "DataEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static DataEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("string"u8))
+            {
+                return DataEnumType.String;
+            }
+
+            if (reader.ValueTextEquals("decimal"u8))
+            {
+                return DataEnumType.Decimal;
+            }
+
+            if (reader.ValueTextEquals("integer"u8))
+            {
+                return DataEnumType.Integer;
+            }
+
+            if (reader.ValueTextEquals("dateTime"u8))
+            {
+                return DataEnumType.DateTime;
+            }
+
+            if (reader.ValueTextEquals("boolean"u8))
+            {
+                return DataEnumType.Boolean;
+            }
+
+            if (reader.ValueTextEquals("OptionList"u8))
+            {
+                return DataEnumType.OptionList;
+            }
+
+            if (reader.ValueTextEquals("SequenceList"u8))
+            {
+                return DataEnumType.SequenceList;
+            }
+
+            if (reader.ValueTextEquals("MemberList"u8))
+            {
+                return DataEnumType.MemberList;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "DataEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class DataTransferStatusEnumTypeSchema
             || reader.ValueTextEquals("UnknownMessageId"u8)
             || reader.ValueTextEquals("UnknownVendorId"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "DataTransferStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static DataTransferStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return DataTransferStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return DataTransferStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("UnknownMessageId"u8))
+            {
+                return DataTransferStatusEnumType.UnknownMessageId;
+            }
+
+            if (reader.ValueTextEquals("UnknownVendorId"u8))
+            {
+                return DataTransferStatusEnumType.UnknownVendorId;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "DataTransferStatusEnumType");
     }
 }

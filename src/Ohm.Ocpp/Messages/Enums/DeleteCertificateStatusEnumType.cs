@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class DeleteCertificateStatusEnumTypeSchema
             || reader.ValueTextEquals("Failed"u8)
             || reader.ValueTextEquals("NotFound"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "DeleteCertificateStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static DeleteCertificateStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return DeleteCertificateStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Failed"u8))
+            {
+                return DeleteCertificateStatusEnumType.Failed;
+            }
+
+            if (reader.ValueTextEquals("NotFound"u8))
+            {
+                return DeleteCertificateStatusEnumType.NotFound;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "DeleteCertificateStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -65,5 +66,45 @@ public static class DisplayMessageStatusEnumTypeSchema
             || reader.ValueTextEquals("NotSupportedState"u8)
             || reader.ValueTextEquals("UnknownTransaction"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "DisplayMessageStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static DisplayMessageStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return DisplayMessageStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("NotSupportedMessageFormat"u8))
+            {
+                return DisplayMessageStatusEnumType.NotSupportedMessageFormat;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return DisplayMessageStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("NotSupportedPriority"u8))
+            {
+                return DisplayMessageStatusEnumType.NotSupportedPriority;
+            }
+
+            if (reader.ValueTextEquals("NotSupportedState"u8))
+            {
+                return DisplayMessageStatusEnumType.NotSupportedState;
+            }
+
+            if (reader.ValueTextEquals("UnknownTransaction"u8))
+            {
+                return DisplayMessageStatusEnumType.UnknownTransaction;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "DisplayMessageStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -57,5 +58,35 @@ public static class EnergyTransferModeEnumTypeSchema
             || reader.ValueTextEquals("AC_two_phase"u8)
             || reader.ValueTextEquals("AC_three_phase"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "EnergyTransferModeEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static EnergyTransferModeEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("DC"u8))
+            {
+                return EnergyTransferModeEnumType.DC;
+            }
+
+            if (reader.ValueTextEquals("AC_single_phase"u8))
+            {
+                return EnergyTransferModeEnumType.ACSinglePhase;
+            }
+
+            if (reader.ValueTextEquals("AC_two_phase"u8))
+            {
+                return EnergyTransferModeEnumType.ACTwoPhase;
+            }
+
+            if (reader.ValueTextEquals("AC_three_phase"u8))
+            {
+                return EnergyTransferModeEnumType.ACThreePhase;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "EnergyTransferModeEnumType");
     }
 }

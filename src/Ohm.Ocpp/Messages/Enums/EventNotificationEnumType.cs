@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class EventNotificationEnumTypeSchema
             || reader.ValueTextEquals("PreconfiguredMonitor"u8)
             || reader.ValueTextEquals("CustomMonitor"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "EventNotificationEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static EventNotificationEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("HardWiredNotification"u8))
+            {
+                return EventNotificationEnumType.HardWiredNotification;
+            }
+
+            if (reader.ValueTextEquals("HardWiredMonitor"u8))
+            {
+                return EventNotificationEnumType.HardWiredMonitor;
+            }
+
+            if (reader.ValueTextEquals("PreconfiguredMonitor"u8))
+            {
+                return EventNotificationEnumType.PreconfiguredMonitor;
+            }
+
+            if (reader.ValueTextEquals("CustomMonitor"u8))
+            {
+                return EventNotificationEnumType.CustomMonitor;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "EventNotificationEnumType");
     }
 }

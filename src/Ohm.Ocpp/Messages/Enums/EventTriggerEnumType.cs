@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class EventTriggerEnumTypeSchema
             || reader.ValueTextEquals("Delta"u8)
             || reader.ValueTextEquals("Periodic"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "EventTriggerEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static EventTriggerEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Alerting"u8))
+            {
+                return EventTriggerEnumType.Alerting;
+            }
+
+            if (reader.ValueTextEquals("Delta"u8))
+            {
+                return EventTriggerEnumType.Delta;
+            }
+
+            if (reader.ValueTextEquals("Periodic"u8))
+            {
+                return EventTriggerEnumType.Periodic;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "EventTriggerEnumType");
     }
 }

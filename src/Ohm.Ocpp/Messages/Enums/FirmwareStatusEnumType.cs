@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -105,5 +106,85 @@ public static class FirmwareStatusEnumTypeSchema
             || reader.ValueTextEquals("InvalidSignature"u8)
             || reader.ValueTextEquals("SignatureVerified"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "FirmwareStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static FirmwareStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Downloaded"u8))
+            {
+                return FirmwareStatusEnumType.Downloaded;
+            }
+
+            if (reader.ValueTextEquals("DownloadFailed"u8))
+            {
+                return FirmwareStatusEnumType.DownloadFailed;
+            }
+
+            if (reader.ValueTextEquals("Downloading"u8))
+            {
+                return FirmwareStatusEnumType.Downloading;
+            }
+
+            if (reader.ValueTextEquals("DownloadScheduled"u8))
+            {
+                return FirmwareStatusEnumType.DownloadScheduled;
+            }
+
+            if (reader.ValueTextEquals("DownloadPaused"u8))
+            {
+                return FirmwareStatusEnumType.DownloadPaused;
+            }
+
+            if (reader.ValueTextEquals("Idle"u8))
+            {
+                return FirmwareStatusEnumType.Idle;
+            }
+
+            if (reader.ValueTextEquals("InstallationFailed"u8))
+            {
+                return FirmwareStatusEnumType.InstallationFailed;
+            }
+
+            if (reader.ValueTextEquals("Installing"u8))
+            {
+                return FirmwareStatusEnumType.Installing;
+            }
+
+            if (reader.ValueTextEquals("Installed"u8))
+            {
+                return FirmwareStatusEnumType.Installed;
+            }
+
+            if (reader.ValueTextEquals("InstallRebooting"u8))
+            {
+                return FirmwareStatusEnumType.InstallRebooting;
+            }
+
+            if (reader.ValueTextEquals("InstallScheduled"u8))
+            {
+                return FirmwareStatusEnumType.InstallScheduled;
+            }
+
+            if (reader.ValueTextEquals("InstallVerificationFailed"u8))
+            {
+                return FirmwareStatusEnumType.InstallVerificationFailed;
+            }
+
+            if (reader.ValueTextEquals("InvalidSignature"u8))
+            {
+                return FirmwareStatusEnumType.InvalidSignature;
+            }
+
+            if (reader.ValueTextEquals("SignatureVerified"u8))
+            {
+                return FirmwareStatusEnumType.SignatureVerified;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "FirmwareStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class GenericDeviceModelStatusEnumTypeSchema
             || reader.ValueTextEquals("NotSupported"u8)
             || reader.ValueTextEquals("EmptyResultSet"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "GenericDeviceModelStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static GenericDeviceModelStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return GenericDeviceModelStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return GenericDeviceModelStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("NotSupported"u8))
+            {
+                return GenericDeviceModelStatusEnumType.NotSupported;
+            }
+
+            if (reader.ValueTextEquals("EmptyResultSet"u8))
+            {
+                return GenericDeviceModelStatusEnumType.EmptyResultSet;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "GenericDeviceModelStatusEnumType");
     }
 }

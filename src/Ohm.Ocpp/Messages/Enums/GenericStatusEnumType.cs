@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -46,5 +47,25 @@ public static class GenericStatusEnumTypeSchema
         return reader.ValueTextEquals("Accepted"u8)
             || reader.ValueTextEquals("Rejected"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "GenericStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static GenericStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return GenericStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return GenericStatusEnumType.Rejected;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "GenericStatusEnumType");
     }
 }

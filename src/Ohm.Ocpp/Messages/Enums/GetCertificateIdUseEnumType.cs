@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -57,5 +58,40 @@ public static class GetCertificateIdUseEnumTypeSchema
             || reader.ValueTextEquals("V2GCertificateChain"u8)
             || reader.ValueTextEquals("ManufacturerRootCertificate"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "GetCertificateIdUseEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static GetCertificateIdUseEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("V2GRootCertificate"u8))
+            {
+                return GetCertificateIdUseEnumType.V2GRootCertificate;
+            }
+
+            if (reader.ValueTextEquals("MORootCertificate"u8))
+            {
+                return GetCertificateIdUseEnumType.MORootCertificate;
+            }
+
+            if (reader.ValueTextEquals("CSMSRootCertificate"u8))
+            {
+                return GetCertificateIdUseEnumType.CSMSRootCertificate;
+            }
+
+            if (reader.ValueTextEquals("V2GCertificateChain"u8))
+            {
+                return GetCertificateIdUseEnumType.V2GCertificateChain;
+            }
+
+            if (reader.ValueTextEquals("ManufacturerRootCertificate"u8))
+            {
+                return GetCertificateIdUseEnumType.ManufacturerRootCertificate;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "GetCertificateIdUseEnumType");
     }
 }

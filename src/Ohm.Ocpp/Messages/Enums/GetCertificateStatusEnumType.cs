@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class GetCertificateStatusEnumTypeSchema
         return reader.ValueTextEquals("Accepted"u8)
             || reader.ValueTextEquals("Failed"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "GetCertificateStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static GetCertificateStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return GetCertificateStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Failed"u8))
+            {
+                return GetCertificateStatusEnumType.Failed;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "GetCertificateStatusEnumType");
     }
 }

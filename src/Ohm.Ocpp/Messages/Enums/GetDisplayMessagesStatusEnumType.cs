@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class GetDisplayMessagesStatusEnumTypeSchema
         return reader.ValueTextEquals("Accepted"u8)
             || reader.ValueTextEquals("Unknown"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "GetDisplayMessagesStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static GetDisplayMessagesStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return GetDisplayMessagesStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Unknown"u8))
+            {
+                return GetDisplayMessagesStatusEnumType.Unknown;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "GetDisplayMessagesStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -60,5 +61,40 @@ public static class GetVariableStatusEnumTypeSchema
             || reader.ValueTextEquals("UnknownVariable"u8)
             || reader.ValueTextEquals("NotSupportedAttributeType"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "GetVariableStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static GetVariableStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return GetVariableStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return GetVariableStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("UnknownComponent"u8))
+            {
+                return GetVariableStatusEnumType.UnknownComponent;
+            }
+
+            if (reader.ValueTextEquals("UnknownVariable"u8))
+            {
+                return GetVariableStatusEnumType.UnknownVariable;
+            }
+
+            if (reader.ValueTextEquals("NotSupportedAttributeType"u8))
+            {
+                return GetVariableStatusEnumType.NotSupportedAttributeType;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "GetVariableStatusEnumType");
     }
 }

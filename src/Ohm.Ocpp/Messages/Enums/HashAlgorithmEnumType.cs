@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class HashAlgorithmEnumTypeSchema
             || reader.ValueTextEquals("SHA384"u8)
             || reader.ValueTextEquals("SHA512"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "HashAlgorithmEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static HashAlgorithmEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("SHA256"u8))
+            {
+                return HashAlgorithmEnumType.SHA256;
+            }
+
+            if (reader.ValueTextEquals("SHA384"u8))
+            {
+                return HashAlgorithmEnumType.SHA384;
+            }
+
+            if (reader.ValueTextEquals("SHA512"u8))
+            {
+                return HashAlgorithmEnumType.SHA512;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "HashAlgorithmEnumType");
     }
 }

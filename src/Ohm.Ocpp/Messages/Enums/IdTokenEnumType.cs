@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -75,5 +76,55 @@ public static class IdTokenEnumTypeSchema
             || reader.ValueTextEquals("MacAddress"u8)
             || reader.ValueTextEquals("NoAuthorization"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "IdTokenEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static IdTokenEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Central"u8))
+            {
+                return IdTokenEnumType.Central;
+            }
+
+            if (reader.ValueTextEquals("eMAID"u8))
+            {
+                return IdTokenEnumType.EMAID;
+            }
+
+            if (reader.ValueTextEquals("ISO14443"u8))
+            {
+                return IdTokenEnumType.ISO14443;
+            }
+
+            if (reader.ValueTextEquals("ISO15693"u8))
+            {
+                return IdTokenEnumType.ISO15693;
+            }
+
+            if (reader.ValueTextEquals("KeyCode"u8))
+            {
+                return IdTokenEnumType.KeyCode;
+            }
+
+            if (reader.ValueTextEquals("Local"u8))
+            {
+                return IdTokenEnumType.Local;
+            }
+
+            if (reader.ValueTextEquals("MacAddress"u8))
+            {
+                return IdTokenEnumType.MacAddress;
+            }
+
+            if (reader.ValueTextEquals("NoAuthorization"u8))
+            {
+                return IdTokenEnumType.NoAuthorization;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "IdTokenEnumType");
     }
 }

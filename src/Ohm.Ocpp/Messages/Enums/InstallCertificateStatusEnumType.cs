@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class InstallCertificateStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("Failed"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "InstallCertificateStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static InstallCertificateStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return InstallCertificateStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return InstallCertificateStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("Failed"u8))
+            {
+                return InstallCertificateStatusEnumType.Failed;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "InstallCertificateStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class InstallCertificateUseEnumTypeSchema
             || reader.ValueTextEquals("CSMSRootCertificate"u8)
             || reader.ValueTextEquals("ManufacturerRootCertificate"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "InstallCertificateUseEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static InstallCertificateUseEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("V2GRootCertificate"u8))
+            {
+                return InstallCertificateUseEnumType.V2GRootCertificate;
+            }
+
+            if (reader.ValueTextEquals("MORootCertificate"u8))
+            {
+                return InstallCertificateUseEnumType.MORootCertificate;
+            }
+
+            if (reader.ValueTextEquals("CSMSRootCertificate"u8))
+            {
+                return InstallCertificateUseEnumType.CSMSRootCertificate;
+            }
+
+            if (reader.ValueTextEquals("ManufacturerRootCertificate"u8))
+            {
+                return InstallCertificateUseEnumType.ManufacturerRootCertificate;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "InstallCertificateUseEnumType");
     }
 }

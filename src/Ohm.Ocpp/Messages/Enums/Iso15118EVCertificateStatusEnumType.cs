@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class Iso15118EVCertificateStatusEnumTypeSchema
         return reader.ValueTextEquals("Accepted"u8)
             || reader.ValueTextEquals("Failed"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "Iso15118EVCertificateStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static Iso15118EVCertificateStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return Iso15118EVCertificateStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Failed"u8))
+            {
+                return Iso15118EVCertificateStatusEnumType.Failed;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "Iso15118EVCertificateStatusEnumType");
     }
 }

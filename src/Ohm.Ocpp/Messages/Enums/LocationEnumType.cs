@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -62,5 +63,40 @@ public static class LocationEnumTypeSchema
             || reader.ValueTextEquals("Inlet"u8)
             || reader.ValueTextEquals("Outlet"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "LocationEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static LocationEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Body"u8))
+            {
+                return LocationEnumType.Body;
+            }
+
+            if (reader.ValueTextEquals("Cable"u8))
+            {
+                return LocationEnumType.Cable;
+            }
+
+            if (reader.ValueTextEquals("EV"u8))
+            {
+                return LocationEnumType.EV;
+            }
+
+            if (reader.ValueTextEquals("Inlet"u8))
+            {
+                return LocationEnumType.Inlet;
+            }
+
+            if (reader.ValueTextEquals("Outlet"u8))
+            {
+                return LocationEnumType.Outlet;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "LocationEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -46,5 +47,25 @@ public static class LogEnumTypeSchema
         return reader.ValueTextEquals("DiagnosticsLog"u8)
             || reader.ValueTextEquals("SecurityLog"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "LogEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static LogEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("DiagnosticsLog"u8))
+            {
+                return LogEnumType.DiagnosticsLog;
+            }
+
+            if (reader.ValueTextEquals("SecurityLog"u8))
+            {
+                return LogEnumType.SecurityLog;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "LogEnumType");
     }
 }

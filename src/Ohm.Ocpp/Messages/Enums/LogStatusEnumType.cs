@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class LogStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("AcceptedCanceled"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "LogStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static LogStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return LogStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return LogStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("AcceptedCanceled"u8))
+            {
+                return LogStatusEnumType.AcceptedCanceled;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "LogStatusEnumType");
     }
 }

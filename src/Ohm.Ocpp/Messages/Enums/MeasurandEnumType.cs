@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -162,5 +163,140 @@ public static class MeasurandEnumTypeSchema
             || reader.ValueTextEquals("SoC"u8)
             || reader.ValueTextEquals("Voltage"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MeasurandEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MeasurandEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Current.Export"u8))
+            {
+                return MeasurandEnumType.CurrentExport;
+            }
+
+            if (reader.ValueTextEquals("Current.Import"u8))
+            {
+                return MeasurandEnumType.CurrentImport;
+            }
+
+            if (reader.ValueTextEquals("Current.Offered"u8))
+            {
+                return MeasurandEnumType.CurrentOffered;
+            }
+
+            if (reader.ValueTextEquals("Energy.Active.Export.Register"u8))
+            {
+                return MeasurandEnumType.EnergyActiveExportRegister;
+            }
+
+            if (reader.ValueTextEquals("Energy.Active.Import.Register"u8))
+            {
+                return MeasurandEnumType.EnergyActiveImportRegister;
+            }
+
+            if (reader.ValueTextEquals("Energy.Reactive.Export.Register"u8))
+            {
+                return MeasurandEnumType.EnergyReactiveExportRegister;
+            }
+
+            if (reader.ValueTextEquals("Energy.Reactive.Import.Register"u8))
+            {
+                return MeasurandEnumType.EnergyReactiveImportRegister;
+            }
+
+            if (reader.ValueTextEquals("Energy.Active.Export.Interval"u8))
+            {
+                return MeasurandEnumType.EnergyActiveExportInterval;
+            }
+
+            if (reader.ValueTextEquals("Energy.Active.Import.Interval"u8))
+            {
+                return MeasurandEnumType.EnergyActiveImportInterval;
+            }
+
+            if (reader.ValueTextEquals("Energy.Active.Net"u8))
+            {
+                return MeasurandEnumType.EnergyActiveNet;
+            }
+
+            if (reader.ValueTextEquals("Energy.Reactive.Export.Interval"u8))
+            {
+                return MeasurandEnumType.EnergyReactiveExportInterval;
+            }
+
+            if (reader.ValueTextEquals("Energy.Reactive.Import.Interval"u8))
+            {
+                return MeasurandEnumType.EnergyReactiveImportInterval;
+            }
+
+            if (reader.ValueTextEquals("Energy.Reactive.Net"u8))
+            {
+                return MeasurandEnumType.EnergyReactiveNet;
+            }
+
+            if (reader.ValueTextEquals("Energy.Apparent.Net"u8))
+            {
+                return MeasurandEnumType.EnergyApparentNet;
+            }
+
+            if (reader.ValueTextEquals("Energy.Apparent.Import"u8))
+            {
+                return MeasurandEnumType.EnergyApparentImport;
+            }
+
+            if (reader.ValueTextEquals("Energy.Apparent.Export"u8))
+            {
+                return MeasurandEnumType.EnergyApparentExport;
+            }
+
+            if (reader.ValueTextEquals("Frequency"u8))
+            {
+                return MeasurandEnumType.Frequency;
+            }
+
+            if (reader.ValueTextEquals("Power.Active.Export"u8))
+            {
+                return MeasurandEnumType.PowerActiveExport;
+            }
+
+            if (reader.ValueTextEquals("Power.Active.Import"u8))
+            {
+                return MeasurandEnumType.PowerActiveImport;
+            }
+
+            if (reader.ValueTextEquals("Power.Factor"u8))
+            {
+                return MeasurandEnumType.PowerFactor;
+            }
+
+            if (reader.ValueTextEquals("Power.Offered"u8))
+            {
+                return MeasurandEnumType.PowerOffered;
+            }
+
+            if (reader.ValueTextEquals("Power.Reactive.Export"u8))
+            {
+                return MeasurandEnumType.PowerReactiveExport;
+            }
+
+            if (reader.ValueTextEquals("Power.Reactive.Import"u8))
+            {
+                return MeasurandEnumType.PowerReactiveImport;
+            }
+
+            if (reader.ValueTextEquals("SoC"u8))
+            {
+                return MeasurandEnumType.SoC;
+            }
+
+            if (reader.ValueTextEquals("Voltage"u8))
+            {
+                return MeasurandEnumType.Voltage;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MeasurandEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -57,5 +58,35 @@ public static class MessageFormatEnumTypeSchema
             || reader.ValueTextEquals("URI"u8)
             || reader.ValueTextEquals("UTF8"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MessageFormatEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MessageFormatEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("ASCII"u8))
+            {
+                return MessageFormatEnumType.ASCII;
+            }
+
+            if (reader.ValueTextEquals("HTML"u8))
+            {
+                return MessageFormatEnumType.HTML;
+            }
+
+            if (reader.ValueTextEquals("URI"u8))
+            {
+                return MessageFormatEnumType.URI;
+            }
+
+            if (reader.ValueTextEquals("UTF8"u8))
+            {
+                return MessageFormatEnumType.UTF8;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MessageFormatEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class MessagePriorityEnumTypeSchema
             || reader.ValueTextEquals("InFront"u8)
             || reader.ValueTextEquals("NormalCycle"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MessagePriorityEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MessagePriorityEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("AlwaysFront"u8))
+            {
+                return MessagePriorityEnumType.AlwaysFront;
+            }
+
+            if (reader.ValueTextEquals("InFront"u8))
+            {
+                return MessagePriorityEnumType.InFront;
+            }
+
+            if (reader.ValueTextEquals("NormalCycle"u8))
+            {
+                return MessagePriorityEnumType.NormalCycle;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MessagePriorityEnumType");
     }
 }

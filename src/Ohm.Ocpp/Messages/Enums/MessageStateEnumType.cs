@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class MessageStateEnumTypeSchema
             || reader.ValueTextEquals("Idle"u8)
             || reader.ValueTextEquals("Unavailable"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MessageStateEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MessageStateEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Charging"u8))
+            {
+                return MessageStateEnumType.Charging;
+            }
+
+            if (reader.ValueTextEquals("Faulted"u8))
+            {
+                return MessageStateEnumType.Faulted;
+            }
+
+            if (reader.ValueTextEquals("Idle"u8))
+            {
+                return MessageStateEnumType.Idle;
+            }
+
+            if (reader.ValueTextEquals("Unavailable"u8))
+            {
+                return MessageStateEnumType.Unavailable;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MessageStateEnumType");
     }
 }

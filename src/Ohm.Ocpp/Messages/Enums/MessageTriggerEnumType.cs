@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -90,5 +91,70 @@ public static class MessageTriggerEnumTypeSchema
             || reader.ValueTextEquals("SignCombinedCertificate"u8)
             || reader.ValueTextEquals("PublishFirmwareStatusNotification"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MessageTriggerEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MessageTriggerEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("BootNotification"u8))
+            {
+                return MessageTriggerEnumType.BootNotification;
+            }
+
+            if (reader.ValueTextEquals("LogStatusNotification"u8))
+            {
+                return MessageTriggerEnumType.LogStatusNotification;
+            }
+
+            if (reader.ValueTextEquals("FirmwareStatusNotification"u8))
+            {
+                return MessageTriggerEnumType.FirmwareStatusNotification;
+            }
+
+            if (reader.ValueTextEquals("Heartbeat"u8))
+            {
+                return MessageTriggerEnumType.Heartbeat;
+            }
+
+            if (reader.ValueTextEquals("MeterValues"u8))
+            {
+                return MessageTriggerEnumType.MeterValues;
+            }
+
+            if (reader.ValueTextEquals("SignChargingStationCertificate"u8))
+            {
+                return MessageTriggerEnumType.SignChargingStationCertificate;
+            }
+
+            if (reader.ValueTextEquals("SignV2GCertificate"u8))
+            {
+                return MessageTriggerEnumType.SignV2GCertificate;
+            }
+
+            if (reader.ValueTextEquals("StatusNotification"u8))
+            {
+                return MessageTriggerEnumType.StatusNotification;
+            }
+
+            if (reader.ValueTextEquals("TransactionEvent"u8))
+            {
+                return MessageTriggerEnumType.TransactionEvent;
+            }
+
+            if (reader.ValueTextEquals("SignCombinedCertificate"u8))
+            {
+                return MessageTriggerEnumType.SignCombinedCertificate;
+            }
+
+            if (reader.ValueTextEquals("PublishFirmwareStatusNotification"u8))
+            {
+                return MessageTriggerEnumType.PublishFirmwareStatusNotification;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MessageTriggerEnumType");
     }
 }

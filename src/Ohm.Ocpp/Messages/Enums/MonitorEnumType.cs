@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -60,5 +61,40 @@ public static class MonitorEnumTypeSchema
             || reader.ValueTextEquals("Periodic"u8)
             || reader.ValueTextEquals("PeriodicClockAligned"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MonitorEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MonitorEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("UpperThreshold"u8))
+            {
+                return MonitorEnumType.UpperThreshold;
+            }
+
+            if (reader.ValueTextEquals("LowerThreshold"u8))
+            {
+                return MonitorEnumType.LowerThreshold;
+            }
+
+            if (reader.ValueTextEquals("Delta"u8))
+            {
+                return MonitorEnumType.Delta;
+            }
+
+            if (reader.ValueTextEquals("Periodic"u8))
+            {
+                return MonitorEnumType.Periodic;
+            }
+
+            if (reader.ValueTextEquals("PeriodicClockAligned"u8))
+            {
+                return MonitorEnumType.PeriodicClockAligned;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MonitorEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class MonitoringBaseEnumTypeSchema
             || reader.ValueTextEquals("FactoryDefault"u8)
             || reader.ValueTextEquals("HardWiredOnly"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MonitoringBaseEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MonitoringBaseEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("All"u8))
+            {
+                return MonitoringBaseEnumType.All;
+            }
+
+            if (reader.ValueTextEquals("FactoryDefault"u8))
+            {
+                return MonitoringBaseEnumType.FactoryDefault;
+            }
+
+            if (reader.ValueTextEquals("HardWiredOnly"u8))
+            {
+                return MonitoringBaseEnumType.HardWiredOnly;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MonitoringBaseEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -47,5 +48,30 @@ public static class MonitoringCriterionEnumTypeSchema
             || reader.ValueTextEquals("DeltaMonitoring"u8)
             || reader.ValueTextEquals("PeriodicMonitoring"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MonitoringCriterionEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MonitoringCriterionEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("ThresholdMonitoring"u8))
+            {
+                return MonitoringCriterionEnumType.ThresholdMonitoring;
+            }
+
+            if (reader.ValueTextEquals("DeltaMonitoring"u8))
+            {
+                return MonitoringCriterionEnumType.DeltaMonitoring;
+            }
+
+            if (reader.ValueTextEquals("PeriodicMonitoring"u8))
+            {
+                return MonitoringCriterionEnumType.PeriodicMonitoring;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MonitoringCriterionEnumType");
     }
 }

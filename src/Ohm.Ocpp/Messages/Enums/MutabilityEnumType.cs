@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class MutabilityEnumTypeSchema
             || reader.ValueTextEquals("WriteOnly"u8)
             || reader.ValueTextEquals("ReadWrite"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "MutabilityEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static MutabilityEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("ReadOnly"u8))
+            {
+                return MutabilityEnumType.ReadOnly;
+            }
+
+            if (reader.ValueTextEquals("WriteOnly"u8))
+            {
+                return MutabilityEnumType.WriteOnly;
+            }
+
+            if (reader.ValueTextEquals("ReadWrite"u8))
+            {
+                return MutabilityEnumType.ReadWrite;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "MutabilityEnumType");
     }
 }

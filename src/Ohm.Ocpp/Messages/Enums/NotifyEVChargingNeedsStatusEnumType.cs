@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class NotifyEVChargingNeedsStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("Processing"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "NotifyEVChargingNeedsStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static NotifyEVChargingNeedsStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return NotifyEVChargingNeedsStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return NotifyEVChargingNeedsStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("Processing"u8))
+            {
+                return NotifyEVChargingNeedsStatusEnumType.Processing;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "NotifyEVChargingNeedsStatusEnumType");
     }
 }

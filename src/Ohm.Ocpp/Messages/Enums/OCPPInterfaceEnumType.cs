@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -75,5 +76,55 @@ public static class OCPPInterfaceEnumTypeSchema
             || reader.ValueTextEquals("Wireless2"u8)
             || reader.ValueTextEquals("Wireless3"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "OCPPInterfaceEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static OCPPInterfaceEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Wired0"u8))
+            {
+                return OCPPInterfaceEnumType.Wired0;
+            }
+
+            if (reader.ValueTextEquals("Wired1"u8))
+            {
+                return OCPPInterfaceEnumType.Wired1;
+            }
+
+            if (reader.ValueTextEquals("Wired2"u8))
+            {
+                return OCPPInterfaceEnumType.Wired2;
+            }
+
+            if (reader.ValueTextEquals("Wired3"u8))
+            {
+                return OCPPInterfaceEnumType.Wired3;
+            }
+
+            if (reader.ValueTextEquals("Wireless0"u8))
+            {
+                return OCPPInterfaceEnumType.Wireless0;
+            }
+
+            if (reader.ValueTextEquals("Wireless1"u8))
+            {
+                return OCPPInterfaceEnumType.Wireless1;
+            }
+
+            if (reader.ValueTextEquals("Wireless2"u8))
+            {
+                return OCPPInterfaceEnumType.Wireless2;
+            }
+
+            if (reader.ValueTextEquals("Wireless3"u8))
+            {
+                return OCPPInterfaceEnumType.Wireless3;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "OCPPInterfaceEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -47,5 +48,25 @@ public static class OCPPTransportEnumTypeSchema
         return reader.ValueTextEquals("JSON"u8)
             || reader.ValueTextEquals("SOAP"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "OCPPTransportEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static OCPPTransportEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("JSON"u8))
+            {
+                return OCPPTransportEnumType.JSON;
+            }
+
+            if (reader.ValueTextEquals("SOAP"u8))
+            {
+                return OCPPTransportEnumType.SOAP;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "OCPPTransportEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -57,5 +58,35 @@ public static class OCPPVersionEnumTypeSchema
             || reader.ValueTextEquals("OCPP16"u8)
             || reader.ValueTextEquals("OCPP20"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "OCPPVersionEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static OCPPVersionEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("OCPP12"u8))
+            {
+                return OCPPVersionEnumType.OCPP12;
+            }
+
+            if (reader.ValueTextEquals("OCPP15"u8))
+            {
+                return OCPPVersionEnumType.OCPP15;
+            }
+
+            if (reader.ValueTextEquals("OCPP16"u8))
+            {
+                return OCPPVersionEnumType.OCPP16;
+            }
+
+            if (reader.ValueTextEquals("OCPP20"u8))
+            {
+                return OCPPVersionEnumType.OCPP20;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "OCPPVersionEnumType");
     }
 }

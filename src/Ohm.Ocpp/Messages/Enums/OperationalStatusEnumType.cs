@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class OperationalStatusEnumTypeSchema
         return reader.ValueTextEquals("Inoperative"u8)
             || reader.ValueTextEquals("Operative"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "OperationalStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static OperationalStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Inoperative"u8))
+            {
+                return OperationalStatusEnumType.Inoperative;
+            }
+
+            if (reader.ValueTextEquals("Operative"u8))
+            {
+                return OperationalStatusEnumType.Operative;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "OperationalStatusEnumType");
     }
 }

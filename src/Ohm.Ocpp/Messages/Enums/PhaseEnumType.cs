@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -87,5 +88,65 @@ public static class PhaseEnumTypeSchema
             || reader.ValueTextEquals("L2-L3"u8)
             || reader.ValueTextEquals("L3-L1"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "PhaseEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static PhaseEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("L1"u8))
+            {
+                return PhaseEnumType.L1;
+            }
+
+            if (reader.ValueTextEquals("L2"u8))
+            {
+                return PhaseEnumType.L2;
+            }
+
+            if (reader.ValueTextEquals("L3"u8))
+            {
+                return PhaseEnumType.L3;
+            }
+
+            if (reader.ValueTextEquals("N"u8))
+            {
+                return PhaseEnumType.N;
+            }
+
+            if (reader.ValueTextEquals("L1-N"u8))
+            {
+                return PhaseEnumType.L1N;
+            }
+
+            if (reader.ValueTextEquals("L2-N"u8))
+            {
+                return PhaseEnumType.L2N;
+            }
+
+            if (reader.ValueTextEquals("L3-N"u8))
+            {
+                return PhaseEnumType.L3N;
+            }
+
+            if (reader.ValueTextEquals("L1-L2"u8))
+            {
+                return PhaseEnumType.L1L2;
+            }
+
+            if (reader.ValueTextEquals("L2-L3"u8))
+            {
+                return PhaseEnumType.L2L3;
+            }
+
+            if (reader.ValueTextEquals("L3-L1"u8))
+            {
+                return PhaseEnumType.L3L1;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "PhaseEnumType");
     }
 }

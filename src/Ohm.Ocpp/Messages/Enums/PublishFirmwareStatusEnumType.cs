@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -86,5 +87,65 @@ public static class PublishFirmwareStatusEnumTypeSchema
             || reader.ValueTextEquals("ChecksumVerified"u8)
             || reader.ValueTextEquals("PublishFailed"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "PublishFirmwareStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static PublishFirmwareStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Idle"u8))
+            {
+                return PublishFirmwareStatusEnumType.Idle;
+            }
+
+            if (reader.ValueTextEquals("DownloadScheduled"u8))
+            {
+                return PublishFirmwareStatusEnumType.DownloadScheduled;
+            }
+
+            if (reader.ValueTextEquals("Downloading"u8))
+            {
+                return PublishFirmwareStatusEnumType.Downloading;
+            }
+
+            if (reader.ValueTextEquals("Downloaded"u8))
+            {
+                return PublishFirmwareStatusEnumType.Downloaded;
+            }
+
+            if (reader.ValueTextEquals("Published"u8))
+            {
+                return PublishFirmwareStatusEnumType.Published;
+            }
+
+            if (reader.ValueTextEquals("DownloadFailed"u8))
+            {
+                return PublishFirmwareStatusEnumType.DownloadFailed;
+            }
+
+            if (reader.ValueTextEquals("DownloadPaused"u8))
+            {
+                return PublishFirmwareStatusEnumType.DownloadPaused;
+            }
+
+            if (reader.ValueTextEquals("InvalidChecksum"u8))
+            {
+                return PublishFirmwareStatusEnumType.InvalidChecksum;
+            }
+
+            if (reader.ValueTextEquals("ChecksumVerified"u8))
+            {
+                return PublishFirmwareStatusEnumType.ChecksumVerified;
+            }
+
+            if (reader.ValueTextEquals("PublishFailed"u8))
+            {
+                return PublishFirmwareStatusEnumType.PublishFailed;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "PublishFirmwareStatusEnumType");
     }
 }

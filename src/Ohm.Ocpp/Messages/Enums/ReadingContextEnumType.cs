@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -77,5 +78,55 @@ public static class ReadingContextEnumTypeSchema
             || reader.ValueTextEquals("Transaction.End"u8)
             || reader.ValueTextEquals("Trigger"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ReadingContextEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ReadingContextEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Interruption.Begin"u8))
+            {
+                return ReadingContextEnumType.InterruptionBegin;
+            }
+
+            if (reader.ValueTextEquals("Interruption.End"u8))
+            {
+                return ReadingContextEnumType.InterruptionEnd;
+            }
+
+            if (reader.ValueTextEquals("Other"u8))
+            {
+                return ReadingContextEnumType.Other;
+            }
+
+            if (reader.ValueTextEquals("Sample.Clock"u8))
+            {
+                return ReadingContextEnumType.SampleClock;
+            }
+
+            if (reader.ValueTextEquals("Sample.Periodic"u8))
+            {
+                return ReadingContextEnumType.SamplePeriodic;
+            }
+
+            if (reader.ValueTextEquals("Transaction.Begin"u8))
+            {
+                return ReadingContextEnumType.TransactionBegin;
+            }
+
+            if (reader.ValueTextEquals("Transaction.End"u8))
+            {
+                return ReadingContextEnumType.TransactionEnd;
+            }
+
+            if (reader.ValueTextEquals("Trigger"u8))
+            {
+                return ReadingContextEnumType.Trigger;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ReadingContextEnumType");
     }
 }

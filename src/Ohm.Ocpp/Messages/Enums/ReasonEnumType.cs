@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -132,5 +133,110 @@ public static class ReasonEnumTypeSchema
             || reader.ValueTextEquals("TimeLimitReached"u8)
             || reader.ValueTextEquals("Timeout"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ReasonEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ReasonEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("DeAuthorized"u8))
+            {
+                return ReasonEnumType.DeAuthorized;
+            }
+
+            if (reader.ValueTextEquals("EmergencyStop"u8))
+            {
+                return ReasonEnumType.EmergencyStop;
+            }
+
+            if (reader.ValueTextEquals("EnergyLimitReached"u8))
+            {
+                return ReasonEnumType.EnergyLimitReached;
+            }
+
+            if (reader.ValueTextEquals("EVDisconnected"u8))
+            {
+                return ReasonEnumType.EVDisconnected;
+            }
+
+            if (reader.ValueTextEquals("GroundFault"u8))
+            {
+                return ReasonEnumType.GroundFault;
+            }
+
+            if (reader.ValueTextEquals("ImmediateReset"u8))
+            {
+                return ReasonEnumType.ImmediateReset;
+            }
+
+            if (reader.ValueTextEquals("Local"u8))
+            {
+                return ReasonEnumType.Local;
+            }
+
+            if (reader.ValueTextEquals("LocalOutOfCredit"u8))
+            {
+                return ReasonEnumType.LocalOutOfCredit;
+            }
+
+            if (reader.ValueTextEquals("MasterPass"u8))
+            {
+                return ReasonEnumType.MasterPass;
+            }
+
+            if (reader.ValueTextEquals("Other"u8))
+            {
+                return ReasonEnumType.Other;
+            }
+
+            if (reader.ValueTextEquals("OvercurrentFault"u8))
+            {
+                return ReasonEnumType.OvercurrentFault;
+            }
+
+            if (reader.ValueTextEquals("PowerLoss"u8))
+            {
+                return ReasonEnumType.PowerLoss;
+            }
+
+            if (reader.ValueTextEquals("PowerQuality"u8))
+            {
+                return ReasonEnumType.PowerQuality;
+            }
+
+            if (reader.ValueTextEquals("Reboot"u8))
+            {
+                return ReasonEnumType.Reboot;
+            }
+
+            if (reader.ValueTextEquals("Remote"u8))
+            {
+                return ReasonEnumType.Remote;
+            }
+
+            if (reader.ValueTextEquals("SOCLimitReached"u8))
+            {
+                return ReasonEnumType.SOCLimitReached;
+            }
+
+            if (reader.ValueTextEquals("StoppedByEV"u8))
+            {
+                return ReasonEnumType.StoppedByEV;
+            }
+
+            if (reader.ValueTextEquals("TimeLimitReached"u8))
+            {
+                return ReasonEnumType.TimeLimitReached;
+            }
+
+            if (reader.ValueTextEquals("Timeout"u8))
+            {
+                return ReasonEnumType.Timeout;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ReasonEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -47,5 +48,25 @@ public static class RecurrencyKindEnumTypeSchema
         return reader.ValueTextEquals("Daily"u8)
             || reader.ValueTextEquals("Weekly"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "RecurrencyKindEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static RecurrencyKindEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Daily"u8))
+            {
+                return RecurrencyKindEnumType.Daily;
+            }
+
+            if (reader.ValueTextEquals("Weekly"u8))
+            {
+                return RecurrencyKindEnumType.Weekly;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "RecurrencyKindEnumType");
     }
 }

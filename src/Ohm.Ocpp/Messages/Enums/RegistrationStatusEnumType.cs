@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -51,5 +52,30 @@ public static class RegistrationStatusEnumTypeSchema
             || reader.ValueTextEquals("Pending"u8)
             || reader.ValueTextEquals("Rejected"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "RegistrationStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static RegistrationStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return RegistrationStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Pending"u8))
+            {
+                return RegistrationStatusEnumType.Pending;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return RegistrationStatusEnumType.Rejected;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "RegistrationStatusEnumType");
     }
 }

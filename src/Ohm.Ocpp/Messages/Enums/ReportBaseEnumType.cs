@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class ReportBaseEnumTypeSchema
             || reader.ValueTextEquals("FullInventory"u8)
             || reader.ValueTextEquals("SummaryInventory"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ReportBaseEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ReportBaseEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("ConfigurationInventory"u8))
+            {
+                return ReportBaseEnumType.ConfigurationInventory;
+            }
+
+            if (reader.ValueTextEquals("FullInventory"u8))
+            {
+                return ReportBaseEnumType.FullInventory;
+            }
+
+            if (reader.ValueTextEquals("SummaryInventory"u8))
+            {
+                return ReportBaseEnumType.SummaryInventory;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ReportBaseEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class ReservationUpdateStatusEnumTypeSchema
         return reader.ValueTextEquals("Expired"u8)
             || reader.ValueTextEquals("Removed"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ReservationUpdateStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ReservationUpdateStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Expired"u8))
+            {
+                return ReservationUpdateStatusEnumType.Expired;
+            }
+
+            if (reader.ValueTextEquals("Removed"u8))
+            {
+                return ReservationUpdateStatusEnumType.Removed;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ReservationUpdateStatusEnumType");
     }
 }

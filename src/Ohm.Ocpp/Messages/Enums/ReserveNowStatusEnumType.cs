@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -60,5 +61,40 @@ public static class ReserveNowStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("Unavailable"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ReserveNowStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ReserveNowStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return ReserveNowStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Faulted"u8))
+            {
+                return ReserveNowStatusEnumType.Faulted;
+            }
+
+            if (reader.ValueTextEquals("Occupied"u8))
+            {
+                return ReserveNowStatusEnumType.Occupied;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return ReserveNowStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("Unavailable"u8))
+            {
+                return ReserveNowStatusEnumType.Unavailable;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ReserveNowStatusEnumType");
     }
 }

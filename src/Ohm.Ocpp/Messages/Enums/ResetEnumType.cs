@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class ResetEnumTypeSchema
         return reader.ValueTextEquals("Immediate"u8)
             || reader.ValueTextEquals("OnIdle"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "ResetEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static ResetEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Immediate"u8))
+            {
+                return ResetEnumType.Immediate;
+            }
+
+            if (reader.ValueTextEquals("OnIdle"u8))
+            {
+                return ResetEnumType.OnIdle;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "ResetEnumType");
     }
 }

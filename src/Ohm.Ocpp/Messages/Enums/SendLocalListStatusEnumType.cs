@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class SendLocalListStatusEnumTypeSchema
             || reader.ValueTextEquals("Failed"u8)
             || reader.ValueTextEquals("VersionMismatch"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "SendLocalListStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static SendLocalListStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return SendLocalListStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Failed"u8))
+            {
+                return SendLocalListStatusEnumType.Failed;
+            }
+
+            if (reader.ValueTextEquals("VersionMismatch"u8))
+            {
+                return SendLocalListStatusEnumType.VersionMismatch;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "SendLocalListStatusEnumType");
     }
 }

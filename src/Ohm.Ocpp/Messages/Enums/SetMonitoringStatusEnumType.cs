@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -65,5 +66,45 @@ public static class SetMonitoringStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("Duplicate"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "SetMonitoringStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static SetMonitoringStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return SetMonitoringStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("UnknownComponent"u8))
+            {
+                return SetMonitoringStatusEnumType.UnknownComponent;
+            }
+
+            if (reader.ValueTextEquals("UnknownVariable"u8))
+            {
+                return SetMonitoringStatusEnumType.UnknownVariable;
+            }
+
+            if (reader.ValueTextEquals("UnsupportedMonitorType"u8))
+            {
+                return SetMonitoringStatusEnumType.UnsupportedMonitorType;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return SetMonitoringStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("Duplicate"u8))
+            {
+                return SetMonitoringStatusEnumType.Duplicate;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "SetMonitoringStatusEnumType");
     }
 }

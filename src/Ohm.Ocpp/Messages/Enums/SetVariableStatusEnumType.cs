@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -65,5 +66,45 @@ public static class SetVariableStatusEnumTypeSchema
             || reader.ValueTextEquals("NotSupportedAttributeType"u8)
             || reader.ValueTextEquals("RebootRequired"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "SetVariableStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static SetVariableStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return SetVariableStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return SetVariableStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("UnknownComponent"u8))
+            {
+                return SetVariableStatusEnumType.UnknownComponent;
+            }
+
+            if (reader.ValueTextEquals("UnknownVariable"u8))
+            {
+                return SetVariableStatusEnumType.UnknownVariable;
+            }
+
+            if (reader.ValueTextEquals("NotSupportedAttributeType"u8))
+            {
+                return SetVariableStatusEnumType.NotSupportedAttributeType;
+            }
+
+            if (reader.ValueTextEquals("RebootRequired"u8))
+            {
+                return SetVariableStatusEnumType.RebootRequired;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "SetVariableStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -51,5 +52,30 @@ public static class TransactionEventEnumTypeSchema
             || reader.ValueTextEquals("Started"u8)
             || reader.ValueTextEquals("Updated"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "TransactionEventEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static TransactionEventEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Ended"u8))
+            {
+                return TransactionEventEnumType.Ended;
+            }
+
+            if (reader.ValueTextEquals("Started"u8))
+            {
+                return TransactionEventEnumType.Started;
+            }
+
+            if (reader.ValueTextEquals("Updated"u8))
+            {
+                return TransactionEventEnumType.Updated;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "TransactionEventEnumType");
     }
 }

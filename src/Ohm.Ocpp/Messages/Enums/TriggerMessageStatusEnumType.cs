@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class TriggerMessageStatusEnumTypeSchema
             || reader.ValueTextEquals("Rejected"u8)
             || reader.ValueTextEquals("NotImplemented"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "TriggerMessageStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static TriggerMessageStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return TriggerMessageStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return TriggerMessageStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("NotImplemented"u8))
+            {
+                return TriggerMessageStatusEnumType.NotImplemented;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "TriggerMessageStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -140,5 +141,120 @@ public static class TriggerReasonEnumTypeSchema
             || reader.ValueTextEquals("SignedDataReceived"u8)
             || reader.ValueTextEquals("ResetCommand"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "TriggerReasonEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static TriggerReasonEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Authorized"u8))
+            {
+                return TriggerReasonEnumType.Authorized;
+            }
+
+            if (reader.ValueTextEquals("CablePluggedIn"u8))
+            {
+                return TriggerReasonEnumType.CablePluggedIn;
+            }
+
+            if (reader.ValueTextEquals("ChargingRateChanged"u8))
+            {
+                return TriggerReasonEnumType.ChargingRateChanged;
+            }
+
+            if (reader.ValueTextEquals("ChargingStateChanged"u8))
+            {
+                return TriggerReasonEnumType.ChargingStateChanged;
+            }
+
+            if (reader.ValueTextEquals("Deauthorized"u8))
+            {
+                return TriggerReasonEnumType.Deauthorized;
+            }
+
+            if (reader.ValueTextEquals("EnergyLimitReached"u8))
+            {
+                return TriggerReasonEnumType.EnergyLimitReached;
+            }
+
+            if (reader.ValueTextEquals("EVCommunicationLost"u8))
+            {
+                return TriggerReasonEnumType.EVCommunicationLost;
+            }
+
+            if (reader.ValueTextEquals("EVConnectTimeout"u8))
+            {
+                return TriggerReasonEnumType.EVConnectTimeout;
+            }
+
+            if (reader.ValueTextEquals("MeterValueClock"u8))
+            {
+                return TriggerReasonEnumType.MeterValueClock;
+            }
+
+            if (reader.ValueTextEquals("MeterValuePeriodic"u8))
+            {
+                return TriggerReasonEnumType.MeterValuePeriodic;
+            }
+
+            if (reader.ValueTextEquals("TimeLimitReached"u8))
+            {
+                return TriggerReasonEnumType.TimeLimitReached;
+            }
+
+            if (reader.ValueTextEquals("Trigger"u8))
+            {
+                return TriggerReasonEnumType.Trigger;
+            }
+
+            if (reader.ValueTextEquals("UnlockCommand"u8))
+            {
+                return TriggerReasonEnumType.UnlockCommand;
+            }
+
+            if (reader.ValueTextEquals("StopAuthorized"u8))
+            {
+                return TriggerReasonEnumType.StopAuthorized;
+            }
+
+            if (reader.ValueTextEquals("EVDeparted"u8))
+            {
+                return TriggerReasonEnumType.EVDeparted;
+            }
+
+            if (reader.ValueTextEquals("EVDetected"u8))
+            {
+                return TriggerReasonEnumType.EVDetected;
+            }
+
+            if (reader.ValueTextEquals("RemoteStop"u8))
+            {
+                return TriggerReasonEnumType.RemoteStop;
+            }
+
+            if (reader.ValueTextEquals("RemoteStart"u8))
+            {
+                return TriggerReasonEnumType.RemoteStart;
+            }
+
+            if (reader.ValueTextEquals("AbnormalCondition"u8))
+            {
+                return TriggerReasonEnumType.AbnormalCondition;
+            }
+
+            if (reader.ValueTextEquals("SignedDataReceived"u8))
+            {
+                return TriggerReasonEnumType.SignedDataReceived;
+            }
+
+            if (reader.ValueTextEquals("ResetCommand"u8))
+            {
+                return TriggerReasonEnumType.ResetCommand;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "TriggerReasonEnumType");
     }
 }

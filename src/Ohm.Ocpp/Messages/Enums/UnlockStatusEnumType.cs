@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -55,5 +56,35 @@ public static class UnlockStatusEnumTypeSchema
             || reader.ValueTextEquals("OngoingAuthorizedTransaction"u8)
             || reader.ValueTextEquals("UnknownConnector"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "UnlockStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static UnlockStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Unlocked"u8))
+            {
+                return UnlockStatusEnumType.Unlocked;
+            }
+
+            if (reader.ValueTextEquals("UnlockFailed"u8))
+            {
+                return UnlockStatusEnumType.UnlockFailed;
+            }
+
+            if (reader.ValueTextEquals("OngoingAuthorizedTransaction"u8))
+            {
+                return UnlockStatusEnumType.OngoingAuthorizedTransaction;
+            }
+
+            if (reader.ValueTextEquals("UnknownConnector"u8))
+            {
+                return UnlockStatusEnumType.UnknownConnector;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "UnlockStatusEnumType");
     }
 }

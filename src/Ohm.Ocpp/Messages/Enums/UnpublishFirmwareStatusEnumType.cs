@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -50,5 +51,30 @@ public static class UnpublishFirmwareStatusEnumTypeSchema
             || reader.ValueTextEquals("NoFirmware"u8)
             || reader.ValueTextEquals("Unpublished"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "UnpublishFirmwareStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static UnpublishFirmwareStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("DownloadOngoing"u8))
+            {
+                return UnpublishFirmwareStatusEnumType.DownloadOngoing;
+            }
+
+            if (reader.ValueTextEquals("NoFirmware"u8))
+            {
+                return UnpublishFirmwareStatusEnumType.NoFirmware;
+            }
+
+            if (reader.ValueTextEquals("Unpublished"u8))
+            {
+                return UnpublishFirmwareStatusEnumType.Unpublished;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "UnpublishFirmwareStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -45,5 +46,25 @@ public static class UpdateEnumTypeSchema
         return reader.ValueTextEquals("Differential"u8)
             || reader.ValueTextEquals("Full"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "UpdateEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static UpdateEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Differential"u8))
+            {
+                return UpdateEnumType.Differential;
+            }
+
+            if (reader.ValueTextEquals("Full"u8))
+            {
+                return UpdateEnumType.Full;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "UpdateEnumType");
     }
 }

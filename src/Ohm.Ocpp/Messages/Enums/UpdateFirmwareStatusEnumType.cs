@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -60,5 +61,40 @@ public static class UpdateFirmwareStatusEnumTypeSchema
             || reader.ValueTextEquals("InvalidCertificate"u8)
             || reader.ValueTextEquals("RevokedCertificate"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "UpdateFirmwareStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static UpdateFirmwareStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("Accepted"u8))
+            {
+                return UpdateFirmwareStatusEnumType.Accepted;
+            }
+
+            if (reader.ValueTextEquals("Rejected"u8))
+            {
+                return UpdateFirmwareStatusEnumType.Rejected;
+            }
+
+            if (reader.ValueTextEquals("AcceptedCanceled"u8))
+            {
+                return UpdateFirmwareStatusEnumType.AcceptedCanceled;
+            }
+
+            if (reader.ValueTextEquals("InvalidCertificate"u8))
+            {
+                return UpdateFirmwareStatusEnumType.InvalidCertificate;
+            }
+
+            if (reader.ValueTextEquals("RevokedCertificate"u8))
+            {
+                return UpdateFirmwareStatusEnumType.RevokedCertificate;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "UpdateFirmwareStatusEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -75,5 +76,55 @@ public static class UploadLogStatusEnumTypeSchema
             || reader.ValueTextEquals("Uploading"u8)
             || reader.ValueTextEquals("AcceptedCanceled"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "UploadLogStatusEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static UploadLogStatusEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("BadMessage"u8))
+            {
+                return UploadLogStatusEnumType.BadMessage;
+            }
+
+            if (reader.ValueTextEquals("Idle"u8))
+            {
+                return UploadLogStatusEnumType.Idle;
+            }
+
+            if (reader.ValueTextEquals("NotSupportedOperation"u8))
+            {
+                return UploadLogStatusEnumType.NotSupportedOperation;
+            }
+
+            if (reader.ValueTextEquals("PermissionDenied"u8))
+            {
+                return UploadLogStatusEnumType.PermissionDenied;
+            }
+
+            if (reader.ValueTextEquals("Uploaded"u8))
+            {
+                return UploadLogStatusEnumType.Uploaded;
+            }
+
+            if (reader.ValueTextEquals("UploadFailure"u8))
+            {
+                return UploadLogStatusEnumType.UploadFailure;
+            }
+
+            if (reader.ValueTextEquals("Uploading"u8))
+            {
+                return UploadLogStatusEnumType.Uploading;
+            }
+
+            if (reader.ValueTextEquals("AcceptedCanceled"u8))
+            {
+                return UploadLogStatusEnumType.AcceptedCanceled;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "UploadLogStatusEnumType");
     }
 }

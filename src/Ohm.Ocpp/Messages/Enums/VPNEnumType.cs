@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -57,5 +58,35 @@ public static class VPNEnumTypeSchema
             || reader.ValueTextEquals("L2TP"u8)
             || reader.ValueTextEquals("PPTP"u8)
             || SchemaChecks.NotInEnum(ref reader, ref error, "VPNEnumType");
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted.</summary>
+    internal static VPNEnumType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("IKEv2"u8))
+            {
+                return VPNEnumType.IKEv2;
+            }
+
+            if (reader.ValueTextEquals("IPSec"u8))
+            {
+                return VPNEnumType.IPSec;
+            }
+
+            if (reader.ValueTextEquals("L2TP"u8))
+            {
+                return VPNEnumType.L2TP;
+            }
+
+            if (reader.ValueTextEquals("PPTP"u8))
+            {
+                return VPNEnumType.PPTP;
+            }
+
+        }
+
+        throw MessageReading.NotInEnum(ref reader, "VPNEnumType");
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -134,5 +135,87 @@ public sealed partial class ACChargingParametersType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ACChargingParametersType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vEnergyAmount = default;
+        int vEvMinCurrent = default;
+        int vEvMaxCurrent = default;
+        int vEvMaxVoltage = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("energyAmount"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vEnergyAmount = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("evMinCurrent"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vEvMinCurrent = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("evMaxCurrent"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vEvMaxCurrent = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("evMaxVoltage"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vEvMaxVoltage = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ACChargingParametersType", "energyAmount");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ACChargingParametersType", "evMinCurrent");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("ACChargingParametersType", "evMaxCurrent");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("ACChargingParametersType", "evMaxVoltage");
+        }
+
+        return new ACChargingParametersType
+        {
+            CustomData = vCustomData,
+            EnergyAmount = vEnergyAmount,
+            EvMinCurrent = vEvMinCurrent,
+            EvMaxCurrent = vEvMaxCurrent,
+            EvMaxVoltage = vEvMaxVoltage,
+        };
     }
 }

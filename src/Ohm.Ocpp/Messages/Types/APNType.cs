@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -167,5 +168,96 @@ public sealed partial class APNType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static APNType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vApn = null;
+        string? vApnUserName = null;
+        string? vApnPassword = null;
+        int? vSimPin = null;
+        string? vPreferredNetwork = null;
+        bool? vUseOnlyPreferredNetwork = null;
+        APNAuthenticationEnumType vApnAuthentication = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("apn"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vApn = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("apnUserName"u8))
+            {
+                reader.Read();
+                vApnUserName = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("apnPassword"u8))
+            {
+                reader.Read();
+                vApnPassword = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("simPin"u8))
+            {
+                reader.Read();
+                vSimPin = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("preferredNetwork"u8))
+            {
+                reader.Read();
+                vPreferredNetwork = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("useOnlyPreferredNetwork"u8))
+            {
+                reader.Read();
+                vUseOnlyPreferredNetwork = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("apnAuthentication"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vApnAuthentication = APNAuthenticationEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("APNType", "apn");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("APNType", "apnAuthentication");
+        }
+
+        return new APNType
+        {
+            CustomData = vCustomData,
+            Apn = vApn!,
+            ApnUserName = vApnUserName,
+            ApnPassword = vApnPassword,
+            SimPin = vSimPin,
+            PreferredNetwork = vPreferredNetwork,
+            UseOnlyPreferredNetwork = vUseOnlyPreferredNetwork,
+            ApnAuthentication = vApnAuthentication,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -84,5 +85,61 @@ public sealed partial class AdditionalInfoType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static AdditionalInfoType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vAdditionalIdToken = null;
+        string? vType = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("additionalIdToken"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vAdditionalIdToken = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vType = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("AdditionalInfoType", "additionalIdToken");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("AdditionalInfoType", "type");
+        }
+
+        return new AdditionalInfoType
+        {
+            CustomData = vCustomData,
+            AdditionalIdToken = vAdditionalIdToken!,
+            Type = vType!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -107,5 +108,84 @@ public sealed partial class CertificateHashDataChainType
         }
 
         return SchemaChecks.Count(count, 1, 4, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static CertificateHashDataChainType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        CertificateHashDataType? vCertificateHashData = null;
+        GetCertificateIdUseEnumType vCertificateType = default;
+        List<CertificateHashDataType>? vChildCertificateHashData = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("certificateHashData"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vCertificateHashData = CertificateHashDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("certificateType"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vCertificateType = GetCertificateIdUseEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("childCertificateHashData"u8))
+            {
+                reader.Read();
+                vChildCertificateHashData = ReadChildCertificateHashData(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("CertificateHashDataChainType", "certificateHashData");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("CertificateHashDataChainType", "certificateType");
+        }
+
+        return new CertificateHashDataChainType
+        {
+            CustomData = vCustomData,
+            CertificateHashData = vCertificateHashData!,
+            CertificateType = vCertificateType,
+            ChildCertificateHashData = vChildCertificateHashData,
+        };
+    }
+
+    private static List<CertificateHashDataType> ReadChildCertificateHashData(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<CertificateHashDataType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(CertificateHashDataType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

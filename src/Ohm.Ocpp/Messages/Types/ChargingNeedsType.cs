@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -34,6 +35,7 @@ public sealed partial class ChargingNeedsType
     /// Estimated departure time of the EV.
     /// </summary>
     [JsonPropertyName("departureTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? DepartureTime { get; set; }
 
     /// <summary>Checks the JSON value at the reader against this type's schema; the reader ends on the value's last token.</summary>
@@ -100,5 +102,69 @@ public sealed partial class ChargingNeedsType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ChargingNeedsType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ACChargingParametersType? vAcChargingParameters = null;
+        DCChargingParametersType? vDcChargingParameters = null;
+        EnergyTransferModeEnumType vRequestedEnergyTransfer = default;
+        DateTimeOffset? vDepartureTime = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("acChargingParameters"u8))
+            {
+                reader.Read();
+                vAcChargingParameters = ACChargingParametersType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("dcChargingParameters"u8))
+            {
+                reader.Read();
+                vDcChargingParameters = DCChargingParametersType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestedEnergyTransfer"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRequestedEnergyTransfer = EnergyTransferModeEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("departureTime"u8))
+            {
+                reader.Read();
+                vDepartureTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ChargingNeedsType", "requestedEnergyTransfer");
+        }
+
+        return new ChargingNeedsType
+        {
+            CustomData = vCustomData,
+            AcChargingParameters = vAcChargingParameters,
+            DcChargingParameters = vDcChargingParameters,
+            RequestedEnergyTransfer = vRequestedEnergyTransfer,
+            DepartureTime = vDepartureTime,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -146,5 +147,97 @@ public sealed partial class ChargingProfileCriterionType
         }
 
         return SchemaChecks.Count(count, 1, 4, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ChargingProfileCriterionType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ChargingProfilePurposeEnumType? vChargingProfilePurpose = null;
+        int? vStackLevel = null;
+        List<int>? vChargingProfileId = null;
+        List<ChargingLimitSourceEnumType>? vChargingLimitSource = null;
+        Dictionary<string, JsonElement>? additional = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingProfilePurpose"u8))
+            {
+                reader.Read();
+                vChargingProfilePurpose = ChargingProfilePurposeEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("stackLevel"u8))
+            {
+                reader.Read();
+                vStackLevel = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingProfileId"u8))
+            {
+                reader.Read();
+                vChargingProfileId = ReadChargingProfileId(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingLimitSource"u8))
+            {
+                reader.Read();
+                vChargingLimitSource = ReadChargingLimitSource(ref reader);
+            }
+            else
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                (additional ??= [])[name] = JsonElement.ParseValue(ref reader);
+            }
+        }
+
+        return new ChargingProfileCriterionType
+        {
+            CustomData = vCustomData,
+            ChargingProfilePurpose = vChargingProfilePurpose,
+            StackLevel = vStackLevel,
+            ChargingProfileId = vChargingProfileId,
+            ChargingLimitSource = vChargingLimitSource,
+            AdditionalProperties = additional,
+        };
+    }
+
+    private static List<int> ReadChargingProfileId(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<int>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(reader.GetInt32());
+        }
+
+        return items;
+    }
+
+    private static List<ChargingLimitSourceEnumType> ReadChargingLimitSource(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ChargingLimitSourceEnumType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ChargingLimitSourceEnumTypeSchema.Read(ref reader));
+        }
+
+        return items;
     }
 }

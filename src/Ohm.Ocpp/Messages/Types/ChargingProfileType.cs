@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -51,6 +52,7 @@ public sealed partial class ChargingProfileType
     /// Point in time at which the profile starts to be valid. If absent, the profile is valid as soon as it is received by the Charging Station.
     /// </summary>
     [JsonPropertyName("validFrom")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? ValidFrom { get; set; }
 
     /// <summary>
@@ -59,6 +61,7 @@ public sealed partial class ChargingProfileType
     /// Point in time at which the profile stops to be valid. If absent, the profile is valid until it is replaced by another profile.
     /// </summary>
     [JsonPropertyName("validTo")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? ValidTo { get; set; }
 
     [JsonPropertyName("chargingSchedule")]
@@ -219,5 +222,144 @@ public sealed partial class ChargingProfileType
         }
 
         return SchemaChecks.Count(count, 1, 3, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ChargingProfileType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vId = default;
+        int vStackLevel = default;
+        ChargingProfilePurposeEnumType vChargingProfilePurpose = default;
+        ChargingProfileKindEnumType vChargingProfileKind = default;
+        RecurrencyKindEnumType? vRecurrencyKind = null;
+        DateTimeOffset? vValidFrom = null;
+        DateTimeOffset? vValidTo = null;
+        List<ChargingScheduleType>? vChargingSchedule = null;
+        string? vTransactionId = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("stackLevel"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vStackLevel = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingProfilePurpose"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vChargingProfilePurpose = ChargingProfilePurposeEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingProfileKind"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vChargingProfileKind = ChargingProfileKindEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("recurrencyKind"u8))
+            {
+                reader.Read();
+                vRecurrencyKind = RecurrencyKindEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("validFrom"u8))
+            {
+                reader.Read();
+                vValidFrom = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("validTo"u8))
+            {
+                reader.Read();
+                vValidTo = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingSchedule"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vChargingSchedule = ReadChargingSchedule(ref reader);
+            }
+            else if (reader.ValueTextEquals("transactionId"u8))
+            {
+                reader.Read();
+                vTransactionId = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ChargingProfileType", "id");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ChargingProfileType", "stackLevel");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("ChargingProfileType", "chargingProfilePurpose");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("ChargingProfileType", "chargingProfileKind");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("ChargingProfileType", "chargingSchedule");
+        }
+
+        return new ChargingProfileType
+        {
+            CustomData = vCustomData,
+            Id = vId,
+            StackLevel = vStackLevel,
+            ChargingProfilePurpose = vChargingProfilePurpose,
+            ChargingProfileKind = vChargingProfileKind,
+            RecurrencyKind = vRecurrencyKind,
+            ValidFrom = vValidFrom,
+            ValidTo = vValidTo,
+            ChargingSchedule = vChargingSchedule!,
+            TransactionId = vTransactionId,
+        };
+    }
+
+    private static List<ChargingScheduleType> ReadChargingSchedule(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ChargingScheduleType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ChargingScheduleType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

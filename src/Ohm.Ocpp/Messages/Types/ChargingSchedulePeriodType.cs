@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -120,5 +121,75 @@ public sealed partial class ChargingSchedulePeriodType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ChargingSchedulePeriodType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vStartPeriod = default;
+        decimal vLimit = default;
+        int? vNumberPhases = null;
+        int? vPhaseToUse = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("startPeriod"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStartPeriod = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("limit"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vLimit = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("numberPhases"u8))
+            {
+                reader.Read();
+                vNumberPhases = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("phaseToUse"u8))
+            {
+                reader.Read();
+                vPhaseToUse = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ChargingSchedulePeriodType", "startPeriod");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ChargingSchedulePeriodType", "limit");
+        }
+
+        return new ChargingSchedulePeriodType
+        {
+            CustomData = vCustomData,
+            StartPeriod = vStartPeriod,
+            Limit = vLimit,
+            NumberPhases = vNumberPhases,
+            PhaseToUse = vPhaseToUse,
+        };
     }
 }

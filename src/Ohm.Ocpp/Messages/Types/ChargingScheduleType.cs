@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -32,6 +33,7 @@ public sealed partial class ChargingScheduleType
     /// Starting point of an absolute schedule. If absent the schedule will be relative to start of charging.
     /// </summary>
     [JsonPropertyName("startSchedule")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? StartSchedule { get; set; }
 
     /// <summary>
@@ -180,5 +182,118 @@ public sealed partial class ChargingScheduleType
         }
 
         return SchemaChecks.Count(count, 1, 1024, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ChargingScheduleType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vId = default;
+        DateTimeOffset? vStartSchedule = null;
+        int? vDuration = null;
+        ChargingRateUnitEnumType vChargingRateUnit = default;
+        List<ChargingSchedulePeriodType>? vChargingSchedulePeriod = null;
+        decimal? vMinChargingRate = null;
+        SalesTariffType? vSalesTariff = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("startSchedule"u8))
+            {
+                reader.Read();
+                vStartSchedule = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("duration"u8))
+            {
+                reader.Read();
+                vDuration = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingRateUnit"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vChargingRateUnit = ChargingRateUnitEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingSchedulePeriod"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vChargingSchedulePeriod = ReadChargingSchedulePeriod(ref reader);
+            }
+            else if (reader.ValueTextEquals("minChargingRate"u8))
+            {
+                reader.Read();
+                vMinChargingRate = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("salesTariff"u8))
+            {
+                reader.Read();
+                vSalesTariff = SalesTariffType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ChargingScheduleType", "id");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ChargingScheduleType", "chargingRateUnit");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("ChargingScheduleType", "chargingSchedulePeriod");
+        }
+
+        return new ChargingScheduleType
+        {
+            CustomData = vCustomData,
+            Id = vId,
+            StartSchedule = vStartSchedule,
+            Duration = vDuration,
+            ChargingRateUnit = vChargingRateUnit,
+            ChargingSchedulePeriod = vChargingSchedulePeriod!,
+            MinChargingRate = vMinChargingRate,
+            SalesTariff = vSalesTariff,
+        };
+    }
+
+    private static List<ChargingSchedulePeriodType> ReadChargingSchedulePeriod(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ChargingSchedulePeriodType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ChargingSchedulePeriodType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

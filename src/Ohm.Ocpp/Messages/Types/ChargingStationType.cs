@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -129,5 +130,82 @@ public sealed partial class ChargingStationType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ChargingStationType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vSerialNumber = null;
+        string? vModel = null;
+        ModemType? vModem = null;
+        string? vVendorName = null;
+        string? vFirmwareVersion = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("serialNumber"u8))
+            {
+                reader.Read();
+                vSerialNumber = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vModel = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("modem"u8))
+            {
+                reader.Read();
+                vModem = ModemType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("vendorName"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vVendorName = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("firmwareVersion"u8))
+            {
+                reader.Read();
+                vFirmwareVersion = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ChargingStationType", "model");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ChargingStationType", "vendorName");
+        }
+
+        return new ChargingStationType
+        {
+            CustomData = vCustomData,
+            SerialNumber = vSerialNumber,
+            Model = vModel!,
+            Modem = vModem,
+            VendorName = vVendorName!,
+            FirmwareVersion = vFirmwareVersion,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -88,5 +89,55 @@ public sealed partial class ClearChargingProfileType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ClearChargingProfileType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int? vEvseId = null;
+        ChargingProfilePurposeEnumType? vChargingProfilePurpose = null;
+        int? vStackLevel = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("chargingProfilePurpose"u8))
+            {
+                reader.Read();
+                vChargingProfilePurpose = ChargingProfilePurposeEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("stackLevel"u8))
+            {
+                reader.Read();
+                vStackLevel = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new ClearChargingProfileType
+        {
+            CustomData = vCustomData,
+            EvseId = vEvseId,
+            ChargingProfilePurpose = vChargingProfilePurpose,
+            StackLevel = vStackLevel,
+        };
     }
 }

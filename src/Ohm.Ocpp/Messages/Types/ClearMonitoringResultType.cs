@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -89,5 +90,68 @@ public sealed partial class ClearMonitoringResultType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ClearMonitoringResultType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ClearMonitoringStatusEnumType vStatus = default;
+        int vId = default;
+        StatusInfoType? vStatusInfo = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStatus = ClearMonitoringStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("statusInfo"u8))
+            {
+                reader.Read();
+                vStatusInfo = StatusInfoType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ClearMonitoringResultType", "status");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ClearMonitoringResultType", "id");
+        }
+
+        return new ClearMonitoringResultType
+        {
+            CustomData = vCustomData,
+            Status = vStatus,
+            Id = vId,
+            StatusInfo = vStatusInfo,
+        };
     }
 }

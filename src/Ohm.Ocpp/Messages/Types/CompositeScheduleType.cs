@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -43,6 +44,7 @@ public sealed partial class CompositeScheduleType
     /// Date and time at which the schedule becomes active. All time measurements within the schedule are relative to this timestamp.
     /// </summary>
     [JsonPropertyName("scheduleStart")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset ScheduleStart { get; set; }
 
     [JsonPropertyName("chargingRateUnit")]
@@ -165,5 +167,116 @@ public sealed partial class CompositeScheduleType
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static CompositeScheduleType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<ChargingSchedulePeriodType>? vChargingSchedulePeriod = null;
+        int vEvseId = default;
+        int vDuration = default;
+        DateTimeOffset vScheduleStart = default;
+        ChargingRateUnitEnumType vChargingRateUnit = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingSchedulePeriod"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vChargingSchedulePeriod = ReadChargingSchedulePeriod(ref reader);
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vEvseId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("duration"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vDuration = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("scheduleStart"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vScheduleStart = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingRateUnit"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vChargingRateUnit = ChargingRateUnitEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("CompositeScheduleType", "chargingSchedulePeriod");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("CompositeScheduleType", "evseId");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("CompositeScheduleType", "duration");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("CompositeScheduleType", "scheduleStart");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("CompositeScheduleType", "chargingRateUnit");
+        }
+
+        return new CompositeScheduleType
+        {
+            CustomData = vCustomData,
+            ChargingSchedulePeriod = vChargingSchedulePeriod!,
+            EvseId = vEvseId,
+            Duration = vDuration,
+            ScheduleStart = vScheduleStart,
+            ChargingRateUnit = vChargingRateUnit,
+        };
+    }
+
+    private static List<ChargingSchedulePeriodType> ReadChargingSchedulePeriod(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ChargingSchedulePeriodType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ChargingSchedulePeriodType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -105,5 +106,77 @@ public sealed partial class ConsumptionCostType
         }
 
         return SchemaChecks.Count(count, 1, 3, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ConsumptionCostType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        decimal vStartValue = default;
+        List<CostType>? vCost = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("startValue"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStartValue = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("cost"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vCost = ReadCost(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ConsumptionCostType", "startValue");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ConsumptionCostType", "cost");
+        }
+
+        return new ConsumptionCostType
+        {
+            CustomData = vCustomData,
+            StartValue = vStartValue,
+            Cost = vCost!,
+        };
+    }
+
+    private static List<CostType> ReadCost(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<CostType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(CostType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

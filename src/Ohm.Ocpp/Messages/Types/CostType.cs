@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -100,5 +101,68 @@ public sealed partial class CostType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static CostType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        CostKindEnumType vCostKind = default;
+        int vAmount = default;
+        int? vAmountMultiplier = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("costKind"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vCostKind = CostKindEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("amount"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vAmount = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("amountMultiplier"u8))
+            {
+                reader.Read();
+                vAmountMultiplier = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("CostType", "costKind");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("CostType", "amount");
+        }
+
+        return new CostType
+        {
+            CustomData = vCustomData,
+            CostKind = vCostKind,
+            Amount = vAmount,
+            AmountMultiplier = vAmountMultiplier,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -54,5 +55,44 @@ public sealed partial class CustomDataType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static CustomDataType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        string? vVendorId = null;
+        Dictionary<string, JsonElement>? additional = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("vendorId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vVendorId = reader.GetString();
+            }
+            else
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                (additional ??= [])[name] = JsonElement.ParseValue(ref reader);
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("CustomDataType", "vendorId");
+        }
+
+        return new CustomDataType
+        {
+            VendorId = vVendorId!,
+            AdditionalProperties = additional,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -186,5 +187,103 @@ public sealed partial class DCChargingParametersType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static DCChargingParametersType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vEvMaxCurrent = default;
+        int vEvMaxVoltage = default;
+        int? vEnergyAmount = null;
+        int? vEvMaxPower = null;
+        int? vStateOfCharge = null;
+        int? vEvEnergyCapacity = null;
+        int? vFullSoC = null;
+        int? vBulkSoC = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("evMaxCurrent"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vEvMaxCurrent = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("evMaxVoltage"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vEvMaxVoltage = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("energyAmount"u8))
+            {
+                reader.Read();
+                vEnergyAmount = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("evMaxPower"u8))
+            {
+                reader.Read();
+                vEvMaxPower = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("stateOfCharge"u8))
+            {
+                reader.Read();
+                vStateOfCharge = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("evEnergyCapacity"u8))
+            {
+                reader.Read();
+                vEvEnergyCapacity = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("fullSoC"u8))
+            {
+                reader.Read();
+                vFullSoC = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("bulkSoC"u8))
+            {
+                reader.Read();
+                vBulkSoC = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("DCChargingParametersType", "evMaxCurrent");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("DCChargingParametersType", "evMaxVoltage");
+        }
+
+        return new DCChargingParametersType
+        {
+            CustomData = vCustomData,
+            EvMaxCurrent = vEvMaxCurrent,
+            EvMaxVoltage = vEvMaxVoltage,
+            EnergyAmount = vEnergyAmount,
+            EvMaxPower = vEvMaxPower,
+            StateOfCharge = vStateOfCharge,
+            EvEnergyCapacity = vEvEnergyCapacity,
+            FullSoC = vFullSoC,
+            BulkSoC = vBulkSoC,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -28,6 +29,7 @@ public sealed partial class EventDataType
     /// Timestamp of the moment the report was generated.
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     [JsonPropertyName("trigger")]
@@ -257,5 +259,168 @@ public sealed partial class EventDataType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static EventDataType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vEventId = default;
+        DateTimeOffset vTimestamp = default;
+        EventTriggerEnumType vTrigger = default;
+        int? vCause = null;
+        string? vActualValue = null;
+        string? vTechCode = null;
+        string? vTechInfo = null;
+        bool? vCleared = null;
+        string? vTransactionId = null;
+        ComponentType? vComponent = null;
+        int? vVariableMonitoringId = null;
+        EventNotificationEnumType vEventNotificationType = default;
+        VariableType? vVariable = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("eventId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vEventId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vTimestamp = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("trigger"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vTrigger = EventTriggerEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("cause"u8))
+            {
+                reader.Read();
+                vCause = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("actualValue"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vActualValue = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("techCode"u8))
+            {
+                reader.Read();
+                vTechCode = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("techInfo"u8))
+            {
+                reader.Read();
+                vTechInfo = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("cleared"u8))
+            {
+                reader.Read();
+                vCleared = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("transactionId"u8))
+            {
+                reader.Read();
+                vTransactionId = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("component"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vComponent = ComponentType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variableMonitoringId"u8))
+            {
+                reader.Read();
+                vVariableMonitoringId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("eventNotificationType"u8))
+            {
+                seen |= 32;
+                reader.Read();
+                vEventNotificationType = EventNotificationEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variable"u8))
+            {
+                seen |= 64;
+                reader.Read();
+                vVariable = VariableType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("EventDataType", "eventId");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("EventDataType", "timestamp");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("EventDataType", "trigger");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("EventDataType", "actualValue");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("EventDataType", "component");
+        }
+
+        if ((seen & 32) == 0)
+        {
+            throw MessageReading.Missing("EventDataType", "eventNotificationType");
+        }
+
+        if ((seen & 64) == 0)
+        {
+            throw MessageReading.Missing("EventDataType", "variable");
+        }
+
+        return new EventDataType
+        {
+            CustomData = vCustomData,
+            EventId = vEventId,
+            Timestamp = vTimestamp,
+            Trigger = vTrigger,
+            Cause = vCause,
+            ActualValue = vActualValue!,
+            TechCode = vTechCode,
+            TechInfo = vTechInfo,
+            Cleared = vCleared,
+            TransactionId = vTransactionId,
+            Component = vComponent!,
+            VariableMonitoringId = vVariableMonitoringId,
+            EventNotificationType = vEventNotificationType,
+            Variable = vVariable!,
+        };
     }
 }

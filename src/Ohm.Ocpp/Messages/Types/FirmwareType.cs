@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -34,6 +35,7 @@ public sealed partial class FirmwareType
     /// Date and time at which the firmware shall be retrieved.
     /// </summary>
     [JsonPropertyName("retrieveDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset RetrieveDateTime { get; set; }
 
     /// <summary>
@@ -42,6 +44,7 @@ public sealed partial class FirmwareType
     /// Date and time at which the firmware shall be installed.
     /// </summary>
     [JsonPropertyName("installDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? InstallDateTime { get; set; }
 
     /// <summary>
@@ -137,5 +140,82 @@ public sealed partial class FirmwareType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static FirmwareType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vLocation = null;
+        DateTimeOffset vRetrieveDateTime = default;
+        DateTimeOffset? vInstallDateTime = null;
+        string? vSigningCertificate = null;
+        string? vSignature = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("location"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vLocation = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("retrieveDateTime"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vRetrieveDateTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("installDateTime"u8))
+            {
+                reader.Read();
+                vInstallDateTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("signingCertificate"u8))
+            {
+                reader.Read();
+                vSigningCertificate = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("signature"u8))
+            {
+                reader.Read();
+                vSignature = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("FirmwareType", "location");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("FirmwareType", "retrieveDateTime");
+        }
+
+        return new FirmwareType
+        {
+            CustomData = vCustomData,
+            Location = vLocation!,
+            RetrieveDateTime = vRetrieveDateTime,
+            InstallDateTime = vInstallDateTime,
+            SigningCertificate = vSigningCertificate,
+            Signature = vSignature,
+        };
     }
 }

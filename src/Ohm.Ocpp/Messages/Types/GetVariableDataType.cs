@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -89,5 +90,68 @@ public sealed partial class GetVariableDataType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static GetVariableDataType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        AttributeEnumType? vAttributeType = null;
+        ComponentType? vComponent = null;
+        VariableType? vVariable = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("attributeType"u8))
+            {
+                reader.Read();
+                vAttributeType = AttributeEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("component"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vComponent = ComponentType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variable"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vVariable = VariableType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("GetVariableDataType", "component");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("GetVariableDataType", "variable");
+        }
+
+        return new GetVariableDataType
+        {
+            CustomData = vCustomData,
+            AttributeType = vAttributeType,
+            Component = vComponent!,
+            Variable = vVariable!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -30,6 +31,7 @@ public sealed partial class IdTokenInfoType
     /// Date and Time after which the token must be considered invalid.
     /// </summary>
     [JsonPropertyName("cacheExpiryDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? CacheExpiryDateTime { get; set; }
 
     /// <summary>
@@ -183,5 +185,113 @@ public sealed partial class IdTokenInfoType
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static IdTokenInfoType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        AuthorizationStatusEnumType vStatus = default;
+        DateTimeOffset? vCacheExpiryDateTime = null;
+        int? vChargingPriority = null;
+        string? vLanguage1 = null;
+        List<int>? vEvseId = null;
+        IdTokenType? vGroupIdToken = null;
+        string? vLanguage2 = null;
+        MessageContentType? vPersonalMessage = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStatus = AuthorizationStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("cacheExpiryDateTime"u8))
+            {
+                reader.Read();
+                vCacheExpiryDateTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("chargingPriority"u8))
+            {
+                reader.Read();
+                vChargingPriority = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("language1"u8))
+            {
+                reader.Read();
+                vLanguage1 = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("evseId"u8))
+            {
+                reader.Read();
+                vEvseId = ReadEvseId(ref reader);
+            }
+            else if (reader.ValueTextEquals("groupIdToken"u8))
+            {
+                reader.Read();
+                vGroupIdToken = IdTokenType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("language2"u8))
+            {
+                reader.Read();
+                vLanguage2 = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("personalMessage"u8))
+            {
+                reader.Read();
+                vPersonalMessage = MessageContentType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("IdTokenInfoType", "status");
+        }
+
+        return new IdTokenInfoType
+        {
+            CustomData = vCustomData,
+            Status = vStatus,
+            CacheExpiryDateTime = vCacheExpiryDateTime,
+            ChargingPriority = vChargingPriority,
+            Language1 = vLanguage1,
+            EvseId = vEvseId,
+            GroupIdToken = vGroupIdToken,
+            Language2 = vLanguage2,
+            PersonalMessage = vPersonalMessage,
+        };
+    }
+
+    private static List<int> ReadEvseId(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<int>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(reader.GetInt32());
+        }
+
+        return items;
     }
 }

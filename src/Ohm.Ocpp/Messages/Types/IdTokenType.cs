@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -113,5 +114,84 @@ public sealed partial class IdTokenType
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static IdTokenType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<AdditionalInfoType>? vAdditionalInfo = null;
+        string? vIdToken = null;
+        IdTokenEnumType vType = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("additionalInfo"u8))
+            {
+                reader.Read();
+                vAdditionalInfo = ReadAdditionalInfo(ref reader);
+            }
+            else if (reader.ValueTextEquals("idToken"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vIdToken = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vType = IdTokenEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("IdTokenType", "idToken");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("IdTokenType", "type");
+        }
+
+        return new IdTokenType
+        {
+            CustomData = vCustomData,
+            AdditionalInfo = vAdditionalInfo,
+            IdToken = vIdToken!,
+            Type = vType,
+        };
+    }
+
+    private static List<AdditionalInfoType> ReadAdditionalInfo(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<AdditionalInfoType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(AdditionalInfoType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -34,6 +35,7 @@ public sealed partial class LogParametersType
     /// This contains the date and time of the oldest logging information to include in the diagnostics.
     /// </summary>
     [JsonPropertyName("oldestTimestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? OldestTimestamp { get; set; }
 
     /// <summary>
@@ -42,6 +44,7 @@ public sealed partial class LogParametersType
     /// This contains the date and time of the latest logging information to include in the diagnostics.
     /// </summary>
     [JsonPropertyName("latestTimestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? LatestTimestamp { get; set; }
 
     /// <summary>Checks the JSON value at the reader against this type's schema; the reader ends on the value's last token.</summary>
@@ -100,5 +103,62 @@ public sealed partial class LogParametersType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static LogParametersType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vRemoteLocation = null;
+        DateTimeOffset? vOldestTimestamp = null;
+        DateTimeOffset? vLatestTimestamp = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("remoteLocation"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRemoteLocation = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("oldestTimestamp"u8))
+            {
+                reader.Read();
+                vOldestTimestamp = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("latestTimestamp"u8))
+            {
+                reader.Read();
+                vLatestTimestamp = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("LogParametersType", "remoteLocation");
+        }
+
+        return new LogParametersType
+        {
+            CustomData = vCustomData,
+            RemoteLocation = vRemoteLocation!,
+            OldestTimestamp = vOldestTimestamp,
+            LatestTimestamp = vLatestTimestamp,
+        };
     }
 }

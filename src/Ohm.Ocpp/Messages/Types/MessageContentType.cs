@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -101,5 +102,68 @@ public sealed partial class MessageContentType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static MessageContentType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        MessageFormatEnumType vFormat = default;
+        string? vLanguage = null;
+        string? vContent = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("format"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vFormat = MessageFormatEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("language"u8))
+            {
+                reader.Read();
+                vLanguage = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("content"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vContent = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("MessageContentType", "format");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("MessageContentType", "content");
+        }
+
+        return new MessageContentType
+        {
+            CustomData = vCustomData,
+            Format = vFormat,
+            Language = vLanguage,
+            Content = vContent!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -43,6 +44,7 @@ public sealed partial class MessageInfoType
     /// From what date-time should this message be shown. If omitted: directly.
     /// </summary>
     [JsonPropertyName("startDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? StartDateTime { get; set; }
 
     /// <summary>
@@ -51,6 +53,7 @@ public sealed partial class MessageInfoType
     /// Until what date-time should this message be shown, after this date/time this message SHALL be removed.
     /// </summary>
     [JsonPropertyName("endDateTime")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? EndDateTime { get; set; }
 
     /// <summary>
@@ -172,5 +175,109 @@ public sealed partial class MessageInfoType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static MessageInfoType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ComponentType? vDisplay = null;
+        int vId = default;
+        MessagePriorityEnumType vPriority = default;
+        MessageStateEnumType? vState = null;
+        DateTimeOffset? vStartDateTime = null;
+        DateTimeOffset? vEndDateTime = null;
+        string? vTransactionId = null;
+        MessageContentType? vMessage = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("display"u8))
+            {
+                reader.Read();
+                vDisplay = ComponentType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("priority"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vPriority = MessagePriorityEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("state"u8))
+            {
+                reader.Read();
+                vState = MessageStateEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("startDateTime"u8))
+            {
+                reader.Read();
+                vStartDateTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("endDateTime"u8))
+            {
+                reader.Read();
+                vEndDateTime = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("transactionId"u8))
+            {
+                reader.Read();
+                vTransactionId = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vMessage = MessageContentType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("MessageInfoType", "id");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("MessageInfoType", "priority");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("MessageInfoType", "message");
+        }
+
+        return new MessageInfoType
+        {
+            CustomData = vCustomData,
+            Display = vDisplay,
+            Id = vId,
+            Priority = vPriority,
+            State = vState,
+            StartDateTime = vStartDateTime,
+            EndDateTime = vEndDateTime,
+            TransactionId = vTransactionId,
+            Message = vMessage!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -29,6 +30,7 @@ public sealed partial class MeterValueType
     /// Timestamp for measured value(s).
     /// </summary>
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
     /// <summary>Checks the JSON value at the reader against this type's schema; the reader ends on the value's last token.</summary>
@@ -106,5 +108,77 @@ public sealed partial class MeterValueType
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static MeterValueType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        List<SampledValueType>? vSampledValue = null;
+        DateTimeOffset vTimestamp = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("sampledValue"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vSampledValue = ReadSampledValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vTimestamp = OcppDateTimeConverter.ReadValue(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("MeterValueType", "sampledValue");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("MeterValueType", "timestamp");
+        }
+
+        return new MeterValueType
+        {
+            CustomData = vCustomData,
+            SampledValue = vSampledValue!,
+            Timestamp = vTimestamp,
+        };
+    }
+
+    private static List<SampledValueType> ReadSampledValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<SampledValueType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(SampledValueType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

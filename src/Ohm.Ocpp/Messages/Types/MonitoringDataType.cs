@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -116,5 +117,90 @@ public sealed partial class MonitoringDataType
         }
 
         return SchemaChecks.Count(count, 1, int.MaxValue, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static MonitoringDataType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ComponentType? vComponent = null;
+        VariableType? vVariable = null;
+        List<VariableMonitoringType>? vVariableMonitoring = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("component"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vComponent = ComponentType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variable"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vVariable = VariableType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variableMonitoring"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vVariableMonitoring = ReadVariableMonitoring(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("MonitoringDataType", "component");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("MonitoringDataType", "variable");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("MonitoringDataType", "variableMonitoring");
+        }
+
+        return new MonitoringDataType
+        {
+            CustomData = vCustomData,
+            Component = vComponent!,
+            Variable = vVariable!,
+            VariableMonitoring = vVariableMonitoring!,
+        };
+    }
+
+    private static List<VariableMonitoringType> ReadVariableMonitoring(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<VariableMonitoringType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(VariableMonitoringType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -183,5 +184,127 @@ public sealed partial class NetworkConnectionProfileType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static NetworkConnectionProfileType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        APNType? vApn = null;
+        OCPPVersionEnumType vOcppVersion = default;
+        OCPPTransportEnumType vOcppTransport = default;
+        string? vOcppCsmsUrl = null;
+        int vMessageTimeout = default;
+        int vSecurityProfile = default;
+        OCPPInterfaceEnumType vOcppInterface = default;
+        VPNType? vVpn = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("apn"u8))
+            {
+                reader.Read();
+                vApn = APNType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("ocppVersion"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vOcppVersion = OCPPVersionEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("ocppTransport"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vOcppTransport = OCPPTransportEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("ocppCsmsUrl"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vOcppCsmsUrl = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("messageTimeout"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vMessageTimeout = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("securityProfile"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vSecurityProfile = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("ocppInterface"u8))
+            {
+                seen |= 32;
+                reader.Read();
+                vOcppInterface = OCPPInterfaceEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("vpn"u8))
+            {
+                reader.Read();
+                vVpn = VPNType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("NetworkConnectionProfileType", "ocppVersion");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("NetworkConnectionProfileType", "ocppTransport");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("NetworkConnectionProfileType", "ocppCsmsUrl");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("NetworkConnectionProfileType", "messageTimeout");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("NetworkConnectionProfileType", "securityProfile");
+        }
+
+        if ((seen & 32) == 0)
+        {
+            throw MessageReading.Missing("NetworkConnectionProfileType", "ocppInterface");
+        }
+
+        return new NetworkConnectionProfileType
+        {
+            CustomData = vCustomData,
+            Apn = vApn,
+            OcppVersion = vOcppVersion,
+            OcppTransport = vOcppTransport,
+            OcppCsmsUrl = vOcppCsmsUrl!,
+            MessageTimeout = vMessageTimeout,
+            SecurityProfile = vSecurityProfile,
+            OcppInterface = vOcppInterface,
+            Vpn = vVpn,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -138,5 +139,100 @@ public sealed partial class OCSPRequestDataType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static OCSPRequestDataType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        HashAlgorithmEnumType vHashAlgorithm = default;
+        string? vIssuerNameHash = null;
+        string? vIssuerKeyHash = null;
+        string? vSerialNumber = null;
+        string? vResponderURL = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("hashAlgorithm"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vHashAlgorithm = HashAlgorithmEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("issuerNameHash"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vIssuerNameHash = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("issuerKeyHash"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vIssuerKeyHash = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("serialNumber"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vSerialNumber = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("responderURL"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vResponderURL = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("OCSPRequestDataType", "hashAlgorithm");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("OCSPRequestDataType", "issuerNameHash");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("OCSPRequestDataType", "issuerKeyHash");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("OCSPRequestDataType", "serialNumber");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("OCSPRequestDataType", "responderURL");
+        }
+
+        return new OCSPRequestDataType
+        {
+            CustomData = vCustomData,
+            HashAlgorithm = vHashAlgorithm,
+            IssuerNameHash = vIssuerNameHash!,
+            IssuerKeyHash = vIssuerKeyHash!,
+            SerialNumber = vSerialNumber!,
+            ResponderURL = vResponderURL!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -83,5 +84,55 @@ public sealed partial class RelativeTimeIntervalType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static RelativeTimeIntervalType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vStart = default;
+        int? vDuration = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("start"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStart = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("duration"u8))
+            {
+                reader.Read();
+                vDuration = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("RelativeTimeIntervalType", "start");
+        }
+
+        return new RelativeTimeIntervalType
+        {
+            CustomData = vCustomData,
+            Start = vStart,
+            Duration = vDuration,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -127,5 +128,97 @@ public sealed partial class ReportDataType
         }
 
         return SchemaChecks.Count(count, 1, 4, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static ReportDataType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        ComponentType? vComponent = null;
+        VariableType? vVariable = null;
+        List<VariableAttributeType>? vVariableAttribute = null;
+        VariableCharacteristicsType? vVariableCharacteristics = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("component"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vComponent = ComponentType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variable"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vVariable = VariableType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variableAttribute"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vVariableAttribute = ReadVariableAttribute(ref reader);
+            }
+            else if (reader.ValueTextEquals("variableCharacteristics"u8))
+            {
+                reader.Read();
+                vVariableCharacteristics = VariableCharacteristicsType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("ReportDataType", "component");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("ReportDataType", "variable");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("ReportDataType", "variableAttribute");
+        }
+
+        return new ReportDataType
+        {
+            CustomData = vCustomData,
+            Component = vComponent!,
+            Variable = vVariable!,
+            VariableAttribute = vVariableAttribute!,
+            VariableCharacteristics = vVariableCharacteristics,
+        };
+    }
+
+    private static List<VariableAttributeType> ReadVariableAttribute(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<VariableAttributeType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(VariableAttributeType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

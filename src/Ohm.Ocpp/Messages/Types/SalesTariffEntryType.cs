@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -110,5 +111,78 @@ public sealed partial class SalesTariffEntryType
         }
 
         return SchemaChecks.Count(count, 1, 3, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SalesTariffEntryType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        RelativeTimeIntervalType? vRelativeTimeInterval = null;
+        int? vEPriceLevel = null;
+        List<ConsumptionCostType>? vConsumptionCost = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("relativeTimeInterval"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vRelativeTimeInterval = RelativeTimeIntervalType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("ePriceLevel"u8))
+            {
+                reader.Read();
+                vEPriceLevel = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("consumptionCost"u8))
+            {
+                reader.Read();
+                vConsumptionCost = ReadConsumptionCost(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SalesTariffEntryType", "relativeTimeInterval");
+        }
+
+        return new SalesTariffEntryType
+        {
+            CustomData = vCustomData,
+            RelativeTimeInterval = vRelativeTimeInterval!,
+            EPriceLevel = vEPriceLevel,
+            ConsumptionCost = vConsumptionCost,
+        };
+    }
+
+    private static List<ConsumptionCostType> ReadConsumptionCost(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<ConsumptionCostType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(ConsumptionCostType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

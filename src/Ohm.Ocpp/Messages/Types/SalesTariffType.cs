@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -138,5 +139,91 @@ public sealed partial class SalesTariffType
         }
 
         return SchemaChecks.Count(count, 1, 1024, ref error);
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SalesTariffType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int vId = default;
+        string? vSalesTariffDescription = null;
+        int? vNumEPriceLevels = null;
+        List<SalesTariffEntryType>? vSalesTariffEntry = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("salesTariffDescription"u8))
+            {
+                reader.Read();
+                vSalesTariffDescription = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("numEPriceLevels"u8))
+            {
+                reader.Read();
+                vNumEPriceLevels = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("salesTariffEntry"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vSalesTariffEntry = ReadSalesTariffEntry(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SalesTariffType", "id");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("SalesTariffType", "salesTariffEntry");
+        }
+
+        return new SalesTariffType
+        {
+            CustomData = vCustomData,
+            Id = vId,
+            SalesTariffDescription = vSalesTariffDescription,
+            NumEPriceLevels = vNumEPriceLevels,
+            SalesTariffEntry = vSalesTariffEntry!,
+        };
+    }
+
+    private static List<SalesTariffEntryType> ReadSalesTariffEntry(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw MessageReading.WrongToken(ref reader, "an array");
+        }
+
+        var items = new List<SalesTariffEntryType>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(SalesTariffEntryType.Read(ref reader)!);
+        }
+
+        return items;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -135,5 +136,90 @@ public sealed partial class SampledValueType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SampledValueType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        decimal vValue = default;
+        ReadingContextEnumType? vContext = null;
+        MeasurandEnumType? vMeasurand = null;
+        PhaseEnumType? vPhase = null;
+        LocationEnumType? vLocation = null;
+        SignedMeterValueType? vSignedMeterValue = null;
+        UnitOfMeasureType? vUnitOfMeasure = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("value"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vValue = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("context"u8))
+            {
+                reader.Read();
+                vContext = ReadingContextEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("measurand"u8))
+            {
+                reader.Read();
+                vMeasurand = MeasurandEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("phase"u8))
+            {
+                reader.Read();
+                vPhase = PhaseEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("location"u8))
+            {
+                reader.Read();
+                vLocation = LocationEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("signedMeterValue"u8))
+            {
+                reader.Read();
+                vSignedMeterValue = SignedMeterValueType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("unitOfMeasure"u8))
+            {
+                reader.Read();
+                vUnitOfMeasure = UnitOfMeasureType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SampledValueType", "value");
+        }
+
+        return new SampledValueType
+        {
+            CustomData = vCustomData,
+            Value = vValue,
+            Context = vContext,
+            Measurand = vMeasurand,
+            Phase = vPhase,
+            Location = vLocation,
+            SignedMeterValue = vSignedMeterValue,
+            UnitOfMeasure = vUnitOfMeasure,
+        };
     }
 }

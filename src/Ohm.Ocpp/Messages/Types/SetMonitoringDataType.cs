@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -185,5 +186,114 @@ public sealed partial class SetMonitoringDataType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SetMonitoringDataType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int? vId = null;
+        bool? vTransaction = null;
+        decimal vValue = default;
+        MonitorEnumType vType = default;
+        int vSeverity = default;
+        ComponentType? vComponent = null;
+        VariableType? vVariable = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("transaction"u8))
+            {
+                reader.Read();
+                vTransaction = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("value"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vValue = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vType = MonitorEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("severity"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vSeverity = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("component"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vComponent = ComponentType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variable"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vVariable = VariableType.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringDataType", "value");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringDataType", "type");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringDataType", "severity");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringDataType", "component");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringDataType", "variable");
+        }
+
+        return new SetMonitoringDataType
+        {
+            CustomData = vCustomData,
+            Id = vId,
+            Transaction = vTransaction,
+            Value = vValue,
+            Type = vType,
+            Severity = vSeverity,
+            Component = vComponent!,
+            Variable = vVariable!,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -178,5 +179,114 @@ public sealed partial class SetMonitoringResultType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SetMonitoringResultType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        int? vId = null;
+        StatusInfoType? vStatusInfo = null;
+        SetMonitoringStatusEnumType vStatus = default;
+        MonitorEnumType vType = default;
+        ComponentType? vComponent = null;
+        VariableType? vVariable = null;
+        int vSeverity = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                vId = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("statusInfo"u8))
+            {
+                reader.Read();
+                vStatusInfo = StatusInfoType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vStatus = SetMonitoringStatusEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vType = MonitorEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("component"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vComponent = ComponentType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("variable"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vVariable = VariableType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("severity"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vSeverity = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringResultType", "status");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringResultType", "type");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringResultType", "component");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringResultType", "variable");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("SetMonitoringResultType", "severity");
+        }
+
+        return new SetMonitoringResultType
+        {
+            CustomData = vCustomData,
+            Id = vId,
+            StatusInfo = vStatusInfo,
+            Status = vStatus,
+            Type = vType,
+            Component = vComponent!,
+            Variable = vVariable!,
+            Severity = vSeverity,
+        };
     }
 }

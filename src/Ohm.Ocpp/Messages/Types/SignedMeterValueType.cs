@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -124,5 +125,87 @@ public sealed partial class SignedMeterValueType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static SignedMeterValueType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vSignedMeterData = null;
+        string? vSigningMethod = null;
+        string? vEncodingMethod = null;
+        string? vPublicKey = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("signedMeterData"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vSignedMeterData = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("signingMethod"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vSigningMethod = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("encodingMethod"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vEncodingMethod = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("publicKey"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vPublicKey = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("SignedMeterValueType", "signedMeterData");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("SignedMeterValueType", "signingMethod");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("SignedMeterValueType", "encodingMethod");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("SignedMeterValueType", "publicKey");
+        }
+
+        return new SignedMeterValueType
+        {
+            CustomData = vCustomData,
+            SignedMeterData = vSignedMeterData!,
+            SigningMethod = vSigningMethod!,
+            EncodingMethod = vEncodingMethod!,
+            PublicKey = vPublicKey!,
+        };
     }
 }

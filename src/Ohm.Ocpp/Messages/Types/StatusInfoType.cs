@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -78,5 +79,55 @@ public sealed partial class StatusInfoType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static StatusInfoType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vReasonCode = null;
+        string? vAdditionalInfo = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("reasonCode"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vReasonCode = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("additionalInfo"u8))
+            {
+                reader.Read();
+                vAdditionalInfo = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("StatusInfoType", "reasonCode");
+        }
+
+        return new StatusInfoType
+        {
+            CustomData = vCustomData,
+            ReasonCode = vReasonCode!,
+            AdditionalInfo = vAdditionalInfo,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -117,5 +118,76 @@ public sealed partial class TransactionType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static TransactionType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vTransactionId = null;
+        ChargingStateEnumType? vChargingState = null;
+        int? vTimeSpentCharging = null;
+        ReasonEnumType? vStoppedReason = null;
+        int? vRemoteStartId = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("transactionId"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vTransactionId = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("chargingState"u8))
+            {
+                reader.Read();
+                vChargingState = ChargingStateEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("timeSpentCharging"u8))
+            {
+                reader.Read();
+                vTimeSpentCharging = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("stoppedReason"u8))
+            {
+                reader.Read();
+                vStoppedReason = ReasonEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("remoteStartId"u8))
+            {
+                reader.Read();
+                vRemoteStartId = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("TransactionType", "transactionId");
+        }
+
+        return new TransactionType
+        {
+            CustomData = vCustomData,
+            TransactionId = vTransactionId!,
+            ChargingState = vChargingState,
+            TimeSpentCharging = vTimeSpentCharging,
+            StoppedReason = vStoppedReason,
+            RemoteStartId = vRemoteStartId,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -73,5 +74,48 @@ public sealed partial class UnitOfMeasureType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static UnitOfMeasureType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vUnit = null;
+        int? vMultiplier = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("unit"u8))
+            {
+                reader.Read();
+                vUnit = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("multiplier"u8))
+            {
+                reader.Read();
+                vMultiplier = reader.GetInt32();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new UnitOfMeasureType
+        {
+            CustomData = vCustomData,
+            Unit = vUnit,
+            Multiplier = vMultiplier,
+        };
     }
 }

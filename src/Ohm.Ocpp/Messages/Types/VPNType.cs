@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -167,5 +168,107 @@ public sealed partial class VPNType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static VPNType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vServer = null;
+        string? vUser = null;
+        string? vGroup = null;
+        string? vPassword = null;
+        string? vKey = null;
+        VPNEnumType vType = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("server"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vServer = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("user"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vUser = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("group"u8))
+            {
+                reader.Read();
+                vGroup = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("password"u8))
+            {
+                seen |= 4;
+                reader.Read();
+                vPassword = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("key"u8))
+            {
+                seen |= 8;
+                reader.Read();
+                vKey = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                seen |= 16;
+                reader.Read();
+                vType = VPNEnumTypeSchema.Read(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("VPNType", "server");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("VPNType", "user");
+        }
+
+        if ((seen & 4) == 0)
+        {
+            throw MessageReading.Missing("VPNType", "password");
+        }
+
+        if ((seen & 8) == 0)
+        {
+            throw MessageReading.Missing("VPNType", "key");
+        }
+
+        if ((seen & 16) == 0)
+        {
+            throw MessageReading.Missing("VPNType", "type");
+        }
+
+        return new VPNType
+        {
+            CustomData = vCustomData,
+            Server = vServer!,
+            User = vUser!,
+            Group = vGroup,
+            Password = vPassword!,
+            Key = vKey!,
+            Type = vType,
+        };
     }
 }

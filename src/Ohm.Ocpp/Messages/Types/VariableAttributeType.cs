@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -108,5 +109,69 @@ public sealed partial class VariableAttributeType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static VariableAttributeType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        AttributeEnumType? vType = null;
+        string? vValue = null;
+        MutabilityEnumType? vMutability = null;
+        bool? vPersistent = null;
+        bool? vConstant = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                vType = AttributeEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("value"u8))
+            {
+                reader.Read();
+                vValue = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("mutability"u8))
+            {
+                reader.Read();
+                vMutability = MutabilityEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("persistent"u8))
+            {
+                reader.Read();
+                vPersistent = reader.GetBoolean();
+            }
+            else if (reader.ValueTextEquals("constant"u8))
+            {
+                reader.Read();
+                vConstant = reader.GetBoolean();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new VariableAttributeType
+        {
+            CustomData = vCustomData,
+            Type = vType,
+            Value = vValue,
+            Mutability = vMutability,
+            Persistent = vPersistent,
+            Constant = vConstant,
+        };
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ohm.Ocpp.Serialization;
 using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
@@ -142,5 +143,89 @@ public sealed partial class VariableCharacteristicsType
         }
 
         return true;
+    }
+
+    /// <summary>Reads a value that <see cref="Validate"/> accepted; the reader starts on the object's first token and ends on its last.</summary>
+    internal static VariableCharacteristicsType Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw MessageReading.WrongToken(ref reader, "an object");
+        }
+
+        CustomDataType? vCustomData = null;
+        string? vUnit = null;
+        DataEnumType vDataType = default;
+        decimal? vMinLimit = null;
+        decimal? vMaxLimit = null;
+        string? vValuesList = null;
+        bool vSupportsMonitoring = default;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("customData"u8))
+            {
+                reader.Read();
+                vCustomData = CustomDataType.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("unit"u8))
+            {
+                reader.Read();
+                vUnit = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("dataType"u8))
+            {
+                seen |= 1;
+                reader.Read();
+                vDataType = DataEnumTypeSchema.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("minLimit"u8))
+            {
+                reader.Read();
+                vMinLimit = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("maxLimit"u8))
+            {
+                reader.Read();
+                vMaxLimit = reader.GetDecimal();
+            }
+            else if (reader.ValueTextEquals("valuesList"u8))
+            {
+                reader.Read();
+                vValuesList = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("supportsMonitoring"u8))
+            {
+                seen |= 2;
+                reader.Read();
+                vSupportsMonitoring = reader.GetBoolean();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if ((seen & 1) == 0)
+        {
+            throw MessageReading.Missing("VariableCharacteristicsType", "dataType");
+        }
+
+        if ((seen & 2) == 0)
+        {
+            throw MessageReading.Missing("VariableCharacteristicsType", "supportsMonitoring");
+        }
+
+        return new VariableCharacteristicsType
+        {
+            CustomData = vCustomData,
+            Unit = vUnit,
+            DataType = vDataType,
+            MinLimit = vMinLimit,
+            MaxLimit = vMaxLimit,
+            ValuesList = vValuesList,
+            SupportsMonitoring = vSupportsMonitoring,
+        };
     }
 }
