@@ -200,7 +200,7 @@ internal static class StationCommand
         cancellationToken = done.Token;
         var stations = Enumerable.Range(1, count).Select(i =>
         {
-            var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i:000}");
+            var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}");
             return new ChargingStation(new StationOptions
             {
                 Endpoint = endpoint,
@@ -215,7 +215,7 @@ internal static class StationCommand
             await station.StartAsync(cancellationToken);
         }
 
-        Console.WriteLine($"{count} stations ({prefix}001..) -> {endpoint}; activity {(charging ? "charging" : "idle")}. Ctrl+C stops.");
+        Console.WriteLine($"{count} stations ({prefix}1..{prefix}{count}) -> {endpoint}; activity {(charging ? "charging" : "idle")}. Ctrl+C stops.");
         var activities = charging
             ? stations.Select(s => ChargingActivity.RunAsync(s, charge, charge, cancellationToken)).ToList()
             : [];

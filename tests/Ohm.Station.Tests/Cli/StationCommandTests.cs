@@ -77,8 +77,11 @@ public sealed class StationCommandTests
         var ended = await h.Csms.WaitForEvent(TransactionEventEnumType.Ended);
         Assert.Equal(before[0].TransactionInfo.TransactionId, ended.TransactionInfo.TransactionId);
         Assert.Equal(before.Max(e => e.SeqNo) + 1, ended.SeqNo);
-        var all = h.Csms.Events("KILL9");
-        Assert.Equal(Enumerable.Range(0, all.Count), all.Select(e => e.SeqNo));
+        // An event the kill caught before its answer was stored is sent again with the same seqNo (the CSMS sees a
+        // duplicate it can recognise); apart from that, seqNos run from 0 without a gap or a reuse.
+        var seqNos = h.Csms.Events("KILL9").Select(e => e.SeqNo).ToList();
+        Assert.Equal(Enumerable.Range(0, seqNos.Max() + 1), seqNos.Distinct().Order());
+        Assert.True(seqNos.Count - seqNos.Distinct().Count() <= 1, "at most the one unacknowledged event is sent twice: " + string.Join(",", seqNos));
     }
 
     private static Process Ohm(StationHarness h, string data, string scenario)
@@ -120,8 +123,8 @@ public sealed class ManyStationsAndDemoTests
             CancellationToken.None,
             until: stations => stations.All(s => s.Transactions.EndedCount >= 1 && s.QueueLength == 0));
         Assert.Equal(0, code);
-        Assert.Equal(["MANY001", "MANY002", "MANY003"], h.Csms.All.Where(r => r.Action == "BootNotification").Select(r => r.StationId).Order());
-        foreach (var id in new[] { "MANY001", "MANY002", "MANY003" })
+        Assert.Equal(["MANY1", "MANY2", "MANY3"], h.Csms.All.Where(r => r.Action == "BootNotification").Select(r => r.StationId).Order());
+        foreach (var id in new[] { "MANY1", "MANY2", "MANY3" })
         {
             Assert.Contains(h.Csms.Events(id), e => e.EventType == TransactionEventEnumType.Ended);
         }
@@ -135,7 +138,7 @@ public sealed class ManyStationsAndDemoTests
         {
             var code = await DemoCommand.RunAsync(2, 0, data, TimeSpan.FromSeconds(1), CancellationToken.None, stations => stations.All(s => s.IsOnline && s.Transactions.EndedCount >= 1));
             Assert.Equal(0, code);
-            Assert.True(Directory.Exists(Path.Combine(data, "DEMO001")));
+            Assert.True(Directory.Exists(Path.Combine(data, "DEMO1")));
         }
         finally
         {
