@@ -139,6 +139,31 @@ public sealed class StationDeviceModel
             AttributeValue = value,
         }).AttributeStatus;
 
+    private enum Missing
+    {
+        Component,
+        Variable,
+        Attribute,
+    }
+
+    /// <summary>The variable and attribute a Get or Set names, or which of the three the model lacks.</summary>
+    private (DeviceVariable? Variable, AttributeState? Attribute, Missing Missing) Lookup(ComponentType componentType, VariableType variableType, AttributeEnumType type)
+    {
+        var component = ComponentKey.From(componentType);
+        if (!_components.Contains(component))
+        {
+            return (null, null, Missing.Component);
+        }
+
+        var variable = Find(component, variableType.Name, variableType.Instance);
+        if (variable is null)
+        {
+            return (null, null, Missing.Variable);
+        }
+
+        return variable.Attributes.TryGetValue(type, out var attribute) ? (variable, attribute, Missing.Attribute) : (variable, null, Missing.Attribute);
+    }
+
     /// <summary>B06: reads one attribute.</summary>
     public GetVariableResultType Get(GetVariableDataType request)
     {
@@ -151,23 +176,15 @@ public sealed class StationDeviceModel
             Component = request.Component,
             Variable = request.Variable,
         };
-        var component = ComponentKey.From(request.Component);
-        if (!_components.Contains(component))
+        var (variable, attribute, missing) = Lookup(request.Component, request.Variable, type);
+        if (variable is null || attribute is null)
         {
-            result.AttributeStatus = GetVariableStatusEnumType.UnknownComponent;
-            return result;
-        }
-
-        var variable = Find(component, request.Variable.Name, request.Variable.Instance);
-        if (variable is null)
-        {
-            result.AttributeStatus = GetVariableStatusEnumType.UnknownVariable;
-            return result;
-        }
-
-        if (!variable.Attributes.TryGetValue(type, out var attribute))
-        {
-            result.AttributeStatus = GetVariableStatusEnumType.NotSupportedAttributeType;
+            result.AttributeStatus = missing switch
+            {
+                Missing.Component => GetVariableStatusEnumType.UnknownComponent,
+                Missing.Variable => GetVariableStatusEnumType.UnknownVariable,
+                _ => GetVariableStatusEnumType.NotSupportedAttributeType,
+            };
             return result;
         }
 
@@ -198,23 +215,15 @@ public sealed class StationDeviceModel
             Component = request.Component,
             Variable = request.Variable,
         };
-        var component = ComponentKey.From(request.Component);
-        if (!_components.Contains(component))
+        var (variable, attribute, missing) = Lookup(request.Component, request.Variable, type);
+        if (variable is null || attribute is null)
         {
-            result.AttributeStatus = SetVariableStatusEnumType.UnknownComponent;
-            return result;
-        }
-
-        var variable = Find(component, request.Variable.Name, request.Variable.Instance);
-        if (variable is null)
-        {
-            result.AttributeStatus = SetVariableStatusEnumType.UnknownVariable;
-            return result;
-        }
-
-        if (!variable.Attributes.TryGetValue(type, out var attribute))
-        {
-            result.AttributeStatus = SetVariableStatusEnumType.NotSupportedAttributeType;
+            result.AttributeStatus = missing switch
+            {
+                Missing.Component => SetVariableStatusEnumType.UnknownComponent,
+                Missing.Variable => SetVariableStatusEnumType.UnknownVariable,
+                _ => SetVariableStatusEnumType.NotSupportedAttributeType,
+            };
             return result;
         }
 
