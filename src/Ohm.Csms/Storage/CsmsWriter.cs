@@ -102,6 +102,7 @@ public sealed class CsmsWriter : IAsyncDisposable
     private async Task RunBatchAsync(List<IWork> batch)
     {
         await using var db = _database.CreateContext();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
         foreach (var work in batch)
         {
@@ -109,7 +110,13 @@ public sealed class CsmsWriter : IAsyncDisposable
         }
 
         await db.SaveChangesAsync().ConfigureAwait(false);
+        var saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         await transaction.CommitAsync().ConfigureAwait(false);
+        _logger.LogDebug(
+            "Wrote a batch of {Count}: work and save {Save:0.0} ms, commit included {Total:0.0} ms",
+            batch.Count,
+            saved.TotalMilliseconds,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private async Task RunAloneAsync(IWork work)
