@@ -47,6 +47,26 @@ internal static class CsmsCommand
         }
     }
 
+    /// <summary>Migrates and starts a built CSMS host; false, with the reason on standard error, when it cannot.</summary>
+    public static async Task<bool> TryStartAsync(WebApplication app, string command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CsmsHost.StartAsync(app, cancellationToken);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"{command}: cannot listen on the OCPP or API address (--ocpp-url, --api-url, --port): {ex.Message}");
+        }
+        catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"{command}: cannot open the database (--db / Storage:Database): {ex.Message}");
+        }
+
+        return false;
+    }
+
     /// <summary>Builds, starts and runs the CSMS until Ctrl+C; returns the exit code.</summary>
     public static async Task<int> RunAsync(Dictionary<string, string?> overrides, CancellationToken cancellationToken)
     {
@@ -63,18 +83,8 @@ internal static class CsmsCommand
 
         await using (app)
         {
-            try
+            if (!await TryStartAsync(app, "ohm csms", cancellationToken))
             {
-                await CsmsHost.StartAsync(app, cancellationToken);
-            }
-            catch (IOException ex)
-            {
-                await Console.Error.WriteLineAsync($"ohm csms: cannot listen on the --ocpp-url or --api-url address: {ex.Message}");
-                return 2;
-            }
-            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
-            {
-                await Console.Error.WriteLineAsync($"ohm csms: cannot open the database (--db / Storage:Database): {ex.Message}");
                 return 2;
             }
 

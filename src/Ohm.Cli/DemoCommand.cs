@@ -37,13 +37,8 @@ internal static class DemoCommand
             Directory.GetCurrentDirectory());
         await using (app)
         {
-            try
+            if (!await CsmsCommand.TryStartAsync(app, "ohm demo", cancellationToken))
             {
-                await CsmsHost.StartAsync(app, cancellationToken);
-            }
-            catch (IOException ex)
-            {
-                await Console.Error.WriteLineAsync("ohm demo: cannot listen: " + ex.Message);
                 return 2;
             }
 
