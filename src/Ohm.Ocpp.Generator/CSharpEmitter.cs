@@ -231,50 +231,18 @@ internal static class CSharpEmitter
             throw new InvalidDataException($"'{type.Name}' has more required properties than the validator tracks.");
         }
 
-        if (required.Count > 0)
-        {
-            w.Line("var seen = 0;");
-        }
-
-        w.Open("while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)");
-        var first = true;
-        foreach (var p in type.Properties)
-        {
-            w.Open($"{(first ? "" : "else ")}if (reader.ValueTextEquals(\"{p.JsonName}\"u8))");
-            first = false;
-            var bit = required.IndexOf(p);
-            if (bit >= 0)
+        EmitPropertyLoop(
+            w,
+            type.Properties,
+            required,
+            p =>
             {
-                w.Line($"seen |= {1 << bit};");
-            }
-
-            w.Line("reader.Read();");
-            w.Open($"if (!{Check(p.Value, enums, "Validate" + p.CsName)})");
-            w.Line($"return SchemaChecks.At(ref error, \"{p.JsonName}\");");
-            w.Close();
-            w.Close();
-        }
-
-        if (first)
-        {
-            w.Line(type.AdditionalProperties ? "SchemaChecks.SkipProperty(ref reader);" : "return SchemaChecks.UnknownProperty(ref reader, ref error);");
-        }
-        else
-        {
-            w.Open("else");
-            w.Line(type.AdditionalProperties ? "SchemaChecks.SkipProperty(ref reader);" : "return SchemaChecks.UnknownProperty(ref reader, ref error);");
-            w.Close();
-        }
-
-        w.Close();
-        w.Line();
-        for (var i = 0; i < required.Count; i++)
-        {
-            w.Open($"if ((seen & {1 << i}) == 0)");
-            w.Line($"return SchemaChecks.Missing(ref error, \"{required[i].JsonName}\");");
-            w.Close();
-            w.Line();
-        }
+                w.Open($"if (!{Check(p.Value, enums, "Validate" + p.CsName)})");
+                w.Line($"return SchemaChecks.At(ref error, \"{p.JsonName}\");");
+                w.Close();
+            },
+            () => w.Line(type.AdditionalProperties ? "SchemaChecks.SkipProperty(ref reader);" : "return SchemaChecks.UnknownProperty(ref reader, ref error);"),
+            name => $"return SchemaChecks.Missing(ref error, \"{name}\");");
 
         w.Line("return true;");
         w.Close();
@@ -304,6 +272,58 @@ internal static class CSharpEmitter
             w.Line();
             w.Line($"return SchemaChecks.Count(count, {Bound(v.MinItems, "0")}, {Bound(v.MaxItems, "int.MaxValue")}, ref error);");
             w.Close();
+        }
+    }
+
+    /// <summary>
+    /// Emits the loop over an object's properties that the validator and the reader share: one branch per known
+    /// property (marking required ones as seen, then stepping onto the value), a branch for any other property, and a
+    /// check per required property that was not seen.
+    /// </summary>
+    private static void EmitPropertyLoop(
+        CodeWriter w, IReadOnlyList<PropertyModel> properties, List<PropertyModel> required, Action<PropertyModel> onValue, Action onOther, Func<string, string> onMissing)
+    {
+        if (required.Count > 0)
+        {
+            w.Line("var seen = 0;");
+        }
+
+        w.Open("while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)");
+        var first = true;
+        foreach (var p in properties)
+        {
+            w.Open($"{(first ? "" : "else ")}if (reader.ValueTextEquals(\"{p.JsonName}\"u8))");
+            first = false;
+            var bit = required.IndexOf(p);
+            if (bit >= 0)
+            {
+                w.Line($"seen |= {1 << bit};");
+            }
+
+            w.Line("reader.Read();");
+            onValue(p);
+            w.Close();
+        }
+
+        if (!first)
+        {
+            w.Open("else");
+        }
+
+        onOther();
+        if (!first)
+        {
+            w.Close();
+        }
+
+        w.Close();
+        w.Line();
+        foreach (var (p, i) in required.Select((p, i) => (p, i)))
+        {
+            w.Open($"if ((seen & {1 << i}) == 0)");
+            w.Line(onMissing(p.JsonName));
+            w.Close();
+            w.Line();
         }
     }
 
@@ -354,59 +374,26 @@ internal static class CSharpEmitter
             w.Line("Dictionary<string, JsonElement>? additional = null;");
         }
 
-        if (required.Count > 0)
-        {
-            w.Line("var seen = 0;");
-        }
-
-        w.Open("while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)");
-        var first = true;
-        foreach (var p in type.Properties)
-        {
-            w.Open($"{(first ? "" : "else ")}if (reader.ValueTextEquals(\"{p.JsonName}\"u8))");
-            first = false;
-            var bit = required.IndexOf(p);
-            if (bit >= 0)
+        EmitPropertyLoop(
+            w,
+            type.Properties,
+            required,
+            p => w.Line($"v{p.CsName} = {ReadValue(p.Value, enums, "Read" + p.CsName)};"),
+            () =>
             {
-                w.Line($"seen |= {1 << bit};");
-            }
-
-            w.Line("reader.Read();");
-            w.Line($"v{p.CsName} = {ReadValue(p.Value, enums, "Read" + p.CsName)};");
-            w.Close();
-        }
-
-        if (!first)
-        {
-            w.Open("else");
-        }
-
-        if (type.AdditionalProperties)
-        {
-            w.Line("var name = reader.GetString()!;");
-            w.Line("reader.Read();");
-            w.Line("(additional ??= [])[name] = JsonElement.ParseValue(ref reader);");
-        }
-        else
-        {
-            w.Line("reader.Read();");
-            w.Line("reader.Skip();");
-        }
-
-        if (!first)
-        {
-            w.Close();
-        }
-
-        w.Close();
-        w.Line();
-        for (var i = 0; i < required.Count; i++)
-        {
-            w.Open($"if ((seen & {1 << i}) == 0)");
-            w.Line($"throw MessageReading.Missing(\"{type.Name}\", \"{required[i].JsonName}\");");
-            w.Close();
-            w.Line();
-        }
+                if (type.AdditionalProperties)
+                {
+                    w.Line("var name = reader.GetString()!;");
+                    w.Line("reader.Read();");
+                    w.Line("(additional ??= [])[name] = JsonElement.ParseValue(ref reader);");
+                }
+                else
+                {
+                    w.Line("reader.Read();");
+                    w.Line("reader.Skip();");
+                }
+            },
+            name => $"throw MessageReading.Missing(\"{type.Name}\", \"{name}\");");
 
         var assignments = type.Properties.Select(p => $"{p.CsName} = v{p.CsName}{(p.Required && !IsValueType(p.Value, enums) ? "!" : "")},").ToList();
         if (type.AdditionalProperties)

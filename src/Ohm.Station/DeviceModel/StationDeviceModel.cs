@@ -141,6 +141,7 @@ public sealed class StationDeviceModel
 
     private enum Missing
     {
+        Nothing,
         Component,
         Variable,
         Attribute,
@@ -161,7 +162,7 @@ public sealed class StationDeviceModel
             return (null, null, Missing.Variable);
         }
 
-        return variable.Attributes.TryGetValue(type, out var attribute) ? (variable, attribute, Missing.Attribute) : (variable, null, Missing.Attribute);
+        return variable.Attributes.TryGetValue(type, out var attribute) ? (variable, attribute, Missing.Nothing) : (variable, null, Missing.Attribute);
     }
 
     /// <summary>B06: reads one attribute.</summary>
