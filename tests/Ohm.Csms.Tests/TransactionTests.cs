@@ -122,6 +122,30 @@ public sealed class TransactionTests
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task E12_events_replayed_after_a_reconnect_continue_the_stored_transaction_and_duplicates_are_not_applied_twice(string db)
+    {
+        await using var csms = await CsmsTestHost.StartAsync(db);
+        await using (var first = await csms.BootedStationAsync("CS-RECONNECT"))
+        {
+            await first.CallAsync(Event("tx-r", 0, TransactionEventEnumType.Started, 100, ChargingStateEnumType.Charging));
+            await first.CallAsync(Event("tx-r", 1, TransactionEventEnumType.Updated, 200));
+        }
+
+        // A new connection has a new session: the transaction comes from the database, its stored seqNos with it.
+        await using var again = await csms.BootedStationAsync("CS-RECONNECT");
+        await again.CallAsync(Event("tx-r", 1, TransactionEventEnumType.Updated, 200));
+        await again.CallAsync(Event("tx-r", 2, TransactionEventEnumType.Ended, 300));
+
+        var tx = await TransactionAsync(csms, "CS-RECONNECT", "tx-r");
+        Assert.Equal([0, 1, 2], tx.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seqNo").GetInt32()));
+        var transaction = tx.GetProperty("transaction");
+        Assert.Equal(3, transaction.GetProperty("eventCount").GetInt32());
+        Assert.Equal("Ended", transaction.GetProperty("state").GetString());
+        Assert.Equal(200m, transaction.GetProperty("energyWh").GetDecimal());
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task Gaps_in_seqNo_are_shown(string db)
     {
         await using var csms = await CsmsTestHost.StartAsync(db);

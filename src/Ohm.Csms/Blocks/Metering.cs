@@ -13,28 +13,26 @@ public sealed class Metering(CsmsWriter writer)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        await writer.ExecuteAsync(db =>
-        {
-            db.SampledValues.AddRange(Records(context.StationId, request.EvseId, null, null, request.MeterValue));
-            return Task.CompletedTask;
-        }, cancellationToken).ConfigureAwait(false);
+        var samples = Records(context.StationId, request.EvseId, null, null, request.MeterValue);
+        await writer.ExecuteAsync(db => db.Statements<SampledValueRecord>().InsertAsync(samples, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new MeterValuesResponse();
     }
 
     /// <summary>The stored rows of meter values, one per sampled value.</summary>
-    public static IEnumerable<SampledValueRecord> Records(string stationId, int evseId, string? transactionId, TransactionEventRecord? transactionEvent, IEnumerable<MeterValueType> meterValues)
+    public static List<SampledValueRecord> Records(string stationId, int evseId, string? transactionId, long? transactionEventId, IEnumerable<MeterValueType> meterValues)
     {
         ArgumentNullException.ThrowIfNull(meterValues);
+        var records = new List<SampledValueRecord>();
         foreach (var meterValue in meterValues)
         {
             foreach (var sample in meterValue.SampledValue)
             {
-                yield return new SampledValueRecord
+                records.Add(new SampledValueRecord
                 {
                     StationId = stationId,
                     EvseId = evseId,
                     TransactionId = transactionId,
-                    Event = transactionEvent,
+                    TransactionEventId = transactionEventId,
                     Timestamp = meterValue.Timestamp.ToUniversalTime(),
                     Value = sample.Value,
                     Measurand = (sample.Measurand ?? MeasurandEnumType.EnergyActiveImportRegister).ToWire(),
@@ -47,9 +45,11 @@ public sealed class Metering(CsmsWriter writer)
                     SigningMethod = sample.SignedMeterValue?.SigningMethod,
                     EncodingMethod = sample.SignedMeterValue?.EncodingMethod,
                     PublicKey = sample.SignedMeterValue?.PublicKey,
-                };
+                });
             }
         }
+
+        return records;
     }
 
     /// <summary>

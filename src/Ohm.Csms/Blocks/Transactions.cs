@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
@@ -25,47 +24,120 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var stationId = context.StationId;
+        var transactionId = request.TransactionInfo.TransactionId;
+        var open = (context.Connection.State as StationSession)?.Transactions;
         var now = DateTimeOffset.UtcNow;
-        var (response, note) = await writer.ExecuteAsync(db => ApplyAsync(db, stationId, request, now, cancellationToken), cancellationToken).ConfigureAwait(false);
-        if (note is not null)
+        var outcome = await writer.ExecuteAsync(db => ApplyAsync(db, stationId, request, open, now, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        // The event is committed: only now may the session's copy of the transaction move on.
+        if (open is not null)
         {
-            logger.LogInformation("{StationId} transaction {TransactionId} seqNo {SeqNo}: {Note}", stationId, request.TransactionInfo.TransactionId, request.SeqNo, note);
+            if (outcome.Stored.State == Ended)
+            {
+                open.Forget(transactionId);
+            }
+            else
+            {
+                open.Keep(outcome.Before, outcome.Stored, request.SeqNo);
+            }
         }
 
-        return response;
+        if (outcome.Note is not null)
+        {
+            logger.LogInformation("{StationId} transaction {TransactionId} seqNo {SeqNo}: {Note}", stationId, transactionId, request.SeqNo, outcome.Note);
+        }
+
+        return outcome.Response;
     }
 
-    private static async Task<(TransactionEventResponse Response, string? Note)> ApplyAsync(
-        CsmsDbContext db, string stationId, TransactionEventRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the event and the transaction's new state. The session's copy of the transaction (or the stored row when the
+    /// session has none) is not changed: the new state is returned and kept by the caller once the write is committed.
+    /// </summary>
+    private static async Task<Outcome> ApplyAsync(
+        CsmsDbContext db, string stationId, TransactionEventRequest request, StationTransactions? open, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var info = request.TransactionInfo;
-        var tx = await CompiledQueries.FindTransaction(db, stationId, info.TransactionId).ConfigureAwait(false);
+        var known = open?.Find(info.TransactionId) ?? await LoadAsync(db, stationId, info.TransactionId, cancellationToken).ConfigureAwait(false);
         string? note = null;
-        if (tx is null)
+        TransactionRecord tx;
+        if (known is null)
         {
             tx = new TransactionRecord { StationId = stationId, TransactionId = info.TransactionId, UpdatedAt = now };
-            db.Transactions.Add(tx);
             if (request.EventType != TransactionEventEnumType.Started)
             {
                 note = $"created from a {request.EventType.ToWire()} event; its Started event has not arrived";
             }
         }
-        else if (await CompiledQueries.HasEvent(db, tx.Id, request.SeqNo).ConfigureAwait(false))
+        else if (known.SeqNos.Contains(request.SeqNo))
         {
-            return (await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false), "duplicate; acknowledged, not applied again");
+            var again = await ResponseAsync(db, request, known.Row, cancellationToken).ConfigureAwait(false);
+            return new(again, "duplicate; acknowledged, not applied again", known, known.Row);
+        }
+        else
+        {
+            tx = known.Row.Clone();
         }
 
         var late = tx.State == Ended;
         var outOfOrder = !late && request.SeqNo < tx.LastSeqNo;
-        var timestamp = request.Timestamp.ToUniversalTime();
-        var record = new TransactionEventRecord
+        var record = Record(stationId, request, now, late, outOfOrder);
+        tx.EventCount++;
+        TransactionEventResponse response;
+        if (late)
         {
-            Transaction = tx,
+            response = await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false);
+            note = "arrived after Ended; stored as late, not applied";
+        }
+        else
+        {
+            Apply(tx, request, record, outOfOrder);
+            tx.UpdatedAt = now;
+            response = await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false);
+            if (response.IdTokenInfo is { } tokenInfo)
+            {
+                tx.AuthorizationStatus = tokenInfo.Status.ToWire();
+            }
+
+            note ??= outOfOrder ? $"out of order (after seqNo {tx.LastSeqNo}); stored, state not rewound" : null;
+        }
+
+        if (known is null)
+        {
+            tx.Id = await db.Statements<TransactionRecord>().InsertAsync(tx, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await db.Statements<TransactionRecord>().UpdateAsync(tx, tx.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        record.TransactionRecordId = tx.Id;
+        record.Id = await db.Statements<TransactionEventRecord>().InsertAsync(record, cancellationToken).ConfigureAwait(false);
+        if (request.MeterValue is { Count: > 0 } meterValues)
+        {
+            var samples = Metering.Records(stationId, request.Evse?.Id ?? tx.EvseId ?? 0, info.TransactionId, record.Id, meterValues);
+            await db.Statements<SampledValueRecord>().InsertAsync(samples, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new(response, note, known ?? new KnownTransaction(tx, []), tx);
+    }
+
+    private static async Task<KnownTransaction?> LoadAsync(CsmsDbContext db, string stationId, string transactionId, CancellationToken cancellationToken)
+    {
+        var row = await CompiledQueries.FindTransaction(db, stationId, transactionId).ConfigureAwait(false);
+        return row is null ? null : new KnownTransaction(row, await CompiledQueries.SeqNos(db, row.Id, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static TransactionEventRecord Record(string stationId, TransactionEventRequest request, DateTimeOffset now, bool late, bool outOfOrder)
+    {
+        var info = request.TransactionInfo;
+        return new TransactionEventRecord
+        {
             StationId = stationId,
             TransactionId = info.TransactionId,
             SeqNo = request.SeqNo,
             EventType = request.EventType.ToWire(),
-            Timestamp = timestamp,
+            Timestamp = request.Timestamp.ToUniversalTime(),
             TriggerReason = request.TriggerReason.ToWire(),
             Offline = request.Offline ?? false,
             NumberOfPhasesUsed = request.NumberOfPhasesUsed,
@@ -82,27 +154,6 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
             OutOfOrder = outOfOrder,
             ReceivedAt = now,
         };
-        db.TransactionEvents.Add(record);
-        if (request.MeterValue is { Count: > 0 } meterValues)
-        {
-            db.SampledValues.AddRange(Metering.Records(stationId, request.Evse?.Id ?? tx.EvseId ?? 0, info.TransactionId, record, meterValues));
-        }
-
-        tx.EventCount++;
-        if (late)
-        {
-            return (await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false), "arrived after Ended; stored as late, not applied");
-        }
-
-        Apply(tx, request, record, outOfOrder);
-        tx.UpdatedAt = now;
-        var response = await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false);
-        if (response.IdTokenInfo is { } tokenInfo)
-        {
-            tx.AuthorizationStatus = tokenInfo.Status.ToWire();
-        }
-
-        return (response, note ?? (outOfOrder ? $"out of order (after seqNo {tx.LastSeqNo}); stored, state not rewound" : null));
     }
 
     private static void Apply(TransactionRecord tx, TransactionEventRequest request, TransactionEventRecord e, bool outOfOrder)
@@ -175,6 +226,9 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
                 ? null
                 : await Authorization.ResolveAsync(db, request.IdToken, request.Evse?.Id ?? tx.EvseId, tx.Id, cancellationToken).ConfigureAwait(false),
         };
+
+    /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now.</summary>
+    private sealed record Outcome(TransactionEventResponse Response, string? Note, KnownTransaction Before, TransactionRecord Stored);
 
     // E14 Check Transaction status
     public Task<GetTransactionStatusResponse> GetTransactionStatusAsync(string stationId, string? transactionId, CancellationToken cancellationToken) =>

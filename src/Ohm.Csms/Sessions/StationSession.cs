@@ -9,6 +9,7 @@ namespace Ohm.Csms.Sessions;
 public sealed class StationSession
 {
     private readonly HashSet<string> _triggered = new(StringComparer.Ordinal);
+    private StationTransactions? _transactions;
 
     internal StationSession(string stationId, OcppConnection connection, string? registrationStatus, int securityProfile)
     {
@@ -35,6 +36,9 @@ public sealed class StationSession
 
     /// <summary>The id of this connection's history row, once written.</summary>
     internal Task<long> ConnectionRecorded { get; set; } = Task.FromResult(0L);
+
+    /// <summary>The station's open transactions as stored, made on its first TransactionEvent (block E).</summary>
+    public StationTransactions Transactions => LazyInitializer.EnsureInitialized(ref _transactions);
 
     /// <summary>Whether the station may send any message (B02.FR.09, B03.FR.07).</summary>
     public bool IsAccepted => RegistrationStatus == "Accepted";

@@ -4,7 +4,7 @@ using Ohm.Csms.Storage.Entities;
 namespace Ohm.Csms.Storage;
 
 /// <summary>
-/// The queries of the TransactionEvent hot path, compiled once. A compiled query belongs to one model, so each
+/// The queries of the TransactionEvent path when a transaction is not in its session, compiled once. A compiled query belongs to one model, so each
 /// provider's context type gets its own copy.
 /// </summary>
 internal static class CompiledQueries
@@ -13,25 +13,35 @@ internal static class CompiledQueries
     {
         SqliteCsmsDbContext sqlite => For<SqliteCsmsDbContext>.FindTransaction(sqlite, stationId, transactionId),
         PostgresCsmsDbContext postgres => For<PostgresCsmsDbContext>.FindTransaction(postgres, stationId, transactionId),
-        _ => db.Transactions.FirstOrDefaultAsync(t => t.StationId == stationId && t.TransactionId == transactionId),
+        _ => db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.StationId == stationId && t.TransactionId == transactionId),
     };
 
-    public static Task<bool> HasEvent(CsmsDbContext db, long transaction, int seqNo) => db switch
+    public static async Task<HashSet<int>> SeqNos(CsmsDbContext db, long transaction, CancellationToken cancellationToken)
     {
-        SqliteCsmsDbContext sqlite => For<SqliteCsmsDbContext>.HasEvent(sqlite, transaction, seqNo),
-        PostgresCsmsDbContext postgres => For<PostgresCsmsDbContext>.HasEvent(postgres, transaction, seqNo),
-        _ => db.TransactionEvents.AnyAsync(e => e.TransactionRecordId == transaction && e.SeqNo == seqNo),
-    };
+        var seqNos = db switch
+        {
+            SqliteCsmsDbContext sqlite => For<SqliteCsmsDbContext>.SeqNos(sqlite, transaction),
+            PostgresCsmsDbContext postgres => For<PostgresCsmsDbContext>.SeqNos(postgres, transaction),
+            _ => db.TransactionEvents.Where(e => e.TransactionRecordId == transaction).Select(e => e.SeqNo).AsAsyncEnumerable(),
+        };
+        var set = new HashSet<int>();
+        await foreach (var seqNo in seqNos.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            set.Add(seqNo);
+        }
+
+        return set;
+    }
 
     private static class For<TContext>
         where TContext : CsmsDbContext
     {
         public static readonly Func<TContext, string, string, Task<TransactionRecord?>> FindTransaction =
             EF.CompileAsyncQuery((TContext db, string stationId, string transactionId) =>
-                db.Transactions.FirstOrDefault(t => t.StationId == stationId && t.TransactionId == transactionId));
+                db.Transactions.AsNoTracking().FirstOrDefault(t => t.StationId == stationId && t.TransactionId == transactionId));
 
-        public static readonly Func<TContext, long, int, Task<bool>> HasEvent =
-            EF.CompileAsyncQuery((TContext db, long transaction, int seqNo) =>
-                db.TransactionEvents.Any(e => e.TransactionRecordId == transaction && e.SeqNo == seqNo));
+        public static readonly Func<TContext, long, IAsyncEnumerable<int>> SeqNos =
+            EF.CompileAsyncQuery((TContext db, long transaction) =>
+                db.TransactionEvents.Where(e => e.TransactionRecordId == transaction).Select(e => e.SeqNo));
     }
 }

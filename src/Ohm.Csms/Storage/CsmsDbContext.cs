@@ -9,6 +9,8 @@ namespace Ohm.Csms.Storage;
 /// </summary>
 public abstract class CsmsDbContext(DbContextOptions options) : DbContext(options)
 {
+    private readonly Dictionary<Type, IDisposable> _statements = [];
+
     public DbSet<StationRecord> Stations => Set<StationRecord>();
 
     public DbSet<ConnectionRecord> Connections => Set<ConnectionRecord>();
@@ -28,6 +30,32 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     public DbSet<TransactionEventRecord> TransactionEvents => Set<TransactionEventRecord>();
 
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
+
+    /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
+    internal EntityStatements<T> Statements<T>()
+        where T : class
+    {
+        if (!_statements.TryGetValue(typeof(T), out var statements))
+        {
+            _statements[typeof(T)] = statements = new EntityStatements<T>(this);
+        }
+
+        return (EntityStatements<T>)statements;
+    }
+
+    public override void Dispose()
+    {
+        DisposeStatements();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        DisposeStatements();
+        GC.SuppressFinalize(this);
+        return base.DisposeAsync();
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -74,5 +102,15 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.HasIndex(v => new { v.StationId, v.TransactionId });
             e.HasOne(v => v.Event).WithMany().HasForeignKey(v => v.TransactionEventId).OnDelete(DeleteBehavior.Cascade);
         });
+    }
+
+    private void DisposeStatements()
+    {
+        foreach (var statements in _statements.Values)
+        {
+            statements.Dispose();
+        }
+
+        _statements.Clear();
     }
 }

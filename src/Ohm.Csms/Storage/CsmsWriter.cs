@@ -19,6 +19,7 @@ public sealed class CsmsWriter : IAsyncDisposable
     private readonly ILogger<CsmsWriter> _logger;
     private readonly Channel<IWork> _queue = Channel.CreateBounded<IWork>(new BoundedChannelOptions(20_000) { SingleReader = true });
     private readonly Task _loop;
+    private CsmsDbContext? _db;
 
     /// <summary>Starts the writer loop.</summary>
     public CsmsWriter(CsmsDatabase database, ILogger<CsmsWriter> logger)
@@ -64,6 +65,7 @@ public sealed class CsmsWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        await DropContextAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -101,22 +103,54 @@ public sealed class CsmsWriter : IAsyncDisposable
 
     private async Task RunBatchAsync(List<IWork> batch)
     {
-        await using var db = _database.CreateContext();
+        var db = _db ??= await OpenContextAsync().ConfigureAwait(false);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-        foreach (var work in batch)
+        TimeSpan saved;
+        try
         {
-            await work.RunAsync(db).ConfigureAwait(false);
+            await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+            foreach (var work in batch)
+            {
+                await work.RunAsync(db).ConfigureAwait(false);
+            }
+
+            await db.SaveChangesAsync().ConfigureAwait(false);
+            saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            await transaction.CommitAsync().ConfigureAwait(false);
+            db.ChangeTracker.Clear();
+        }
+        catch
+        {
+            // Whatever the context tracked or cached is suspect now: the next batch starts on a fresh one.
+            await DropContextAsync().ConfigureAwait(false);
+            throw;
         }
 
-        await db.SaveChangesAsync().ConfigureAwait(false);
-        var saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        await transaction.CommitAsync().ConfigureAwait(false);
         _logger.LogDebug(
             "Wrote a batch of {Count}: work and save {Save:0.0} ms, commit included {Total:0.0} ms",
             batch.Count,
             saved.TotalMilliseconds,
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// The writer's context lives from batch to batch with its connection open, so that the statements the hot paths
+    /// build on it stay compiled; its change tracker is cleared after each commit.
+    /// </summary>
+    private async Task<CsmsDbContext> OpenContextAsync()
+    {
+        var db = _database.CreateContext();
+        await db.Database.OpenConnectionAsync().ConfigureAwait(false);
+        return db;
+    }
+
+    private async Task DropContextAsync()
+    {
+        if (_db is { } db)
+        {
+            _db = null;
+            await db.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task RunAloneAsync(IWork work)

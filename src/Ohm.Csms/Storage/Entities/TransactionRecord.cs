@@ -55,4 +55,7 @@ public sealed class TransactionRecord
     public DateTimeOffset? MeterLastAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>A copy to change without touching this one.</summary>
+    public TransactionRecord Clone() => (TransactionRecord)MemberwiseClone();
 }
