@@ -81,7 +81,14 @@ public sealed class TransactionTests
         var first = tx.GetProperty("events")[0];
         Assert.Equal("CablePluggedIn", first.GetProperty("triggerReason").GetString());
         Assert.Equal(3, first.GetProperty("numberOfPhasesUsed").GetInt32());
-        Assert.Equal(3, first.GetProperty("meterValues")[0].GetProperty("sampledValue").GetArrayLength());
+        var meterValue = Assert.Single(first.GetProperty("meterValues").EnumerateArray());
+        Assert.Equal(T0, meterValue.GetProperty("timestamp").GetDateTimeOffset());
+        var samples = meterValue.GetProperty("sampledValue").EnumerateArray().ToList();
+        Assert.Equal(3, samples.Count);
+        Assert.Equal((1000m, "Energy.Active.Import.Register", "Wh", "Sample.Periodic"), (samples[0].GetProperty("value").GetDecimal(), samples[0].GetProperty("measurand").GetString(), samples[0].GetProperty("unit").GetString(), samples[0].GetProperty("context").GetString()));
+        Assert.Equal((7200m, "Outlet", JsonValueKind.Null), (samples[1].GetProperty("value").GetDecimal(), samples[1].GetProperty("location").GetString(), samples[1].GetProperty("phase").ValueKind));
+        Assert.Equal(("L1", JsonValueKind.Null), (samples[2].GetProperty("phase").GetString(), samples[2].GetProperty("unit").ValueKind));
+        Assert.Equal(2250.5m, tx.GetProperty("events")[2].GetProperty("meterValues")[0].GetProperty("sampledValue")[0].GetProperty("value").GetDecimal());
         Assert.Empty(tx.GetProperty("gaps").EnumerateArray());
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Storage;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
@@ -31,7 +30,7 @@ public sealed class Authorization(CsmsDatabase database)
         }
 
         var type = token.Type.ToWire();
-        var record = await db.IdTokens.AsNoTracking().FirstOrDefaultAsync(t => t.IdToken == token.IdToken && t.Type == type, cancellationToken).ConfigureAwait(false);
+        var record = await CompiledQueries.FindIdToken(db, token.IdToken, type).ConfigureAwait(false);
         if (record is null)
         {
             return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Unknown };
@@ -70,10 +69,7 @@ public sealed class Authorization(CsmsDatabase database)
 
         if (!record.AllowConcurrentTx)
         {
-            var busy = await db.Transactions.AsNoTracking()
-                .AnyAsync(t => t.IdToken == token.IdToken && t.IdTokenType == type && t.State == "Active" && t.Id != (currentTransaction ?? 0), cancellationToken)
-                .ConfigureAwait(false);
-            if (busy)
+            if (await CompiledQueries.HasOtherActiveTransaction(db, token.IdToken, type, currentTransaction ?? 0).ConfigureAwait(false))
             {
                 info.Status = AuthorizationStatusEnumType.ConcurrentTx;
             }

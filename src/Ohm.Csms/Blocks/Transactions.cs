@@ -108,7 +108,7 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
         }
         else
         {
-            await db.Statements<TransactionRecord>().UpdateAsync(tx, tx.Id, cancellationToken).ConfigureAwait(false);
+            await db.Statements<TransactionRecord>().UpdateAsync(known.Row, tx, tx.Id, cancellationToken).ConfigureAwait(false);
         }
 
         record.TransactionRecordId = tx.Id;

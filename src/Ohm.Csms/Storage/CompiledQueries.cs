@@ -4,7 +4,8 @@ using Ohm.Csms.Storage.Entities;
 namespace Ohm.Csms.Storage;
 
 /// <summary>
-/// The queries of the TransactionEvent path when a transaction is not in its session, compiled once. A compiled query belongs to one model, so each
+/// The queries of the hot paths (a TransactionEvent whose transaction is not in its session, token lookups), compiled
+/// once: EF Core would otherwise translate them again and compile a delegate for any computed argument on every call. A compiled query belongs to one model, so each
 /// provider's context type gets its own copy.
 /// </summary>
 internal static class CompiledQueries
@@ -33,6 +34,21 @@ internal static class CompiledQueries
         return set;
     }
 
+    public static Task<IdTokenRecord?> FindIdToken(CsmsDbContext db, string idToken, string type) => db switch
+    {
+        SqliteCsmsDbContext sqlite => For<SqliteCsmsDbContext>.FindIdToken(sqlite, idToken, type),
+        PostgresCsmsDbContext postgres => For<PostgresCsmsDbContext>.FindIdToken(postgres, idToken, type),
+        _ => db.IdTokens.AsNoTracking().FirstOrDefaultAsync(t => t.IdToken == idToken && t.Type == type),
+    };
+
+    /// <summary>Whether the token has an active transaction other than <paramref name="exceptTransaction"/> (an answer of ConcurrentTx).</summary>
+    public static Task<bool> HasOtherActiveTransaction(CsmsDbContext db, string idToken, string type, long exceptTransaction) => db switch
+    {
+        SqliteCsmsDbContext sqlite => For<SqliteCsmsDbContext>.HasOtherActiveTransaction(sqlite, idToken, type, exceptTransaction),
+        PostgresCsmsDbContext postgres => For<PostgresCsmsDbContext>.HasOtherActiveTransaction(postgres, idToken, type, exceptTransaction),
+        _ => db.Transactions.AnyAsync(t => t.IdToken == idToken && t.IdTokenType == type && t.State == "Active" && t.Id != exceptTransaction),
+    };
+
     private static class For<TContext>
         where TContext : CsmsDbContext
     {
@@ -43,5 +59,13 @@ internal static class CompiledQueries
         public static readonly Func<TContext, long, IAsyncEnumerable<int>> SeqNos =
             EF.CompileAsyncQuery((TContext db, long transaction) =>
                 db.TransactionEvents.Where(e => e.TransactionRecordId == transaction).Select(e => e.SeqNo));
+
+        public static readonly Func<TContext, string, string, Task<IdTokenRecord?>> FindIdToken =
+            EF.CompileAsyncQuery((TContext db, string idToken, string type) =>
+                db.IdTokens.AsNoTracking().FirstOrDefault(t => t.IdToken == idToken && t.Type == type));
+
+        public static readonly Func<TContext, string, string, long, Task<bool>> HasOtherActiveTransaction =
+            EF.CompileAsyncQuery((TContext db, string idToken, string type, long exceptTransaction) =>
+                db.Transactions.Any(t => t.IdToken == idToken && t.IdTokenType == type && t.State == "Active" && t.Id != exceptTransaction));
     }
 }
