@@ -95,7 +95,7 @@ public static class CsmsHost
         });
         services.AddProblemDetails();
         services.AddOpenApi();
-        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OcppMetrics.MeterName, CsmsMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OcppMetrics.MeterName, CsmsMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         services.AddSingleton<CsmsMetrics>();
 
         var app = builder.Build();

@@ -235,10 +235,32 @@ public sealed class TransactionTests
             MeterValue = [new MeterValueType { Timestamp = T0, SampledValue = [new SampledValueType { Value = 123456, Context = ReadingContextEnumType.SampleClock }] }],
         });
         await using var context = csms.Database.CreateContext();
-        var stored = Assert.Single(context.SampledValues.Where(v => v.StationId == "CS-J01"));
-        Assert.Equal(123456m, stored.Value);
-        Assert.Null(stored.TransactionId);
-        Assert.Equal("Sample.Clock", stored.Context);
+        var stored = Assert.Single(context.MeterValues.Where(v => v.StationId == "CS-J01"));
+        Assert.Equal(0, stored.EvseId);
+        var sample = Assert.Single(Assert.Single(Ohm.Csms.Blocks.Metering.FromDocument(stored.MeterValues)).SampledValue);
+        Assert.Equal((123456m, ReadingContextEnumType.SampleClock), (sample.Value, sample.Context));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Meter_values_that_an_earlier_version_stored_as_rows_are_still_shown(string db)
+    {
+        await using var csms = await CsmsTestHost.StartAsync(db);
+        await using var station = await csms.BootedStationAsync("CS-LEGACY");
+        await station.CallAsync(Event("tx-old", 0, TransactionEventEnumType.Started));
+        await using (var context = csms.Database.CreateContext())
+        {
+            var e = context.TransactionEvents.Single(e => e.TransactionId == "tx-old");
+            context.SampledValues.Add(new Ohm.Csms.Storage.Entities.SampledValueRecord
+            {
+                StationId = "CS-LEGACY", EvseId = 1, TransactionId = "tx-old", TransactionEventId = e.Id, Timestamp = T0, Value = 42, Unit = "Wh",
+            });
+            await context.SaveChangesAsync();
+        }
+
+        var tx = await TransactionAsync(csms, "CS-LEGACY", "tx-old");
+        var sample = tx.GetProperty("events")[0].GetProperty("meterValues")[0].GetProperty("sampledValue")[0];
+        Assert.Equal((42m, "Wh", "Energy.Active.Import.Register"), (sample.GetProperty("value").GetDecimal(), sample.GetProperty("unit").GetString(), sample.GetProperty("measurand").GetString()));
     }
 
     [Fact]

@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Blocks;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Server.Api;
 
@@ -82,8 +84,9 @@ internal static class TransactionsApi
         }
 
         var events = await db.TransactionEvents.AsNoTracking().Where(e => e.TransactionRecordId == tx.Id).OrderBy(e => e.SeqNo).ToListAsync(ct).ConfigureAwait(false);
-        var samples = await db.SampledValues.AsNoTracking().Where(v => v.StationId == stationId && v.TransactionId == transactionId)
-            .OrderBy(v => v.Id).ToListAsync(ct).ConfigureAwait(false);
+        var legacy = events.Any(e => e.MeterValues is null)
+            ? await db.SampledValues.AsNoTracking().Where(v => v.StationId == stationId && v.TransactionId == transactionId).OrderBy(v => v.Id).ToListAsync(ct).ConfigureAwait(false)
+            : [];
         return Results.Ok(new
         {
             transaction = View(tx),
@@ -94,14 +97,39 @@ internal static class TransactionsApi
             {
                 e.SeqNo, e.EventType, e.Timestamp, e.TriggerReason, e.Offline, e.NumberOfPhasesUsed, e.CableMaxCurrent, e.ReservationId,
                 e.ChargingState, e.StoppedReason, e.RemoteStartId, e.EvseId, e.ConnectorId, e.IdToken, e.IdTokenType, e.Late, e.OutOfOrder, e.ReceivedAt,
-                meterValues = samples.Where(s => s.TransactionEventId == e.Id).GroupBy(s => s.Timestamp).Select(g => new
-                {
-                    timestamp = g.Key,
-                    sampledValue = g.Select(s => new { s.Value, s.Measurand, s.Phase, s.Location, s.Context, s.Unit, s.Multiplier, s.SignedMeterData, s.SigningMethod, s.EncodingMethod, s.PublicKey }),
-                }),
+                meterValues = e.MeterValues is { } document ? MeterValueViews(document) : LegacyMeterValueViews(legacy.Where(s => s.TransactionEventId == e.Id)),
             }),
         });
     }
+
+    /// <summary>Stored meter values as the API shows them: per meter value its timestamp and flat sampled values.</summary>
+    internal static List<MeterValueView> MeterValueViews(string document) =>
+        Metering.FromDocument(document).Select(m => new MeterValueView(
+            m.Timestamp,
+            m.SampledValue.Select(s => new SampledValueView(
+                s.Value,
+                (s.Measurand ?? MeasurandEnumType.EnergyActiveImportRegister).ToWire(),
+                s.Phase?.ToWire(),
+                s.Location?.ToWire(),
+                s.Context?.ToWire(),
+                s.UnitOfMeasure?.Unit,
+                s.UnitOfMeasure?.Multiplier,
+                s.SignedMeterValue?.SignedMeterData,
+                s.SignedMeterValue?.SigningMethod,
+                s.SignedMeterValue?.EncodingMethod,
+                s.SignedMeterValue?.PublicKey)).ToList())).ToList();
+
+    /// <summary>Meter values that an earlier version stored one row per sampled value.</summary>
+    private static List<MeterValueView> LegacyMeterValueViews(IEnumerable<SampledValueRecord> samples) =>
+        samples.GroupBy(s => s.Timestamp).Select(g => new MeterValueView(
+            g.Key,
+            g.Select(s => new SampledValueView(s.Value, s.Measurand, s.Phase, s.Location, s.Context, s.Unit, s.Multiplier, s.SignedMeterData, s.SigningMethod, s.EncodingMethod, s.PublicKey)).ToList())).ToList();
+
+    internal sealed record MeterValueView(DateTimeOffset Timestamp, List<SampledValueView> SampledValue);
+
+    internal sealed record SampledValueView(
+        decimal Value, string Measurand, string? Phase, string? Location, string? Context, string? Unit, int? Multiplier,
+        string? SignedMeterData, string? SigningMethod, string? EncodingMethod, string? PublicKey);
 
     /// <summary>The seqNos missing between 0 and the highest received.</summary>
     internal static IEnumerable<int> Gaps(IEnumerable<int> seqNos)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
@@ -13,44 +14,24 @@ public sealed class Metering(CsmsWriter writer)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var samples = Records(context.StationId, request.EvseId, null, null, request.MeterValue);
-        await writer.ExecuteAsync(db => db.Statements<SampledValueRecord>().InsertAsync(samples, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var record = new MeterValueRecord
+        {
+            StationId = context.StationId,
+            EvseId = request.EvseId,
+            ReceivedAt = DateTimeOffset.UtcNow,
+            MeterValues = Document(request.MeterValue)!,
+        };
+        await writer.ExecuteAsync(db => db.Statements<MeterValueRecord>().InsertAsync(record, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new MeterValuesResponse();
     }
 
-    /// <summary>The stored rows of meter values, one per sampled value.</summary>
-    public static List<SampledValueRecord> Records(string stationId, int evseId, string? transactionId, long? transactionEventId, IEnumerable<MeterValueType> meterValues)
-    {
-        ArgumentNullException.ThrowIfNull(meterValues);
-        var records = new List<SampledValueRecord>();
-        foreach (var meterValue in meterValues)
-        {
-            foreach (var sample in meterValue.SampledValue)
-            {
-                records.Add(new SampledValueRecord
-                {
-                    StationId = stationId,
-                    EvseId = evseId,
-                    TransactionId = transactionId,
-                    TransactionEventId = transactionEventId,
-                    Timestamp = meterValue.Timestamp.ToUniversalTime(),
-                    Value = sample.Value,
-                    Measurand = (sample.Measurand ?? MeasurandEnumType.EnergyActiveImportRegister).ToWire(),
-                    Phase = sample.Phase?.ToWire(),
-                    Location = sample.Location?.ToWire(),
-                    Context = sample.Context?.ToWire(),
-                    Unit = sample.UnitOfMeasure?.Unit,
-                    Multiplier = sample.UnitOfMeasure?.Multiplier,
-                    SignedMeterData = sample.SignedMeterValue?.SignedMeterData,
-                    SigningMethod = sample.SignedMeterValue?.SigningMethod,
-                    EncodingMethod = sample.SignedMeterValue?.EncodingMethod,
-                    PublicKey = sample.SignedMeterValue?.PublicKey,
-                });
-            }
-        }
+    /// <summary>Meter values as the JSON document they are stored as; null for none.</summary>
+    public static string? Document(List<MeterValueType>? meterValues) =>
+        meterValues is { Count: > 0 } ? JsonSerializer.Serialize(meterValues, OcppJsonContext.Default.ListMeterValueType) : null;
 
-        return records;
-    }
+    /// <summary>Meter values from their stored document.</summary>
+    public static List<MeterValueType> FromDocument(string document) =>
+        JsonSerializer.Deserialize(document, OcppJsonContext.Default.ListMeterValueType) ?? [];
 
     /// <summary>
     /// The Energy.Active.Import.Register reading of a sampled value in Wh (unit Wh by default, kWh scaled, multiplier

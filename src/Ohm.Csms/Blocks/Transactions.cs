@@ -113,11 +113,6 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
 
         record.TransactionRecordId = tx.Id;
         record.Id = await db.Statements<TransactionEventRecord>().InsertAsync(record, cancellationToken).ConfigureAwait(false);
-        if (request.MeterValue is { Count: > 0 } meterValues)
-        {
-            var samples = Metering.Records(stationId, request.Evse?.Id ?? tx.EvseId ?? 0, info.TransactionId, record.Id, meterValues);
-            await db.Statements<SampledValueRecord>().InsertAsync(samples, cancellationToken).ConfigureAwait(false);
-        }
 
         return new(response, note, known ?? new KnownTransaction(tx, []), tx);
     }
@@ -153,6 +148,7 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
             Late = late,
             OutOfOrder = outOfOrder,
             ReceivedAt = now,
+            MeterValues = Metering.Document(request.MeterValue),
         };
     }
 

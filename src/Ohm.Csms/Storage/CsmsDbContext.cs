@@ -29,6 +29,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<TransactionEventRecord> TransactionEvents => Set<TransactionEventRecord>();
 
+    public DbSet<MeterValueRecord> MeterValues => Set<MeterValueRecord>();
+
+    /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
@@ -96,6 +99,11 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         {
             e.HasIndex(t => new { t.TransactionRecordId, t.SeqNo }).IsUnique();
             e.HasOne(t => t.Transaction).WithMany().HasForeignKey(t => t.TransactionRecordId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<MeterValueRecord>(e =>
+        {
+            e.HasIndex(m => new { m.StationId, m.ReceivedAt });
+            e.Property(m => m.StationId).HasMaxLength(48);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {

@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -15,24 +12,19 @@ namespace Ohm.Csms.Storage;
 /// more than the write itself. They are built from the EF Core model (table, columns, type mappings and value
 /// converters), so they store exactly what SaveChanges would; each command is built once and reused, so SQLite keeps
 /// it compiled. They run at once on the context's connection, inside its current transaction; the rows they write are
-/// not tracked, and the key the database generates is returned to the caller.
+/// not tracked, and the key the database generates is returned to the caller. An update writes only the columns that
+/// changed, so the database leaves the indexes over the others alone.
 /// </summary>
 internal sealed class EntityStatements<T> : IDisposable
     where T : class
 {
-    /// <summary>Rows per multi-row INSERT on PostgreSQL, where each statement is a round trip; a longer list is chunked.</summary>
-    private const int MaxRowsPerInsert = 32;
-
     private readonly DbContext _db;
     private readonly string _table;
     private readonly string _key;
     private readonly Column[] _columns;
-    private readonly DbCommand?[] _inserts = new DbCommand?[MaxRowsPerInsert + 1];
-    private readonly bool _sqlite;
-    private readonly ArrayBufferWriter<byte> _json = new();
-    private DbCommand? _insertJsonRows;
+    private readonly RelationalTypeMapping _keyMapping;
     private readonly Dictionary<ulong, DbCommand> _updates = [];
-    private DbCommand? _insertReturningKey;
+    private DbCommand? _insert;
 
     public EntityStatements(DbContext db)
     {
@@ -45,58 +37,28 @@ internal sealed class EntityStatements<T> : IDisposable
         _table = sql.DelimitIdentifier(tableName, entity.GetSchema());
         var key = entity.FindPrimaryKey()?.Properties is [var single] ? single : throw new InvalidOperationException($"{typeof(T).Name} needs a single-column key.");
         _key = sql.DelimitIdentifier(key.GetColumnName(table)!);
+        _keyMapping = (RelationalTypeMapping)key.GetTypeMapping();
         _columns = entity.GetProperties()
             .Where(p => !p.IsPrimaryKey())
             .Select(p => new Column(p, sql.DelimitIdentifier(p.GetColumnName(table)!), (RelationalTypeMapping)p.GetTypeMapping()))
             .ToArray();
-        KeyMapping = (RelationalTypeMapping)key.GetTypeMapping();
-        _sqlite = db.Database.IsSqlite();
+        if (_columns.Length > 64)
+        {
+            throw new NotSupportedException($"{typeof(T).Name} has more than 64 columns.");
+        }
     }
-
-    private RelationalTypeMapping KeyMapping { get; }
 
     /// <summary>Inserts one row and returns the key the database gave it.</summary>
     public async Task<long> InsertAsync(T row, CancellationToken cancellationToken = default)
     {
-        var command = _insertReturningKey ??= Build(InsertSql(1) + " RETURNING " + _key, 1);
-        Bind(command, 0, row);
+        var command = _insert ??= BuildInsert();
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            command.Parameters[i].Value = Value(_columns[i], row);
+        }
+
         var key = await Prepare(command).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return Convert.ToInt64(key, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// Inserts the rows with one statement. On SQLite the rows go in as one JSON array of their stored values, which
-    /// SQLite unpacks itself (<c>json_each</c>): Microsoft.Data.Sqlite binds every parameter by name on every execution,
-    /// and a statement per row or a parameter per value cost several times the insert. On PostgreSQL a multi-row
-    /// VALUES statement per 32 rows.
-    /// </summary>
-    public async Task InsertAsync(IReadOnlyList<T> rows, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        if (_sqlite)
-        {
-            var command = _insertJsonRows ??= BuildJsonInsert();
-            command.Parameters[0].Value = JsonRows(rows);
-            await Prepare(command).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        for (var start = 0; start < rows.Count; start += MaxRowsPerInsert)
-        {
-            var count = Math.Min(MaxRowsPerInsert, rows.Count - start);
-            var command = _inserts[count] ??= Build(InsertSql(count), count);
-            for (var i = 0; i < count; i++)
-            {
-                Bind(command, i, rows[start + i]);
-            }
-
-            await Prepare(command).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>
@@ -105,11 +67,6 @@ internal sealed class EntityStatements<T> : IDisposable
     /// </summary>
     public async Task UpdateAsync(T stored, T row, long key, CancellationToken cancellationToken = default)
     {
-        if (_columns.Length > 64)
-        {
-            throw new NotSupportedException($"{typeof(T).Name} has more than 64 columns.");
-        }
-
         ulong changed = 0;
         for (var i = 0; i < _columns.Length; i++)
         {
@@ -149,101 +106,27 @@ internal sealed class EntityStatements<T> : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in _inserts.Append(_insertReturningKey).Append(_insertJsonRows).Concat(_updates.Values))
+        _insert?.Dispose();
+        foreach (var command in _updates.Values)
         {
-            command?.Dispose();
+            command.Dispose();
         }
     }
 
-    private static string Parameter(int column, int row) => string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}");
-
-    private string InsertSql(int rows)
-    {
-        var sql = new StringBuilder($"INSERT INTO {_table} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES ");
-        for (var row = 0; row < rows; row++)
-        {
-            sql.Append(row == 0 ? "(" : ", (").AppendJoin(", ", _columns.Select((_, i) => Parameter(i, row))).Append(')');
-        }
-
-        return sql.ToString();
-    }
+    private static string Parameter(int column) => string.Create(CultureInfo.InvariantCulture, $"@p{column}");
 
 #pragma warning disable CA2100 // The text is made of the model's own table and column names, never of input.
-    private DbCommand Build(string text, int rows)
+    private DbCommand BuildInsert()
     {
         var command = _db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = text;
-        for (var row = 0; row < rows; row++)
+        command.CommandText =
+            $"INSERT INTO {_table} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES ({string.Join(", ", _columns.Select((_, i) => Parameter(i)))}) RETURNING {_key}";
+        for (var i = 0; i < _columns.Length; i++)
         {
-            for (var i = 0; i < _columns.Length; i++)
-            {
-                command.Parameters.Add(_columns[i].Mapping.CreateParameter(command, Parameter(i, row), null, _columns[i].Property.IsNullable));
-            }
+            command.Parameters.Add(_columns[i].Mapping.CreateParameter(command, Parameter(i), null, _columns[i].Property.IsNullable));
         }
 
         return command;
-    }
-#pragma warning restore CA2100
-
-    private DbCommand BuildJsonInsert()
-    {
-        var command = _db.Database.GetDbConnection().CreateCommand();
-        var values = string.Join(", ", _columns.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"json_extract(value, '$[{i}]')")));
-        command.CommandText = $"INSERT INTO {_table} ({string.Join(", ", _columns.Select(c => c.Name))}) SELECT {values} FROM json_each(@rows) ORDER BY key";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@rows";
-        command.Parameters.Add(parameter);
-        return command;
-    }
-
-    /// <summary>The rows as a JSON array of arrays of the values SQLite stores (after the model's value converters).</summary>
-    private string JsonRows(IReadOnlyList<T> rows)
-    {
-        _json.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_json))
-        {
-            writer.WriteStartArray();
-            foreach (var row in rows)
-            {
-                writer.WriteStartArray();
-                foreach (var column in _columns)
-                {
-                    switch (Value(column, row))
-                    {
-                        case DBNull:
-                            writer.WriteNullValue();
-                            break;
-                        case string text:
-                            writer.WriteStringValue(text);
-                            break;
-                        case bool flag:
-                            writer.WriteNumberValue(flag ? 1 : 0);
-                            break;
-                        case int number:
-                            writer.WriteNumberValue(number);
-                            break;
-                        case long number:
-                            writer.WriteNumberValue(number);
-                            break;
-                        case double number:
-                            writer.WriteNumberValue(number);
-                            break;
-                        case decimal number:
-                            // As Microsoft.Data.Sqlite binds a decimal, and EF Core stores it: invariant text.
-                            writer.WriteStringValue(number.ToString("0.0###########################", CultureInfo.InvariantCulture));
-                            break;
-                        case var other:
-                            throw new NotSupportedException($"{typeof(T).Name}.{column.Property.Name}: {other.GetType().Name} values are not written as JSON rows.");
-                    }
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(_json.WrittenSpan);
     }
 
     private DbCommand BuildUpdate(ulong changed)
@@ -254,15 +137,16 @@ internal sealed class EntityStatements<T> : IDisposable
         {
             if ((changed & (1UL << i)) != 0)
             {
-                set.Add($"{_columns[i].Name} = {Parameter(i, 0)}");
-                command.Parameters.Add(_columns[i].Mapping.CreateParameter(command, Parameter(i, 0), null, _columns[i].Property.IsNullable));
+                set.Add($"{_columns[i].Name} = {Parameter(i)}");
+                command.Parameters.Add(_columns[i].Mapping.CreateParameter(command, Parameter(i), null, _columns[i].Property.IsNullable));
             }
         }
 
         command.CommandText = $"UPDATE {_table} SET {string.Join(", ", set)} WHERE {_key} = @key";
-        command.Parameters.Add(KeyMapping.CreateParameter(command, "@key", 0L, nullable: false));
+        command.Parameters.Add(_keyMapping.CreateParameter(command, "@key", 0L, nullable: false));
         return command;
     }
+#pragma warning restore CA2100
 
     private static object Value(Column column, T entity)
     {
@@ -273,15 +157,6 @@ internal sealed class EntityStatements<T> : IDisposable
         }
 
         return value ?? DBNull.Value;
-    }
-
-    private void Bind(DbCommand command, int row, T entity)
-    {
-        var offset = row * _columns.Length;
-        for (var i = 0; i < _columns.Length; i++)
-        {
-            command.Parameters[offset + i].Value = Value(_columns[i], entity);
-        }
     }
 
     private DbCommand Prepare(DbCommand command)

@@ -1,6 +1,10 @@
 namespace Ohm.Csms.Storage.Entities;
 
-/// <summary>One sampled value of a meter value, from a TransactionEvent or a MeterValues message.</summary>
+/// <summary>
+/// One sampled value, as meter values were stored before they became one document per message
+/// (<see cref="TransactionEventRecord.MeterValues"/>, <see cref="MeterValueRecord"/>). Nothing writes these rows any
+/// more; the API still shows those that databases of earlier versions hold.
+/// </summary>
 public sealed class SampledValueRecord
 {
     public long Id { get; set; }

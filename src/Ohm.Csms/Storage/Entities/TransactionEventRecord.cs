@@ -50,4 +50,10 @@ public sealed class TransactionEventRecord
     public bool OutOfOrder { get; set; }
 
     public DateTimeOffset ReceivedAt { get; set; }
+
+    /// <summary>
+    /// The event's meterValue array as the station sent it (JSON of MeterValueType), or null when it had none. One
+    /// document per event rather than a row per sampled value: a TransactionEvent is written in one statement.
+    /// </summary>
+    public string? MeterValues { get; set; }
 }

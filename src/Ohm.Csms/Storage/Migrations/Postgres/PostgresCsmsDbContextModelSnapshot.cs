@@ -247,6 +247,36 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.ToTable("IdTokens");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.MeterValueRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("EvseId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MeterValues")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "ReceivedAt");
+
+                    b.ToTable("MeterValues");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.ReportRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -448,6 +478,9 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
 
                     b.Property<bool>("Late")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("MeterValues")
+                        .HasColumnType("text");
 
                     b.Property<int?>("NumberOfPhasesUsed")
                         .HasColumnType("integer");

@@ -231,6 +231,34 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.ToTable("IdTokens");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.MeterValueRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EvseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MeterValues")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "ReceivedAt");
+
+                    b.ToTable("MeterValues");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.ReportRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -426,6 +454,9 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
 
                     b.Property<bool>("Late")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("MeterValues")
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("NumberOfPhasesUsed")
                         .HasColumnType("INTEGER");
