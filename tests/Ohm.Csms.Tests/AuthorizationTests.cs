@@ -93,4 +93,24 @@ public sealed class AuthorizationTests
         Assert.Equal(204, (int)(await csms.Api.DeleteAsync($"api/id-tokens/{id}")).StatusCode);
         Assert.Equal(404, (int)(await csms.Api.GetAsync($"api/id-tokens/{id}")).StatusCode);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task C01_a_token_added_blocked_or_removed_through_the_API_is_answered_accordingly_at_once(string db)
+    {
+        await using var csms = await CsmsTestHost.StartAsync(db);
+        await using var station = await csms.BootedStationAsync("CS-CACHE");
+
+        // Unknown first, so that the answer is remembered; each change must still be seen on the next call.
+        Assert.Equal(AuthorizationStatusEnumType.Unknown, (await station.CallAsync(Authorize("LATER"))).IdTokenInfo.Status);
+        var created = await csms.Api.PostAsJsonAsync("api/id-tokens", new { idToken = "LATER", type = "ISO14443" });
+        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        Assert.Equal(AuthorizationStatusEnumType.Accepted, (await station.CallAsync(Authorize("LATER"))).IdTokenInfo.Status);
+
+        await csms.Api.PutAsJsonAsync($"api/id-tokens/{id}", new { status = "Blocked" });
+        Assert.Equal(AuthorizationStatusEnumType.Blocked, (await station.CallAsync(Authorize("LATER"))).IdTokenInfo.Status);
+
+        await csms.Api.DeleteAsync($"api/id-tokens/{id}");
+        Assert.Equal(AuthorizationStatusEnumType.Unknown, (await station.CallAsync(Authorize("LATER"))).IdTokenInfo.Status);
+    }
 }

@@ -11,16 +11,28 @@ public sealed class Authorization(CsmsDatabase database)
     public async ValueTask<AuthorizeResponse> AuthorizeAsync(AuthorizeRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var db = database.CreateContext();
-        return new AuthorizeResponse { IdTokenInfo = await ResolveAsync(db, request.IdToken, evseId: null, currentTransaction: null, cancellationToken).ConfigureAwait(false) };
+        CsmsDbContext? db = null;
+        try
+        {
+            var info = await ResolveAsync(() => db ??= database.CreateContext(), request.IdToken, evseId: null, currentTransaction: null).ConfigureAwait(false);
+            return new AuthorizeResponse { IdTokenInfo = info };
+        }
+        finally
+        {
+            if (db is not null)
+            {
+                await db.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
     /// The IdTokenInfo for a token: Unknown when not in the store, its stored status when not Accepted, Expired past its
     /// expiry, NotAtThisLocation for an EVSE it may not use, ConcurrentTx when it has another active transaction and
-    /// may not have two; otherwise Accepted with its group, language, message and cache expiry.
+    /// may not have two; otherwise Accepted with its group, language, message and cache expiry. The token comes from
+    /// the id-token cache; <paramref name="db"/> gives the context for what must be read (made only when needed).
     /// </summary>
-    public static async Task<IdTokenInfoType> ResolveAsync(CsmsDbContext db, IdTokenType token, int? evseId, long? currentTransaction, CancellationToken cancellationToken)
+    public async Task<IdTokenInfoType> ResolveAsync(Func<CsmsDbContext> db, IdTokenType token, int? evseId, long? currentTransaction)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(token);
@@ -30,7 +42,7 @@ public sealed class Authorization(CsmsDatabase database)
         }
 
         var type = token.Type.ToWire();
-        var record = await CompiledQueries.FindIdToken(db, token.IdToken, type).ConfigureAwait(false);
+        var record = await database.Tokens.FindAsync(token.IdToken, type, () => CompiledQueries.FindIdToken(db(), token.IdToken, type)).ConfigureAwait(false);
         if (record is null)
         {
             return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Unknown };
@@ -69,7 +81,7 @@ public sealed class Authorization(CsmsDatabase database)
 
         if (!record.AllowConcurrentTx)
         {
-            if (await CompiledQueries.HasOtherActiveTransaction(db, token.IdToken, type, currentTransaction ?? 0).ConfigureAwait(false))
+            if (await CompiledQueries.HasOtherActiveTransaction(db(), token.IdToken, type, currentTransaction ?? 0).ConfigureAwait(false))
             {
                 info.Status = AuthorizationStatusEnumType.ConcurrentTx;
             }

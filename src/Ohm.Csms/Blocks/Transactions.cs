@@ -13,7 +13,7 @@ namespace Ohm.Csms.Blocks;
 /// is acknowledged and not applied twice; an event after Ended is stored as late and changes nothing; a transaction
 /// whose Started never arrived is created from its first event; an idToken that arrives after the start is attached.
 /// </summary>
-public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, ILogger<Transactions> logger)
+public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, ILogger<Transactions> logger)
 {
     internal const string Active = "Active";
     internal const string Ended = "Ended";
@@ -54,7 +54,7 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
     /// Stores the event and the transaction's new state. The session's copy of the transaction (or the stored row when the
     /// session has none) is not changed: the new state is returned and kept by the caller once the write is committed.
     /// </summary>
-    private static async Task<Outcome> ApplyAsync(
+    private async Task<Outcome> ApplyAsync(
         CsmsDbContext db, string stationId, TransactionEventRequest request, StationTransactions? open, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var info = request.TransactionInfo;
@@ -71,7 +71,7 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
         }
         else if (known.SeqNos.Contains(request.SeqNo))
         {
-            var again = await ResponseAsync(db, request, known.Row, cancellationToken).ConfigureAwait(false);
+            var again = await ResponseAsync(db, request, known.Row).ConfigureAwait(false);
             return new(again, "duplicate; acknowledged, not applied again", known, known.Row);
         }
         else
@@ -86,14 +86,14 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
         TransactionEventResponse response;
         if (late)
         {
-            response = await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false);
+            response = await ResponseAsync(db, request, tx).ConfigureAwait(false);
             note = "arrived after Ended; stored as late, not applied";
         }
         else
         {
             Apply(tx, request, record, outOfOrder);
             tx.UpdatedAt = now;
-            response = await ResponseAsync(db, request, tx, cancellationToken).ConfigureAwait(false);
+            response = await ResponseAsync(db, request, tx).ConfigureAwait(false);
             if (response.IdTokenInfo is { } tokenInfo)
             {
                 tx.AuthorizationStatus = tokenInfo.Status.ToWire();
@@ -215,12 +215,12 @@ public sealed class Transactions(CsmsWriter writer, IStationCallRouter router, I
         }
     }
 
-    private static async Task<TransactionEventResponse> ResponseAsync(CsmsDbContext db, TransactionEventRequest request, TransactionRecord tx, CancellationToken cancellationToken) =>
+    private async Task<TransactionEventResponse> ResponseAsync(CsmsDbContext db, TransactionEventRequest request, TransactionRecord tx) =>
         new()
         {
             IdTokenInfo = request.IdToken is null
                 ? null
-                : await Authorization.ResolveAsync(db, request.IdToken, request.Evse?.Id ?? tx.EvseId, tx.Id, cancellationToken).ConfigureAwait(false),
+                : await authorization.ResolveAsync(() => db, request.IdToken, request.Evse?.Id ?? tx.EvseId, tx.Id).ConfigureAwait(false),
         };
 
     /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now.</summary>

@@ -52,10 +52,16 @@ public sealed class CsmsDatabase
     /// <summary>Where the database is, without secrets, for the start-up message.</summary>
     public string Description { get; }
 
+    /// <summary>The id tokens read lately; every context of this database evicts the tokens it saves.</summary>
+    public IdTokenCache Tokens { get; } = new();
+
     /// <summary>A new context; dispose it.</summary>
-    public CsmsDbContext CreateContext() => Provider == DatabaseProvider.Sqlite
-        ? new SqliteCsmsDbContext(_sqlite!)
-        : new PostgresCsmsDbContext(_postgres!);
+    public CsmsDbContext CreateContext()
+    {
+        CsmsDbContext db = Provider == DatabaseProvider.Sqlite ? new SqliteCsmsDbContext(_sqlite!) : new PostgresCsmsDbContext(_postgres!);
+        db.Tokens = Tokens;
+        return db;
+    }
 
     /// <summary>Applies the migrations that the database lacks; on SQLite also turns on WAL mode.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)

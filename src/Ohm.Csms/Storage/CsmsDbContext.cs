@@ -10,6 +10,10 @@ namespace Ohm.Csms.Storage;
 public abstract class CsmsDbContext(DbContextOptions options) : DbContext(options)
 {
     private readonly Dictionary<Type, IDisposable> _statements = [];
+    private readonly List<(string IdToken, string Type)> _savedTokens = [];
+
+    /// <summary>The id-token cache that saves of this context evict from; null for none.</summary>
+    internal IdTokenCache? Tokens { get; set; }
 
     public DbSet<StationRecord> Stations => Set<StationRecord>();
 
@@ -44,6 +48,32 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         }
 
         return (EntityStatements<T>)statements;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var tokens = ChangedTokens();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        Evict(tokens);
+        return saved;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var tokens = ChangedTokens();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        Evict(tokens);
+        return saved;
+    }
+
+    /// <summary>
+    /// Evicts again the tokens saved since the last call: the writer calls it once its transaction is committed, so that
+    /// a reader that read the old row between the save and the commit does not keep it.
+    /// </summary>
+    internal void OnCommitted()
+    {
+        Evict(_savedTokens);
+        _savedTokens.Clear();
     }
 
     public override void Dispose()
@@ -110,6 +140,39 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.HasIndex(v => new { v.StationId, v.TransactionId });
             e.HasOne(v => v.Event).WithMany().HasForeignKey(v => v.TransactionEventId).OnDelete(DeleteBehavior.Cascade);
         });
+    }
+
+    private List<(string IdToken, string Type)> ChangedTokens()
+    {
+        var tokens = new List<(string, string)>();
+        if (Tokens is null)
+        {
+            return tokens;
+        }
+
+        foreach (var entry in ChangeTracker.Entries<IdTokenRecord>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            {
+                tokens.Add((entry.Entity.IdToken, entry.Entity.Type));
+                tokens.Add((entry.OriginalValues.GetValue<string>(nameof(IdTokenRecord.IdToken)), entry.OriginalValues.GetValue<string>(nameof(IdTokenRecord.Type))));
+            }
+        }
+
+        return tokens;
+    }
+
+    private void Evict(List<(string IdToken, string Type)> tokens)
+    {
+        foreach (var (idToken, type) in tokens)
+        {
+            Tokens?.Invalidate(idToken, type);
+        }
+
+        if (!ReferenceEquals(tokens, _savedTokens))
+        {
+            _savedTokens.AddRange(tokens);
+        }
     }
 
     private void DisposeStatements()

@@ -117,6 +117,7 @@ public sealed class CsmsWriter : IAsyncDisposable
             await db.SaveChangesAsync().ConfigureAwait(false);
             saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             await transaction.CommitAsync().ConfigureAwait(false);
+            db.OnCommitted();
             db.ChangeTracker.Clear();
         }
         catch
