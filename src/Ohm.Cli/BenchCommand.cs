@@ -12,6 +12,7 @@ internal static class BenchCommand
         var stations = new Option<int>("--stations") { Description = "Number of stations.", DefaultValueFactory = _ => 100 };
         var ramp = new Option<double>("--ramp") { Description = "New connections per second.", DefaultValueFactory = _ => 500 };
         var duration = new Option<string>("--duration") { Description = "How long to run the mix after the ramp: 30s, 5m ...", DefaultValueFactory = _ => "30s" };
+        var warmup = new Option<string>("--warmup") { Description = "How long to run the mix after the ramp before measuring: 10s ...", DefaultValueFactory = _ => "0s" };
         var mix = new Option<string>("--mix") { Description = "idle | heartbeat | transactions | mixed", DefaultValueFactory = _ => "heartbeat" };
         var compression = new Option<string>("--compression") { Description = "on | off: offer permessage-deflate.", DefaultValueFactory = _ => "on" };
         var password = new Option<string?>("--password") { Description = "HTTP Basic password of every station (security profile 1)." };
@@ -22,13 +23,14 @@ internal static class BenchCommand
         var output = new Option<string?>("--out") { Description = "Write the JSON result here (and the markdown summary beside it)." };
         var command = new Command("bench", "Drive many stations against an OCPP 2.0.1 CSMS (any, not only Ohm) and report throughput, latency and memory.")
         {
-            url, stations, ramp, duration, mix, compression, password, prefix, serverPid, interval, sourceAddresses, output,
+            url, stations, ramp, duration, warmup, mix, compression, password, prefix, serverPid, interval, sourceAddresses, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var errors = new List<string>();
             var d = ParseDuration(parse.GetValue(duration)!, "--duration", errors);
             var i = ParseDuration(parse.GetValue(interval)!, "--interval", errors);
+            var w = ParseDuration(parse.GetValue(warmup)!, "--warmup", errors);
             if (!Enum.TryParse<BenchMix>(parse.GetValue(mix), ignoreCase: true, out var m))
             {
                 errors.Add($"--mix must be idle, heartbeat, transactions or mixed (is '{parse.GetValue(mix)}').");
@@ -57,6 +59,7 @@ internal static class BenchCommand
                 Stations = parse.GetValue(stations),
                 Ramp = parse.GetValue(ramp),
                 Duration = d,
+                Warmup = w,
                 Mix = m,
                 Compression = z == "on",
                 Password = parse.GetValue(password),

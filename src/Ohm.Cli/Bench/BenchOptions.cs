@@ -24,6 +24,12 @@ public sealed class BenchOptions
 
     public string? Out { get; init; }
 
+    /// <summary>
+    /// How long the mix runs after the ramp before the measured window starts: the server's JIT tiers up and its
+    /// caches fill in the first tens of seconds, which is not what a node running for days does.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+
     /// <summary>Pause between one call's answer and a station's next call; zero sends back to back (closed loop).</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.Zero;
 

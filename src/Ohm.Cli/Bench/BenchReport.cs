@@ -18,7 +18,7 @@ public static class BenchReport
         var md = new StringBuilder();
         md.AppendLine(c, $"## ohm bench: {result.Mix}, {result.Stations} stations, compression {(result.Compression ? "on" : "off")}");
         md.AppendLine();
-        md.AppendLine(c, $"- Target: `{result.Url}`, {result.SourceAddresses} source address(es), ramp {result.RampPerSecond}/s, measured for {result.DurationSeconds} s after the ramp");
+        md.AppendLine(c, $"- Target: `{result.Url}`, {result.SourceAddresses} source address(es), ramp {result.RampPerSecond}/s, measured for {result.DurationSeconds} s after the ramp{(result.WarmupSeconds > 0 ? $" and a warm-up of {result.WarmupSeconds} s" : "")}");
         md.AppendLine(c, $"- Connections: {result.ConnectionsEstablished} established, {result.ConnectionsFailed} failed, {result.ConnectionsLost} lost");
         if (result.ConnectErrors.Count > 0)
         {
@@ -33,11 +33,21 @@ public static class BenchReport
         }
 
         md.AppendLine();
-        md.AppendLine("| Action | Answered | Calls/s | p50 ms | p95 ms | p99 ms | max ms |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var l in result.Latency)
+        md.AppendLine("In the measured window:");
+        md.AppendLine();
+        LatencyTable(md, result.Latency, c);
+        if (result.RampLatency.Count > 0)
         {
-            md.AppendLine(c, $"| {l.Action} | {l.Count} | {l.CallsPerSecond:0.#} | {l.P50:0.##} | {l.P95:0.##} | {l.P99:0.##} | {l.Max:0.##} |");
+            md.AppendLine();
+            md.AppendLine("Before it (ramp and warm-up):");
+            md.AppendLine();
+            LatencyTable(md, result.RampLatency, c);
+        }
+
+        if (result.ServerCpuMicrosecondsPerCall is { } serverCpu)
+        {
+            md.AppendLine();
+            md.AppendLine(c, $"CPU per answered call in the window: server {serverCpu:0} µs, load generator {result.BenchCpuMicrosecondsPerCall:0} µs.");
         }
 
         if (result.Server is { Count: > 0 } server)
@@ -57,5 +67,15 @@ public static class BenchReport
         }
 
         return md.ToString();
+    }
+
+    private static void LatencyTable(StringBuilder md, IReadOnlyList<ActionLatency> latency, CultureInfo c)
+    {
+        md.AppendLine("| Action | Answered | Calls/s | p50 ms | p95 ms | p99 ms | max ms |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var l in latency)
+        {
+            md.AppendLine(c, $"| {l.Action} | {l.Count} | {(l.CallsPerSecond > 0 ? l.CallsPerSecond.ToString("0.#", c) : "")} | {l.P50:0.##} | {l.P95:0.##} | {l.P99:0.##} | {l.Max:0.##} |");
+        }
     }
 }

@@ -13,7 +13,11 @@ public sealed record BenchResult
 
     public required double RampPerSecond { get; init; }
 
+    /// <summary>The measured window: latency, rates and CPU per call are counted over it only.</summary>
     public required double DurationSeconds { get; init; }
+
+    /// <summary>How long the mix ran after the ramp before the window started.</summary>
+    public double WarmupSeconds { get; init; }
 
     public required int SourceAddresses { get; init; }
 
@@ -34,7 +38,17 @@ public sealed record BenchResult
 
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
 
+    /// <summary>Latency per action in the measured window.</summary>
     public required IReadOnlyList<ActionLatency> Latency { get; init; }
+
+    /// <summary>Latency per action before the window: the ramp (connects, boots) and the warm-up.</summary>
+    public IReadOnlyList<ActionLatency> RampLatency { get; init; } = [];
+
+    /// <summary>The server's CPU time (user and system) in the window per answered call, when its PID was given.</summary>
+    public double? ServerCpuMicrosecondsPerCall { get; init; }
+
+    /// <summary>This load generator's own CPU time in the window per answered call.</summary>
+    public double? BenchCpuMicrosecondsPerCall { get; init; }
 
     public required IReadOnlyList<string> Warnings { get; init; }
 

@@ -48,9 +48,18 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
             }
         }
 
+        try
+        {
+            await Task.Delay(options.Warmup, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var rampLatency = stats.StartWindow();
         var windowStart = clock.Elapsed;
         var answeredAtStart = stats.Answered;
-        var latencyAtStart = stats.Latency.ToDictionary(l => l.Key, l => l.Value.Count, StringComparer.Ordinal);
+        var cpuAtStart = Cpu();
         try
         {
             await Task.Delay(options.Duration, cancellationToken).ConfigureAwait(false);
@@ -61,6 +70,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
         var window = (clock.Elapsed - windowStart).TotalSeconds;
         var answered = stats.Answered - answeredAtStart;
+        var cpuAtEnd = Cpu();
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAny(Task.WhenAll(stations), Task.Delay(TimeSpan.FromSeconds(15), CancellationToken.None)).ConfigureAwait(false);
         await sampling.CancelAsync().ConfigureAwait(false);
@@ -78,6 +88,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
             Compression = options.Compression,
             RampPerSecond = options.Ramp,
             DurationSeconds = Math.Round(window, 1),
+            WarmupSeconds = options.Warmup.TotalSeconds,
             SourceAddresses = Math.Max(1, sources.Count),
             ConnectionsEstablished = stats.Connected,
             ConnectionsFailed = stats.ConnectFailed,
@@ -87,14 +98,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
             CallsAnswered = stats.Answered,
             CallsPerSecond = window > 0 ? Math.Round(answered / window, 1) : 0,
             Errors = stats.Errors.ToDictionary(StringComparer.Ordinal),
-            Latency = stats.Latency.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new ActionLatency(
-                l.Key,
-                l.Value.Count,
-                window > 0 ? Math.Round((l.Value.Count - latencyAtStart.GetValueOrDefault(l.Key)) / window, 1) : 0,
-                Math.Round(l.Value.PercentileMs(50), 2),
-                Math.Round(l.Value.PercentileMs(95), 2),
-                Math.Round(l.Value.PercentileMs(99), 2),
-                Math.Round(l.Value.MaxMs, 2))).ToList(),
+            Latency = Latencies(stats.Latency, window),
+            RampLatency = Latencies(rampLatency, 0),
+            ServerCpuMicrosecondsPerCall = PerCall(cpuAtStart.Server, cpuAtEnd.Server, answered),
+            BenchCpuMicrosecondsPerCall = PerCall(cpuAtStart.Bench, cpuAtEnd.Bench, answered),
             Warnings = warnings,
             Server = options.ServerPid is null ? null : serverSamples,
             ServerBaselineRssBytes = baseline,
@@ -102,6 +109,23 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
             StartedAt = startedAt,
         };
     }
+
+    private static List<ActionLatency> Latencies(IDictionary<string, LatencyHistogram> latency, double window) =>
+        latency.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new ActionLatency(
+            l.Key,
+            l.Value.Count,
+            window > 0 ? Math.Round(l.Value.Count / window, 1) : 0,
+            Math.Round(l.Value.PercentileMs(50), 2),
+            Math.Round(l.Value.PercentileMs(95), 2),
+            Math.Round(l.Value.PercentileMs(99), 2),
+            Math.Round(l.Value.MaxMs, 2))).ToList();
+
+    /// <summary>CPU seconds used so far by the server (when sampled) and by this process.</summary>
+    private (double? Server, double? Bench) Cpu() =>
+        (options.ServerPid is { } pid ? ProcessSampler.Sample(pid, 0)?.CpuSeconds : null, ProcessSampler.Sample(Environment.ProcessId, 0)?.CpuSeconds);
+
+    private static double? PerCall(double? start, double? end, long calls) =>
+        start is { } s && end is { } e && calls > 0 ? Math.Round((e - s) / calls * 1e6, 1) : null;
 
     /// <summary>Loopback source addresses 127.0.0.2 onwards, enough for the stations given the ephemeral port range.</summary>
     private List<IPAddress> SourceAddresses()

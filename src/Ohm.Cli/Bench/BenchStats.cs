@@ -11,7 +11,10 @@ public sealed class BenchStats
     private long _sent;
     private long _answered;
 
-    public ConcurrentDictionary<string, LatencyHistogram> Latency { get; } = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, LatencyHistogram> _latency = new(StringComparer.Ordinal);
+
+    /// <summary>Latency per action since the measured window started (before that, since the run started).</summary>
+    public ConcurrentDictionary<string, LatencyHistogram> Latency => Volatile.Read(ref _latency);
 
     public ConcurrentDictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
 
@@ -44,6 +47,10 @@ public sealed class BenchStats
         Interlocked.Increment(ref _answered);
         Latency.GetOrAdd(action, _ => new LatencyHistogram()).Record(latency);
     }
+
+    /// <summary>Starts counting latency afresh for the measured window and returns what was counted before it.</summary>
+    public ConcurrentDictionary<string, LatencyHistogram> StartWindow() =>
+        Interlocked.Exchange(ref _latency, new ConcurrentDictionary<string, LatencyHistogram>(StringComparer.Ordinal));
 
     public void CallFailed(string kind) => Errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
 }
