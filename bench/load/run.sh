@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes the load figures of docs/benchmarks.md: the Ohm CSMS (Release) on SQLite or PostgreSQL, driven by
 # `ohm bench` from a second process on the same machine.
-#   bench/load/run.sh sqlite|postgres [idle|heartbeat|transactions] ...   results go to bench/load/results/
+#   bench/load/run.sh sqlite|postgres [idle|idle-nozip|heartbeat|transactions|transactions-nozip] ...
+# Results go to bench/load/results/.
 # Each run starts a fresh CSMS with an empty database, waits for it, runs the bench with --server-pid, stops it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -44,8 +45,9 @@ for run in $runs; do
   case "$run" in
     idle)         bench=(--stations "$stations_idle" --ramp 1000 --duration 30s --mix idle) ;;
     idle-nozip)   bench=(--stations "$stations_idle" --ramp 1000 --duration 30s --mix idle --compression off) ;;
-    heartbeat)    bench=(--stations 200 --ramp 500 --duration 30s --mix heartbeat) ;;
-    transactions) bench=(--stations 1000 --ramp 500 --duration 30s --mix transactions) ;;
+    heartbeat)    bench=(--stations 200 --ramp 500 --warmup 20s --duration 30s --mix heartbeat) ;;
+    transactions) bench=(--stations 200 --ramp 500 --warmup 20s --duration 30s --mix transactions) ;;
+    transactions-nozip) bench=(--stations 200 --ramp 500 --warmup 20s --duration 30s --mix transactions --compression off) ;;
     *) echo "unknown run $run" >&2; exit 2 ;;
   esac
   echo "== $db $run: ohm bench ${bench[*]}" >&2
