@@ -21,7 +21,7 @@ public sealed class Metering(CsmsWriter writer)
             ReceivedAt = DateTimeOffset.UtcNow,
             MeterValues = Document(request.MeterValue)!,
         };
-        await writer.ExecuteAsync(db => db.Statements<MeterValueRecord>().InsertAsync(record, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await writer.ExecuteForStationAsync(context.StationId, db => db.Statements<MeterValueRecord>().InsertAsync(record, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new MeterValuesResponse();
     }
 

@@ -27,7 +27,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         var transactionId = request.TransactionInfo.TransactionId;
         var open = (context.Connection.State as StationSession)?.Transactions;
         var now = DateTimeOffset.UtcNow;
-        var outcome = await writer.ExecuteAsync(db => ApplyAsync(db, stationId, request, open, now, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var outcome = await writer.ExecuteForStationAsync(stationId, db => ApplyAsync(db, stationId, request, open, now, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         // The event is committed: only now may the session's copy of the transaction move on.
         if (open is not null)

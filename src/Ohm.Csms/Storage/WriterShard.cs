@@ -1,0 +1,155 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Ohm.Csms.Storage;
+
+/// <summary>
+/// One writer loop of <see cref="CsmsWriter"/>: its own queue, and its own context whose connection stays open from
+/// batch to batch. It runs a batch of queued work on the context, saves and commits once, then completes each piece.
+/// </summary>
+internal sealed class WriterShard : IAsyncDisposable
+{
+    private const int MaxBatch = 1024;
+
+    private readonly CsmsDatabase _database;
+    private readonly ILogger _logger;
+    private readonly Channel<IWriterWork> _queue = Channel.CreateBounded<IWriterWork>(new BoundedChannelOptions(20_000) { SingleReader = true });
+    private readonly Task _loop;
+    private CsmsDbContext? _db;
+
+    public WriterShard(CsmsDatabase database, ILogger logger)
+    {
+        _database = database;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public ValueTask EnqueueAsync(IWriterWork work, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(work, cancellationToken);
+
+    /// <summary>Stops taking work, finishes what is queued and stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await DropContextAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IWriterWork>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                await RunBatchAsync(batch).ConfigureAwait(false);
+                foreach (var work in batch)
+                {
+                    work.Complete();
+                }
+            }
+#pragma warning disable CA1031 // The batch is retried piece by piece; each piece's own failure goes to its caller.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _logger.LogWarning(ex, "A batch of {Count} writes failed; retrying them one by one", batch.Count);
+                foreach (var work in batch)
+                {
+                    await RunAloneAsync(work).ConfigureAwait(false);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task RunBatchAsync(List<IWriterWork> batch)
+    {
+        var db = _db ??= await OpenContextAsync().ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        TimeSpan saved;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+            foreach (var work in batch)
+            {
+                await work.RunAsync(db).ConfigureAwait(false);
+            }
+
+            await db.SaveChangesAsync().ConfigureAwait(false);
+            saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            await transaction.CommitAsync().ConfigureAwait(false);
+            db.OnCommitted();
+            db.ChangeTracker.Clear();
+        }
+        catch
+        {
+            // Whatever the context tracked or cached is suspect now: the next batch starts on a fresh one.
+            await DropContextAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _logger.LogDebug(
+            "Wrote a batch of {Count}: work and save {Save:0.0} ms, commit included {Total:0.0} ms",
+            batch.Count,
+            saved.TotalMilliseconds,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// The context lives from batch to batch with its connection open, so that the statements the hot paths build on it
+    /// stay compiled; its change tracker is cleared after each commit.
+    /// </summary>
+    private async Task<CsmsDbContext> OpenContextAsync()
+    {
+        var db = _database.CreateContext();
+        await db.Database.OpenConnectionAsync().ConfigureAwait(false);
+        if (_database.Provider == DatabaseProvider.Sqlite)
+        {
+            // The writer touches index pages all over the tables (one station's transaction here, another's there): a page
+            // cache of 64 MiB instead of SQLite's 2 MiB keeps them in memory between batches. Allocated only as used.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -65536;").ConfigureAwait(false);
+        }
+
+        return db;
+    }
+
+    private async Task DropContextAsync()
+    {
+        if (_db is { } db)
+        {
+            _db = null;
+            await db.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAloneAsync(IWriterWork work)
+    {
+        try
+        {
+            await RunBatchAsync([work]).ConfigureAwait(false);
+            work.Complete();
+        }
+#pragma warning disable CA1031 // Reported to the caller that queued the work.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            work.Fail(ex);
+        }
+    }
+}
+
+/// <summary>A piece of work queued to a writer shard.</summary>
+internal interface IWriterWork
+{
+    Task RunAsync(CsmsDbContext db);
+
+    void Complete();
+
+    void Fail(Exception exception);
+}
