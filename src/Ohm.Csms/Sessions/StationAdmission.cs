@@ -12,11 +12,8 @@ namespace Ohm.Csms.Sessions;
 /// </summary>
 public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, ILogger<StationAdmission> logger)
 {
-    internal const string StationItem = "ohm.station";
-
     /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
-    public static StationRecord? AdmittedStation(OcppConnectRequest request) =>
-        request?.HttpContext.Items.TryGetValue(StationItem, out var value) == true ? value as StationRecord : null;
+    public static StationRecord? AdmittedStation(OcppConnectRequest request) => request?.Admission as StationRecord;
 
     /// <summary>Whether the station may connect; the reason is logged when not.</summary>
     public async ValueTask<bool> AdmitAsync(OcppConnectRequest request)
@@ -70,7 +67,7 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
             return Refuse(request, "security profile 3 needs a client certificate whose common name is the station identity");
         }
 
-        request.HttpContext.Items[StationItem] = station;
+        request.Admission = station;
         return true;
     }
 

@@ -20,9 +20,9 @@ public sealed class OcppConnection : IAsyncDisposable
     private readonly OcppHandlers _handlers;
     private readonly OcppRpcOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _callGate = new(1, 1);
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly SemaphoreSlim _incomingGate = new(1, 1);
+    private readonly AsyncGate _callGate = new();
+    private readonly AsyncGate _sendLock = new();
+    private readonly AsyncGate _incomingGate = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _pendingLock = new();
@@ -75,7 +75,14 @@ public sealed class OcppConnection : IAsyncDisposable
     /// <summary>Anything the host wants to keep with the connection (a session, for example).</summary>
     public object? State { get; set; }
 
-    /// <summary>Receives and dispatches messages until the connection closes. Call it once.</summary>
+    /// <summary>
+    /// Receives and dispatches messages until the connection closes. Call it once. Cancelling
+    /// <paramref name="cancellationToken"/> aborts the connection.
+    /// </summary>
+    /// <remarks>
+    /// While the peer is silent the loop waits in one zero-byte read, without a buffer and without a cancellation
+    /// registration: closing the connection aborts the socket, which ends the read.
+    /// </remarks>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _running, 1) != 0)
@@ -83,12 +90,15 @@ public sealed class OcppConnection : IAsyncDisposable
             throw new InvalidOperationException("The connection is running already.");
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((OcppConnection)state!).Abort(), this)
+            : default;
         try
         {
-            while (true)
+            while (!_closing.IsCancellationRequested)
             {
-                var message = await ReceiveMessageAsync(linked.Token).ConfigureAwait(false);
+                var first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                var message = await ReceiveMessageAsync(first).ConfigureAwait(false);
                 if (message is null)
                 {
                     break;
@@ -97,7 +107,8 @@ public sealed class OcppConnection : IAsyncDisposable
                 Dispatch(message);
             }
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException
+                                   && (_closing.IsCancellationRequested || cancellationToken.IsCancellationRequested))
         {
         }
         catch (WebSocketException ex)
@@ -155,7 +166,14 @@ public sealed class OcppConnection : IAsyncDisposable
     }
 
     /// <summary>Closes the connection with a close handshake.</summary>
-    public async Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default)
+    public Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default) =>
+        CloseCoreAsync(status, description, fromReceiveLoop: false, cancellationToken);
+
+    /// <summary>
+    /// Sends the close frame and stops. From outside the receive loop the socket is aborted, which ends the loop's
+    /// pending read; from inside it the loop ends by itself, and the connection closes gracefully.
+    /// </summary>
+    private async Task CloseCoreAsync(WebSocketCloseStatus status, string? description, bool fromReceiveLoop, CancellationToken cancellationToken)
     {
         try
         {
@@ -177,7 +195,18 @@ public sealed class OcppConnection : IAsyncDisposable
             {
                 Shutdown();
             }
+            else if (!fromReceiveLoop)
+            {
+                // Ends the receive loop's pending read; the close frame, if any, has been sent.
+                _socket.Abort();
+            }
         }
+    }
+
+    private void Abort()
+    {
+        _closing.Cancel();
+        _socket.Abort();
     }
 
     /// <inheritdoc/>
@@ -270,10 +299,13 @@ public sealed class OcppConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one whole message. Waits for it without a buffer, so an idle connection holds none.</summary>
-    private async Task<PooledBufferWriter?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the rest of the message whose arrival <paramref name="first"/> (a zero-byte read) announced. Usually its
+    /// bytes are there already and this completes without waiting.
+    /// </summary>
+    private async ValueTask<PooledBufferWriter?> ReceiveMessageAsync(ValueWebSocketReceiveResult first)
     {
-        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        var cancellationToken = _closing.Token;
         if (first.MessageType == WebSocketMessageType.Close)
         {
             await AnswerCloseAsync().ConfigureAwait(false);
@@ -304,7 +336,7 @@ public sealed class OcppConnection : IAsyncDisposable
                 {
                     message.Dispose();
                     _logger.LogWarning("{StationId} sent a message over {Max} bytes; closing with 1009", StationId, _options.MaxMessageSize);
-                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {_options.MaxMessageSize} bytes.", cancellationToken).ConfigureAwait(false);
+                    await CloseCoreAsync(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {_options.MaxMessageSize} bytes.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
                     return null;
                 }
             }
@@ -319,7 +351,7 @@ public sealed class OcppConnection : IAsyncDisposable
         {
             message.Dispose();
             _logger.LogWarning("{StationId} sent a binary message; OCPP-J uses text frames. Closing with 1003", StationId);
-            await CloseAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames.", cancellationToken).ConfigureAwait(false);
+            await CloseCoreAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
@@ -331,7 +363,7 @@ public sealed class OcppConnection : IAsyncDisposable
         _logger.LogDebug("{StationId} closed the connection: {Status} {Description}", StationId, _socket.CloseStatus, _socket.CloseStatusDescription);
         if (_socket.State == WebSocketState.CloseReceived)
         {
-            await CloseAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+            await CloseCoreAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, fromReceiveLoop: true, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
