@@ -58,6 +58,7 @@ public static class CsmsHost
         }
 
         var listeners = new Listeners();
+        builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
         builder.WebHost.ConfigureKestrel(k => listeners.Configure(k, new Uri(ocpp.Url), new Uri(api.Url), ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null));
         builder.Logging.AddSimpleConsole(o =>
         {

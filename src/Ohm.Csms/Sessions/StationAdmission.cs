@@ -12,6 +12,11 @@ namespace Ohm.Csms.Sessions;
 /// </summary>
 public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, ILogger<StationAdmission> logger)
 {
+    // Every connection attempt runs this lookup; compiled once, it skips building and matching the LINQ expression
+    // each time, which is a good part of its cost when a crowd of stations connects at once.
+    private static readonly Func<CsmsDbContext, string, Task<StationRecord?>> FindStation =
+        EF.CompileAsyncQuery((CsmsDbContext db, string id) => db.Stations.AsNoTracking().FirstOrDefault(s => s.Id == id));
+
     /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
     public static StationRecord? AdmittedStation(OcppConnectRequest request) => request?.Admission as StationRecord;
 
@@ -22,7 +27,7 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
         StationRecord? station;
         await using (var db = database.CreateContext())
         {
-            station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.StationId).ConfigureAwait(false);
+            station = await FindStation(db, request.StationId).ConfigureAwait(false);
         }
 
         if (station is null)
