@@ -24,9 +24,9 @@ public sealed class OcppConnection : IAsyncDisposable
     private readonly AsyncGate _sendLock = new();
     private readonly AsyncGate _incomingGate = new();
     private readonly CancellationTokenSource _closing = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _pendingLock = new();
+    private TaskCompletionSource? _completion;
     private PendingCall? _pending;
+    private int _shutDown;
     private long _lastMessageId;
     private int _queuedIncoming;
     private int _running;
@@ -67,7 +67,26 @@ public sealed class OcppConnection : IAsyncDisposable
     public bool IsOpen => !_closing.IsCancellationRequested && _socket.State == WebSocketState.Open;
 
     /// <summary>Completes when the connection has closed, for whatever reason.</summary>
-    public Task Completion => _completion.Task;
+    public Task Completion
+    {
+        get
+        {
+            // Made on first request: an idle connection that nobody watches holds no completion source.
+            var completion = Volatile.Read(ref _completion);
+            if (completion is null)
+            {
+                completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                completion = Interlocked.CompareExchange(ref _completion, completion, null) ?? completion;
+            }
+
+            if (Volatile.Read(ref _shutDown) != 0)
+            {
+                completion.TrySetResult();
+            }
+
+            return completion.Task;
+        }
+    }
 
     /// <summary>The close status the connection ended with, when it ended with a close handshake.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
@@ -240,10 +259,7 @@ public sealed class OcppConnection : IAsyncDisposable
                     throw new OcppPayloadException(action.Name, error);
                 }
 
-                lock (_pendingLock)
-                {
-                    _pending = pending;
-                }
+                Volatile.Write(ref _pending, pending);
 
                 await SendAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 OcppMetrics.CallSent(action.Name);
@@ -259,13 +275,7 @@ public sealed class OcppConnection : IAsyncDisposable
             }
             finally
             {
-                lock (_pendingLock)
-                {
-                    if (_pending == pending)
-                    {
-                        _pending = null;
-                    }
-                }
+                Interlocked.CompareExchange(ref _pending, null, pending);
             }
         }
         finally
@@ -411,18 +421,10 @@ public sealed class OcppConnection : IAsyncDisposable
 
     private void CompletePending(in OcppFrame frame, ReadOnlySpan<byte> message)
     {
-        PendingCall? pending;
-        lock (_pendingLock)
+        var pending = Volatile.Read(ref _pending);
+        if (pending is not null && (pending.MessageId != frame.MessageId || Interlocked.CompareExchange(ref _pending, null, pending) != pending))
         {
-            pending = _pending;
-            if (pending is null || pending.MessageId != frame.MessageId)
-            {
-                pending = null;
-            }
-            else
-            {
-                _pending = null;
-            }
+            pending = null;
         }
 
         if (pending is null)
@@ -588,14 +590,9 @@ public sealed class OcppConnection : IAsyncDisposable
     private void Shutdown()
     {
         _closing.Cancel();
-        PendingCall? pending;
-        lock (_pendingLock)
-        {
-            pending = _pending;
-            _pending = null;
-        }
-
+        var pending = Interlocked.Exchange(ref _pending, null);
         pending?.Fail(new OcppConnectionClosedException($"The OCPP connection of {StationId} closed before {pending.Action.Name} was answered."));
-        _completion.TrySetResult();
+        Interlocked.Exchange(ref _shutDown, 1);
+        Volatile.Read(ref _completion)?.TrySetResult();
     }
 }

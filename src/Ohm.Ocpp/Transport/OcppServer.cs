@@ -134,6 +134,9 @@ public sealed class OcppServer
             KeepAliveTimeout = Options.KeepAliveInterval > TimeSpan.Zero ? Options.KeepAliveTimeout : Timeout.InfiniteTimeSpan,
         }).ConfigureAwait(false);
 
+        // The handshake's headers are not read again, and Kestrel would keep them (the Authorization header with the
+        // station's password among them) for as long as the connection lives.
+        context.Request.Headers.Clear();
         var connection = new OcppConnection(socket, stationId, OcppRole.Csms, Handlers, Options.Rpc, _connectionLogger);
         if (_connections.TryGetValue(stationId, out var older))
         {
