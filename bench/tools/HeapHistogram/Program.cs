@@ -18,6 +18,7 @@ internal static class Program
           --per N          also divide every figure by N (connections, for example)
           --top N          rows to print (default 40)
           --all            count unreachable objects too (default: only what is reachable from the roots)
+          --dead           list the unreachable objects instead: the garbage the next collection would free
           --save FILE      write the full histogram as TSV (type, count, bytes) for a later --baseline
           --baseline FILE  print the difference from a histogram saved with --save instead of the totals
           --held-by TYPE   for the reachable objects of TYPE (full name), print what holds them, their sizes and,
@@ -83,13 +84,21 @@ internal static class Program
                     continue;
                 }
 
-                if (reachable is not null && !reachable.Contains(obj.Address))
+                var live = reachable is null || reachable.Contains(obj.Address);
+                if (live)
+                {
+                    liveBytes += size;
+                }
+                else
                 {
                     deadBytes += size;
+                }
+
+                if (live == arguments.Dead)
+                {
                     continue;
                 }
 
-                liveBytes += size;
                 var name = obj.Type?.Name ?? "<unknown>";
                 if (arguments.HeldBy is { } heldBy && name == heldBy)
                 {
@@ -397,6 +406,8 @@ internal sealed class Arguments
 
     public string? HeldBy { get; private set; }
 
+    public bool Dead { get; private set; }
+
     public static Arguments Parse(string[] args)
     {
         var result = new Arguments();
@@ -420,6 +431,9 @@ internal sealed class Arguments
                 case "--all":
                     result.All = true;
                     break;
+                case "--dead":
+                    result.Dead = true;
+                    break;
                 case "--keep":
                     result.Keep = true;
                     break;
@@ -438,6 +452,11 @@ internal sealed class Arguments
                         : throw new ArgumentException($"Unknown argument '{args[i]}'.");
                     break;
             }
+        }
+
+        if (result.Dead && result.All)
+        {
+            throw new ArgumentException("--dead and --all exclude each other.");
         }
 
         if (result.Pid is null == (result.DumpFile is null))
