@@ -24,4 +24,12 @@ public sealed class ListenerTests
         await using var station = await csms.ConnectAsync("CS-L1");
         Assert.True(station.IsOpen);
     }
+
+    [Fact]
+    public async Task A_listen_backlog_out_of_range_stops_the_start_naming_the_setting()
+    {
+        var error = await Assert.ThrowsAsync<Ohm.Csms.Server.ConfigurationException>(() =>
+            CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Ocpp:ListenBacklog", "0")));
+        Assert.Contains("Ocpp:ListenBacklog", error.Message, StringComparison.Ordinal);
+    }
 }
