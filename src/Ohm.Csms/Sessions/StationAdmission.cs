@@ -13,8 +13,9 @@ namespace Ohm.Csms.Sessions;
 public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, ILogger<StationAdmission> logger)
 {
     // Every connection attempt runs this lookup; compiled once, it skips building and matching the LINQ expression
-    // each time, which is a good part of its cost when a crowd of stations connects at once.
-    private static readonly Func<CsmsDbContext, string, Task<StationRecord?>> FindStation =
+    // each time, which is a good part of its cost when a crowd of stations connects at once. One per instance: a
+    // compiled query binds to the first database provider it runs on, and a process may host CSMSs on both.
+    private readonly Func<CsmsDbContext, string, Task<StationRecord?>> _findStation =
         EF.CompileAsyncQuery((CsmsDbContext db, string id) => db.Stations.AsNoTracking().FirstOrDefault(s => s.Id == id));
 
     /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
@@ -27,7 +28,7 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
         StationRecord? station;
         await using (var db = database.CreateContext())
         {
-            station = await FindStation(db, request.StationId).ConfigureAwait(false);
+            station = await _findStation(db, request.StationId).ConfigureAwait(false);
         }
 
         if (station is null)
