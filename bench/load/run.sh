@@ -14,6 +14,9 @@ mkdir -p "$out"
 dotnet build -c Release src/Ohm.Cli -v q -nologo >/dev/null
 ohm="dotnet src/Ohm.Cli/bin/Release/net10.0/ohm.dll"
 stations_idle=${OHM_IDLE_STATIONS:-19000}
+# Other ports let a second checkout run its own load figures at the same time.
+ocpp_port=${OHM_LOAD_OCPP_PORT:-9000}
+api_port=${OHM_LOAD_API_PORT:-8080}
 
 pg_dir=""
 cleanup() {
@@ -25,7 +28,7 @@ trap cleanup EXIT
 start_csms() {
   local data args
   data=$(mktemp -d /tmp/ohm-load.XXXXXX)
-  args=(csms --accept-unknown --ocpp-url http://127.0.0.1:9000 --api-url http://127.0.0.1:8080 --data "$data")
+  args=(csms --accept-unknown --ocpp-url http://127.0.0.1:$ocpp_port --api-url http://127.0.0.1:$api_port --data "$data")
   if [ "$db" = postgres ]; then
     if [ -z "$pg_dir" ]; then eval "$(.ci/postgres start)"; pg_dir=$OHM_TEST_POSTGRES_DIR; fi
     name="ohm_load_$RANDOM"
@@ -35,7 +38,7 @@ start_csms() {
   fi
   OHM__Ocpp__KeepAliveSeconds=120 $ohm "${args[@]}" >"$out/csms-$db.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8080/health >/dev/null && return 0; sleep 0.2; done
+  for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$api_port/health >/dev/null && return 0; sleep 0.2; done
   echo "the CSMS did not start; see $out/csms-$db.log" >&2
   exit 1
 }
@@ -51,6 +54,6 @@ for run in $runs; do
     *) echo "unknown run $run" >&2; exit 2 ;;
   esac
   echo "== $db $run: ohm bench ${bench[*]}" >&2
-  $ohm bench --url ws://127.0.0.1:9000/ocpp --server-pid "$server" --out "$out/$db-$run.json" "${bench[@]}"
+  $ohm bench --url ws://127.0.0.1:$ocpp_port/ocpp --server-pid "$server" --out "$out/$db-$run.json" "${bench[@]}"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 done

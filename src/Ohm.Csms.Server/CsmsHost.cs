@@ -57,7 +57,9 @@ public static class CsmsHost
             throw new ConfigurationException($"Storage:Database (--db) or Storage:DataFolder (--data) is not usable: {ex.Message}", ex);
         }
 
-        builder.WebHost.ConfigureKestrel(k => Listeners.Configure(k, new Uri(ocpp.Url), new Uri(api.Url), ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null));
+        var listeners = new Listeners();
+        builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
+        builder.WebHost.ConfigureKestrel(k => listeners.Configure(k, new Uri(ocpp.Url), new Uri(api.Url), ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null));
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -65,6 +67,16 @@ public static class CsmsHost
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+
+        // ASP.NET Core's request logging (request started/finished, Information only) is off: while it is on, every
+        // request gets a log scope and an Activity for correlation, and an OCPP request is a WebSocket that lives as
+        // long as the station stays connected, so both would be kept per connection (about 0.7 KiB). Errors are
+        // still logged by Kestrel's own categories. Setting Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics
+        // brings the request logs back, at that cost.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
 
         var services = builder.Services;
         services.AddSingleton(ocpp).AddSingleton(csms).AddSingleton(api).AddSingleton(storage).AddSingleton(database);
@@ -101,11 +113,22 @@ public static class CsmsHost
         var app = builder.Build();
         var server = app.Services.GetRequiredService<OcppServer>();
         app.UseWebSockets();
-        app.Map(ocpp.PathPrefix.TrimEnd('/') + "/{**stationPath}", server.HandleAsync).AddEndpointFilter((context, next) =>
-            Listeners.Is(context.HttpContext, Listeners.Ocpp) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
+
+        // A plain request delegate rather than an endpoint filter: a filter's async frames would stay on the stack of
+        // every connection for its whole life.
+        app.Map(ocpp.PathPrefix.TrimEnd('/') + "/{**stationPath}", (RequestDelegate)(context =>
+        {
+            if (listeners.Is(context, Listeners.Ocpp))
+            {
+                return server.HandleAsync(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }));
 
         var onApi = app.MapGroup("").AddEndpointFilter((context, next) =>
-            Listeners.Is(context.HttpContext, Listeners.Api) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
+            listeners.Is(context.HttpContext, Listeners.Api) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
         onApi.MapGet("/health", (StationSessions sessions) => Results.Ok(new { status = "Healthy", connectedStations = sessions.Count })).ExcludeFromDescription();
         onApi.MapPrometheusScrapingEndpoint("/metrics");
         onApi.MapOpenApi("/openapi/{documentName}.json");

@@ -1,40 +1,38 @@
 using System.Net;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Ohm.Csms.Server;
 
 /// <summary>
-/// The two listeners of the CSMS, the OCPP endpoint and the API, each on its own address. Each connection is tagged
-/// with its listener so that OCPP paths answer only on the OCPP address and the API only on the API address.
+/// The two listeners of the CSMS, the OCPP endpoint and the API, each on its own address. A request is told apart by
+/// the local address it arrived on, so that OCPP paths answer only on the OCPP address and the API only on the API
+/// address. (Tagging each connection in <c>ConnectionContext.Items</c> would cost a dictionary per connection, and an
+/// OCPP connection lives for days.)
 /// </summary>
-internal static class Listeners
+internal sealed class Listeners
 {
-    private const string Key = "ohm.listener";
     public const string Ocpp = "ocpp";
     public const string Api = "api";
 
-    public static void Configure(KestrelServerOptions kestrel, Uri ocpp, Uri api, Action<ListenOptions>? ocppTls)
+    private readonly List<(ListenOptions Options, string[] Tags)> _listeners = [];
+
+    public void Configure(KestrelServerOptions kestrel, Uri ocpp, Uri api, Action<ListenOptions>? ocppTls)
     {
         var same = ocpp.Host == api.Host && ocpp.Port == api.Port && ocpp.Port != 0;
-        Listen(kestrel, ocpp, same ? Ocpp + "," + Api : Ocpp, ocppTls);
+        Listen(kestrel, ocpp, same ? [Ocpp, Api] : [Ocpp], ocppTls);
         if (!same)
         {
-            Listen(kestrel, api, Api, null);
+            Listen(kestrel, api, [Api], null);
         }
     }
 
-    private static void Listen(KestrelServerOptions kestrel, Uri url, string tag, Action<ListenOptions>? tls)
+    private void Listen(KestrelServerOptions kestrel, Uri url, string[] tags, Action<ListenOptions>? tls)
     {
         void Setup(ListenOptions options)
         {
             options.Protocols = HttpProtocols.Http1;
-            options.Use(next => connection =>
-            {
-                connection.Items[Key] = tag;
-                return next(connection);
-            });
+            _listeners.Add((options, tags));
             if (url.Scheme == "https")
             {
                 tls?.Invoke(options);
@@ -56,7 +54,40 @@ internal static class Listeners
     }
 
     /// <summary>Whether the request came in on the named listener.</summary>
-    public static bool Is(HttpContext context, string listener) =>
-        context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(Key, out var tag) == true
-        && tag is string text && text.Split(',').Contains(listener);
+    /// <remarks>
+    /// Kestrel writes the bound port back into the listen options (port 0 included), so the port tells the listeners
+    /// apart; where two listen on the same port, on different addresses, the address decides.
+    /// </remarks>
+    public bool Is(HttpContext context, string listener)
+    {
+        var port = context.Connection.LocalPort;
+        var local = context.Connection.LocalIpAddress;
+        string[]? tags = null;
+        string[]? onlyOnPort = null;
+        var onPort = 0;
+        foreach (var (options, entryTags) in _listeners)
+        {
+            if (options.IPEndPoint is not { } endPoint || endPoint.Port != port)
+            {
+                continue;
+            }
+
+            onPort++;
+            onlyOnPort = entryTags;
+            if (Covers(endPoint.Address, local))
+            {
+                tags = entryTags;
+                break;
+            }
+        }
+
+        tags ??= onPort == 1 ? onlyOnPort : null;
+        return tags is not null && Array.IndexOf(tags, listener) >= 0;
+    }
+
+    private static bool Covers(IPAddress bound, IPAddress? local) =>
+        local is not null
+        && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any) || bound.Equals(local)
+            || (IPAddress.IsLoopback(bound) && IPAddress.IsLoopback(local))
+            || (local.IsIPv4MappedToIPv6 && bound.Equals(local.MapToIPv4())));
 }

@@ -21,6 +21,14 @@ public sealed class OcppEndpointOptions
     /// <summary>The largest message accepted, in bytes. Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Connections the kernel may hold for the listeners before they are accepted. Default 4096: when every station
+    /// reconnects at once (after a restart, or a network outage) the accept loop falls behind for a while, and with
+    /// Kestrel's default of 512 the kernel then drops handshakes, which stations retry only after 1, 3, 7, 15 s...
+    /// Linux caps it at net.core.somaxconn.
+    /// </summary>
+    public int ListenBacklog { get; set; } = 4096;
+
     /// <summary>Checks the values and names the first bad setting.</summary>
     public IEnumerable<string> Validate()
     {
@@ -42,6 +50,11 @@ public sealed class OcppEndpointOptions
         if (CallTimeoutSeconds is < 1 or > 3600)
         {
             yield return $"Ocpp:CallTimeoutSeconds must be between 1 and 3600 (is {CallTimeoutSeconds}).";
+        }
+
+        if (ListenBacklog is < 1 or > 65535)
+        {
+            yield return $"Ocpp:ListenBacklog must be between 1 and 65535 (is {ListenBacklog}).";
         }
 
         if (MaxMessageBytes is < 1024 or > 64 * 1024 * 1024)

@@ -12,11 +12,14 @@ namespace Ohm.Csms.Sessions;
 /// </summary>
 public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, ILogger<StationAdmission> logger)
 {
-    internal const string StationItem = "ohm.station";
+    // Every connection attempt runs this lookup; compiled once, it skips building and matching the LINQ expression
+    // each time, which is a good part of its cost when a crowd of stations connects at once. One per instance: a
+    // compiled query binds to the first database provider it runs on, and a process may host CSMSs on both.
+    private readonly Func<CsmsDbContext, string, Task<StationRecord?>> _findStation =
+        EF.CompileAsyncQuery((CsmsDbContext db, string id) => db.Stations.AsNoTracking().FirstOrDefault(s => s.Id == id));
 
     /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
-    public static StationRecord? AdmittedStation(OcppConnectRequest request) =>
-        request?.HttpContext.Items.TryGetValue(StationItem, out var value) == true ? value as StationRecord : null;
+    public static StationRecord? AdmittedStation(OcppConnectRequest request) => request?.Admission as StationRecord;
 
     /// <summary>Whether the station may connect; the reason is logged when not.</summary>
     public async ValueTask<bool> AdmitAsync(OcppConnectRequest request)
@@ -25,7 +28,7 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
         StationRecord? station;
         await using (var db = database.CreateContext())
         {
-            station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.StationId).ConfigureAwait(false);
+            station = await _findStation(db, request.StationId).ConfigureAwait(false);
         }
 
         if (station is null)
@@ -70,7 +73,7 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
             return Refuse(request, "security profile 3 needs a client certificate whose common name is the station identity");
         }
 
-        request.HttpContext.Items[StationItem] = station;
+        request.Admission = station;
         return true;
     }
 

@@ -40,7 +40,11 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
     {
         try
         {
-            return (await write.ConfigureAwait(false)).Id;
+            var id = (await write.ConfigureAwait(false)).Id;
+
+            // A finished Task<long> is smaller than this method's state, which would otherwise stay with the session.
+            session.ConnectionRecorded = Task.FromResult(id);
+            return id;
         }
         catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException)
         {

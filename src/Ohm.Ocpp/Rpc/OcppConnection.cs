@@ -20,13 +20,13 @@ public sealed class OcppConnection : IAsyncDisposable
     private readonly OcppHandlers _handlers;
     private readonly OcppRpcOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _callGate = new(1, 1);
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly SemaphoreSlim _incomingGate = new(1, 1);
+    private readonly AsyncGate _callGate = new();
+    private readonly AsyncGate _sendLock = new();
+    private readonly AsyncGate _incomingGate = new();
     private readonly CancellationTokenSource _closing = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _pendingLock = new();
+    private TaskCompletionSource? _completion;
     private PendingCall? _pending;
+    private int _shutDown;
     private long _lastMessageId;
     private int _queuedIncoming;
     private int _running;
@@ -67,7 +67,26 @@ public sealed class OcppConnection : IAsyncDisposable
     public bool IsOpen => !_closing.IsCancellationRequested && _socket.State == WebSocketState.Open;
 
     /// <summary>Completes when the connection has closed, for whatever reason.</summary>
-    public Task Completion => _completion.Task;
+    public Task Completion
+    {
+        get
+        {
+            // Made on first request: an idle connection that nobody watches holds no completion source.
+            var completion = Volatile.Read(ref _completion);
+            if (completion is null)
+            {
+                completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                completion = Interlocked.CompareExchange(ref _completion, completion, null) ?? completion;
+            }
+
+            if (Volatile.Read(ref _shutDown) != 0)
+            {
+                completion.TrySetResult();
+            }
+
+            return completion.Task;
+        }
+    }
 
     /// <summary>The close status the connection ended with, when it ended with a close handshake.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
@@ -75,7 +94,14 @@ public sealed class OcppConnection : IAsyncDisposable
     /// <summary>Anything the host wants to keep with the connection (a session, for example).</summary>
     public object? State { get; set; }
 
-    /// <summary>Receives and dispatches messages until the connection closes. Call it once.</summary>
+    /// <summary>
+    /// Receives and dispatches messages until the connection closes. Call it once. Cancelling
+    /// <paramref name="cancellationToken"/> aborts the connection.
+    /// </summary>
+    /// <remarks>
+    /// While the peer is silent the loop waits in one zero-byte read, without a buffer and without a cancellation
+    /// registration: closing the connection aborts the socket, which ends the read.
+    /// </remarks>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _running, 1) != 0)
@@ -83,12 +109,15 @@ public sealed class OcppConnection : IAsyncDisposable
             throw new InvalidOperationException("The connection is running already.");
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((OcppConnection)state!).Abort(), this)
+            : default;
         try
         {
-            while (true)
+            while (!_closing.IsCancellationRequested)
             {
-                var message = await ReceiveMessageAsync(linked.Token).ConfigureAwait(false);
+                var first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                var message = await ReceiveMessageAsync(first).ConfigureAwait(false);
                 if (message is null)
                 {
                     break;
@@ -97,7 +126,8 @@ public sealed class OcppConnection : IAsyncDisposable
                 Dispatch(message);
             }
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException
+                                   && (_closing.IsCancellationRequested || cancellationToken.IsCancellationRequested))
         {
         }
         catch (WebSocketException ex)
@@ -155,7 +185,14 @@ public sealed class OcppConnection : IAsyncDisposable
     }
 
     /// <summary>Closes the connection with a close handshake.</summary>
-    public async Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default)
+    public Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default) =>
+        CloseCoreAsync(status, description, fromReceiveLoop: false, cancellationToken);
+
+    /// <summary>
+    /// Sends the close frame and stops. From outside the receive loop the socket is aborted, which ends the loop's
+    /// pending read; from inside it the loop ends by itself, and the connection closes gracefully.
+    /// </summary>
+    private async Task CloseCoreAsync(WebSocketCloseStatus status, string? description, bool fromReceiveLoop, CancellationToken cancellationToken)
     {
         try
         {
@@ -177,7 +214,18 @@ public sealed class OcppConnection : IAsyncDisposable
             {
                 Shutdown();
             }
+            else if (!fromReceiveLoop)
+            {
+                // Ends the receive loop's pending read; the close frame, if any, has been sent.
+                _socket.Abort();
+            }
         }
+    }
+
+    private void Abort()
+    {
+        _closing.Cancel();
+        _socket.Abort();
     }
 
     /// <inheritdoc/>
@@ -211,10 +259,7 @@ public sealed class OcppConnection : IAsyncDisposable
                     throw new OcppPayloadException(action.Name, error);
                 }
 
-                lock (_pendingLock)
-                {
-                    _pending = pending;
-                }
+                Volatile.Write(ref _pending, pending);
 
                 await SendAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 OcppMetrics.CallSent(action.Name);
@@ -230,13 +275,7 @@ public sealed class OcppConnection : IAsyncDisposable
             }
             finally
             {
-                lock (_pendingLock)
-                {
-                    if (_pending == pending)
-                    {
-                        _pending = null;
-                    }
-                }
+                Interlocked.CompareExchange(ref _pending, null, pending);
             }
         }
         finally
@@ -270,10 +309,13 @@ public sealed class OcppConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one whole message. Waits for it without a buffer, so an idle connection holds none.</summary>
-    private async Task<PooledBufferWriter?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the rest of the message whose arrival <paramref name="first"/> (a zero-byte read) announced. Usually its
+    /// bytes are there already and this completes without waiting.
+    /// </summary>
+    private async ValueTask<PooledBufferWriter?> ReceiveMessageAsync(ValueWebSocketReceiveResult first)
     {
-        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        var cancellationToken = _closing.Token;
         if (first.MessageType == WebSocketMessageType.Close)
         {
             await AnswerCloseAsync().ConfigureAwait(false);
@@ -304,7 +346,7 @@ public sealed class OcppConnection : IAsyncDisposable
                 {
                     message.Dispose();
                     _logger.LogWarning("{StationId} sent a message over {Max} bytes; closing with 1009", StationId, _options.MaxMessageSize);
-                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {_options.MaxMessageSize} bytes.", cancellationToken).ConfigureAwait(false);
+                    await CloseCoreAsync(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {_options.MaxMessageSize} bytes.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
                     return null;
                 }
             }
@@ -319,7 +361,7 @@ public sealed class OcppConnection : IAsyncDisposable
         {
             message.Dispose();
             _logger.LogWarning("{StationId} sent a binary message; OCPP-J uses text frames. Closing with 1003", StationId);
-            await CloseAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames.", cancellationToken).ConfigureAwait(false);
+            await CloseCoreAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
@@ -331,7 +373,7 @@ public sealed class OcppConnection : IAsyncDisposable
         _logger.LogDebug("{StationId} closed the connection: {Status} {Description}", StationId, _socket.CloseStatus, _socket.CloseStatusDescription);
         if (_socket.State == WebSocketState.CloseReceived)
         {
-            await CloseAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+            await CloseCoreAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, fromReceiveLoop: true, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -379,18 +421,10 @@ public sealed class OcppConnection : IAsyncDisposable
 
     private void CompletePending(in OcppFrame frame, ReadOnlySpan<byte> message)
     {
-        PendingCall? pending;
-        lock (_pendingLock)
+        var pending = Volatile.Read(ref _pending);
+        if (pending is not null && (pending.MessageId != frame.MessageId || Interlocked.CompareExchange(ref _pending, null, pending) != pending))
         {
-            pending = _pending;
-            if (pending is null || pending.MessageId != frame.MessageId)
-            {
-                pending = null;
-            }
-            else
-            {
-                _pending = null;
-            }
+            pending = null;
         }
 
         if (pending is null)
@@ -556,14 +590,9 @@ public sealed class OcppConnection : IAsyncDisposable
     private void Shutdown()
     {
         _closing.Cancel();
-        PendingCall? pending;
-        lock (_pendingLock)
-        {
-            pending = _pending;
-            _pending = null;
-        }
-
+        var pending = Interlocked.Exchange(ref _pending, null);
         pending?.Fail(new OcppConnectionClosedException($"The OCPP connection of {StationId} closed before {pending.Action.Name} was answered."));
-        _completion.TrySetResult();
+        Interlocked.Exchange(ref _shutDown, 1);
+        Volatile.Read(ref _completion)?.TrySetResult();
     }
 }

@@ -33,6 +33,13 @@ public sealed class OcppConnectRequest
     /// <summary>The peer's address.</summary>
     public IPAddress? RemoteAddress => HttpContext.Connection.RemoteIpAddress;
 
+    /// <summary>
+    /// What <see cref="OcppServerOptions.Authenticate"/> found out about the station (its registration, for example),
+    /// handed on to <see cref="OcppServer.Connected"/>. Kept here rather than in <c>HttpContext.Items</c>, whose
+    /// dictionary would live as long as the connection.
+    /// </summary>
+    public object? Admission { get; set; }
+
     /// <summary>The security profile the connection uses: 3 with a client certificate, 2 over TLS, else 1 (0 when no password either).</summary>
     public int SecurityProfile => ClientCertificate is not null ? 3 : IsTls ? 2 : Password is not null ? 1 : 0;
 }

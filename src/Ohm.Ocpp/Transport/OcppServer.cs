@@ -17,7 +17,7 @@ public sealed class OcppServer
 {
     private readonly ConcurrentDictionary<string, OcppConnection> _connections = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
-    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _connectionLogger;
 
     /// <summary>Creates a server that answers CALLs with <paramref name="handlers"/>.</summary>
     public OcppServer(OcppHandlers handlers, OcppServerOptions options, ILoggerFactory? loggerFactory = null)
@@ -27,8 +27,9 @@ public sealed class OcppServer
         options.Validate();
         Handlers = handlers;
         Options = options;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger<OcppServer>();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<OcppServer>();
+        _connectionLogger = loggerFactory.CreateLogger<OcppConnection>();
     }
 
     /// <summary>The handlers of the CALLs that stations send.</summary>
@@ -50,32 +51,59 @@ public sealed class OcppServer
     public OcppConnection? Find(string stationId) => _connections.GetValueOrDefault(stationId);
 
     /// <summary>Serves one HTTP request under the path prefix: the WebSocket handshake and then the connection.</summary>
+    /// <remarks>
+    /// The handshake runs in its own method so that what it needed (the credentials, the admission's findings) is not
+    /// kept for the life of the connection: this method's state is what an idle connection holds.
+    /// </remarks>
     public async Task HandleAsync(HttpContext context)
+    {
+        var (connection, socket) = await AcceptAsync(context).ConfigureAwait(false);
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // The connection ends when the station closes it, the socket fails, or Kestrel aborts it (which fails the
+            // read); HttpContext.RequestAborted is not watched, so that an idle connection holds no registration on it.
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(new KeyValuePair<string, OcppConnection>(connection.StationId, connection));
+            _logger.LogInformation("Station {StationId} disconnected", connection.StationId);
+            socket!.Dispose();
+            Disconnected?.Invoke(connection);
+        }
+    }
+
+    private async Task<(OcppConnection? Connection, WebSocket? Socket)> AcceptAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var stationId = StationIdentity.FromPath(context.Request.Path.Value ?? "");
         if (!StationIdentity.IsValid(stationId, out var reason))
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, reason).ConfigureAwait(false);
-            return;
+            return default;
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, "This is an OCPP-J WebSocket endpoint; connect with a WebSocket upgrade.").ConfigureAwait(false);
-            return;
+            return default;
         }
 
         if (!TryReadBasicAuth(context, out var user, out var password))
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The Authorization header is not valid HTTP Basic authentication.").ConfigureAwait(false);
-            return;
+            return default;
         }
 
         if (user is not null && user != stationId)
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The Basic-auth user name must equal the station identity in the URL.").ConfigureAwait(false);
-            return;
+            return default;
         }
 
         var certificate = context.Connection.ClientCertificate;
@@ -84,7 +112,7 @@ public sealed class OcppServer
         {
             _logger.LogWarning("Refused station {StationId} from {Remote}: not authorized", stationId, request.RemoteAddress);
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The station is not authorized to connect.").ConfigureAwait(false);
-            return;
+            return default;
         }
 
         var offered = context.WebSockets.WebSocketRequestedProtocols;
@@ -94,10 +122,10 @@ public sealed class OcppServer
             _logger.LogWarning("Station {StationId} offered no supported subprotocol ({Offered})", stationId, string.Join(",", offered));
             using var refused = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext()).ConfigureAwait(false);
             await refused.CloseOutputAsync(WebSocketCloseStatus.ProtocolError, $"Only the {OcppSubProtocols.Ocpp201} subprotocol is supported.", context.RequestAborted).ConfigureAwait(false);
-            return;
+            return default;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = OcppSubProtocols.Ocpp201,
             DangerousEnableCompression = Options.EnableCompression,
@@ -106,7 +134,10 @@ public sealed class OcppServer
             KeepAliveTimeout = Options.KeepAliveInterval > TimeSpan.Zero ? Options.KeepAliveTimeout : Timeout.InfiniteTimeSpan,
         }).ConfigureAwait(false);
 
-        var connection = new OcppConnection(socket, stationId, OcppRole.Csms, Handlers, Options.Rpc, _loggerFactory.CreateLogger<OcppConnection>());
+        // The handshake's headers are not read again, and Kestrel would keep them (the Authorization header with the
+        // station's password among them) for as long as the connection lives.
+        context.Request.Headers.Clear();
+        var connection = new OcppConnection(socket, stationId, OcppRole.Csms, Handlers, Options.Rpc, _connectionLogger);
         if (_connections.TryGetValue(stationId, out var older))
         {
             _logger.LogInformation("Station {StationId} connected again; closing its older connection", stationId);
@@ -122,14 +153,16 @@ public sealed class OcppServer
         try
         {
             Connected?.Invoke(connection, request);
-            await connection.RunAsync(context.RequestAborted).ConfigureAwait(false);
         }
-        finally
+        catch
         {
             _connections.TryRemove(new KeyValuePair<string, OcppConnection>(stationId, connection));
-            _logger.LogInformation("Station {StationId} disconnected", stationId);
+            socket.Dispose();
             Disconnected?.Invoke(connection);
+            throw;
         }
+
+        return (connection, socket);
     }
 
     private static bool TryReadBasicAuth(HttpContext context, out string? user, out string? password)
