@@ -18,7 +18,7 @@ public sealed class Availability(CsmsWriter writer, IStationCallRouter router)
         var now = DateTimeOffset.UtcNow;
         var status = request.ConnectorStatus.ToWire();
         var timestamp = request.Timestamp.ToUniversalTime();
-        await writer.ExecuteAsync(async db =>
+        await writer.ExecuteForStationAsync(context.StationId, async db =>
         {
             var current = await db.ConnectorStatuses
                 .FirstOrDefaultAsync(s => s.StationId == context.StationId && s.EvseId == request.EvseId && s.ConnectorId == request.ConnectorId && s.Current)

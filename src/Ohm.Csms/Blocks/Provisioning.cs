@@ -21,10 +21,11 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         ArgumentNullException.ThrowIfNull(context);
         var session = StationSessions.Of(context.Connection);
         var now = DateTimeOffset.UtcNow;
-        var status = await writer.ExecuteAsync(async db =>
+        var status = await writer.ExecuteForStationAsync(context.StationId, async db =>
         {
-            var station = await db.Stations.FindAsync(context.StationId).ConfigureAwait(false)
+            var stored = await CompiledQueries.FindStation(db, context.StationId).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Station {context.StationId} is connected but not registered.");
+            var station = stored.Clone();
             var cs = request.ChargingStation;
             station.VendorName = cs.VendorName;
             station.Model = cs.Model;
@@ -36,6 +37,9 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
             station.LastBootAt = now;
             station.LastSeenAt = now;
             station.RegistrationStatus = station.BootPolicy;
+
+            // Written without change tracking: every station of a fleet boots at once after an outage.
+            await db.Statements<StationRecord>().UpdateAsync(stored, station, station.Id, cancellationToken).ConfigureAwait(false);
             return station.BootPolicy;
         }, cancellationToken).ConfigureAwait(false);
 
@@ -57,7 +61,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var now = DateTimeOffset.UtcNow;
-        await writer.ExecuteAsync(async db =>
+        await writer.ExecuteForStationAsync(context.StationId, async db =>
         {
             var report = await db.Reports.Where(r => r.StationId == context.StationId && r.RequestId == request.RequestId && !r.Complete)
                 .OrderByDescending(r => r.Id).FirstOrDefaultAsync().ConfigureAwait(false);
@@ -99,7 +103,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         var accepted = results.Where(r => r.AttributeStatus == SetVariableStatusEnumType.Accepted).ToList();
         if (accepted.Count > 0)
         {
-            await writer.ExecuteAsync(db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+            await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
         }
 
         return new SetVariablesResponse { SetVariableResult = results };

@@ -38,7 +38,7 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
                 return Refuse(request, "it is not registered (register it through the API, or run with --accept-unknown for development)");
             }
 
-            station = await writer.ExecuteAsync(async db =>
+            station = await writer.ExecuteForStationAsync(request.StationId, async db =>
             {
                 var existing = await db.Stations.FindAsync(request.StationId).ConfigureAwait(false);
                 if (existing is not null)

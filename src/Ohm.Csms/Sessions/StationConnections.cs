@@ -29,10 +29,10 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
             RemoteAddress = request.RemoteAddress?.ToString(),
             SecurityProfile = request.SecurityProfile,
         };
-        session.ConnectionRecorded = Record(session, writer.ExecuteAsync(db =>
+        session.ConnectionRecorded = Record(session, writer.ExecuteForStationAsync(connection.StationId, async db =>
         {
-            db.Connections.Add(record);
-            return Task.FromResult(record);
+            record.Id = await db.Statements<ConnectionRecord>().InsertAsync(record).ConfigureAwait(false);
+            return record;
         }));
     }
 
@@ -69,7 +69,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
     private async Task CloseRecordAsync(StationSession session, DateTimeOffset now, DateTimeOffset? lastSeen)
     {
         var id = await session.ConnectionRecorded.ConfigureAwait(false);
-        await writer.ExecuteAsync(async db =>
+        await writer.ExecuteForStationAsync(session.StationId, async db =>
         {
             var record = await db.Connections.FindAsync(id).ConfigureAwait(false);
             if (record is not null)

@@ -49,6 +49,13 @@ internal static class CompiledQueries
         _ => db.Transactions.AnyAsync(t => t.IdToken == idToken && t.IdTokenType == type && t.State == "Active" && t.Id != exceptTransaction),
     };
 
+    public static Task<StationRecord?> FindStation(CsmsDbContext db, string stationId) => db switch
+    {
+        SqliteCsmsDbContext sqlite => For<SqliteCsmsDbContext>.FindStation(sqlite, stationId),
+        PostgresCsmsDbContext postgres => For<PostgresCsmsDbContext>.FindStation(postgres, stationId),
+        _ => db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stationId),
+    };
+
     private static class For<TContext>
         where TContext : CsmsDbContext
     {
@@ -59,6 +66,9 @@ internal static class CompiledQueries
         public static readonly Func<TContext, long, IAsyncEnumerable<int>> SeqNos =
             EF.CompileAsyncQuery((TContext db, long transaction) =>
                 db.TransactionEvents.Where(e => e.TransactionRecordId == transaction).Select(e => e.SeqNo));
+
+        public static readonly Func<TContext, string, Task<StationRecord?>> FindStation =
+            EF.CompileAsyncQuery((TContext db, string stationId) => db.Stations.AsNoTracking().FirstOrDefault(s => s.Id == stationId));
 
         public static readonly Func<TContext, string, string, Task<IdTokenRecord?>> FindIdToken =
             EF.CompileAsyncQuery((TContext db, string idToken, string type) =>

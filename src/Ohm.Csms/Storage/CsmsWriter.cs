@@ -10,8 +10,9 @@ namespace Ohm.Csms.Storage;
 /// station. If a batch fails, its pieces are run again one by one so that only the bad one fails.
 /// <para>
 /// SQLite has one writer at a time, so there is one loop. PostgreSQL takes concurrent transactions, and each statement
-/// is a round trip that a single loop would wait for, so there are <see cref="PostgresShards"/> loops: work given a
-/// station is queued to that station's loop (its work stays in order), other work to the first.
+/// is a round trip that a single loop would wait for, so there are <see cref="PostgresShards"/> loops: a station's own
+/// work (its registration, connections, boots, reports, statuses, transactions) is queued to that station's loop, so it
+/// stays in order; other work (the API's) to the first.
 /// </para>
 /// </summary>
 public sealed class CsmsWriter : IAsyncDisposable
@@ -57,6 +58,17 @@ public sealed class CsmsWriter : IAsyncDisposable
         var shard = _shards.Length == 1 ? _shards[0] : _shards[(int)((uint)string.GetHashCode(stationId, StringComparison.Ordinal) % (uint)_shards.Length)];
         return RunAsync(shard, work, cancellationToken);
     }
+
+    /// <summary>Runs work that touches only <paramref name="stationId"/>'s rows on that station's loop; returns once committed.</summary>
+    public Task ExecuteForStationAsync(string stationId, Func<CsmsDbContext, Task> work, CancellationToken cancellationToken = default) =>
+        ExecuteForStationAsync(
+            stationId,
+            async db =>
+            {
+                await work(db).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
 
     /// <summary>Stops taking work, finishes what is queued and stops.</summary>
     public async ValueTask DisposeAsync()

@@ -65,7 +65,7 @@ internal sealed class EntityStatements<T> : IDisposable
     /// Writes the columns in which <paramref name="row"/> differs from <paramref name="stored"/> to the row with the given
     /// key, so that indexes over unchanged columns are not touched; nothing when no column differs.
     /// </summary>
-    public async Task UpdateAsync(T stored, T row, long key, CancellationToken cancellationToken = default)
+    public async Task UpdateAsync(T stored, T row, object key, CancellationToken cancellationToken = default)
     {
         ulong changed = 0;
         for (var i = 0; i < _columns.Length; i++)
@@ -96,7 +96,7 @@ internal sealed class EntityStatements<T> : IDisposable
             }
         }
 
-        command.Parameters[parameter].Value = key;
+        command.Parameters[parameter].Value = _keyMapping.Converter?.ConvertToProvider(key) ?? key;
         var updated = await Prepare(command).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (updated != 1)
         {
@@ -143,7 +143,7 @@ internal sealed class EntityStatements<T> : IDisposable
         }
 
         command.CommandText = $"UPDATE {_table} SET {string.Join(", ", set)} WHERE {_key} = @key";
-        command.Parameters.Add(_keyMapping.CreateParameter(command, "@key", 0L, nullable: false));
+        command.Parameters.Add(_keyMapping.CreateParameter(command, "@key", null, nullable: false));
         return command;
     }
 #pragma warning restore CA2100

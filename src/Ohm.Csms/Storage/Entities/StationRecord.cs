@@ -41,4 +41,7 @@ public sealed class StationRecord
 
     /// <summary>Whether the record was created by the auto-accept policy rather than by an operator.</summary>
     public bool AutoRegistered { get; set; }
+
+    /// <summary>A copy to change without touching this one.</summary>
+    public StationRecord Clone() => (StationRecord)MemberwiseClone();
 }
