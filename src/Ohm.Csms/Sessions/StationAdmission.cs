@@ -40,14 +40,14 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
 
             station = await writer.ExecuteForStationAsync(request.StationId, async db =>
             {
-                var existing = await db.Stations.FindAsync(request.StationId).ConfigureAwait(false);
+                var existing = await CompiledQueries.FindStation(db, request.StationId).ConfigureAwait(false);
                 if (existing is not null)
                 {
                     return existing;
                 }
 
                 var created = new StationRecord { Id = request.StationId, SecurityProfile = 0, AutoRegistered = true, CreatedAt = DateTimeOffset.UtcNow };
-                db.Stations.Add(created);
+                await db.Statements<StationRecord>().InsertRowAsync(created).ConfigureAwait(false);
                 return created;
             }).ConfigureAwait(false);
             logger.LogInformation("Registered unknown station {StationId} (accept-unknown)", request.StationId);

@@ -22,6 +22,7 @@ internal sealed class EntityStatements<T> : IDisposable
     private readonly string _table;
     private readonly string _key;
     private readonly Column[] _columns;
+    private readonly Column[] _insertColumns;
     private readonly RelationalTypeMapping _keyMapping;
     private readonly Dictionary<ulong, DbCommand> _updates = [];
     private DbCommand? _insert;
@@ -42,23 +43,31 @@ internal sealed class EntityStatements<T> : IDisposable
             .Where(p => !p.IsPrimaryKey())
             .Select(p => new Column(p, sql.DelimitIdentifier(p.GetColumnName(table)!), (RelationalTypeMapping)p.GetTypeMapping()))
             .ToArray();
+
+        // A key the database does not generate (a station's id) is written by the INSERT like any other column.
+        _insertColumns = key.ValueGenerated == ValueGenerated.Never
+            ? [new Column(key, _key, _keyMapping), .. _columns]
+            : _columns;
         if (_columns.Length > 64)
         {
             throw new NotSupportedException($"{typeof(T).Name} has more than 64 columns.");
         }
     }
 
-    /// <summary>Inserts one row and returns the key the database gave it.</summary>
-    public async Task<long> InsertAsync(T row, CancellationToken cancellationToken = default)
+    /// <summary>Inserts one row and returns the key the database gave it (a generated integer key).</summary>
+    public async Task<long> InsertAsync(T row, CancellationToken cancellationToken = default) =>
+        Convert.ToInt64(await InsertRowAsync(row, cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+
+    /// <summary>Inserts one row whose key it carries, or whose key is generated; returns the stored key.</summary>
+    public async Task<object?> InsertRowAsync(T row, CancellationToken cancellationToken = default)
     {
         var command = _insert ??= BuildInsert();
-        for (var i = 0; i < _columns.Length; i++)
+        for (var i = 0; i < _insertColumns.Length; i++)
         {
-            command.Parameters[i].Value = Value(_columns[i], row);
+            command.Parameters[i].Value = Value(_insertColumns[i], row);
         }
 
-        var key = await Prepare(command).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return Convert.ToInt64(key, CultureInfo.InvariantCulture);
+        return await Prepare(command).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -120,10 +129,10 @@ internal sealed class EntityStatements<T> : IDisposable
     {
         var command = _db.Database.GetDbConnection().CreateCommand();
         command.CommandText =
-            $"INSERT INTO {_table} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES ({string.Join(", ", _columns.Select((_, i) => Parameter(i)))}) RETURNING {_key}";
-        for (var i = 0; i < _columns.Length; i++)
+            $"INSERT INTO {_table} ({string.Join(", ", _insertColumns.Select(c => c.Name))}) VALUES ({string.Join(", ", _insertColumns.Select((_, i) => Parameter(i)))}) RETURNING {_key}";
+        for (var i = 0; i < _insertColumns.Length; i++)
         {
-            command.Parameters.Add(_columns[i].Mapping.CreateParameter(command, Parameter(i), null, _columns[i].Property.IsNullable));
+            command.Parameters.Add(_insertColumns[i].Mapping.CreateParameter(command, Parameter(i), null, _insertColumns[i].Property.IsNullable));
         }
 
         return command;
