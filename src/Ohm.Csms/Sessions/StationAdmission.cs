@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
@@ -12,12 +11,6 @@ namespace Ohm.Csms.Sessions;
 /// </summary>
 public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, ILogger<StationAdmission> logger)
 {
-    // Every connection attempt runs this lookup; compiled once, it skips building and matching the LINQ expression
-    // each time, which is a good part of its cost when a crowd of stations connects at once. One per instance: a
-    // compiled query binds to the first database provider it runs on, and a process may host CSMSs on both.
-    private readonly Func<CsmsDbContext, string, Task<StationRecord?>> _findStation =
-        EF.CompileAsyncQuery((CsmsDbContext db, string id) => db.Stations.AsNoTracking().FirstOrDefault(s => s.Id == id));
-
     /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
     public static StationRecord? AdmittedStation(OcppConnectRequest request) => request?.Admission as StationRecord;
 
@@ -28,7 +21,8 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
         StationRecord? station;
         await using (var db = database.CreateContext())
         {
-            station = await _findStation(db, request.StationId).ConfigureAwait(false);
+            // Every connection attempt runs this lookup: compiled, it is a good part cheaper when a crowd connects at once.
+            station = await CompiledQueries.FindStation(db, request.StationId).ConfigureAwait(false);
         }
 
         if (station is null)

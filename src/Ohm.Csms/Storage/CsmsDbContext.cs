@@ -55,6 +55,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         var tokens = ChangedTokens();
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
         Evict(tokens);
+        _savedTokens.AddRange(tokens);
         return saved;
     }
 
@@ -63,6 +64,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         var tokens = ChangedTokens();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
         Evict(tokens);
+        _savedTokens.AddRange(tokens);
         return saved;
     }
 
@@ -167,11 +169,6 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         foreach (var (idToken, type) in tokens)
         {
             Tokens?.Invalidate(idToken, type);
-        }
-
-        if (!ReferenceEquals(tokens, _savedTokens))
-        {
-            _savedTokens.AddRange(tokens);
         }
     }
 

@@ -40,13 +40,7 @@ public sealed class CsmsWriter : IAsyncDisposable
 
     /// <summary>Runs <paramref name="work"/> in the writer and returns once it is committed.</summary>
     public Task ExecuteAsync(Func<CsmsDbContext, Task> work, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(
-            async db =>
-            {
-                await work(db).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken);
+        ExecuteAsync(WithoutResult(work), cancellationToken);
 
     /// <summary>
     /// Runs work that touches only <paramref name="stationId"/>'s rows, on that station's writer loop; returns its
@@ -61,14 +55,7 @@ public sealed class CsmsWriter : IAsyncDisposable
 
     /// <summary>Runs work that touches only <paramref name="stationId"/>'s rows on that station's loop; returns once committed.</summary>
     public Task ExecuteForStationAsync(string stationId, Func<CsmsDbContext, Task> work, CancellationToken cancellationToken = default) =>
-        ExecuteForStationAsync(
-            stationId,
-            async db =>
-            {
-                await work(db).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken);
+        ExecuteForStationAsync(stationId, WithoutResult(work), cancellationToken);
 
     /// <summary>Stops taking work, finishes what is queued and stops.</summary>
     public async ValueTask DisposeAsync()
@@ -78,6 +65,13 @@ public sealed class CsmsWriter : IAsyncDisposable
             await shard.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static Func<CsmsDbContext, Task<bool>> WithoutResult(Func<CsmsDbContext, Task> work) =>
+        async db =>
+        {
+            await work(db).ConfigureAwait(false);
+            return true;
+        };
 
     private static async Task<T> RunAsync<T>(WriterShard shard, Func<CsmsDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
