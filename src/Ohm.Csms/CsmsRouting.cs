@@ -15,32 +15,35 @@ public sealed class CsmsRouting(Provisioning provisioning, Authorization authori
 {
     /// <summary>The handlers of the CSMS.</summary>
     public OcppHandlers Build() => new OcppHandlers()
-        .On(OcppActions.BootNotification, provisioning.BootNotificationAsync)
-        .On(OcppActions.NotifyReport, Accepted<NotifyReportRequest, NotifyReportResponse>(OcppActions.NotifyReport, provisioning.NotifyReportAsync))
-        .On(OcppActions.Authorize, Accepted<AuthorizeRequest, AuthorizeResponse>(OcppActions.Authorize, authorization.AuthorizeAsync))
-        .On(OcppActions.TransactionEvent, Accepted<TransactionEventRequest, TransactionEventResponse>(OcppActions.TransactionEvent, transactions.TransactionEventAsync))
-        .On(OcppActions.MeterValues, Accepted<MeterValuesRequest, MeterValuesResponse>(OcppActions.MeterValues, metering.MeterValuesAsync))
-        .On(OcppActions.StatusNotification, Accepted<StatusNotificationRequest, StatusNotificationResponse>(OcppActions.StatusNotification, availability.StatusNotificationAsync))
-        .On(OcppActions.Heartbeat, Accepted<HeartbeatRequest, HeartbeatResponse>(OcppActions.Heartbeat, availability.HeartbeatAsync))
-        .On(OcppActions.DataTransfer, Accepted<DataTransferRequest, DataTransferResponse>(OcppActions.DataTransfer, dataTransfer.DataTransferAsync));
+        .Guard(RegisteredFirst)
+        .On(OcppActions.BootNotification, provisioning.BootNotificationAsync)              // B01-B03
+        .On(OcppActions.NotifyReport, provisioning.NotifyReportAsync)                      // B07, B08
+        .On(OcppActions.Authorize, authorization.AuthorizeAsync)                           // C01
+        .On(OcppActions.TransactionEvent, transactions.TransactionEventAsync)              // E01-E15
+        .On(OcppActions.MeterValues, metering.MeterValuesAsync)                            // J01
+        .On(OcppActions.StatusNotification, availability.StatusNotificationAsync)          // G01
+        .On(OcppActions.Heartbeat, availability.HeartbeatAsync)                            // G02
+        .On(OcppActions.DataTransfer, dataTransfer.DataTransferAsync);                     // P01
 
-    private static OcppHandler<TRequest, TResponse> Accepted<TRequest, TResponse>(OcppAction action, OcppHandler<TRequest, TResponse> handler)
-        where TRequest : class, IOcppRequest<TResponse>
-        where TResponse : class, IOcppResponse =>
-        (request, context, cancellationToken) =>
+    /// <summary>
+    /// Runs before routing, for every CALL whatever its action (a known one, one of the wrong role, an unknown name):
+    /// until the station is Accepted only BootNotification and the messages the CSMS triggered pass; anything else is
+    /// answered with SecurityError (B02.FR.09, B03.FR.07), never with NotSupported.
+    /// </summary>
+    private static void RegisteredFirst(OcppConnection connection, string action)
+    {
+        var session = StationSessions.Of(connection);
+        session.LastSeenAt = DateTimeOffset.UtcNow;
+        if (session.IsAccepted || action == OcppActions.BootNotification.Name || session.ConsumeTriggered(action))
         {
-            var session = StationSessions.Of(context.Connection);
-            session.LastSeenAt = DateTimeOffset.UtcNow;
-            if (!session.IsAccepted && !session.ConsumeTriggered(action.Name))
-            {
-                throw new OcppCallErrorException(
-                    action.Name,
-                    OcppErrorCode.SecurityError,
-                    session.RegistrationStatus is null
-                        ? $"{action.Name} before BootNotification: the station must boot first."
-                        : $"{action.Name} while the station's registration is {session.RegistrationStatus}; only BootNotification is accepted.");
-            }
+            return;
+        }
 
-            return handler(request, context, cancellationToken);
-        };
+        throw new OcppCallErrorException(
+            action,
+            OcppErrorCode.SecurityError,
+            session.RegistrationStatus is null
+                ? $"{action} before BootNotification: the station must boot first."
+                : $"{action} while the station's registration is {session.RegistrationStatus}; only BootNotification is accepted.");
+    }
 }

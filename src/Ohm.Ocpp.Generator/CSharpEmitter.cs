@@ -108,6 +108,27 @@ internal static class CSharpEmitter
         w.Line("_ => throw new ArgumentOutOfRangeException(nameof(value)),");
         w.Close(";");
         w.Line();
+        w.Line("/// <summary>The value the schema spells <paramref name=\"wire\"/> (case-sensitive, as on the wire); false for any other text.</summary>");
+        w.Open($"public static bool TryFromWire(string? wire, out {type.Name} value)");
+        w.Open("switch (wire)");
+        foreach (var m in members)
+        {
+            w.Line($"case \"{m.Value}\":");
+            w.Line($"    value = {type.Name}.{m.Name};");
+            w.Line("    return true;");
+        }
+
+        w.Line("default:");
+        w.Line("    value = default;");
+        w.Line("    return false;");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The value the schema spells <paramref name=\"wire\"/>.</summary>");
+        w.Line($"/// <exception cref=\"FormatException\"><paramref name=\"wire\"/> is not a {type.Name} value.</exception>");
+        w.Line($"public static {type.Name} FromWire(string wire) =>");
+        w.Line($"    TryFromWire(wire, out var value) ? value : throw new FormatException($\"'{{wire}}' is not a {type.Name} value.\");");
+        w.Line();
         w.Open("internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)");
         w.Open("if (reader.TokenType != JsonTokenType.String)");
         w.Line("return SchemaChecks.WrongType(ref error, \"string\");");

@@ -88,6 +88,37 @@ public sealed class ProvisioningTests
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task B02_FR_09_while_Pending_even_an_action_the_CSMS_does_not_route_gets_SecurityError(string db)
+    {
+        await using var csms = await CsmsTestHost.StartAsync(db);
+        await csms.RegisterAsync("CS-B02G", bootPolicy: "Pending");
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp2.0.1");
+        socket.Options.SetRequestHeader("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("CS-B02G:station-password-16")));
+        await socket.ConnectAsync(new Uri(csms.OcppEndpoint + "/CS-B02G"), CancellationToken.None);
+
+        async Task<JsonElement> Exchange(string frame)
+        {
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(frame), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+            var buffer = new byte[16 * 1024];
+            var result = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+            return JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone();
+        }
+
+        var boot = await Exchange("""[2,"b1","BootNotification",{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"}}]""");
+        Assert.Equal("Pending", boot[2].GetProperty("status").GetString());
+
+        // A CSMS-to-station action sent by the station, and a name that is no OCPP action at all: neither is routed.
+        foreach (var frame in new[] { """[2,"r1","Reset",{"type":"Immediate"}]""", """[2,"x1","NoSuchAction",{}]""" })
+        {
+            var answer = await Exchange(frame);
+            Assert.Equal(4, answer[0].GetInt32());
+            Assert.Equal("SecurityError", answer[2].GetString());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task B03_a_Rejected_station_gets_SecurityError_for_anything_else(string db)
     {
         await using var csms = await CsmsTestHost.StartAsync(db);

@@ -498,6 +498,18 @@ public sealed class OcppConnection : IAsyncDisposable
     private async Task<bool> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
     {
         OcppMetrics.CallReceived(frame.Action!);
+        if (_handlers.CallGuard is { } guard)
+        {
+            try
+            {
+                guard(this, frame.Action!);
+            }
+            catch (OcppCallErrorException ex)
+            {
+                return Error(output, frame.MessageId, ex.Code, ex.Description);
+            }
+        }
+
         var action = OcppActions.Find(frame.Action!);
         if (action is null)
         {
@@ -532,11 +544,13 @@ public sealed class OcppConnection : IAsyncDisposable
             return Error(output, frame.MessageId, OcppErrorCode.FormatViolation, ex.Message);
         }
 
-        message.Dispose();
         object response;
         try
         {
-            response = await entry.Invoke(request, new OcppCallContext(this, frame.MessageId, action), _closing.Token).ConfigureAwait(false);
+            // The message's buffer stays rented until the handler is done, for OcppCallContext.Payload; the caller
+            // returns it.
+            var payloadMemory = message.WrittenMemory[frame.Payload];
+            response = await entry.Invoke(request, new OcppCallContext(this, frame.MessageId, action, payloadMemory), _closing.Token).ConfigureAwait(false);
         }
         catch (OcppCallErrorException ex)
         {

@@ -6,6 +6,13 @@ namespace Ohm.Ocpp.Rpc;
 public delegate ValueTask<TResponse> OcppHandler<in TRequest, TResponse>(TRequest request, OcppCallContext context, CancellationToken cancellationToken);
 
 /// <summary>
+/// A check that every CALL passes before it is routed, for any action name (known, unknown, or of the wrong role):
+/// throw <see cref="OcppCallErrorException"/> to answer it with that error instead. A CSMS uses it to refuse every
+/// message but BootNotification while a station is not accepted (B02.FR.09), whatever the action.
+/// </summary>
+public delegate void OcppCallGuard(OcppConnection connection, string action);
+
+/// <summary>
 /// The handlers of one role, one per action. A CALL for an action without a handler is answered with NotSupported
 /// when the action is one this role receives, and with NotImplemented when the action is not known at all.
 /// </summary>
@@ -39,6 +46,17 @@ public sealed class OcppHandlers
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(handler);
         _byAction[action.Name] = new Entry(action, handler);
+        return this;
+    }
+
+    /// <summary>The check every CALL passes before it is routed, or null.</summary>
+    public OcppCallGuard? CallGuard { get; private set; }
+
+    /// <summary>Sets the check that every CALL passes before it is routed (see <see cref="OcppCallGuard"/>).</summary>
+    public OcppHandlers Guard(OcppCallGuard guard)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        CallGuard = guard;
         return this;
     }
 

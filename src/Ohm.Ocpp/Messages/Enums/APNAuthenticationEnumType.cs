@@ -46,6 +46,34 @@ public static class APNAuthenticationEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out APNAuthenticationEnumType value)
+    {
+        switch (wire)
+        {
+            case "CHAP":
+                value = APNAuthenticationEnumType.CHAP;
+                return true;
+            case "NONE":
+                value = APNAuthenticationEnumType.NONE;
+                return true;
+            case "PAP":
+                value = APNAuthenticationEnumType.PAP;
+                return true;
+            case "AUTO":
+                value = APNAuthenticationEnumType.AUTO;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a APNAuthenticationEnumType value.</exception>
+    public static APNAuthenticationEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a APNAuthenticationEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -44,6 +44,34 @@ public static class AttributeEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out AttributeEnumType value)
+    {
+        switch (wire)
+        {
+            case "Actual":
+                value = AttributeEnumType.Actual;
+                return true;
+            case "Target":
+                value = AttributeEnumType.Target;
+                return true;
+            case "MinSet":
+                value = AttributeEnumType.MinSet;
+                return true;
+            case "MaxSet":
+                value = AttributeEnumType.MaxSet;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a AttributeEnumType value.</exception>
+    public static AttributeEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a AttributeEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

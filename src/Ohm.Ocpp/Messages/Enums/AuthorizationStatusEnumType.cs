@@ -70,6 +70,52 @@ public static class AuthorizationStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out AuthorizationStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = AuthorizationStatusEnumType.Accepted;
+                return true;
+            case "Blocked":
+                value = AuthorizationStatusEnumType.Blocked;
+                return true;
+            case "ConcurrentTx":
+                value = AuthorizationStatusEnumType.ConcurrentTx;
+                return true;
+            case "Expired":
+                value = AuthorizationStatusEnumType.Expired;
+                return true;
+            case "Invalid":
+                value = AuthorizationStatusEnumType.Invalid;
+                return true;
+            case "NoCredit":
+                value = AuthorizationStatusEnumType.NoCredit;
+                return true;
+            case "NotAllowedTypeEVSE":
+                value = AuthorizationStatusEnumType.NotAllowedTypeEVSE;
+                return true;
+            case "NotAtThisLocation":
+                value = AuthorizationStatusEnumType.NotAtThisLocation;
+                return true;
+            case "NotAtThisTime":
+                value = AuthorizationStatusEnumType.NotAtThisTime;
+                return true;
+            case "Unknown":
+                value = AuthorizationStatusEnumType.Unknown;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a AuthorizationStatusEnumType value.</exception>
+    public static AuthorizationStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a AuthorizationStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -58,6 +58,43 @@ public static class AuthorizeCertificateStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out AuthorizeCertificateStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = AuthorizeCertificateStatusEnumType.Accepted;
+                return true;
+            case "SignatureError":
+                value = AuthorizeCertificateStatusEnumType.SignatureError;
+                return true;
+            case "CertificateExpired":
+                value = AuthorizeCertificateStatusEnumType.CertificateExpired;
+                return true;
+            case "CertificateRevoked":
+                value = AuthorizeCertificateStatusEnumType.CertificateRevoked;
+                return true;
+            case "NoCertificateAvailable":
+                value = AuthorizeCertificateStatusEnumType.NoCertificateAvailable;
+                return true;
+            case "CertChainError":
+                value = AuthorizeCertificateStatusEnumType.CertChainError;
+                return true;
+            case "ContractCancelled":
+                value = AuthorizeCertificateStatusEnumType.ContractCancelled;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a AuthorizeCertificateStatusEnumType value.</exception>
+    public static AuthorizeCertificateStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a AuthorizeCertificateStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -64,6 +64,49 @@ public static class BootReasonEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out BootReasonEnumType value)
+    {
+        switch (wire)
+        {
+            case "ApplicationReset":
+                value = BootReasonEnumType.ApplicationReset;
+                return true;
+            case "FirmwareUpdate":
+                value = BootReasonEnumType.FirmwareUpdate;
+                return true;
+            case "LocalReset":
+                value = BootReasonEnumType.LocalReset;
+                return true;
+            case "PowerUp":
+                value = BootReasonEnumType.PowerUp;
+                return true;
+            case "RemoteReset":
+                value = BootReasonEnumType.RemoteReset;
+                return true;
+            case "ScheduledReset":
+                value = BootReasonEnumType.ScheduledReset;
+                return true;
+            case "Triggered":
+                value = BootReasonEnumType.Triggered;
+                return true;
+            case "Unknown":
+                value = BootReasonEnumType.Unknown;
+                return true;
+            case "Watchdog":
+                value = BootReasonEnumType.Watchdog;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a BootReasonEnumType value.</exception>
+    public static BootReasonEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a BootReasonEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -36,6 +36,28 @@ public static class CertificateSigningUseEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out CertificateSigningUseEnumType value)
+    {
+        switch (wire)
+        {
+            case "ChargingStationCertificate":
+                value = CertificateSigningUseEnumType.ChargingStationCertificate;
+                return true;
+            case "V2GCertificate":
+                value = CertificateSigningUseEnumType.V2GCertificate;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a CertificateSigningUseEnumType value.</exception>
+    public static CertificateSigningUseEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a CertificateSigningUseEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

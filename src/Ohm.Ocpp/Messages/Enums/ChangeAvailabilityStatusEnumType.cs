@@ -40,6 +40,31 @@ public static class ChangeAvailabilityStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ChangeAvailabilityStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = ChangeAvailabilityStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = ChangeAvailabilityStatusEnumType.Rejected;
+                return true;
+            case "Scheduled":
+                value = ChangeAvailabilityStatusEnumType.Scheduled;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ChangeAvailabilityStatusEnumType value.</exception>
+    public static ChangeAvailabilityStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ChangeAvailabilityStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -44,6 +44,34 @@ public static class ChargingLimitSourceEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ChargingLimitSourceEnumType value)
+    {
+        switch (wire)
+        {
+            case "EMS":
+                value = ChargingLimitSourceEnumType.EMS;
+                return true;
+            case "Other":
+                value = ChargingLimitSourceEnumType.Other;
+                return true;
+            case "SO":
+                value = ChargingLimitSourceEnumType.SO;
+                return true;
+            case "CSO":
+                value = ChargingLimitSourceEnumType.CSO;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ChargingLimitSourceEnumType value.</exception>
+    public static ChargingLimitSourceEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ChargingLimitSourceEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

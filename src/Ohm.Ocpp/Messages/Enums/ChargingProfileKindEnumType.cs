@@ -42,6 +42,31 @@ public static class ChargingProfileKindEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ChargingProfileKindEnumType value)
+    {
+        switch (wire)
+        {
+            case "Absolute":
+                value = ChargingProfileKindEnumType.Absolute;
+                return true;
+            case "Recurring":
+                value = ChargingProfileKindEnumType.Recurring;
+                return true;
+            case "Relative":
+                value = ChargingProfileKindEnumType.Relative;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ChargingProfileKindEnumType value.</exception>
+    public static ChargingProfileKindEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ChargingProfileKindEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

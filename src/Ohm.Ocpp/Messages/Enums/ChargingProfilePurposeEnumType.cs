@@ -46,6 +46,34 @@ public static class ChargingProfilePurposeEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ChargingProfilePurposeEnumType value)
+    {
+        switch (wire)
+        {
+            case "ChargingStationExternalConstraints":
+                value = ChargingProfilePurposeEnumType.ChargingStationExternalConstraints;
+                return true;
+            case "ChargingStationMaxProfile":
+                value = ChargingProfilePurposeEnumType.ChargingStationMaxProfile;
+                return true;
+            case "TxDefaultProfile":
+                value = ChargingProfilePurposeEnumType.TxDefaultProfile;
+                return true;
+            case "TxProfile":
+                value = ChargingProfilePurposeEnumType.TxProfile;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ChargingProfilePurposeEnumType value.</exception>
+    public static ChargingProfilePurposeEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ChargingProfilePurposeEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

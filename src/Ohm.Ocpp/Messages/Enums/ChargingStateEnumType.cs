@@ -51,6 +51,37 @@ public static class ChargingStateEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ChargingStateEnumType value)
+    {
+        switch (wire)
+        {
+            case "Charging":
+                value = ChargingStateEnumType.Charging;
+                return true;
+            case "EVConnected":
+                value = ChargingStateEnumType.EVConnected;
+                return true;
+            case "SuspendedEV":
+                value = ChargingStateEnumType.SuspendedEV;
+                return true;
+            case "SuspendedEVSE":
+                value = ChargingStateEnumType.SuspendedEVSE;
+                return true;
+            case "Idle":
+                value = ChargingStateEnumType.Idle;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ChargingStateEnumType value.</exception>
+    public static ChargingStateEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ChargingStateEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -41,6 +41,34 @@ public static class ComponentCriterionEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ComponentCriterionEnumType value)
+    {
+        switch (wire)
+        {
+            case "Active":
+                value = ComponentCriterionEnumType.Active;
+                return true;
+            case "Available":
+                value = ComponentCriterionEnumType.Available;
+                return true;
+            case "Enabled":
+                value = ComponentCriterionEnumType.Enabled;
+                return true;
+            case "Problem":
+                value = ComponentCriterionEnumType.Problem;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ComponentCriterionEnumType value.</exception>
+    public static ComponentCriterionEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ComponentCriterionEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

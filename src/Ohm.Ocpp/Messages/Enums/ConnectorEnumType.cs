@@ -116,6 +116,88 @@ public static class ConnectorEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ConnectorEnumType value)
+    {
+        switch (wire)
+        {
+            case "cCCS1":
+                value = ConnectorEnumType.CCCS1;
+                return true;
+            case "cCCS2":
+                value = ConnectorEnumType.CCCS2;
+                return true;
+            case "cG105":
+                value = ConnectorEnumType.CG105;
+                return true;
+            case "cTesla":
+                value = ConnectorEnumType.CTesla;
+                return true;
+            case "cType1":
+                value = ConnectorEnumType.CType1;
+                return true;
+            case "cType2":
+                value = ConnectorEnumType.CType2;
+                return true;
+            case "s309-1P-16A":
+                value = ConnectorEnumType.S3091P16A;
+                return true;
+            case "s309-1P-32A":
+                value = ConnectorEnumType.S3091P32A;
+                return true;
+            case "s309-3P-16A":
+                value = ConnectorEnumType.S3093P16A;
+                return true;
+            case "s309-3P-32A":
+                value = ConnectorEnumType.S3093P32A;
+                return true;
+            case "sBS1361":
+                value = ConnectorEnumType.SBS1361;
+                return true;
+            case "sCEE-7-7":
+                value = ConnectorEnumType.SCEE77;
+                return true;
+            case "sType2":
+                value = ConnectorEnumType.SType2;
+                return true;
+            case "sType3":
+                value = ConnectorEnumType.SType3;
+                return true;
+            case "Other1PhMax16A":
+                value = ConnectorEnumType.Other1PhMax16A;
+                return true;
+            case "Other1PhOver16A":
+                value = ConnectorEnumType.Other1PhOver16A;
+                return true;
+            case "Other3Ph":
+                value = ConnectorEnumType.Other3Ph;
+                return true;
+            case "Pan":
+                value = ConnectorEnumType.Pan;
+                return true;
+            case "wInductive":
+                value = ConnectorEnumType.WInductive;
+                return true;
+            case "wResonant":
+                value = ConnectorEnumType.WResonant;
+                return true;
+            case "Undetermined":
+                value = ConnectorEnumType.Undetermined;
+                return true;
+            case "Unknown":
+                value = ConnectorEnumType.Unknown;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ConnectorEnumType value.</exception>
+    public static ConnectorEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ConnectorEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -48,6 +48,37 @@ public static class ConnectorStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ConnectorStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Available":
+                value = ConnectorStatusEnumType.Available;
+                return true;
+            case "Occupied":
+                value = ConnectorStatusEnumType.Occupied;
+                return true;
+            case "Reserved":
+                value = ConnectorStatusEnumType.Reserved;
+                return true;
+            case "Unavailable":
+                value = ConnectorStatusEnumType.Unavailable;
+                return true;
+            case "Faulted":
+                value = ConnectorStatusEnumType.Faulted;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ConnectorStatusEnumType value.</exception>
+    public static ConnectorStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ConnectorStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -42,6 +42,31 @@ public static class CostKindEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out CostKindEnumType value)
+    {
+        switch (wire)
+        {
+            case "CarbonDioxideEmission":
+                value = CostKindEnumType.CarbonDioxideEmission;
+                return true;
+            case "RelativePricePercentage":
+                value = CostKindEnumType.RelativePricePercentage;
+                return true;
+            case "RenewableGenerationPercentage":
+                value = CostKindEnumType.RenewableGenerationPercentage;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a CostKindEnumType value.</exception>
+    public static CostKindEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a CostKindEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

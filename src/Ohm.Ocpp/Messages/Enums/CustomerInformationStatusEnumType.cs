@@ -40,6 +40,31 @@ public static class CustomerInformationStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out CustomerInformationStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = CustomerInformationStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = CustomerInformationStatusEnumType.Rejected;
+                return true;
+            case "Invalid":
+                value = CustomerInformationStatusEnumType.Invalid;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a CustomerInformationStatusEnumType value.</exception>
+    public static CustomerInformationStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a CustomerInformationStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

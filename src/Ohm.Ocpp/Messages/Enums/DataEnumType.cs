@@ -60,6 +60,46 @@ public static class DataEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out DataEnumType value)
+    {
+        switch (wire)
+        {
+            case "string":
+                value = DataEnumType.String;
+                return true;
+            case "decimal":
+                value = DataEnumType.Decimal;
+                return true;
+            case "integer":
+                value = DataEnumType.Integer;
+                return true;
+            case "dateTime":
+                value = DataEnumType.DateTime;
+                return true;
+            case "boolean":
+                value = DataEnumType.Boolean;
+                return true;
+            case "OptionList":
+                value = DataEnumType.OptionList;
+                return true;
+            case "SequenceList":
+                value = DataEnumType.SequenceList;
+                return true;
+            case "MemberList":
+                value = DataEnumType.MemberList;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a DataEnumType value.</exception>
+    public static DataEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a DataEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

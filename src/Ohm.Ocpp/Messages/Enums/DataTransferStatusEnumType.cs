@@ -44,6 +44,34 @@ public static class DataTransferStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out DataTransferStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = DataTransferStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = DataTransferStatusEnumType.Rejected;
+                return true;
+            case "UnknownMessageId":
+                value = DataTransferStatusEnumType.UnknownMessageId;
+                return true;
+            case "UnknownVendorId":
+                value = DataTransferStatusEnumType.UnknownVendorId;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a DataTransferStatusEnumType value.</exception>
+    public static DataTransferStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a DataTransferStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class DeleteCertificateStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out DeleteCertificateStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = DeleteCertificateStatusEnumType.Accepted;
+                return true;
+            case "Failed":
+                value = DeleteCertificateStatusEnumType.Failed;
+                return true;
+            case "NotFound":
+                value = DeleteCertificateStatusEnumType.NotFound;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a DeleteCertificateStatusEnumType value.</exception>
+    public static DeleteCertificateStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a DeleteCertificateStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

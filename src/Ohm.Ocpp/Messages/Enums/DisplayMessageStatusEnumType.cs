@@ -52,6 +52,40 @@ public static class DisplayMessageStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out DisplayMessageStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = DisplayMessageStatusEnumType.Accepted;
+                return true;
+            case "NotSupportedMessageFormat":
+                value = DisplayMessageStatusEnumType.NotSupportedMessageFormat;
+                return true;
+            case "Rejected":
+                value = DisplayMessageStatusEnumType.Rejected;
+                return true;
+            case "NotSupportedPriority":
+                value = DisplayMessageStatusEnumType.NotSupportedPriority;
+                return true;
+            case "NotSupportedState":
+                value = DisplayMessageStatusEnumType.NotSupportedState;
+                return true;
+            case "UnknownTransaction":
+                value = DisplayMessageStatusEnumType.UnknownTransaction;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a DisplayMessageStatusEnumType value.</exception>
+    public static DisplayMessageStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a DisplayMessageStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

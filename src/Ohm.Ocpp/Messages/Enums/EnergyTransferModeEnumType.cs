@@ -46,6 +46,34 @@ public static class EnergyTransferModeEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out EnergyTransferModeEnumType value)
+    {
+        switch (wire)
+        {
+            case "DC":
+                value = EnergyTransferModeEnumType.DC;
+                return true;
+            case "AC_single_phase":
+                value = EnergyTransferModeEnumType.ACSinglePhase;
+                return true;
+            case "AC_two_phase":
+                value = EnergyTransferModeEnumType.ACTwoPhase;
+                return true;
+            case "AC_three_phase":
+                value = EnergyTransferModeEnumType.ACThreePhase;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a EnergyTransferModeEnumType value.</exception>
+    public static EnergyTransferModeEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a EnergyTransferModeEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -44,6 +44,34 @@ public static class EventNotificationEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out EventNotificationEnumType value)
+    {
+        switch (wire)
+        {
+            case "HardWiredNotification":
+                value = EventNotificationEnumType.HardWiredNotification;
+                return true;
+            case "HardWiredMonitor":
+                value = EventNotificationEnumType.HardWiredMonitor;
+                return true;
+            case "PreconfiguredMonitor":
+                value = EventNotificationEnumType.PreconfiguredMonitor;
+                return true;
+            case "CustomMonitor":
+                value = EventNotificationEnumType.CustomMonitor;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a EventNotificationEnumType value.</exception>
+    public static EventNotificationEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a EventNotificationEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class EventTriggerEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out EventTriggerEnumType value)
+    {
+        switch (wire)
+        {
+            case "Alerting":
+                value = EventTriggerEnumType.Alerting;
+                return true;
+            case "Delta":
+                value = EventTriggerEnumType.Delta;
+                return true;
+            case "Periodic":
+                value = EventTriggerEnumType.Periodic;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a EventTriggerEnumType value.</exception>
+    public static EventTriggerEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a EventTriggerEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

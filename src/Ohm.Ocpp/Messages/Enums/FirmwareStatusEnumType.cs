@@ -84,6 +84,64 @@ public static class FirmwareStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out FirmwareStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Downloaded":
+                value = FirmwareStatusEnumType.Downloaded;
+                return true;
+            case "DownloadFailed":
+                value = FirmwareStatusEnumType.DownloadFailed;
+                return true;
+            case "Downloading":
+                value = FirmwareStatusEnumType.Downloading;
+                return true;
+            case "DownloadScheduled":
+                value = FirmwareStatusEnumType.DownloadScheduled;
+                return true;
+            case "DownloadPaused":
+                value = FirmwareStatusEnumType.DownloadPaused;
+                return true;
+            case "Idle":
+                value = FirmwareStatusEnumType.Idle;
+                return true;
+            case "InstallationFailed":
+                value = FirmwareStatusEnumType.InstallationFailed;
+                return true;
+            case "Installing":
+                value = FirmwareStatusEnumType.Installing;
+                return true;
+            case "Installed":
+                value = FirmwareStatusEnumType.Installed;
+                return true;
+            case "InstallRebooting":
+                value = FirmwareStatusEnumType.InstallRebooting;
+                return true;
+            case "InstallScheduled":
+                value = FirmwareStatusEnumType.InstallScheduled;
+                return true;
+            case "InstallVerificationFailed":
+                value = FirmwareStatusEnumType.InstallVerificationFailed;
+                return true;
+            case "InvalidSignature":
+                value = FirmwareStatusEnumType.InvalidSignature;
+                return true;
+            case "SignatureVerified":
+                value = FirmwareStatusEnumType.SignatureVerified;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a FirmwareStatusEnumType value.</exception>
+    public static FirmwareStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a FirmwareStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -44,6 +44,34 @@ public static class GenericDeviceModelStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out GenericDeviceModelStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = GenericDeviceModelStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = GenericDeviceModelStatusEnumType.Rejected;
+                return true;
+            case "NotSupported":
+                value = GenericDeviceModelStatusEnumType.NotSupported;
+                return true;
+            case "EmptyResultSet":
+                value = GenericDeviceModelStatusEnumType.EmptyResultSet;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a GenericDeviceModelStatusEnumType value.</exception>
+    public static GenericDeviceModelStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a GenericDeviceModelStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -45,6 +45,37 @@ public static class GetCertificateIdUseEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out GetCertificateIdUseEnumType value)
+    {
+        switch (wire)
+        {
+            case "V2GRootCertificate":
+                value = GetCertificateIdUseEnumType.V2GRootCertificate;
+                return true;
+            case "MORootCertificate":
+                value = GetCertificateIdUseEnumType.MORootCertificate;
+                return true;
+            case "CSMSRootCertificate":
+                value = GetCertificateIdUseEnumType.CSMSRootCertificate;
+                return true;
+            case "V2GCertificateChain":
+                value = GetCertificateIdUseEnumType.V2GCertificateChain;
+                return true;
+            case "ManufacturerRootCertificate":
+                value = GetCertificateIdUseEnumType.ManufacturerRootCertificate;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a GetCertificateIdUseEnumType value.</exception>
+    public static GetCertificateIdUseEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a GetCertificateIdUseEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

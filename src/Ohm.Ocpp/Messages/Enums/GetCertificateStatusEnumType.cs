@@ -36,6 +36,28 @@ public static class GetCertificateStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out GetCertificateStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = GetCertificateStatusEnumType.Accepted;
+                return true;
+            case "Failed":
+                value = GetCertificateStatusEnumType.Failed;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a GetCertificateStatusEnumType value.</exception>
+    public static GetCertificateStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a GetCertificateStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

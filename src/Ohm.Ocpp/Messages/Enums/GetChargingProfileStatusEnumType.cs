@@ -36,6 +36,28 @@ public static class GetChargingProfileStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out GetChargingProfileStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = GetChargingProfileStatusEnumType.Accepted;
+                return true;
+            case "NoProfiles":
+                value = GetChargingProfileStatusEnumType.NoProfiles;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a GetChargingProfileStatusEnumType value.</exception>
+    public static GetChargingProfileStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a GetChargingProfileStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

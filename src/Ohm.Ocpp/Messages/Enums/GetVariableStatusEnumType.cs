@@ -48,6 +48,37 @@ public static class GetVariableStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out GetVariableStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = GetVariableStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = GetVariableStatusEnumType.Rejected;
+                return true;
+            case "UnknownComponent":
+                value = GetVariableStatusEnumType.UnknownComponent;
+                return true;
+            case "UnknownVariable":
+                value = GetVariableStatusEnumType.UnknownVariable;
+                return true;
+            case "NotSupportedAttributeType":
+                value = GetVariableStatusEnumType.NotSupportedAttributeType;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a GetVariableStatusEnumType value.</exception>
+    public static GetVariableStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a GetVariableStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class HashAlgorithmEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out HashAlgorithmEnumType value)
+    {
+        switch (wire)
+        {
+            case "SHA256":
+                value = HashAlgorithmEnumType.SHA256;
+                return true;
+            case "SHA384":
+                value = HashAlgorithmEnumType.SHA384;
+                return true;
+            case "SHA512":
+                value = HashAlgorithmEnumType.SHA512;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a HashAlgorithmEnumType value.</exception>
+    public static HashAlgorithmEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a HashAlgorithmEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

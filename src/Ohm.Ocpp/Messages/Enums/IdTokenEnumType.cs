@@ -60,6 +60,46 @@ public static class IdTokenEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out IdTokenEnumType value)
+    {
+        switch (wire)
+        {
+            case "Central":
+                value = IdTokenEnumType.Central;
+                return true;
+            case "eMAID":
+                value = IdTokenEnumType.EMAID;
+                return true;
+            case "ISO14443":
+                value = IdTokenEnumType.ISO14443;
+                return true;
+            case "ISO15693":
+                value = IdTokenEnumType.ISO15693;
+                return true;
+            case "KeyCode":
+                value = IdTokenEnumType.KeyCode;
+                return true;
+            case "Local":
+                value = IdTokenEnumType.Local;
+                return true;
+            case "MacAddress":
+                value = IdTokenEnumType.MacAddress;
+                return true;
+            case "NoAuthorization":
+                value = IdTokenEnumType.NoAuthorization;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a IdTokenEnumType value.</exception>
+    public static IdTokenEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a IdTokenEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class InstallCertificateStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out InstallCertificateStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = InstallCertificateStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = InstallCertificateStatusEnumType.Rejected;
+                return true;
+            case "Failed":
+                value = InstallCertificateStatusEnumType.Failed;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a InstallCertificateStatusEnumType value.</exception>
+    public static InstallCertificateStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a InstallCertificateStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

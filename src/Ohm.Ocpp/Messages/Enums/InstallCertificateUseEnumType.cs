@@ -44,6 +44,34 @@ public static class InstallCertificateUseEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out InstallCertificateUseEnumType value)
+    {
+        switch (wire)
+        {
+            case "V2GRootCertificate":
+                value = InstallCertificateUseEnumType.V2GRootCertificate;
+                return true;
+            case "MORootCertificate":
+                value = InstallCertificateUseEnumType.MORootCertificate;
+                return true;
+            case "CSMSRootCertificate":
+                value = InstallCertificateUseEnumType.CSMSRootCertificate;
+                return true;
+            case "ManufacturerRootCertificate":
+                value = InstallCertificateUseEnumType.ManufacturerRootCertificate;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a InstallCertificateUseEnumType value.</exception>
+    public static InstallCertificateUseEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a InstallCertificateUseEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

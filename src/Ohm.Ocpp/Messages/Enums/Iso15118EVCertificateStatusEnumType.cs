@@ -36,6 +36,28 @@ public static class Iso15118EVCertificateStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out Iso15118EVCertificateStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = Iso15118EVCertificateStatusEnumType.Accepted;
+                return true;
+            case "Failed":
+                value = Iso15118EVCertificateStatusEnumType.Failed;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a Iso15118EVCertificateStatusEnumType value.</exception>
+    public static Iso15118EVCertificateStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a Iso15118EVCertificateStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -50,6 +50,37 @@ public static class LocationEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out LocationEnumType value)
+    {
+        switch (wire)
+        {
+            case "Body":
+                value = LocationEnumType.Body;
+                return true;
+            case "Cable":
+                value = LocationEnumType.Cable;
+                return true;
+            case "EV":
+                value = LocationEnumType.EV;
+                return true;
+            case "Inlet":
+                value = LocationEnumType.Inlet;
+                return true;
+            case "Outlet":
+                value = LocationEnumType.Outlet;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a LocationEnumType value.</exception>
+    public static LocationEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a LocationEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

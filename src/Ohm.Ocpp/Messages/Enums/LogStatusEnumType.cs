@@ -40,6 +40,31 @@ public static class LogStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out LogStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = LogStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = LogStatusEnumType.Rejected;
+                return true;
+            case "AcceptedCanceled":
+                value = LogStatusEnumType.AcceptedCanceled;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a LogStatusEnumType value.</exception>
+    public static LogStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a LogStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -130,6 +130,97 @@ public static class MeasurandEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MeasurandEnumType value)
+    {
+        switch (wire)
+        {
+            case "Current.Export":
+                value = MeasurandEnumType.CurrentExport;
+                return true;
+            case "Current.Import":
+                value = MeasurandEnumType.CurrentImport;
+                return true;
+            case "Current.Offered":
+                value = MeasurandEnumType.CurrentOffered;
+                return true;
+            case "Energy.Active.Export.Register":
+                value = MeasurandEnumType.EnergyActiveExportRegister;
+                return true;
+            case "Energy.Active.Import.Register":
+                value = MeasurandEnumType.EnergyActiveImportRegister;
+                return true;
+            case "Energy.Reactive.Export.Register":
+                value = MeasurandEnumType.EnergyReactiveExportRegister;
+                return true;
+            case "Energy.Reactive.Import.Register":
+                value = MeasurandEnumType.EnergyReactiveImportRegister;
+                return true;
+            case "Energy.Active.Export.Interval":
+                value = MeasurandEnumType.EnergyActiveExportInterval;
+                return true;
+            case "Energy.Active.Import.Interval":
+                value = MeasurandEnumType.EnergyActiveImportInterval;
+                return true;
+            case "Energy.Active.Net":
+                value = MeasurandEnumType.EnergyActiveNet;
+                return true;
+            case "Energy.Reactive.Export.Interval":
+                value = MeasurandEnumType.EnergyReactiveExportInterval;
+                return true;
+            case "Energy.Reactive.Import.Interval":
+                value = MeasurandEnumType.EnergyReactiveImportInterval;
+                return true;
+            case "Energy.Reactive.Net":
+                value = MeasurandEnumType.EnergyReactiveNet;
+                return true;
+            case "Energy.Apparent.Net":
+                value = MeasurandEnumType.EnergyApparentNet;
+                return true;
+            case "Energy.Apparent.Import":
+                value = MeasurandEnumType.EnergyApparentImport;
+                return true;
+            case "Energy.Apparent.Export":
+                value = MeasurandEnumType.EnergyApparentExport;
+                return true;
+            case "Frequency":
+                value = MeasurandEnumType.Frequency;
+                return true;
+            case "Power.Active.Export":
+                value = MeasurandEnumType.PowerActiveExport;
+                return true;
+            case "Power.Active.Import":
+                value = MeasurandEnumType.PowerActiveImport;
+                return true;
+            case "Power.Factor":
+                value = MeasurandEnumType.PowerFactor;
+                return true;
+            case "Power.Offered":
+                value = MeasurandEnumType.PowerOffered;
+                return true;
+            case "Power.Reactive.Export":
+                value = MeasurandEnumType.PowerReactiveExport;
+                return true;
+            case "Power.Reactive.Import":
+                value = MeasurandEnumType.PowerReactiveImport;
+                return true;
+            case "SoC":
+                value = MeasurandEnumType.SoC;
+                return true;
+            case "Voltage":
+                value = MeasurandEnumType.Voltage;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MeasurandEnumType value.</exception>
+    public static MeasurandEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MeasurandEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

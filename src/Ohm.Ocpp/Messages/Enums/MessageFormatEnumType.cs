@@ -46,6 +46,34 @@ public static class MessageFormatEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MessageFormatEnumType value)
+    {
+        switch (wire)
+        {
+            case "ASCII":
+                value = MessageFormatEnumType.ASCII;
+                return true;
+            case "HTML":
+                value = MessageFormatEnumType.HTML;
+                return true;
+            case "URI":
+                value = MessageFormatEnumType.URI;
+                return true;
+            case "UTF8":
+                value = MessageFormatEnumType.UTF8;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MessageFormatEnumType value.</exception>
+    public static MessageFormatEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MessageFormatEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class MessagePriorityEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MessagePriorityEnumType value)
+    {
+        switch (wire)
+        {
+            case "AlwaysFront":
+                value = MessagePriorityEnumType.AlwaysFront;
+                return true;
+            case "InFront":
+                value = MessagePriorityEnumType.InFront;
+                return true;
+            case "NormalCycle":
+                value = MessagePriorityEnumType.NormalCycle;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MessagePriorityEnumType value.</exception>
+    public static MessagePriorityEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MessagePriorityEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -44,6 +44,34 @@ public static class MessageStateEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MessageStateEnumType value)
+    {
+        switch (wire)
+        {
+            case "Charging":
+                value = MessageStateEnumType.Charging;
+                return true;
+            case "Faulted":
+                value = MessageStateEnumType.Faulted;
+                return true;
+            case "Idle":
+                value = MessageStateEnumType.Idle;
+                return true;
+            case "Unavailable":
+                value = MessageStateEnumType.Unavailable;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MessageStateEnumType value.</exception>
+    public static MessageStateEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MessageStateEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

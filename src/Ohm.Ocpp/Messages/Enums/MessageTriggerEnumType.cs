@@ -72,6 +72,55 @@ public static class MessageTriggerEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MessageTriggerEnumType value)
+    {
+        switch (wire)
+        {
+            case "BootNotification":
+                value = MessageTriggerEnumType.BootNotification;
+                return true;
+            case "LogStatusNotification":
+                value = MessageTriggerEnumType.LogStatusNotification;
+                return true;
+            case "FirmwareStatusNotification":
+                value = MessageTriggerEnumType.FirmwareStatusNotification;
+                return true;
+            case "Heartbeat":
+                value = MessageTriggerEnumType.Heartbeat;
+                return true;
+            case "MeterValues":
+                value = MessageTriggerEnumType.MeterValues;
+                return true;
+            case "SignChargingStationCertificate":
+                value = MessageTriggerEnumType.SignChargingStationCertificate;
+                return true;
+            case "SignV2GCertificate":
+                value = MessageTriggerEnumType.SignV2GCertificate;
+                return true;
+            case "StatusNotification":
+                value = MessageTriggerEnumType.StatusNotification;
+                return true;
+            case "TransactionEvent":
+                value = MessageTriggerEnumType.TransactionEvent;
+                return true;
+            case "SignCombinedCertificate":
+                value = MessageTriggerEnumType.SignCombinedCertificate;
+                return true;
+            case "PublishFirmwareStatusNotification":
+                value = MessageTriggerEnumType.PublishFirmwareStatusNotification;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MessageTriggerEnumType value.</exception>
+    public static MessageTriggerEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MessageTriggerEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

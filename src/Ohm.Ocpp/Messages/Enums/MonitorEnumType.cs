@@ -48,6 +48,37 @@ public static class MonitorEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MonitorEnumType value)
+    {
+        switch (wire)
+        {
+            case "UpperThreshold":
+                value = MonitorEnumType.UpperThreshold;
+                return true;
+            case "LowerThreshold":
+                value = MonitorEnumType.LowerThreshold;
+                return true;
+            case "Delta":
+                value = MonitorEnumType.Delta;
+                return true;
+            case "Periodic":
+                value = MonitorEnumType.Periodic;
+                return true;
+            case "PeriodicClockAligned":
+                value = MonitorEnumType.PeriodicClockAligned;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MonitorEnumType value.</exception>
+    public static MonitorEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MonitorEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class MonitoringBaseEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MonitoringBaseEnumType value)
+    {
+        switch (wire)
+        {
+            case "All":
+                value = MonitoringBaseEnumType.All;
+                return true;
+            case "FactoryDefault":
+                value = MonitoringBaseEnumType.FactoryDefault;
+                return true;
+            case "HardWiredOnly":
+                value = MonitoringBaseEnumType.HardWiredOnly;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MonitoringBaseEnumType value.</exception>
+    public static MonitoringBaseEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MonitoringBaseEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -37,6 +37,31 @@ public static class MonitoringCriterionEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MonitoringCriterionEnumType value)
+    {
+        switch (wire)
+        {
+            case "ThresholdMonitoring":
+                value = MonitoringCriterionEnumType.ThresholdMonitoring;
+                return true;
+            case "DeltaMonitoring":
+                value = MonitoringCriterionEnumType.DeltaMonitoring;
+                return true;
+            case "PeriodicMonitoring":
+                value = MonitoringCriterionEnumType.PeriodicMonitoring;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MonitoringCriterionEnumType value.</exception>
+    public static MonitoringCriterionEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MonitoringCriterionEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class MutabilityEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out MutabilityEnumType value)
+    {
+        switch (wire)
+        {
+            case "ReadOnly":
+                value = MutabilityEnumType.ReadOnly;
+                return true;
+            case "WriteOnly":
+                value = MutabilityEnumType.WriteOnly;
+                return true;
+            case "ReadWrite":
+                value = MutabilityEnumType.ReadWrite;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a MutabilityEnumType value.</exception>
+    public static MutabilityEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a MutabilityEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

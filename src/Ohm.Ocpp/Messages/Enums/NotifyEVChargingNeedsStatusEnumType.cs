@@ -40,6 +40,31 @@ public static class NotifyEVChargingNeedsStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out NotifyEVChargingNeedsStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = NotifyEVChargingNeedsStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = NotifyEVChargingNeedsStatusEnumType.Rejected;
+                return true;
+            case "Processing":
+                value = NotifyEVChargingNeedsStatusEnumType.Processing;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a NotifyEVChargingNeedsStatusEnumType value.</exception>
+    public static NotifyEVChargingNeedsStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a NotifyEVChargingNeedsStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

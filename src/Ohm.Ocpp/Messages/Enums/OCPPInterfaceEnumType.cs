@@ -60,6 +60,46 @@ public static class OCPPInterfaceEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out OCPPInterfaceEnumType value)
+    {
+        switch (wire)
+        {
+            case "Wired0":
+                value = OCPPInterfaceEnumType.Wired0;
+                return true;
+            case "Wired1":
+                value = OCPPInterfaceEnumType.Wired1;
+                return true;
+            case "Wired2":
+                value = OCPPInterfaceEnumType.Wired2;
+                return true;
+            case "Wired3":
+                value = OCPPInterfaceEnumType.Wired3;
+                return true;
+            case "Wireless0":
+                value = OCPPInterfaceEnumType.Wireless0;
+                return true;
+            case "Wireless1":
+                value = OCPPInterfaceEnumType.Wireless1;
+                return true;
+            case "Wireless2":
+                value = OCPPInterfaceEnumType.Wireless2;
+                return true;
+            case "Wireless3":
+                value = OCPPInterfaceEnumType.Wireless3;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a OCPPInterfaceEnumType value.</exception>
+    public static OCPPInterfaceEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a OCPPInterfaceEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

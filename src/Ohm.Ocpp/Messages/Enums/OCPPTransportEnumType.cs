@@ -38,6 +38,28 @@ public static class OCPPTransportEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out OCPPTransportEnumType value)
+    {
+        switch (wire)
+        {
+            case "JSON":
+                value = OCPPTransportEnumType.JSON;
+                return true;
+            case "SOAP":
+                value = OCPPTransportEnumType.SOAP;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a OCPPTransportEnumType value.</exception>
+    public static OCPPTransportEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a OCPPTransportEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

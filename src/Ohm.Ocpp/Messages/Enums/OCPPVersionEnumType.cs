@@ -46,6 +46,34 @@ public static class OCPPVersionEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out OCPPVersionEnumType value)
+    {
+        switch (wire)
+        {
+            case "OCPP12":
+                value = OCPPVersionEnumType.OCPP12;
+                return true;
+            case "OCPP15":
+                value = OCPPVersionEnumType.OCPP15;
+                return true;
+            case "OCPP16":
+                value = OCPPVersionEnumType.OCPP16;
+                return true;
+            case "OCPP20":
+                value = OCPPVersionEnumType.OCPP20;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a OCPPVersionEnumType value.</exception>
+    public static OCPPVersionEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a OCPPVersionEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

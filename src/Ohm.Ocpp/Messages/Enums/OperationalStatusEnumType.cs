@@ -36,6 +36,28 @@ public static class OperationalStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out OperationalStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Inoperative":
+                value = OperationalStatusEnumType.Inoperative;
+                return true;
+            case "Operative":
+                value = OperationalStatusEnumType.Operative;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a OperationalStatusEnumType value.</exception>
+    public static OperationalStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a OperationalStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -70,6 +70,52 @@ public static class PhaseEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out PhaseEnumType value)
+    {
+        switch (wire)
+        {
+            case "L1":
+                value = PhaseEnumType.L1;
+                return true;
+            case "L2":
+                value = PhaseEnumType.L2;
+                return true;
+            case "L3":
+                value = PhaseEnumType.L3;
+                return true;
+            case "N":
+                value = PhaseEnumType.N;
+                return true;
+            case "L1-N":
+                value = PhaseEnumType.L1N;
+                return true;
+            case "L2-N":
+                value = PhaseEnumType.L2N;
+                return true;
+            case "L3-N":
+                value = PhaseEnumType.L3N;
+                return true;
+            case "L1-L2":
+                value = PhaseEnumType.L1L2;
+                return true;
+            case "L2-L3":
+                value = PhaseEnumType.L2L3;
+                return true;
+            case "L3-L1":
+                value = PhaseEnumType.L3L1;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a PhaseEnumType value.</exception>
+    public static PhaseEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a PhaseEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -69,6 +69,52 @@ public static class PublishFirmwareStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out PublishFirmwareStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Idle":
+                value = PublishFirmwareStatusEnumType.Idle;
+                return true;
+            case "DownloadScheduled":
+                value = PublishFirmwareStatusEnumType.DownloadScheduled;
+                return true;
+            case "Downloading":
+                value = PublishFirmwareStatusEnumType.Downloading;
+                return true;
+            case "Downloaded":
+                value = PublishFirmwareStatusEnumType.Downloaded;
+                return true;
+            case "Published":
+                value = PublishFirmwareStatusEnumType.Published;
+                return true;
+            case "DownloadFailed":
+                value = PublishFirmwareStatusEnumType.DownloadFailed;
+                return true;
+            case "DownloadPaused":
+                value = PublishFirmwareStatusEnumType.DownloadPaused;
+                return true;
+            case "InvalidChecksum":
+                value = PublishFirmwareStatusEnumType.InvalidChecksum;
+                return true;
+            case "ChecksumVerified":
+                value = PublishFirmwareStatusEnumType.ChecksumVerified;
+                return true;
+            case "PublishFailed":
+                value = PublishFirmwareStatusEnumType.PublishFailed;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a PublishFirmwareStatusEnumType value.</exception>
+    public static PublishFirmwareStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a PublishFirmwareStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

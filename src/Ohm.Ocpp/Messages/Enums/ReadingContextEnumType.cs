@@ -62,6 +62,46 @@ public static class ReadingContextEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ReadingContextEnumType value)
+    {
+        switch (wire)
+        {
+            case "Interruption.Begin":
+                value = ReadingContextEnumType.InterruptionBegin;
+                return true;
+            case "Interruption.End":
+                value = ReadingContextEnumType.InterruptionEnd;
+                return true;
+            case "Other":
+                value = ReadingContextEnumType.Other;
+                return true;
+            case "Sample.Clock":
+                value = ReadingContextEnumType.SampleClock;
+                return true;
+            case "Sample.Periodic":
+                value = ReadingContextEnumType.SamplePeriodic;
+                return true;
+            case "Transaction.Begin":
+                value = ReadingContextEnumType.TransactionBegin;
+                return true;
+            case "Transaction.End":
+                value = ReadingContextEnumType.TransactionEnd;
+                return true;
+            case "Trigger":
+                value = ReadingContextEnumType.Trigger;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ReadingContextEnumType value.</exception>
+    public static ReadingContextEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ReadingContextEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

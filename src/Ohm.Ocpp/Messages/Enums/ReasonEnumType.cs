@@ -106,6 +106,79 @@ public static class ReasonEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ReasonEnumType value)
+    {
+        switch (wire)
+        {
+            case "DeAuthorized":
+                value = ReasonEnumType.DeAuthorized;
+                return true;
+            case "EmergencyStop":
+                value = ReasonEnumType.EmergencyStop;
+                return true;
+            case "EnergyLimitReached":
+                value = ReasonEnumType.EnergyLimitReached;
+                return true;
+            case "EVDisconnected":
+                value = ReasonEnumType.EVDisconnected;
+                return true;
+            case "GroundFault":
+                value = ReasonEnumType.GroundFault;
+                return true;
+            case "ImmediateReset":
+                value = ReasonEnumType.ImmediateReset;
+                return true;
+            case "Local":
+                value = ReasonEnumType.Local;
+                return true;
+            case "LocalOutOfCredit":
+                value = ReasonEnumType.LocalOutOfCredit;
+                return true;
+            case "MasterPass":
+                value = ReasonEnumType.MasterPass;
+                return true;
+            case "Other":
+                value = ReasonEnumType.Other;
+                return true;
+            case "OvercurrentFault":
+                value = ReasonEnumType.OvercurrentFault;
+                return true;
+            case "PowerLoss":
+                value = ReasonEnumType.PowerLoss;
+                return true;
+            case "PowerQuality":
+                value = ReasonEnumType.PowerQuality;
+                return true;
+            case "Reboot":
+                value = ReasonEnumType.Reboot;
+                return true;
+            case "Remote":
+                value = ReasonEnumType.Remote;
+                return true;
+            case "SOCLimitReached":
+                value = ReasonEnumType.SOCLimitReached;
+                return true;
+            case "StoppedByEV":
+                value = ReasonEnumType.StoppedByEV;
+                return true;
+            case "TimeLimitReached":
+                value = ReasonEnumType.TimeLimitReached;
+                return true;
+            case "Timeout":
+                value = ReasonEnumType.Timeout;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ReasonEnumType value.</exception>
+    public static ReasonEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ReasonEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -38,6 +38,28 @@ public static class RecurrencyKindEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out RecurrencyKindEnumType value)
+    {
+        switch (wire)
+        {
+            case "Daily":
+                value = RecurrencyKindEnumType.Daily;
+                return true;
+            case "Weekly":
+                value = RecurrencyKindEnumType.Weekly;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a RecurrencyKindEnumType value.</exception>
+    public static RecurrencyKindEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a RecurrencyKindEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

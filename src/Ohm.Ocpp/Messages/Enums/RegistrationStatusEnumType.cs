@@ -41,6 +41,31 @@ public static class RegistrationStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out RegistrationStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = RegistrationStatusEnumType.Accepted;
+                return true;
+            case "Pending":
+                value = RegistrationStatusEnumType.Pending;
+                return true;
+            case "Rejected":
+                value = RegistrationStatusEnumType.Rejected;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a RegistrationStatusEnumType value.</exception>
+    public static RegistrationStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a RegistrationStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class ReportBaseEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ReportBaseEnumType value)
+    {
+        switch (wire)
+        {
+            case "ConfigurationInventory":
+                value = ReportBaseEnumType.ConfigurationInventory;
+                return true;
+            case "FullInventory":
+                value = ReportBaseEnumType.FullInventory;
+                return true;
+            case "SummaryInventory":
+                value = ReportBaseEnumType.SummaryInventory;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ReportBaseEnumType value.</exception>
+    public static ReportBaseEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ReportBaseEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -36,6 +36,28 @@ public static class RequestStartStopStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out RequestStartStopStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = RequestStartStopStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = RequestStartStopStatusEnumType.Rejected;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a RequestStartStopStatusEnumType value.</exception>
+    public static RequestStartStopStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a RequestStartStopStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -48,6 +48,37 @@ public static class ReserveNowStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ReserveNowStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = ReserveNowStatusEnumType.Accepted;
+                return true;
+            case "Faulted":
+                value = ReserveNowStatusEnumType.Faulted;
+                return true;
+            case "Occupied":
+                value = ReserveNowStatusEnumType.Occupied;
+                return true;
+            case "Rejected":
+                value = ReserveNowStatusEnumType.Rejected;
+                return true;
+            case "Unavailable":
+                value = ReserveNowStatusEnumType.Unavailable;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ReserveNowStatusEnumType value.</exception>
+    public static ReserveNowStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ReserveNowStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class ResetStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out ResetStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = ResetStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = ResetStatusEnumType.Rejected;
+                return true;
+            case "Scheduled":
+                value = ResetStatusEnumType.Scheduled;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a ResetStatusEnumType value.</exception>
+    public static ResetStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a ResetStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class SendLocalListStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out SendLocalListStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = SendLocalListStatusEnumType.Accepted;
+                return true;
+            case "Failed":
+                value = SendLocalListStatusEnumType.Failed;
+                return true;
+            case "VersionMismatch":
+                value = SendLocalListStatusEnumType.VersionMismatch;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a SendLocalListStatusEnumType value.</exception>
+    public static SendLocalListStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a SendLocalListStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

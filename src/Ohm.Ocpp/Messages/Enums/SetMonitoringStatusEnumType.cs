@@ -52,6 +52,40 @@ public static class SetMonitoringStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out SetMonitoringStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = SetMonitoringStatusEnumType.Accepted;
+                return true;
+            case "UnknownComponent":
+                value = SetMonitoringStatusEnumType.UnknownComponent;
+                return true;
+            case "UnknownVariable":
+                value = SetMonitoringStatusEnumType.UnknownVariable;
+                return true;
+            case "UnsupportedMonitorType":
+                value = SetMonitoringStatusEnumType.UnsupportedMonitorType;
+                return true;
+            case "Rejected":
+                value = SetMonitoringStatusEnumType.Rejected;
+                return true;
+            case "Duplicate":
+                value = SetMonitoringStatusEnumType.Duplicate;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a SetMonitoringStatusEnumType value.</exception>
+    public static SetMonitoringStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a SetMonitoringStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class SetNetworkProfileStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out SetNetworkProfileStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = SetNetworkProfileStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = SetNetworkProfileStatusEnumType.Rejected;
+                return true;
+            case "Failed":
+                value = SetNetworkProfileStatusEnumType.Failed;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a SetNetworkProfileStatusEnumType value.</exception>
+    public static SetNetworkProfileStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a SetNetworkProfileStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -52,6 +52,40 @@ public static class SetVariableStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out SetVariableStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = SetVariableStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = SetVariableStatusEnumType.Rejected;
+                return true;
+            case "UnknownComponent":
+                value = SetVariableStatusEnumType.UnknownComponent;
+                return true;
+            case "UnknownVariable":
+                value = SetVariableStatusEnumType.UnknownVariable;
+                return true;
+            case "NotSupportedAttributeType":
+                value = SetVariableStatusEnumType.NotSupportedAttributeType;
+                return true;
+            case "RebootRequired":
+                value = SetVariableStatusEnumType.RebootRequired;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a SetVariableStatusEnumType value.</exception>
+    public static SetVariableStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a SetVariableStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

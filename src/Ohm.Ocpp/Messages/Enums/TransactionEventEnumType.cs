@@ -41,6 +41,31 @@ public static class TransactionEventEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out TransactionEventEnumType value)
+    {
+        switch (wire)
+        {
+            case "Ended":
+                value = TransactionEventEnumType.Ended;
+                return true;
+            case "Started":
+                value = TransactionEventEnumType.Started;
+                return true;
+            case "Updated":
+                value = TransactionEventEnumType.Updated;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a TransactionEventEnumType value.</exception>
+    public static TransactionEventEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a TransactionEventEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

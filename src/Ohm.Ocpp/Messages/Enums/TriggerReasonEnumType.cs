@@ -112,6 +112,85 @@ public static class TriggerReasonEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out TriggerReasonEnumType value)
+    {
+        switch (wire)
+        {
+            case "Authorized":
+                value = TriggerReasonEnumType.Authorized;
+                return true;
+            case "CablePluggedIn":
+                value = TriggerReasonEnumType.CablePluggedIn;
+                return true;
+            case "ChargingRateChanged":
+                value = TriggerReasonEnumType.ChargingRateChanged;
+                return true;
+            case "ChargingStateChanged":
+                value = TriggerReasonEnumType.ChargingStateChanged;
+                return true;
+            case "Deauthorized":
+                value = TriggerReasonEnumType.Deauthorized;
+                return true;
+            case "EnergyLimitReached":
+                value = TriggerReasonEnumType.EnergyLimitReached;
+                return true;
+            case "EVCommunicationLost":
+                value = TriggerReasonEnumType.EVCommunicationLost;
+                return true;
+            case "EVConnectTimeout":
+                value = TriggerReasonEnumType.EVConnectTimeout;
+                return true;
+            case "MeterValueClock":
+                value = TriggerReasonEnumType.MeterValueClock;
+                return true;
+            case "MeterValuePeriodic":
+                value = TriggerReasonEnumType.MeterValuePeriodic;
+                return true;
+            case "TimeLimitReached":
+                value = TriggerReasonEnumType.TimeLimitReached;
+                return true;
+            case "Trigger":
+                value = TriggerReasonEnumType.Trigger;
+                return true;
+            case "UnlockCommand":
+                value = TriggerReasonEnumType.UnlockCommand;
+                return true;
+            case "StopAuthorized":
+                value = TriggerReasonEnumType.StopAuthorized;
+                return true;
+            case "EVDeparted":
+                value = TriggerReasonEnumType.EVDeparted;
+                return true;
+            case "EVDetected":
+                value = TriggerReasonEnumType.EVDetected;
+                return true;
+            case "RemoteStop":
+                value = TriggerReasonEnumType.RemoteStop;
+                return true;
+            case "RemoteStart":
+                value = TriggerReasonEnumType.RemoteStart;
+                return true;
+            case "AbnormalCondition":
+                value = TriggerReasonEnumType.AbnormalCondition;
+                return true;
+            case "SignedDataReceived":
+                value = TriggerReasonEnumType.SignedDataReceived;
+                return true;
+            case "ResetCommand":
+                value = TriggerReasonEnumType.ResetCommand;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a TriggerReasonEnumType value.</exception>
+    public static TriggerReasonEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a TriggerReasonEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

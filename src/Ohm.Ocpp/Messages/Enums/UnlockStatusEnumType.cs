@@ -44,6 +44,34 @@ public static class UnlockStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out UnlockStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Unlocked":
+                value = UnlockStatusEnumType.Unlocked;
+                return true;
+            case "UnlockFailed":
+                value = UnlockStatusEnumType.UnlockFailed;
+                return true;
+            case "OngoingAuthorizedTransaction":
+                value = UnlockStatusEnumType.OngoingAuthorizedTransaction;
+                return true;
+            case "UnknownConnector":
+                value = UnlockStatusEnumType.UnknownConnector;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a UnlockStatusEnumType value.</exception>
+    public static UnlockStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a UnlockStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -40,6 +40,31 @@ public static class UnpublishFirmwareStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out UnpublishFirmwareStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "DownloadOngoing":
+                value = UnpublishFirmwareStatusEnumType.DownloadOngoing;
+                return true;
+            case "NoFirmware":
+                value = UnpublishFirmwareStatusEnumType.NoFirmware;
+                return true;
+            case "Unpublished":
+                value = UnpublishFirmwareStatusEnumType.Unpublished;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a UnpublishFirmwareStatusEnumType value.</exception>
+    public static UnpublishFirmwareStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a UnpublishFirmwareStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

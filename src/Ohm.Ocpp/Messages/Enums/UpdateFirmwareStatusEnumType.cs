@@ -48,6 +48,37 @@ public static class UpdateFirmwareStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out UpdateFirmwareStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "Accepted":
+                value = UpdateFirmwareStatusEnumType.Accepted;
+                return true;
+            case "Rejected":
+                value = UpdateFirmwareStatusEnumType.Rejected;
+                return true;
+            case "AcceptedCanceled":
+                value = UpdateFirmwareStatusEnumType.AcceptedCanceled;
+                return true;
+            case "InvalidCertificate":
+                value = UpdateFirmwareStatusEnumType.InvalidCertificate;
+                return true;
+            case "RevokedCertificate":
+                value = UpdateFirmwareStatusEnumType.RevokedCertificate;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a UpdateFirmwareStatusEnumType value.</exception>
+    public static UpdateFirmwareStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a UpdateFirmwareStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

@@ -60,6 +60,46 @@ public static class UploadLogStatusEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out UploadLogStatusEnumType value)
+    {
+        switch (wire)
+        {
+            case "BadMessage":
+                value = UploadLogStatusEnumType.BadMessage;
+                return true;
+            case "Idle":
+                value = UploadLogStatusEnumType.Idle;
+                return true;
+            case "NotSupportedOperation":
+                value = UploadLogStatusEnumType.NotSupportedOperation;
+                return true;
+            case "PermissionDenied":
+                value = UploadLogStatusEnumType.PermissionDenied;
+                return true;
+            case "Uploaded":
+                value = UploadLogStatusEnumType.Uploaded;
+                return true;
+            case "UploadFailure":
+                value = UploadLogStatusEnumType.UploadFailure;
+                return true;
+            case "Uploading":
+                value = UploadLogStatusEnumType.Uploading;
+                return true;
+            case "AcceptedCanceled":
+                value = UploadLogStatusEnumType.AcceptedCanceled;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a UploadLogStatusEnumType value.</exception>
+    public static UploadLogStatusEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a UploadLogStatusEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)

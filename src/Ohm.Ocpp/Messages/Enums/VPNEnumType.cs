@@ -46,6 +46,34 @@ public static class VPNEnumTypeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The value the schema spells <paramref name="wire"/> (case-sensitive, as on the wire); false for any other text.</summary>
+    public static bool TryFromWire(string? wire, out VPNEnumType value)
+    {
+        switch (wire)
+        {
+            case "IKEv2":
+                value = VPNEnumType.IKEv2;
+                return true;
+            case "IPSec":
+                value = VPNEnumType.IPSec;
+                return true;
+            case "L2TP":
+                value = VPNEnumType.L2TP;
+                return true;
+            case "PPTP":
+                value = VPNEnumType.PPTP;
+                return true;
+            default:
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value the schema spells <paramref name="wire"/>.</summary>
+    /// <exception cref="FormatException"><paramref name="wire"/> is not a VPNEnumType value.</exception>
+    public static VPNEnumType FromWire(string wire) =>
+        TryFromWire(wire, out var value) ? value : throw new FormatException($"'{wire}' is not a VPNEnumType value.");
+
     internal static bool Validate(ref Utf8JsonReader reader, ref OcppValidationError? error)
     {
         if (reader.TokenType != JsonTokenType.String)
