@@ -25,9 +25,13 @@ namespace Ohm.Csms.Server;
 /// </summary>
 public static class CsmsHost
 {
-    /// <summary>Builds the host; <paramref name="overrides"/> are settings given on the command line, which win over the rest.</summary>
+    /// <summary>
+    /// Builds the host; <paramref name="overrides"/> are settings given on the command line, which win over the rest.
+    /// <paramref name="configure"/> runs last, before the host is built: an embedding application (or a test) adds its
+    /// own services there, a logger provider or another <see cref="TimeProvider"/> for example.
+    /// </summary>
     /// <exception cref="ConfigurationException">A setting is wrong; the message names it.</exception>
-    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, string? contentRoot = null)
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, string? contentRoot = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(overrides);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot ?? AppContext.BaseDirectory });
@@ -79,6 +83,7 @@ public static class CsmsHost
         }
 
         var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ocpp).AddSingleton(csms).AddSingleton(api).AddSingleton(storage).AddSingleton(database);
         services.AddSingleton<CsmsWriter>();
         services.AddSingleton<StationSessions>();
@@ -110,6 +115,7 @@ public static class CsmsHost
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OcppMetrics.MeterName, CsmsMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         services.AddSingleton<CsmsMetrics>();
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         var server = app.Services.GetRequiredService<OcppServer>();
         app.UseWebSockets();

@@ -11,7 +11,7 @@ namespace Ohm.Csms;
 /// that is not listed is answered with NotSupported. Until a station is Accepted, only BootNotification and messages
 /// the CSMS triggered get through; anything else is answered with SecurityError (B02.FR.09, B03.FR.07).
 /// </summary>
-public sealed class CsmsRouting(Provisioning provisioning, Authorization authorization, Transactions transactions, Metering metering, Availability availability, DataTransfer dataTransfer)
+public sealed class CsmsRouting(Provisioning provisioning, Authorization authorization, Transactions transactions, Metering metering, Availability availability, DataTransfer dataTransfer, TimeProvider time)
 {
     /// <summary>The handlers of the CSMS.</summary>
     public OcppHandlers Build() => new OcppHandlers()
@@ -30,10 +30,10 @@ public sealed class CsmsRouting(Provisioning provisioning, Authorization authori
     /// until the station is Accepted only BootNotification and the messages the CSMS triggered pass; anything else is
     /// answered with SecurityError (B02.FR.09, B03.FR.07), never with NotSupported.
     /// </summary>
-    private static void RegisteredFirst(OcppConnection connection, string action)
+    private void RegisteredFirst(OcppConnection connection, string action)
     {
         var session = StationSessions.Of(connection);
-        session.LastSeenAt = DateTimeOffset.UtcNow;
+        session.LastSeenAt = time.GetUtcNow();
         if (session.IsAccepted || action == OcppActions.BootNotification.Name || session.ConsumeTriggered(action))
         {
             return;

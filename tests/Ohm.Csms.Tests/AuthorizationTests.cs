@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Ohm.Csms.Tests.Support;
 using Ohm.Ocpp.Messages;
 using static Ohm.Csms.Tests.TransactionTests;
@@ -36,6 +37,20 @@ public sealed class AuthorizationTests
         Assert.Equal(AuthorizationStatusEnumType.Blocked, (await station.CallAsync(Authorize("BLOCKED"))).IdTokenInfo.Status);
         Assert.Equal(AuthorizationStatusEnumType.Expired, (await station.CallAsync(Authorize("OLD"))).IdTokenInfo.Status);
         Assert.Equal(AuthorizationStatusEnumType.Accepted, (await station.CallAsync(Authorize("", IdTokenEnumType.NoAuthorization))).IdTokenInfo.Status);
+    }
+
+    [Fact]
+    public async Task C01_a_token_expires_when_the_CSMS_clock_passes_its_expiry_without_waiting()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, b => b.Services.AddSingleton<TimeProvider>(clock));
+        await csms.AddTokenAsync(new { idToken = "SOON", type = "ISO14443", expiresAt = clock.GetUtcNow().AddHours(1) });
+        await using var station = await csms.BootedStationAsync("CS-C01T");
+        Assert.Equal(clock.GetUtcNow(), (await station.CallAsync(new HeartbeatRequest())).CurrentTime);
+
+        Assert.Equal(AuthorizationStatusEnumType.Accepted, (await station.CallAsync(Authorize("SOON"))).IdTokenInfo.Status);
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(AuthorizationStatusEnumType.Expired, (await station.CallAsync(Authorize("SOON"))).IdTokenInfo.Status);
     }
 
     [Theory]

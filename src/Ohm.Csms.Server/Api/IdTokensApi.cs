@@ -84,7 +84,7 @@ internal static class IdTokensApi
             _ => value.ToString(),
         };
 
-    private static void Apply(IdTokenRecord record, IdTokenBody body)
+    private static void Apply(IdTokenRecord record, IdTokenBody body, DateTimeOffset now)
     {
         record.IdToken = body.IdToken ?? record.IdToken;
         record.Type = body.Type ?? record.Type;
@@ -96,7 +96,7 @@ internal static class IdTokensApi
         record.PersonalMessage = body.PersonalMessage ?? record.PersonalMessage;
         record.AllowedEvses = body.AllowedEvses is null ? record.AllowedEvses : string.Join(',', body.AllowedEvses);
         record.AllowConcurrentTx = body.AllowConcurrentTx ?? record.AllowConcurrentTx;
-        record.UpdatedAt = DateTimeOffset.UtcNow;
+        record.UpdatedAt = now;
     }
 
     private static async Task<IResult> ListAsync(CsmsDatabase database, CancellationToken ct)
@@ -112,7 +112,7 @@ internal static class IdTokensApi
         return token is null ? ApiResults.NotFound($"No id token {id}.") : Results.Ok(token);
     }
 
-    private static async Task<IResult> CreateAsync(IdTokenBody body, CsmsWriter writer, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
     {
         if (Check(body, creating: true) is { } invalid)
         {
@@ -126,8 +126,8 @@ internal static class IdTokensApi
                 return null;
             }
 
-            var created = new IdTokenRecord { IdToken = body.IdToken!, Type = body.Type!, CreatedAt = DateTimeOffset.UtcNow };
-            Apply(created, body);
+            var created = new IdTokenRecord { IdToken = body.IdToken!, Type = body.Type!, CreatedAt = time.GetUtcNow() };
+            Apply(created, body, created.CreatedAt);
             db.IdTokens.Add(created);
             return created;
         }, ct).ConfigureAwait(false);
@@ -136,7 +136,7 @@ internal static class IdTokensApi
             : Results.Created($"/api/id-tokens/{record.Id}", record);
     }
 
-    private static async Task<IResult> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
     {
         if (Check(body, creating: false) is { } invalid)
         {
@@ -148,7 +148,7 @@ internal static class IdTokensApi
             var existing = await db.IdTokens.FindAsync([id], ct).ConfigureAwait(false);
             if (existing is not null)
             {
-                Apply(existing, body);
+                Apply(existing, body, time.GetUtcNow());
             }
 
             return existing;

@@ -58,7 +58,7 @@ internal static class StationsApi
         return station is null ? ApiResults.NotFound($"Station '{stationId}' is not registered.") : Results.Ok(View(station, sessions));
     }
 
-    private static async Task<IResult> PutAsync(string stationId, StationRegistration body, CsmsWriter writer, StationSessions sessions, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string stationId, StationRegistration body, CsmsWriter writer, StationSessions sessions, TimeProvider time, CancellationToken ct)
     {
         if (!StationIdentity.IsValid(stationId, out var reason))
         {
@@ -84,7 +84,7 @@ internal static class StationsApi
         {
             var existing = await db.Stations.FindAsync([stationId], ct).ConfigureAwait(false);
             var isNew = existing is null;
-            var record = existing ?? new StationRecord { Id = stationId, CreatedAt = DateTimeOffset.UtcNow };
+            var record = existing ?? new StationRecord { Id = stationId, CreatedAt = time.GetUtcNow() };
             record.Enabled = body.Enabled ?? record.Enabled;
             record.SecurityProfile = body.SecurityProfile ?? (isNew ? 1 : record.SecurityProfile);
             record.BootPolicy = body.BootPolicy ?? record.BootPolicy;

@@ -5,7 +5,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block C, Authorization, on the CSMS side: tokens answered from the id-token store.</summary>
-public sealed class Authorization(CsmsDatabase database)
+public sealed class Authorization(CsmsDatabase database, TimeProvider time)
 {
     // C01 EV Driver Authorization using RFID, C02 (start button), C04 (PIN), C05 (central), C06 (local start).
     public async ValueTask<AuthorizeResponse> AuthorizeAsync(AuthorizeRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ public sealed class Authorization(CsmsDatabase database)
             return info;
         }
 
-        if (record.ExpiresAt is { } expires && expires <= DateTimeOffset.UtcNow)
+        if (record.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {
             info.Status = AuthorizationStatusEnumType.Expired;
             return info;

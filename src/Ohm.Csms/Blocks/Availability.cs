@@ -8,14 +8,14 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block G, Availability, on the CSMS side.</summary>
-public sealed class Availability(CsmsWriter writer, IStationCallRouter router)
+public sealed class Availability(CsmsWriter writer, IStationCallRouter router, TimeProvider time)
 {
     // G01 Status Notification: the connector's current status and its history.
     public async ValueTask<StatusNotificationResponse> StatusNotificationAsync(StatusNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var status = request.ConnectorStatus.ToWire();
         var timestamp = request.Timestamp.ToUniversalTime();
         await writer.ExecuteForStationAsync(context.StationId, async db =>
@@ -55,8 +55,9 @@ public sealed class Availability(CsmsWriter writer, IStationCallRouter router)
     public ValueTask<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        StationSessions.Of(context.Connection).LastSeenAt = DateTimeOffset.UtcNow;
-        return ValueTask.FromResult(new HeartbeatResponse { CurrentTime = DateTimeOffset.UtcNow });
+        var now = time.GetUtcNow();
+        StationSessions.Of(context.Connection).LastSeenAt = now;
+        return ValueTask.FromResult(new HeartbeatResponse { CurrentTime = now });
     }
 #pragma warning restore CA1822
 

@@ -7,7 +7,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block J, Meter values, on the CSMS side.</summary>
-public sealed class Metering(CsmsWriter writer)
+public sealed class Metering(CsmsWriter writer, TimeProvider time)
 {
     // J01 Sending Meter Values not related to a transaction
     public async ValueTask<MeterValuesResponse> MeterValuesAsync(MeterValuesRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -18,7 +18,7 @@ public sealed class Metering(CsmsWriter writer)
         {
             StationId = context.StationId,
             EvseId = request.EvseId,
-            ReceivedAt = DateTimeOffset.UtcNow,
+            ReceivedAt = time.GetUtcNow(),
             MeterValues = Document(request.MeterValue)!,
         };
         await writer.ExecuteForStationAsync(context.StationId, db => db.Statements<MeterValueRecord>().InsertAsync(record, cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block B, Provisioning, on the CSMS side: boot, the stored device model, variables, reports and reset.</summary>
-public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, ILogger<Provisioning> logger)
+public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, TimeProvider time, ILogger<Provisioning> logger)
 {
     private int _lastRequestId = Environment.TickCount & 0x3FFFFFFF;
 
@@ -20,7 +20,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var session = StationSessions.Of(context.Connection);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var status = await writer.ExecuteForStationAsync(context.StationId, async db =>
         {
             var stored = await CompiledQueries.FindStation(db, context.StationId).ConfigureAwait(false)
@@ -60,7 +60,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         await writer.ExecuteForStationAsync(context.StationId, async db =>
         {
             var report = await db.Reports.Where(r => r.StationId == context.StationId && r.RequestId == request.RequestId && !r.Complete)
@@ -103,7 +103,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         var accepted = results.Where(r => r.AttributeStatus == SetVariableStatusEnumType.Accepted).ToList();
         if (accepted.Count > 0)
         {
-            await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+            await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         }
 
         return new SetVariablesResponse { SetVariableResult = results };

@@ -13,7 +13,7 @@ namespace Ohm.Csms.Blocks;
 /// is acknowledged and not applied twice; an event after Ended is stored as late and changes nothing; a transaction
 /// whose Started never arrived is created from its first event; an idToken that arrives after the start is attached.
 /// </summary>
-public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, ILogger<Transactions> logger)
+public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, TimeProvider time, ILogger<Transactions> logger)
 {
     internal const string Active = "Active";
     internal const string Ended = "Ended";
@@ -26,7 +26,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         var stationId = context.StationId;
         var transactionId = request.TransactionInfo.TransactionId;
         var open = (context.Connection.State as StationSession)?.Transactions;
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var outcome = await writer.ExecuteForStationAsync(stationId, db => ApplyAsync(db, stationId, request, open, now, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         // The event is committed: only now may the session's copy of the transaction move on.

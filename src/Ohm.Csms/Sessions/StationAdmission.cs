@@ -9,7 +9,7 @@ namespace Ohm.Csms.Sessions;
 /// Decides before the WebSocket upgrade whether a station may connect (A00 security profiles, B registry): unknown,
 /// disabled, a wrong password or a weaker security profile than registered are refused (401).
 /// </summary>
-public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, ILogger<StationAdmission> logger)
+public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, TimeProvider time, ILogger<StationAdmission> logger)
 {
     /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
     public static StationRecord? AdmittedStation(OcppConnectRequest request) => request?.Admission as StationRecord;
@@ -40,7 +40,7 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
                     return existing;
                 }
 
-                var created = new StationRecord { Id = request.StationId, SecurityProfile = 0, AutoRegistered = true, CreatedAt = DateTimeOffset.UtcNow };
+                var created = new StationRecord { Id = request.StationId, SecurityProfile = 0, AutoRegistered = true, CreatedAt = time.GetUtcNow() };
                 await db.Statements<StationRecord>().InsertRowAsync(created).ConfigureAwait(false);
                 return created;
             }).ConfigureAwait(false);

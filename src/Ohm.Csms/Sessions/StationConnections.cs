@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Storage;
@@ -8,8 +9,10 @@ using Ohm.Ocpp.Transport;
 namespace Ohm.Csms.Sessions;
 
 /// <summary>Opens and closes sessions as stations connect and disconnect, and keeps the connection history.</summary>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, ILogger<StationConnections> logger)
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, TimeProvider time, ILogger<StationConnections> logger) : IAsyncDisposable
 {
+    private readonly ConcurrentDictionary<Task, byte> _closing = new();
+
     /// <summary>Subscribes to the server's connection events.</summary>
     public void Attach(OcppServer server)
     {
@@ -21,7 +24,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
     private void OnConnected(OcppConnection connection, OcppConnectRequest request)
     {
         var station = StationAdmission.AdmittedStation(request);
-        var session = sessions.Open(connection, station?.RegistrationStatus, request.SecurityProfile);
+        var session = sessions.Open(connection, station?.RegistrationStatus, request.SecurityProfile, time.GetUtcNow());
         var record = new ConnectionRecord
         {
             StationId = connection.StationId,
@@ -53,6 +56,15 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         }
     }
 
+    /// <summary>Waits for the disconnections still being recorded; the host calls it when it stops, before the writer stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        while (!_closing.IsEmpty)
+        {
+            await Task.WhenAll(_closing.Keys).ConfigureAwait(false);
+        }
+    }
+
     private void OnDisconnected(OcppConnection connection)
     {
         if (connection.State is not StationSession session)
@@ -61,27 +73,46 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         }
 
         sessions.Close(session);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var lastSeen = session.LastSeenAt;
-        _ = CloseRecordAsync(session, now, lastSeen);
+
+        // Owned, not fire-and-forget: the task is kept until it ends, awaited when the host stops, and logs its failure.
+        var closing = CloseRecordAsync(session, now, lastSeen);
+        _closing.TryAdd(closing, 0);
+        _ = closing.ContinueWith(static (task, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(task, out _), _closing, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task CloseRecordAsync(StationSession session, DateTimeOffset now, DateTimeOffset? lastSeen)
     {
-        var id = await session.ConnectionRecorded.ConfigureAwait(false);
-        await writer.ExecuteForStationAsync(session.StationId, async db =>
+        try
         {
-            var record = await db.Connections.FindAsync(id).ConfigureAwait(false);
-            if (record is not null)
+            var id = await session.ConnectionRecorded.ConfigureAwait(false);
+            await writer.ExecuteForStationAsync(session.StationId, async db =>
             {
-                record.DisconnectedAt = now;
-            }
+                var record = await db.Connections.FindAsync(id).ConfigureAwait(false);
+                if (record is not null)
+                {
+                    record.DisconnectedAt = now;
+                }
 
-            var station = await db.Stations.FindAsync(session.StationId).ConfigureAwait(false);
-            if (station is not null && lastSeen is not null)
-            {
-                station.LastSeenAt = lastSeen;
-            }
-        }).ConfigureAwait(false);
+                var station = await db.Stations.FindAsync(session.StationId).ConfigureAwait(false);
+                if (station is not null && lastSeen is not null)
+                {
+                    station.LastSeenAt = lastSeen;
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // The host is stopping and the writer has stopped taking work: the connection stays open in the history,
+            // as after a crash.
+            logger.LogInformation("The disconnection of {StationId} was not recorded: the CSMS is stopping", session.StationId);
+        }
+#pragma warning disable CA1031 // Recording the history must never take the process down; the failure is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogError(ex, "Could not record the disconnection of {StationId}", session.StationId);
+        }
     }
 }

@@ -11,13 +11,13 @@ public sealed class StationSession
     private readonly HashSet<string> _triggered = new(StringComparer.Ordinal);
     private StationTransactions? _transactions;
 
-    internal StationSession(string stationId, OcppConnection connection, string? registrationStatus, int securityProfile)
+    internal StationSession(string stationId, OcppConnection connection, string? registrationStatus, int securityProfile, DateTimeOffset connectedAt)
     {
         StationId = stationId;
         Connection = connection;
         RegistrationStatus = registrationStatus;
         SecurityProfile = securityProfile;
-        ConnectedAt = DateTimeOffset.UtcNow;
+        ConnectedAt = connectedAt;
     }
 
     public string StationId { get; }

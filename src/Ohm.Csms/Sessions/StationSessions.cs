@@ -20,9 +20,9 @@ public sealed class StationSessions : IStationCallRouter
         (connection ?? throw new ArgumentNullException(nameof(connection))).State as StationSession
         ?? throw new InvalidOperationException($"The connection of {connection.StationId} has no session.");
 
-    internal StationSession Open(OcppConnection connection, string? registrationStatus, int securityProfile)
+    internal StationSession Open(OcppConnection connection, string? registrationStatus, int securityProfile, DateTimeOffset connectedAt)
     {
-        var session = new StationSession(connection.StationId, connection, registrationStatus, securityProfile);
+        var session = new StationSession(connection.StationId, connection, registrationStatus, securityProfile, connectedAt);
         connection.State = session;
         _sessions[connection.StationId] = session;
         return session;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Ohm.Csms.Server;
 using Ohm.Csms.Storage;
 using Ohm.Ocpp.Messages;
@@ -18,9 +19,10 @@ public sealed class CsmsTestHost : IAsyncDisposable
 
     private readonly TestDatabase _database;
 
-    private CsmsTestHost(WebApplication app, TestDatabase database)
+    private CsmsTestHost(WebApplication app, TestDatabase database, LogRecorder logs)
     {
         App = app;
+        Logs = logs;
         _database = database;
         Api = new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(app) };
         Api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
@@ -28,14 +30,22 @@ public sealed class CsmsTestHost : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>What the host logged; an Error or Critical the test did not declare with ExpectErrors fails it at dispose.</summary>
+    public LogRecorder Logs { get; }
+
     public HttpClient Api { get; }
 
     public Uri OcppEndpoint => CsmsHost.OcppEndpoint(App);
 
     public CsmsDatabase Database => App.Services.GetRequiredService<CsmsDatabase>();
 
-    public static async Task<CsmsTestHost> StartAsync(string databaseKind, params (string Key, string Value)[] settings)
+    public static Task<CsmsTestHost> StartAsync(string databaseKind, params (string Key, string Value)[] settings) =>
+        StartAsync(databaseKind, configure: null, settings);
+
+    /// <summary>Starts the host; <paramref name="configure"/> may replace services (a FakeTimeProvider, say).</summary>
+    public static async Task<CsmsTestHost> StartAsync(string databaseKind, Action<WebApplicationBuilder>? configure, params (string Key, string Value)[] settings)
     {
+        UnobservedTaskExceptions.Watch();
         var database = await TestDatabases.CreateAsync(databaseKind);
         var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -56,9 +66,14 @@ public sealed class CsmsTestHost : IAsyncDisposable
 
         try
         {
-            var app = CsmsHost.Build(overrides, database.Folder);
+            var logs = new LogRecorder();
+            var app = CsmsHost.Build(overrides, database.Folder, builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                configure?.Invoke(builder);
+            });
             await CsmsHost.StartAsync(app);
-            return new CsmsTestHost(app, database);
+            return new CsmsTestHost(app, database, logs);
         }
         catch
         {
@@ -122,5 +137,6 @@ public sealed class CsmsTestHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await _database.DisposeAsync();
+        Logs.AssertClean();
     }
 }
