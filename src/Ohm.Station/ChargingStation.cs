@@ -39,6 +39,7 @@ public sealed class ChargingStation : IAsyncDisposable
         Options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger("Ohm.Station." + options.StationId);
+        Background = new BackgroundWork(Logger);
         Provisioning = new Provisioning(this);
         Authorization = new Authorization(this);
         Transactions = new Transactions(this);
@@ -106,6 +107,9 @@ public sealed class ChargingStation : IAsyncDisposable
 
     internal SemaphoreSlim Gate => _gate;
 
+    /// <summary>The station's background tasks; stopping awaits them.</summary>
+    internal BackgroundWork Background { get; }
+
     internal CancellationToken Stopping => _stopping.Token;
 
     internal BootReasonEnumType BootReason { get; set; } = BootReasonEnumType.PowerUp;
@@ -141,6 +145,7 @@ public sealed class ChargingStation : IAsyncDisposable
         }
 
         await Task.WhenAll(_run, _ticker ?? Task.CompletedTask);
+        await Background.WhenIdleAsync();
         _run = null;
         await _gate.WaitAsync();
         try
@@ -171,6 +176,7 @@ public sealed class ChargingStation : IAsyncDisposable
         try
         {
             await Task.WhenAll(_run ?? Task.CompletedTask, _ticker ?? Task.CompletedTask);
+            await Background.WhenIdleAsync();
         }
         finally
         {
@@ -297,7 +303,10 @@ public sealed class ChargingStation : IAsyncDisposable
     {
         BootReason = reason;
         _restartRequested = true;
-        _ = _connection?.CloseAsync();
+        if (_connection is { } connection)
+        {
+            Background.Run("close the connection for a restart", () => connection.CloseAsync());
+        }
     }
 
     internal void HeartbeatIntervalChanged() => _heartbeatChanged.TrySetResult();
@@ -414,7 +423,7 @@ public sealed class ChargingStation : IAsyncDisposable
             Report("connected");
             try
             {
-                await RunSessionAsync(connection, stopping);
+                await RunConnectedAsync(connection, stopping);
             }
 #pragma warning disable CA1031 // The session's failure must never end the station: it reconnects.
             catch (Exception ex)
@@ -458,11 +467,39 @@ public sealed class ChargingStation : IAsyncDisposable
         }
     }
 
-    private async Task RunSessionAsync(OcppConnection connection, CancellationToken stopping)
+    private async Task RunConnectedAsync(OcppConnection connection, CancellationToken stopping)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _ = connection.Completion.ContinueWith(_ => session.Cancel(), TaskScheduler.Default);
-        var token = session.Token;
+        var watcher = CancelWhenClosedAsync(connection.Completion, session);
+        try
+        {
+            await RunSessionAsync(connection, session.Token);
+        }
+        finally
+        {
+            // The watcher is awaited before the token source is disposed: it never cancels a disposed source.
+            await session.CancelAsync();
+            await watcher;
+        }
+    }
+
+    /// <summary>Cancels the session when the connection ends; returns when it did, or when the session ended first.</summary>
+    private static async Task CancelWhenClosedAsync(Task completion, CancellationTokenSource session)
+    {
+        try
+        {
+            await completion.WaitAsync(session.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await session.CancelAsync();
+    }
+
+    private async Task RunSessionAsync(OcppConnection connection, CancellationToken token)
+    {
         if (Registration != RegistrationStatusEnumType.Accepted)
         {
             // B01-B03: register; while Pending or Rejected, retry after the interval the CSMS gave.

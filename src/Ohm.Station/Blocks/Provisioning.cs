@@ -109,7 +109,7 @@ public sealed class Provisioning
             _station.Gate.Release();
         }
 
-        _ = RestartSoonAsync();
+        _station.Background.Run("restart after Reset", RestartSoonAsync);
         return new ResetResponse { Status = ResetStatusEnumType.Accepted };
     }
 
@@ -119,7 +119,7 @@ public sealed class Provisioning
         if (_resetOnIdle && !_station.Transactions.AnyRunning)
         {
             _resetOnIdle = false;
-            _ = RestartSoonAsync();
+            _station.Background.Run("restart after Reset (OnIdle)", RestartSoonAsync);
         }
     }
 
@@ -129,12 +129,13 @@ public sealed class Provisioning
     private async Task RestartSoonAsync()
     {
         // Let the answer and the last transaction events leave before the engine restarts.
+        var stopping = _station.Stopping;
         for (var i = 0; i < 50 && _station.IsOnline && _station.QueueLength > 0; i++)
         {
-            await Task.Delay(100);
+            await Task.Delay(100, stopping);
         }
 
-        await Task.Delay(200);
+        await Task.Delay(200, stopping);
         _station.Report("reset: restarting the engine");
         _station.RequestRestart(BootReasonEnumType.RemoteReset);
     }
@@ -154,7 +155,7 @@ public sealed class Provisioning
         var bytes = _station.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
         var parts = StationDeviceModel.Split(data, items, bytes);
         var generatedAt = DateTimeOffset.UtcNow;
-        _ = Task.Run(async () =>
+        _station.Background.Run("NotifyReport " + requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), async () =>
         {
             try
             {

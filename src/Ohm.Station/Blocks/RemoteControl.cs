@@ -38,7 +38,7 @@ public sealed class RemoteControl
 
         var existing = evse.Transaction?.Id;
         var target = evse;
-        _ = Task.Run(async () =>
+        _station.Background.Run("remote start", async () =>
         {
             var status = _station.Model.Flag("AuthCtrlr", "AuthorizeRemoteStart", true)
                 ? await _station.Authorization.AuthorizeAsync(request.IdToken)
@@ -50,7 +50,7 @@ public sealed class RemoteControl
             }
 
             await _station.Transactions.WithEvseAsync(target.Id, e => _station.Authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart));
-        }, CancellationToken.None);
+        });
         return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted, TransactionId = existing };
     }
 
@@ -71,9 +71,9 @@ public sealed class RemoteControl
             _station.Gate.Release();
         }
 
-        _ = Task.Run(async () =>
+        _station.Background.Run("remote stop", async () =>
         {
-            await _station.Gate.WaitAsync();
+            await _station.Gate.WaitAsync(_station.Stopping);
             try
             {
                 if (_station.Transactions.Find(request.TransactionId) is { } evse)
@@ -94,7 +94,7 @@ public sealed class RemoteControl
             {
                 _station.Gate.Release();
             }
-        }, CancellationToken.None);
+        });
         return new RequestStopTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted };
     }
 
@@ -132,7 +132,7 @@ public sealed class RemoteControl
                 break;
             case MessageTriggerEnumType.Heartbeat:
                 _station.Provisioning.AllowTriggered(true);
-                _ = Task.Run(async () =>
+                _station.Background.Run("triggered Heartbeat", async () =>
                 {
                     try
                     {
@@ -146,7 +146,7 @@ public sealed class RemoteControl
                     {
                         _station.Provisioning.AllowTriggered(false);
                     }
-                }, CancellationToken.None);
+                });
                 break;
             case MessageTriggerEnumType.StatusNotification:
             case MessageTriggerEnumType.MeterValues:
@@ -156,13 +156,13 @@ public sealed class RemoteControl
                     return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.Rejected };
                 }
 
-                _ = Task.Run(() => SendTriggeredAsync(request.RequestedMessage, evseId is 0 ? null : evseId), CancellationToken.None);
+                _station.Background.Run("triggered " + request.RequestedMessage, () => SendTriggeredAsync(request.RequestedMessage, evseId is 0 ? null : evseId));
                 break;
             case MessageTriggerEnumType.FirmwareStatusNotification:
-                _ = Task.Run(() => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }), CancellationToken.None);
+                _station.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
                 break;
             case MessageTriggerEnumType.LogStatusNotification:
-                _ = Task.Run(() => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }), CancellationToken.None);
+                _station.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));
                 break;
             default:
                 return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.NotImplemented };
@@ -174,7 +174,7 @@ public sealed class RemoteControl
 
     private async Task SendTriggeredAsync(MessageTriggerEnumType message, int? evseId)
     {
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync(_station.Stopping);
         try
         {
             foreach (var evse in _station.Evses.Values.Where(e => evseId is null || e.Id == evseId))
