@@ -107,6 +107,12 @@ public sealed class ChargingStation : IAsyncDisposable
 
     internal SemaphoreSlim Gate => _gate;
 
+    /// <summary>The station's clock (<see cref="StationOptions.TimeProvider"/>).</summary>
+    internal TimeProvider Clock => Options.TimeProvider;
+
+    /// <summary>Now, by the station's clock.</summary>
+    internal DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
+
     /// <summary>The station's background tasks; stopping awaits them.</summary>
     internal BackgroundWork Background { get; }
 
@@ -241,7 +247,7 @@ public sealed class ChargingStation : IAsyncDisposable
         }
 
         Report("-> " + action.Name);
-        return await connection.CallAsync(request, cancellationToken);
+        return await CallWaits.WaitAsync(connection.CallAsync(request, CancellationToken.None), cancellationToken);
     }
 
     /// <summary>
@@ -328,12 +334,12 @@ public sealed class ChargingStation : IAsyncDisposable
         Model = new StationDeviceModel(Options.Config ?? DeviceModelConfig.Builtin(), Store);
         Model.Changed += OnVariableChanged;
         Model.LiveValue = (variable, type) => variable.Component.Name == "ClockCtrlr" && variable.Name == "DateTime" && type == AttributeEnumType.Actual
-            ? DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
+            ? Now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
             : null;
         var evses = new Dictionary<int, Evse>();
         foreach (var id in Model.EvseIds)
         {
-            var evse = new Evse(id) { EvPowerW = Options.DefaultEvPowerW };
+            var evse = new Evse(id) { EvPowerW = Options.DefaultEvPowerW, LastEnergyUpdate = Now };
             if (Store.GetRecord("evse:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } json
                 && JsonSerializer.Deserialize<EvseRecord>(json, RecordJson) is { } record)
             {
@@ -349,7 +355,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 evse.Transaction = record.Transaction;
                 if (evse.AuthorizedToken is not null)
                 {
-                    evse.AuthorizedAt = DateTimeOffset.UtcNow;
+                    evse.AuthorizedAt = Now;
                 }
             }
 
@@ -410,7 +416,7 @@ public sealed class ChargingStation : IAsyncDisposable
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
                 Report($"connection failed ({ex.Message}); next attempt in {delay.TotalSeconds:0.#} s");
-                await Task.WhenAny(Task.Delay(delay, stopping));
+                await Task.WhenAny(Task.Delay(delay, Clock, stopping));
                 continue;
             }
             catch (OperationCanceledException)
@@ -445,7 +451,7 @@ public sealed class ChargingStation : IAsyncDisposable
                     Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
-                await Task.WhenAny(Task.Delay(delay, stopping));
+                await Task.WhenAny(Task.Delay(delay, Clock, stopping));
             }
         }
     }
@@ -514,7 +520,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
                 {
                     Report("BootNotification failed: " + ex.Message);
-                    await Task.WhenAny(Task.Delay(Options.DefaultBootRetry, token), _bootNow.Task);
+                    await Task.WhenAny(Task.Delay(Options.DefaultBootRetry, Clock, token), _bootNow.Task);
                     continue;
                 }
 
@@ -533,7 +539,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 }
 
                 var wait = response.Interval > 0 ? TimeSpan.FromSeconds(response.Interval) : Options.DefaultBootRetry;
-                await Task.WhenAny(Task.Delay(wait, token), _bootNow.Task);
+                await Task.WhenAny(Task.Delay(wait, Clock, token), _bootNow.Task);
             }
 
             if (token.IsCancellationRequested)
@@ -560,7 +566,7 @@ public sealed class ChargingStation : IAsyncDisposable
         {
             _heartbeatChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var interval = Model.Number("OCPPCommCtrlr", "HeartbeatInterval", 300);
-            var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, interval)), token);
+            var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, interval)), Clock, token);
             var done = await Task.WhenAny(delay, _heartbeatChanged.Task);
             if (token.IsCancellationRequested)
             {
@@ -592,7 +598,8 @@ public sealed class ChargingStation : IAsyncDisposable
             {
                 try
                 {
-                    await _queueSignal.WaitAsync(TimeSpan.FromSeconds(1), token);
+                    // Every Enqueue releases the signal once, so no message is missed without polling.
+                    await _queueSignal.WaitAsync(token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -606,7 +613,7 @@ public sealed class ChargingStation : IAsyncDisposable
             try
             {
                 Report("-> " + action.Name + " (queued)");
-                var response = await connection.CallRawAsync(action, message.Payload, token);
+                var response = await CallWaits.WaitAsync(connection.CallRawAsync(action, message.Payload, CancellationToken.None), token);
                 Store.Dequeue(message.Id);
                 if (action == OcppActions.TransactionEvent)
                 {
@@ -630,7 +637,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 Store.CountAttempt(message.Id);
                 var interval = Model.Number("OCPPCommCtrlr", "MessageAttemptIntervalTransactionEvent", 10);
                 Report($"{action.Name} failed ({ex.Message}); attempt {attempts + 1} in {interval * attempts} s");
-                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(interval * attempts), token));
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(interval * attempts), Clock, token));
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
             {
@@ -641,7 +648,7 @@ public sealed class ChargingStation : IAsyncDisposable
 
     private async Task TickAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), Clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
@@ -649,8 +656,9 @@ public sealed class ChargingStation : IAsyncDisposable
                 await _gate.WaitAsync(stopping);
                 try
                 {
-                    Transactions.Tick(DateTimeOffset.UtcNow);
-                    Metering.Tick(DateTimeOffset.UtcNow);
+                    var now = Now;
+                    Transactions.Tick(now);
+                    Metering.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

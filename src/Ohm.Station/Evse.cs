@@ -55,7 +55,7 @@ public sealed class Evse
     /// <summary>The connector status last sent to the CSMS.</summary>
     public ConnectorStatusEnumType? ReportedStatus { get; internal set; }
 
-    internal DateTimeOffset LastEnergyUpdate { get; set; } = DateTimeOffset.UtcNow;
+    internal DateTimeOffset LastEnergyUpdate { get; set; }
 }
 
 /// <summary>A transaction as the station keeps it, persisted after every event.</summary>
@@ -96,4 +96,7 @@ public sealed class TransactionState
 
     /// <summary>When the last periodic sample was taken.</summary>
     public DateTimeOffset LastSample { get; set; }
+
+    /// <summary>How long energy flowed in this transaction, in seconds (TimeSpentCharging).</summary>
+    public double ChargingSeconds { get; set; }
 }

@@ -30,5 +30,8 @@ public sealed class StationOptions
     /// <summary>The power an EV draws when it charges, in W, unless set per EVSE.</summary>
     public decimal DefaultEvPowerW { get; set; } = 11000;
 
+    /// <summary>The clock and timers of the station (intervals, timeouts, back-off, timestamps); the system clock by default.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal string DataPath => DataDirectory ?? Path.Combine(Environment.CurrentDirectory, StationId);
 }

@@ -97,7 +97,7 @@ public sealed class Authorization
         }
 
         var lifetime = _station.Model.Number("AuthCacheCtrlr", "LifeTime", 86400);
-        var now = DateTimeOffset.UtcNow;
+        var now = _station.Now;
         var expiry = info.CacheExpiryDateTime ?? now.AddSeconds(lifetime);
         _station.Store.SetRecord(Key(token), JsonSerializer.Serialize(new CacheEntry(info.Status, expiry, now, now)));
         Evict(now);
@@ -141,7 +141,7 @@ public sealed class Authorization
     internal void Grant(Evse evse, IdTokenType token, int? remoteStartId, TriggerReasonEnumType trigger)
     {
         evse.AuthorizedToken = token;
-        evse.AuthorizedAt = DateTimeOffset.UtcNow;
+        evse.AuthorizedAt = _station.Now;
         evse.Deauthorized = false;
         if (remoteStartId is not null)
         {
@@ -163,7 +163,7 @@ public sealed class Authorization
         }
 
         var entry = JsonSerializer.Deserialize<CacheEntry>(json);
-        var now = DateTimeOffset.UtcNow;
+        var now = _station.Now;
         if (entry is null || entry.Expiry < now)
         {
             return null;

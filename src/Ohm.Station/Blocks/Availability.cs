@@ -70,7 +70,7 @@ public sealed class Availability
         evse.ReportedStatus = status;
         _station.Enqueue(new StatusNotificationRequest
         {
-            Timestamp = DateTimeOffset.UtcNow,
+            Timestamp = _station.Now,
             ConnectorStatus = status,
             EvseId = evse.Id,
             ConnectorId = evse.ConnectorId,

@@ -7,7 +7,7 @@ public sealed class Metering
 {
     private const decimal Voltage = 230m;
     private readonly ChargingStation _station;
-    private DateTimeOffset _lastAligned = DateTimeOffset.UtcNow;
+    private DateTimeOffset? _lastAligned;
 
     internal Metering(ChargingStation station) => _station = station;
 
@@ -16,14 +16,20 @@ public sealed class Metering
     {
         var seconds = (decimal)(now - evse.LastEnergyUpdate).TotalSeconds;
         evse.LastEnergyUpdate = now;
-        if (seconds > 0)
+        if (seconds > 0 && evse.PowerW > 0)
         {
             evse.EnergyWh += evse.PowerW * seconds / 3600m;
+
+            // TimeSpentCharging: the time energy flowed, not the time since the transaction started.
+            if (evse.Transaction is { } tx)
+            {
+                tx.ChargingSeconds += (double)seconds;
+            }
         }
     }
 
     /// <summary>A meter value with the measurands listed in <paramref name="component"/>.<paramref name="variable"/>; null when it lists none.</summary>
-    internal MeterValueType? Sample(Evse evse, string component, string variable, ReadingContextEnumType context)
+    internal MeterValueType? Sample(Evse evse, string component, string variable, ReadingContextEnumType context, DateTimeOffset? timestamp = null)
     {
         var measurands = _station.Model.List(component, variable);
         var values = new List<SampledValueType>();
@@ -45,7 +51,7 @@ public sealed class Metering
             });
         }
 
-        return values.Count == 0 ? null : new MeterValueType { Timestamp = DateTimeOffset.UtcNow, SampledValue = values };
+        return values.Count == 0 ? null : new MeterValueType { Timestamp = timestamp ?? _station.Now, SampledValue = values };
     }
 
     private static (MeasurandEnumType? Measurand, decimal Value, string Unit, LocationEnumType? Location) Read(string name, Evse evse) => name switch
@@ -71,6 +77,7 @@ public sealed class Metering
         }
 
         var boundary = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / interval * interval);
+        _lastAligned ??= now;
         if (_lastAligned >= boundary)
         {
             return;
@@ -81,12 +88,13 @@ public sealed class Metering
         {
             if (evse.Transaction is { } tx && model.Number("AlignedDataCtrlr", "TxEndedInterval", 0) is > 0 and var endedInterval
                 && now.ToUnixTimeSeconds() % endedInterval < interval
-                && Sample(evse, "AlignedDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SampleClock) is { } ended)
+                && Sample(evse, "AlignedDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SampleClock, boundary) is { } ended)
             {
                 tx.EndedSamples.Add(ended);
             }
 
-            var meter = Sample(evse, "AlignedDataCtrlr", "Measurands", ReadingContextEnumType.SampleClock);
+            // J01: a clock-aligned value is stamped with the boundary it belongs to, not the moment the tick ran.
+            var meter = Sample(evse, "AlignedDataCtrlr", "Measurands", ReadingContextEnumType.SampleClock, boundary);
             if (meter is null)
             {
                 continue;

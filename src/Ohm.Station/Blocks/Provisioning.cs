@@ -132,10 +132,10 @@ public sealed class Provisioning
         var stopping = _station.Stopping;
         for (var i = 0; i < 50 && _station.IsOnline && _station.QueueLength > 0; i++)
         {
-            await Task.Delay(100, stopping);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _station.Clock, stopping);
         }
 
-        await Task.Delay(200, stopping);
+        await Task.Delay(TimeSpan.FromMilliseconds(200), _station.Clock, stopping);
         _station.Report("reset: restarting the engine");
         _station.RequestRestart(BootReasonEnumType.RemoteReset);
     }
@@ -154,7 +154,7 @@ public sealed class Provisioning
         var items = _station.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport");
         var bytes = _station.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
         var parts = StationDeviceModel.Split(data, items, bytes);
-        var generatedAt = DateTimeOffset.UtcNow;
+        var generatedAt = _station.Now;
         _station.Background.Run("NotifyReport " + requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), async () =>
         {
             try

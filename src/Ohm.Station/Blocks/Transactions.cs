@@ -43,7 +43,7 @@ public sealed class Transactions
     /// <summary>Simulator input: the power the EV draws (0 suspends charging from the EV side).</summary>
     public Task SetEvPowerAsync(int evseId, decimal watts) => WithEvseAsync(evseId, evse =>
     {
-        Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+        Metering.Accumulate(evse, _station.Now);
         evse.EvPowerW = watts;
         Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.StoppedByEV);
     });
@@ -53,9 +53,9 @@ public sealed class Transactions
     {
         if (evse.Transaction is { } tx)
         {
-            Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+            Metering.Accumulate(evse, _station.Now);
             Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
-            tx.LastSample = DateTimeOffset.UtcNow;
+            tx.LastSample = _station.Now;
             _station.SaveEvse(evse);
         }
     });
@@ -249,7 +249,7 @@ public sealed class Transactions
             return;
         }
 
-        Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+        Metering.Accumulate(evse, _station.Now);
         var state = ChargingState(evse, Conditions(evse));
         tx.ChargingState = state == ChargingStateEnumType.Charging ? ChargingStateEnumType.EVConnected : state;
         // J02/J01: the samples gathered every TxEndedInterval (and at each aligned interval) go with the Ended event.
@@ -392,7 +392,7 @@ public sealed class Transactions
         var request = new TransactionEventRequest
         {
             EventType = type,
-            Timestamp = DateTimeOffset.UtcNow,
+            Timestamp = _station.Now,
             TriggerReason = trigger,
             SeqNo = seqNo,
             TransactionInfo = new TransactionType
@@ -401,7 +401,7 @@ public sealed class Transactions
                 ChargingState = chargingState,
                 StoppedReason = type == TransactionEventEnumType.Ended ? stoppedReason : null,
                 RemoteStartId = tx.RemoteStartId is not null && !tx.RemoteStartIdSent ? tx.RemoteStartId : null,
-                TimeSpentCharging = type == TransactionEventEnumType.Ended ? (int)(DateTimeOffset.UtcNow - tx.StartedAt).TotalSeconds : null,
+                TimeSpentCharging = type == TransactionEventEnumType.Ended ? (int)tx.ChargingSeconds : null,
             },
             Evse = seqNo == 0 || type == TransactionEventEnumType.Started ? new EVSEType { Id = evse.Id, ConnectorId = evse.ConnectorId } : null,
             IdToken = sendToken ? token : null,
@@ -436,13 +436,13 @@ public sealed class Transactions
         evse.Transaction = new TransactionState
         {
             Id = Guid.NewGuid().ToString(),
-            StartedAt = DateTimeOffset.UtcNow,
+            StartedAt = _station.Now,
             StartEnergyWh = evse.EnergyWh,
             RemoteStartId = evse.RemoteStartId,
             ChargingState = state,
             Conditions = [.. conditions],
-            LastSample = DateTimeOffset.UtcNow,
-            LastEndedSample = DateTimeOffset.UtcNow,
+            LastSample = _station.Now,
+            LastEndedSample = _station.Now,
         };
         Emit(evse, TransactionEventEnumType.Started, trigger, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
     }
