@@ -143,17 +143,17 @@ public sealed class ChargingStation : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _online.TrySetResult();
         if (_connection is { } connection)
         {
-            await connection.CloseAsync();
+            await connection.CloseAsync().ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_run, _ticker ?? Task.CompletedTask);
-        await Background.WhenIdleAsync();
+        await Task.WhenAll(_run, _ticker ?? Task.CompletedTask).ConfigureAwait(false);
+        await Background.WhenIdleAsync().ConfigureAwait(false);
         _run = null;
-        await _gate.WaitAsync();
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             Store.Dispose();
@@ -172,17 +172,17 @@ public sealed class ChargingStation : IAsyncDisposable
     /// </summary>
     public async Task CrashAsync()
     {
-        await _stopping.CancelAsync();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _online.TrySetResult();
         if (_connection is { } connection)
         {
-            await connection.DisposeAsync();
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
 
         try
         {
-            await Task.WhenAll(_run ?? Task.CompletedTask, _ticker ?? Task.CompletedTask);
-            await Background.WhenIdleAsync();
+            await Task.WhenAll(_run ?? Task.CompletedTask, _ticker ?? Task.CompletedTask).ConfigureAwait(false);
+            await Background.WhenIdleAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -203,7 +203,7 @@ public sealed class ChargingStation : IAsyncDisposable
 
             if (_connection is { } connection)
             {
-                await connection.DisposeAsync();
+                await connection.DisposeAsync().ConfigureAwait(false);
             }
 
             Report("offline");
@@ -224,7 +224,7 @@ public sealed class ChargingStation : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
+        await StopAsync().ConfigureAwait(false);
         _gate.Dispose();
         _queueSignal.Dispose();
         _stopping.Dispose();
@@ -247,7 +247,7 @@ public sealed class ChargingStation : IAsyncDisposable
         }
 
         Report("-> " + action.Name);
-        return await CallWaits.WaitAsync(connection.CallAsync(request, CancellationToken.None), cancellationToken);
+        return await CallWaits.WaitAsync(connection.CallAsync(request, CancellationToken.None), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -378,7 +378,7 @@ public sealed class ChargingStation : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
-            await _online.Task.WaitAsync(stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            await _online.Task.WaitAsync(stopping).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             if (stopping.IsCancellationRequested)
             {
                 break;
@@ -387,7 +387,7 @@ public sealed class ChargingStation : IAsyncDisposable
             if (_restartRequested)
             {
                 _restartRequested = false;
-                await RestartEngineAsync();
+                await RestartEngineAsync().ConfigureAwait(false);
             }
 
             OcppConnection connection;
@@ -405,7 +405,7 @@ public sealed class ChargingStation : IAsyncDisposable
                     },
                     Handlers,
                     _loggerFactory.CreateLogger<OcppConnection>(),
-                    stopping);
+                    stopping).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OcppConnectException or System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException or IOException
                                        || (ex is OperationCanceledException && !stopping.IsCancellationRequested))
@@ -416,7 +416,7 @@ public sealed class ChargingStation : IAsyncDisposable
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
                 Report($"connection failed ({ex.Message}); next attempt in {delay.TotalSeconds:0.#} s");
-                await Task.WhenAny(Task.Delay(delay, Clock, stopping));
+                await Task.WhenAny(Task.Delay(delay, Clock, stopping)).ConfigureAwait(false);
                 continue;
             }
             catch (OperationCanceledException)
@@ -429,7 +429,7 @@ public sealed class ChargingStation : IAsyncDisposable
             Report("connected");
             try
             {
-                await RunConnectedAsync(connection, stopping);
+                await RunConnectedAsync(connection, stopping).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // The session's failure must never end the station: it reconnects.
             catch (Exception ex)
@@ -439,7 +439,7 @@ public sealed class ChargingStation : IAsyncDisposable
             }
             finally
             {
-                await connection.DisposeAsync();
+                await connection.DisposeAsync().ConfigureAwait(false);
                 _connection = null;
                 Report("disconnected");
             }
@@ -451,14 +451,14 @@ public sealed class ChargingStation : IAsyncDisposable
                     Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
-                await Task.WhenAny(Task.Delay(delay, Clock, stopping));
+                await Task.WhenAny(Task.Delay(delay, Clock, stopping)).ConfigureAwait(false);
             }
         }
     }
 
     private async Task RestartEngineAsync()
     {
-        await _gate.WaitAsync();
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             Model.Changed -= OnVariableChanged;
@@ -479,13 +479,13 @@ public sealed class ChargingStation : IAsyncDisposable
         var watcher = CancelWhenClosedAsync(connection.Completion, session);
         try
         {
-            await RunSessionAsync(connection, session.Token);
+            await RunSessionAsync(connection, session.Token).ConfigureAwait(false);
         }
         finally
         {
             // The watcher is awaited before the token source is disposed: it never cancels a disposed source.
-            await session.CancelAsync();
-            await watcher;
+            await session.CancelAsync().ConfigureAwait(false);
+            await watcher.ConfigureAwait(false);
         }
     }
 
@@ -494,14 +494,14 @@ public sealed class ChargingStation : IAsyncDisposable
     {
         try
         {
-            await completion.WaitAsync(session.Token);
+            await completion.WaitAsync(session.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             return;
         }
 
-        await session.CancelAsync();
+        await session.CancelAsync().ConfigureAwait(false);
     }
 
     private async Task RunSessionAsync(OcppConnection connection, CancellationToken token)
@@ -515,12 +515,12 @@ public sealed class ChargingStation : IAsyncDisposable
                 BootNotificationResponse response;
                 try
                 {
-                    response = await Provisioning.SendBootNotificationAsync(token);
+                    response = await Provisioning.SendBootNotificationAsync(token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
                 {
                     Report("BootNotification failed: " + ex.Message);
-                    await Task.WhenAny(Task.Delay(Options.DefaultBootRetry, Clock, token), _bootNow.Task);
+                    await Task.WhenAny(Task.Delay(Options.DefaultBootRetry, Clock, token), _bootNow.Task).ConfigureAwait(false);
                     continue;
                 }
 
@@ -539,7 +539,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 }
 
                 var wait = response.Interval > 0 ? TimeSpan.FromSeconds(response.Interval) : Options.DefaultBootRetry;
-                await Task.WhenAny(Task.Delay(wait, Clock, token), _bootNow.Task);
+                await Task.WhenAny(Task.Delay(wait, Clock, token), _bootNow.Task).ConfigureAwait(false);
             }
 
             if (token.IsCancellationRequested)
@@ -547,17 +547,17 @@ public sealed class ChargingStation : IAsyncDisposable
                 return;
             }
 
-            await Availability.ReportAllAsync(force: true);
-            await Transactions.ResumeAfterAcceptedAsync();
+            await Availability.ReportAllAsync(force: true).ConfigureAwait(false);
+            await Transactions.ResumeAfterAcceptedAsync().ConfigureAwait(false);
         }
         else
         {
-            await Availability.ReportAllAsync(force: false);
+            await Availability.ReportAllAsync(force: false).ConfigureAwait(false);
         }
 
         var heartbeat = HeartbeatLoopAsync(token);
         var queue = QueueLoopAsync(connection, token);
-        await Task.WhenAll(heartbeat, queue);
+        await Task.WhenAll(heartbeat, queue).ConfigureAwait(false);
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken token)
@@ -567,7 +567,7 @@ public sealed class ChargingStation : IAsyncDisposable
             _heartbeatChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var interval = Model.Number("OCPPCommCtrlr", "HeartbeatInterval", 300);
             var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, interval)), Clock, token);
-            var done = await Task.WhenAny(delay, _heartbeatChanged.Task);
+            var done = await Task.WhenAny(delay, _heartbeatChanged.Task).ConfigureAwait(false);
             if (token.IsCancellationRequested)
             {
                 break;
@@ -580,7 +580,7 @@ public sealed class ChargingStation : IAsyncDisposable
 
             try
             {
-                await Availability.SendHeartbeatAsync(token);
+                await Availability.SendHeartbeatAsync(token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException or OcppConnectionClosedException or OperationCanceledException)
             {
@@ -599,7 +599,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 try
                 {
                     // Every Enqueue releases the signal once, so no message is missed without polling.
-                    await _queueSignal.WaitAsync(token);
+                    await _queueSignal.WaitAsync(token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -613,12 +613,12 @@ public sealed class ChargingStation : IAsyncDisposable
             try
             {
                 Report("-> " + action.Name + " (queued)");
-                var response = await CallWaits.WaitAsync(connection.CallRawAsync(action, message.Payload, CancellationToken.None), token);
+                var response = await CallWaits.WaitAsync(connection.CallRawAsync(action, message.Payload, CancellationToken.None), token).ConfigureAwait(false);
                 Store.Dequeue(message.Id);
                 if (action == OcppActions.TransactionEvent)
                 {
                     var request = JsonSerializer.Deserialize(message.Payload, OcppJsonContext.Default.TransactionEventRequest)!;
-                    await Transactions.OnResponseAsync(request, (TransactionEventResponse)action.ReadResponse(response));
+                    await Transactions.OnResponseAsync(request, (TransactionEventResponse)action.ReadResponse(response)).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
@@ -637,7 +637,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 Store.CountAttempt(message.Id);
                 var interval = Model.Number("OCPPCommCtrlr", "MessageAttemptIntervalTransactionEvent", 10);
                 Report($"{action.Name} failed ({ex.Message}); attempt {attempts + 1} in {interval * attempts} s");
-                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(interval * attempts), Clock, token));
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(interval * attempts), Clock, token)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
             {
@@ -651,9 +651,9 @@ public sealed class ChargingStation : IAsyncDisposable
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), Clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping))
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                await _gate.WaitAsync(stopping);
+                await _gate.WaitAsync(stopping).ConfigureAwait(false);
                 try
                 {
                     var now = Now;

@@ -31,17 +31,17 @@ public sealed class Authorization
                 _station.Transactions.Evaluate(evse, TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local);
                 stopped = true;
             }
-        });
+        }).ConfigureAwait(false);
         if (stopped)
         {
             return AuthorizationStatusEnumType.Accepted;
         }
 
-        var status = await AuthorizeAsync(token);
+        var status = await AuthorizeAsync(token).ConfigureAwait(false);
         _station.Report($"idToken {idToken} at EVSE {evseId}: {status}");
         if (status == AuthorizationStatusEnumType.Accepted)
         {
-            await _station.Transactions.WithEvseAsync(evseId, evse => Grant(evse, token, null, TriggerReasonEnumType.Authorized));
+            await _station.Transactions.WithEvseAsync(evseId, evse => Grant(evse, token, null, TriggerReasonEnumType.Authorized)).ConfigureAwait(false);
         }
 
         return status;
@@ -68,7 +68,7 @@ public sealed class Authorization
 
             try
             {
-                var response = await _station.CallAsync(new AuthorizeRequest { IdToken = token }, _station.Stopping);
+                var response = await _station.CallAsync(new AuthorizeRequest { IdToken = token }, _station.Stopping).ConfigureAwait(false);
                 Remember(token, response.IdTokenInfo);
                 return response.IdTokenInfo.Status;
             }

@@ -49,7 +49,7 @@ public sealed class Provisioning
     internal async ValueTask<SetVariablesResponse> SetVariables(SetVariablesRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         CheckItems(OcppActions.SetVariables, request.SetVariableData.Count, "SetVariables");
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return new SetVariablesResponse { SetVariableResult = request.SetVariableData.Select(_station.Model.Set).ToList() };
@@ -89,7 +89,7 @@ public sealed class Provisioning
             return new ResetResponse { Status = ResetStatusEnumType.Rejected, StatusInfo = new StatusInfoType { ReasonCode = "EvseResetNotSupported" } };
         }
 
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (request.Type == ResetEnumType.OnIdle && _station.Transactions.AnyRunning)
@@ -132,10 +132,10 @@ public sealed class Provisioning
         var stopping = _station.Stopping;
         for (var i = 0; i < 50 && _station.IsOnline && _station.QueueLength > 0; i++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), _station.Clock, stopping);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _station.Clock, stopping).ConfigureAwait(false);
         }
 
-        await Task.Delay(TimeSpan.FromMilliseconds(200), _station.Clock, stopping);
+        await Task.Delay(TimeSpan.FromMilliseconds(200), _station.Clock, stopping).ConfigureAwait(false);
         _station.Report("reset: restarting the engine");
         _station.RequestRestart(BootReasonEnumType.RemoteReset);
     }
@@ -170,7 +170,7 @@ public sealed class Provisioning
                             Tbc = i < parts.Count - 1,
                             ReportData = parts[i],
                         },
-                        _station.Stopping);
+                        _station.Stopping).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or OperationCanceledException or InvalidOperationException)

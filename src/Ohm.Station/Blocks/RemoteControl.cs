@@ -14,7 +14,7 @@ public sealed class RemoteControl
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         Evse? evse;
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             evse = request.EvseId is { } id
@@ -41,7 +41,7 @@ public sealed class RemoteControl
         _station.Background.Run("remote start", async () =>
         {
             var status = _station.Model.Flag("AuthCtrlr", "AuthorizeRemoteStart", true)
-                ? await _station.Authorization.AuthorizeAsync(request.IdToken)
+                ? await _station.Authorization.AuthorizeAsync(request.IdToken).ConfigureAwait(false)
                 : AuthorizationStatusEnumType.Accepted;
             if (status != AuthorizationStatusEnumType.Accepted)
             {
@@ -49,7 +49,7 @@ public sealed class RemoteControl
                 return;
             }
 
-            await _station.Transactions.WithEvseAsync(target.Id, e => _station.Authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart));
+            await _station.Transactions.WithEvseAsync(target.Id, e => _station.Authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart)).ConfigureAwait(false);
         });
         return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted, TransactionId = existing };
     }
@@ -57,7 +57,7 @@ public sealed class RemoteControl
     /// <summary>F03: RequestStopTransaction: deauthorizes; the transaction ends per TxStopPoint.</summary>
     internal async ValueTask<RequestStopTransactionResponse> RequestStopTransaction(RequestStopTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var evse = _station.Transactions.Find(request.TransactionId);
@@ -73,7 +73,7 @@ public sealed class RemoteControl
 
         _station.Background.Run("remote stop", async () =>
         {
-            await _station.Gate.WaitAsync(_station.Stopping);
+            await _station.Gate.WaitAsync(_station.Stopping).ConfigureAwait(false);
             try
             {
                 if (_station.Transactions.Find(request.TransactionId) is { } evse)
@@ -136,7 +136,7 @@ public sealed class RemoteControl
                 {
                     try
                     {
-                        await _station.Availability.SendHeartbeatAsync(_station.Stopping);
+                        await _station.Availability.SendHeartbeatAsync(_station.Stopping).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException or OperationCanceledException)
                     {
@@ -168,13 +168,13 @@ public sealed class RemoteControl
                 return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.NotImplemented };
         }
 
-        await Task.CompletedTask;
+        await Task.CompletedTask.ConfigureAwait(false);
         return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.Accepted };
     }
 
     private async Task SendTriggeredAsync(MessageTriggerEnumType message, int? evseId)
     {
-        await _station.Gate.WaitAsync(_station.Stopping);
+        await _station.Gate.WaitAsync(_station.Stopping).ConfigureAwait(false);
         try
         {
             foreach (var evse in _station.Evses.Values.Where(e => evseId is null || e.Id == evseId))
@@ -209,7 +209,7 @@ public sealed class RemoteControl
     {
         try
         {
-            await _station.CallAsync(request, _station.Stopping);
+            await _station.CallAsync(request, _station.Stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException or OperationCanceledException)
         {

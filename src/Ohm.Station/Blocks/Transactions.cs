@@ -98,7 +98,7 @@ public sealed class Transactions
             throw new ArgumentOutOfRangeException(nameof(evseId), evseId, "No such EVSE.");
         }
 
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             action(evse);
@@ -121,7 +121,7 @@ public sealed class Transactions
     /// <summary>Starts the transactions whose start point was met while the station waited for Accepted.</summary>
     internal async Task ResumeAfterAcceptedAsync()
     {
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             foreach (var evse in _station.Evses.Values.Where(e => e.Transaction is null))
@@ -283,7 +283,7 @@ public sealed class Transactions
             return;
         }
 
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             var evse = Find(request.TransactionInfo.TransactionId);
