@@ -7,6 +7,8 @@ using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;
 using Ohm.Station.Blocks;
 using Ohm.Station.DeviceModel;
+using Ohm.Station.Hardware;
+using Ohm.Station.Simulation;
 
 namespace Ohm.Station;
 
@@ -31,6 +33,7 @@ public sealed class ChargingStation : IAsyncDisposable
     private OcppConnection? _connection;
     private bool _restartRequested;
     private int _reconnectAttempt;
+    private readonly SimulatedHardware? _ownSimulator;
 
     /// <summary>Creates a station; <see cref="StartAsync"/> starts it.</summary>
     public ChargingStation(StationOptions options, ILoggerFactory? loggerFactory = null)
@@ -40,6 +43,18 @@ public sealed class ChargingStation : IAsyncDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger("Ohm.Station." + options.StationId);
         Background = new BackgroundWork(Logger);
+        if (options.Hardware is { } hardware)
+        {
+            Hardware = hardware;
+            Simulator = hardware.Ev as SimulatedHardware;
+        }
+        else
+        {
+            _ownSimulator = new SimulatedHardware(options.TimeProvider, options.DefaultEvPowerW);
+            Simulator = _ownSimulator;
+            Hardware = StationHardware.Of(_ownSimulator);
+        }
+
         Provisioning = new Provisioning(this);
         Authorization = new Authorization(this);
         Transactions = new Transactions(this);
@@ -52,6 +67,12 @@ public sealed class ChargingStation : IAsyncDisposable
 
     /// <summary>The options the station was created with.</summary>
     public StationOptions Options { get; }
+
+    /// <summary>The hardware the station drives (<see cref="StationOptions.Hardware"/>, the simulator by default).</summary>
+    public StationHardware Hardware { get; }
+
+    /// <summary>The simulator behind the hardware, when it is simulated; simulator inputs (EV power, a failing lock) go there.</summary>
+    public SimulatedHardware? Simulator { get; }
 
     /// <summary>The station id.</summary>
     public string Id => Options.StationId;
@@ -228,6 +249,7 @@ public sealed class ChargingStation : IAsyncDisposable
         _gate.Dispose();
         _queueSignal.Dispose();
         _stopping.Dispose();
+        _ownSimulator?.Dispose();
     }
 
     /// <summary>Sends a CALL now (not queued); fails when offline.</summary>
@@ -295,7 +317,7 @@ public sealed class ChargingStation : IAsyncDisposable
             Token = evse.AuthorizedToken is null ? null : JsonSerializer.Serialize(evse.AuthorizedToken, OcppJsonContext.Default.IdTokenType),
             RemoteStartId = evse.RemoteStartId,
             Deauthorized = evse.Deauthorized,
-            EvPowerW = evse.EvPowerW,
+            EvPowerW = Hardware.Ev.RequestedPowerW(evse.Id),
             Inoperative = evse.Inoperative,
             Scheduled = evse.ScheduledAvailability,
             EnergyWh = evse.EnergyWh,
@@ -335,11 +357,11 @@ public sealed class ChargingStation : IAsyncDisposable
         Model.Changed += OnVariableChanged;
         Model.LiveValue = (variable, type) => variable.Component.Name == "ClockCtrlr" && variable.Name == "DateTime" && type == AttributeEnumType.Actual
             ? Now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+            : type == AttributeEnumType.Actual ? Hardware.Sensors.Read(variable.Component, variable.Name) : null;
         var evses = new Dictionary<int, Evse>();
         foreach (var id in Model.EvseIds)
         {
-            var evse = new Evse(id) { EvPowerW = Options.DefaultEvPowerW, LastEnergyUpdate = Now };
+            var evse = new Evse(id) { LastEnergyUpdate = Now };
             if (Store.GetRecord("evse:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } json
                 && JsonSerializer.Deserialize<EvseRecord>(json, RecordJson) is { } record)
             {
@@ -348,11 +370,13 @@ public sealed class ChargingStation : IAsyncDisposable
                 evse.AuthorizedToken = record.Token is null ? null : JsonSerializer.Deserialize(record.Token, OcppJsonContext.Default.IdTokenType);
                 evse.RemoteStartId = record.RemoteStartId;
                 evse.Deauthorized = record.Deauthorized;
-                evse.EvPowerW = record.EvPowerW;
                 evse.Inoperative = record.Inoperative;
                 evse.ScheduledAvailability = record.Scheduled;
                 evse.EnergyWh = record.EnergyWh;
                 evse.Transaction = record.Transaction;
+
+                // The simulated meter resumes from its last register, as a real meter keeps its own.
+                Simulator?.Restore(id, record.EnergyWh, record.EvPowerW, record.Plugged);
                 if (evse.AuthorizedToken is not null)
                 {
                     evse.AuthorizedAt = Now;

@@ -34,20 +34,17 @@ public sealed class Evse
     /// <summary>With StopTxOnInvalidId false: the register reading at which energy stops (MaxEnergyOnInvalidId), if any.</summary>
     public decimal? InvalidIdEnergyLimitWh { get; internal set; }
 
-    /// <summary>The power the EV asks for, in W (0: the EV suspends).</summary>
-    public decimal EvPowerW { get; internal set; }
-
     /// <summary>Whether this EVSE was made Inoperative by ChangeAvailability.</summary>
     public bool Inoperative { get; internal set; }
 
     /// <summary>The availability change waiting for the transaction to end, if any.</summary>
     public OperationalStatusEnumType? ScheduledAvailability { get; internal set; }
 
-    /// <summary>The energy register, in Wh.</summary>
+    /// <summary>The energy register, in Wh, as the meter read it last.</summary>
     public decimal EnergyWh { get; internal set; }
 
-    /// <summary>The present power, in W.</summary>
-    public decimal PowerW => Transaction?.ChargingState == ChargingStateEnumType.Charging ? EvPowerW : 0;
+    /// <summary>The power, in W, as the meter read it last.</summary>
+    public decimal PowerW { get; internal set; }
 
     /// <summary>The running transaction, or null.</summary>
     public TransactionState? Transaction { get; internal set; }

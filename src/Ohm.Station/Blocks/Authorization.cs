@@ -39,6 +39,7 @@ public sealed class Authorization
 
         var status = await AuthorizeAsync(token).ConfigureAwait(false);
         _station.Report($"idToken {idToken} at EVSE {evseId}: {status}");
+        _station.Hardware.Display.Show(evseId, status == AuthorizationStatusEnumType.Accepted ? "Authorized" : "Not authorized: " + status);
         if (status == AuthorizationStatusEnumType.Accepted)
         {
             await _station.Transactions.WithEvseAsync(evseId, evse => Grant(evse, token, null, TriggerReasonEnumType.Authorized)).ConfigureAwait(false);

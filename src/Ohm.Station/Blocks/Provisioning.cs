@@ -32,7 +32,7 @@ public sealed class Provisioning
                     VendorName = info.VendorName,
                     Model = info.Model,
                     SerialNumber = info.SerialNumber,
-                    FirmwareVersion = info.FirmwareVersion,
+                    FirmwareVersion = _station.Hardware.Firmware.CurrentVersion ?? info.FirmwareVersion,
                 },
             },
             cancellationToken);

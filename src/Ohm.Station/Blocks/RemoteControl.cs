@@ -1,5 +1,6 @@
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
+using Ohm.Station.Hardware;
 
 namespace Ohm.Station.Blocks;
 
@@ -99,15 +100,17 @@ public sealed class RemoteControl
     }
 
     /// <summary>F05: UnlockConnector.</summary>
-    internal ValueTask<UnlockConnectorResponse> UnlockConnector(UnlockConnectorRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    internal async ValueTask<UnlockConnectorResponse> UnlockConnector(UnlockConnectorRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         var status = !_station.Evses.TryGetValue(request.EvseId, out var evse) || request.ConnectorId != evse.ConnectorId
             ? UnlockStatusEnumType.UnknownConnector
             : evse.Transaction is not null && evse.AuthorizedToken is not null
                 ? UnlockStatusEnumType.OngoingAuthorizedTransaction
-                : UnlockStatusEnumType.Unlocked;
+                : await _station.Hardware.ConnectorLock.UnlockAsync(evse.Id, evse.ConnectorId, cancellationToken).ConfigureAwait(false) == UnlockResult.Unlocked
+                    ? UnlockStatusEnumType.Unlocked
+                    : UnlockStatusEnumType.UnlockFailed;
         _station.Report($"unlock EVSE {request.EvseId}: {status}");
-        return ValueTask.FromResult(new UnlockConnectorResponse { Status = status });
+        return new UnlockConnectorResponse { Status = status };
     }
 
     /// <summary>F06: TriggerMessage.</summary>

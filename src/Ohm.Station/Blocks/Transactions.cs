@@ -21,6 +21,7 @@ public sealed class Transactions
     /// <summary>Simulator input: the EV driver plugs the cable in (E02).</summary>
     public Task PlugInAsync(int evseId) => WithEvseAsync(evseId, evse =>
     {
+        _station.Simulator?.SetPlugged(evseId, true);
         evse.Plugged = true;
         Evaluate(evse, TriggerReasonEnumType.CablePluggedIn);
     });
@@ -28,6 +29,8 @@ public sealed class Transactions
     /// <summary>Simulator input: the cable is unplugged at the EV side (E09/E10).</summary>
     public Task UnplugAsync(int evseId) => WithEvseAsync(evseId, evse =>
     {
+        _station.Metering.Accumulate(evse, _station.Now);
+        _station.Simulator?.SetPlugged(evseId, false);
         evse.Plugged = false;
         var force = evse.Transaction is not null && _station.Model.Flag("TxCtrlr", "StopTxOnEVSideDisconnect", true);
         Evaluate(evse, TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected, force);
@@ -40,11 +43,22 @@ public sealed class Transactions
         Evaluate(evse, occupied ? TriggerReasonEnumType.EVDetected : TriggerReasonEnumType.EVDeparted, ReasonEnumType.EVDisconnected);
     });
 
-    /// <summary>Simulator input: the power the EV draws (0 suspends charging from the EV side).</summary>
-    public Task SetEvPowerAsync(int evseId, decimal watts) => WithEvseAsync(evseId, evse =>
+    /// <summary>Simulator input: the power the EV draws (0 suspends charging from the EV side); needs the simulated hardware.</summary>
+    public Task SetEvPowerAsync(int evseId, decimal watts)
     {
-        Metering.Accumulate(evse, _station.Now);
-        evse.EvPowerW = watts;
+        var simulator = _station.Simulator ?? throw new InvalidOperationException("The EV's power is simulator input; with real hardware call EvPowerChangedAsync when the EV changes what it draws.");
+        return WithEvseAsync(evseId, evse =>
+        {
+            Accumulate(evse);
+            simulator.SetEvPower(evseId, watts);
+            Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.StoppedByEV);
+        });
+    }
+
+    /// <summary>The EV changed the power it draws (IEvCommunication): re-evaluates the charging state.</summary>
+    public Task EvPowerChangedAsync(int evseId) => WithEvseAsync(evseId, evse =>
+    {
+        Accumulate(evse);
         Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.StoppedByEV);
     });
 
@@ -53,7 +67,7 @@ public sealed class Transactions
     {
         if (evse.Transaction is { } tx)
         {
-            Metering.Accumulate(evse, _station.Now);
+            Accumulate(evse);
             Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
             tx.LastSample = _station.Now;
             _station.SaveEvse(evse);
@@ -109,6 +123,8 @@ public sealed class Transactions
         }
     }
 
+    private void Accumulate(Evse evse) => _station.Metering.Accumulate(evse, _station.Now);
+
     /// <summary>
     /// Whether a transaction may start now: not while connected and Pending or Rejected, unless TxBeforeAcceptedEnabled
     /// (offline, a station starts transactions as E04 says).
@@ -156,13 +172,33 @@ public sealed class Transactions
             set.Add("Authorized");
         }
 
-        if (evse.Plugged && authorized && operative && !evse.Deauthorized)
+        // The relay closes for a plugged, authorized EV on an operative EVSE; the energy until now is counted first.
+        var hardware = _station.Hardware;
+        var close = evse.Plugged && authorized && operative && !evse.Deauthorized;
+        if (close != hardware.PowerPath.IsClosed(evse.Id))
+        {
+            Accumulate(evse);
+            if (close)
+            {
+                hardware.PowerPath.Close(evse.Id);
+            }
+            else
+            {
+                hardware.PowerPath.Open(evse.Id);
+            }
+        }
+
+        if (hardware.PowerPath.IsClosed(evse.Id))
         {
             set.Add("PowerPathClosed");
 
-            // The simulated meter signs its start reading as soon as the power path closes.
-            set.Add("DataSigned");
-            if (evse.EvPowerW > 0)
+            // DataSigned only when the meter really signed its reading.
+            if (hardware.Meter.Read(evse.Id, MeasurandEnumType.EnergyActiveImportRegister)?.Signature is not null)
+            {
+                set.Add("DataSigned");
+            }
+
+            if (hardware.PowerPath.EnergyFlows(evse.Id))
             {
                 set.Add("EnergyTransfer");
             }
@@ -249,7 +285,7 @@ public sealed class Transactions
             return;
         }
 
-        Metering.Accumulate(evse, _station.Now);
+        Accumulate(evse);
         var state = ChargingState(evse, Conditions(evse));
         tx.ChargingState = state == ChargingStateEnumType.Charging ? ChargingStateEnumType.EVConnected : state;
         // J02/J01: the samples gathered every TxEndedInterval (and at each aligned interval) go with the Ended event.
@@ -327,7 +363,7 @@ public sealed class Transactions
         var interval = model.Number("SampledDataCtrlr", "TxUpdatedInterval", 0);
         foreach (var evse in _station.Evses.Values)
         {
-            Metering.Accumulate(evse, now);
+            _station.Metering.Accumulate(evse, now);
             if (evse.InvalidIdEnergyLimitWh is { } limit && evse.EnergyWh >= limit)
             {
                 evse.InvalidIdEnergyLimitWh = null;
