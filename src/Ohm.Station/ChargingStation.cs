@@ -7,6 +7,8 @@ using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;
 using Ohm.Station.Blocks;
 using Ohm.Station.DeviceModel;
+using Ohm.Station.Hardware;
+using Ohm.Station.Simulation;
 
 namespace Ohm.Station;
 
@@ -31,6 +33,7 @@ public sealed class ChargingStation : IAsyncDisposable
     private OcppConnection? _connection;
     private bool _restartRequested;
     private int _reconnectAttempt;
+    private readonly SimulatedHardware? _ownSimulator;
 
     /// <summary>Creates a station; <see cref="StartAsync"/> starts it.</summary>
     public ChargingStation(StationOptions options, ILoggerFactory? loggerFactory = null)
@@ -39,6 +42,19 @@ public sealed class ChargingStation : IAsyncDisposable
         Options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger("Ohm.Station." + options.StationId);
+        Background = new BackgroundWork(Logger);
+        if (options.Hardware is { } hardware)
+        {
+            Hardware = hardware;
+            Simulator = hardware.Ev as SimulatedHardware;
+        }
+        else
+        {
+            _ownSimulator = new SimulatedHardware(options.TimeProvider, options.DefaultEvPowerW);
+            Simulator = _ownSimulator;
+            Hardware = StationHardware.Of(_ownSimulator);
+        }
+
         Provisioning = new Provisioning(this);
         Authorization = new Authorization(this);
         Transactions = new Transactions(this);
@@ -51,6 +67,12 @@ public sealed class ChargingStation : IAsyncDisposable
 
     /// <summary>The options the station was created with.</summary>
     public StationOptions Options { get; }
+
+    /// <summary>The hardware the station drives (<see cref="StationOptions.Hardware"/>, the simulator by default).</summary>
+    public StationHardware Hardware { get; }
+
+    /// <summary>The simulator behind the hardware, when it is simulated; simulator inputs (EV power, a failing lock) go there.</summary>
+    public SimulatedHardware? Simulator { get; }
 
     /// <summary>The station id.</summary>
     public string Id => Options.StationId;
@@ -106,6 +128,15 @@ public sealed class ChargingStation : IAsyncDisposable
 
     internal SemaphoreSlim Gate => _gate;
 
+    /// <summary>The station's clock (<see cref="StationOptions.TimeProvider"/>).</summary>
+    internal TimeProvider Clock => Options.TimeProvider;
+
+    /// <summary>Now, by the station's clock.</summary>
+    internal DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
+
+    /// <summary>The station's background tasks; stopping awaits them.</summary>
+    internal BackgroundWork Background { get; }
+
     internal CancellationToken Stopping => _stopping.Token;
 
     internal BootReasonEnumType BootReason { get; set; } = BootReasonEnumType.PowerUp;
@@ -133,16 +164,17 @@ public sealed class ChargingStation : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _online.TrySetResult();
         if (_connection is { } connection)
         {
-            await connection.CloseAsync();
+            await connection.CloseAsync().ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_run, _ticker ?? Task.CompletedTask);
+        await Task.WhenAll(_run, _ticker ?? Task.CompletedTask).ConfigureAwait(false);
+        await Background.WhenIdleAsync().ConfigureAwait(false);
         _run = null;
-        await _gate.WaitAsync();
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             Store.Dispose();
@@ -161,16 +193,17 @@ public sealed class ChargingStation : IAsyncDisposable
     /// </summary>
     public async Task CrashAsync()
     {
-        await _stopping.CancelAsync();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _online.TrySetResult();
         if (_connection is { } connection)
         {
-            await connection.DisposeAsync();
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
 
         try
         {
-            await Task.WhenAll(_run ?? Task.CompletedTask, _ticker ?? Task.CompletedTask);
+            await Task.WhenAll(_run ?? Task.CompletedTask, _ticker ?? Task.CompletedTask).ConfigureAwait(false);
+            await Background.WhenIdleAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -191,7 +224,7 @@ public sealed class ChargingStation : IAsyncDisposable
 
             if (_connection is { } connection)
             {
-                await connection.DisposeAsync();
+                await connection.DisposeAsync().ConfigureAwait(false);
             }
 
             Report("offline");
@@ -212,10 +245,11 @@ public sealed class ChargingStation : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
+        await StopAsync().ConfigureAwait(false);
         _gate.Dispose();
         _queueSignal.Dispose();
         _stopping.Dispose();
+        _ownSimulator?.Dispose();
     }
 
     /// <summary>Sends a CALL now (not queued); fails when offline.</summary>
@@ -235,7 +269,7 @@ public sealed class ChargingStation : IAsyncDisposable
         }
 
         Report("-> " + action.Name);
-        return await connection.CallAsync(request, cancellationToken);
+        return await CallWaits.WaitAsync(connection.CallAsync(request, CancellationToken.None), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -283,7 +317,7 @@ public sealed class ChargingStation : IAsyncDisposable
             Token = evse.AuthorizedToken is null ? null : JsonSerializer.Serialize(evse.AuthorizedToken, OcppJsonContext.Default.IdTokenType),
             RemoteStartId = evse.RemoteStartId,
             Deauthorized = evse.Deauthorized,
-            EvPowerW = evse.EvPowerW,
+            EvPowerW = Hardware.Ev.RequestedPowerW(evse.Id),
             Inoperative = evse.Inoperative,
             Scheduled = evse.ScheduledAvailability,
             EnergyWh = evse.EnergyWh,
@@ -297,7 +331,10 @@ public sealed class ChargingStation : IAsyncDisposable
     {
         BootReason = reason;
         _restartRequested = true;
-        _ = _connection?.CloseAsync();
+        if (_connection is { } connection)
+        {
+            Background.Run("close the connection for a restart", () => connection.CloseAsync());
+        }
     }
 
     internal void HeartbeatIntervalChanged() => _heartbeatChanged.TrySetResult();
@@ -319,12 +356,12 @@ public sealed class ChargingStation : IAsyncDisposable
         Model = new StationDeviceModel(Options.Config ?? DeviceModelConfig.Builtin(), Store);
         Model.Changed += OnVariableChanged;
         Model.LiveValue = (variable, type) => variable.Component.Name == "ClockCtrlr" && variable.Name == "DateTime" && type == AttributeEnumType.Actual
-            ? DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+            ? Now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
+            : type == AttributeEnumType.Actual ? Hardware.Sensors.Read(variable.Component, variable.Name) : null;
         var evses = new Dictionary<int, Evse>();
         foreach (var id in Model.EvseIds)
         {
-            var evse = new Evse(id) { EvPowerW = Options.DefaultEvPowerW };
+            var evse = new Evse(id) { LastEnergyUpdate = Now };
             if (Store.GetRecord("evse:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } json
                 && JsonSerializer.Deserialize<EvseRecord>(json, RecordJson) is { } record)
             {
@@ -333,14 +370,16 @@ public sealed class ChargingStation : IAsyncDisposable
                 evse.AuthorizedToken = record.Token is null ? null : JsonSerializer.Deserialize(record.Token, OcppJsonContext.Default.IdTokenType);
                 evse.RemoteStartId = record.RemoteStartId;
                 evse.Deauthorized = record.Deauthorized;
-                evse.EvPowerW = record.EvPowerW;
                 evse.Inoperative = record.Inoperative;
                 evse.ScheduledAvailability = record.Scheduled;
                 evse.EnergyWh = record.EnergyWh;
                 evse.Transaction = record.Transaction;
+
+                // The simulated meter resumes from its last register, as a real meter keeps its own.
+                Simulator?.Restore(id, record.EnergyWh, record.EvPowerW, record.Plugged);
                 if (evse.AuthorizedToken is not null)
                 {
-                    evse.AuthorizedAt = DateTimeOffset.UtcNow;
+                    evse.AuthorizedAt = Now;
                 }
             }
 
@@ -363,7 +402,7 @@ public sealed class ChargingStation : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
-            await _online.Task.WaitAsync(stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            await _online.Task.WaitAsync(stopping).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             if (stopping.IsCancellationRequested)
             {
                 break;
@@ -372,7 +411,7 @@ public sealed class ChargingStation : IAsyncDisposable
             if (_restartRequested)
             {
                 _restartRequested = false;
-                await RestartEngineAsync();
+                await RestartEngineAsync().ConfigureAwait(false);
             }
 
             OcppConnection connection;
@@ -390,7 +429,7 @@ public sealed class ChargingStation : IAsyncDisposable
                     },
                     Handlers,
                     _loggerFactory.CreateLogger<OcppConnection>(),
-                    stopping);
+                    stopping).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OcppConnectException or System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException or IOException
                                        || (ex is OperationCanceledException && !stopping.IsCancellationRequested))
@@ -401,7 +440,7 @@ public sealed class ChargingStation : IAsyncDisposable
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
                 Report($"connection failed ({ex.Message}); next attempt in {delay.TotalSeconds:0.#} s");
-                await Task.WhenAny(Task.Delay(delay, stopping));
+                await Task.WhenAny(Task.Delay(delay, Clock, stopping)).ConfigureAwait(false);
                 continue;
             }
             catch (OperationCanceledException)
@@ -414,7 +453,7 @@ public sealed class ChargingStation : IAsyncDisposable
             Report("connected");
             try
             {
-                await RunSessionAsync(connection, stopping);
+                await RunConnectedAsync(connection, stopping).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // The session's failure must never end the station: it reconnects.
             catch (Exception ex)
@@ -424,7 +463,7 @@ public sealed class ChargingStation : IAsyncDisposable
             }
             finally
             {
-                await connection.DisposeAsync();
+                await connection.DisposeAsync().ConfigureAwait(false);
                 _connection = null;
                 Report("disconnected");
             }
@@ -436,14 +475,14 @@ public sealed class ChargingStation : IAsyncDisposable
                     Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
-                await Task.WhenAny(Task.Delay(delay, stopping));
+                await Task.WhenAny(Task.Delay(delay, Clock, stopping)).ConfigureAwait(false);
             }
         }
     }
 
     private async Task RestartEngineAsync()
     {
-        await _gate.WaitAsync();
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             Model.Changed -= OnVariableChanged;
@@ -458,11 +497,39 @@ public sealed class ChargingStation : IAsyncDisposable
         }
     }
 
-    private async Task RunSessionAsync(OcppConnection connection, CancellationToken stopping)
+    private async Task RunConnectedAsync(OcppConnection connection, CancellationToken stopping)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _ = connection.Completion.ContinueWith(_ => session.Cancel(), TaskScheduler.Default);
-        var token = session.Token;
+        var watcher = CancelWhenClosedAsync(connection.Completion, session);
+        try
+        {
+            await RunSessionAsync(connection, session.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The watcher is awaited before the token source is disposed: it never cancels a disposed source.
+            await session.CancelAsync().ConfigureAwait(false);
+            await watcher.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Cancels the session when the connection ends; returns when it did, or when the session ended first.</summary>
+    private static async Task CancelWhenClosedAsync(Task completion, CancellationTokenSource session)
+    {
+        try
+        {
+            await completion.WaitAsync(session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await session.CancelAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunSessionAsync(OcppConnection connection, CancellationToken token)
+    {
         if (Registration != RegistrationStatusEnumType.Accepted)
         {
             // B01-B03: register; while Pending or Rejected, retry after the interval the CSMS gave.
@@ -472,12 +539,12 @@ public sealed class ChargingStation : IAsyncDisposable
                 BootNotificationResponse response;
                 try
                 {
-                    response = await Provisioning.SendBootNotificationAsync(token);
+                    response = await Provisioning.SendBootNotificationAsync(token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
                 {
                     Report("BootNotification failed: " + ex.Message);
-                    await Task.WhenAny(Task.Delay(Options.DefaultBootRetry, token), _bootNow.Task);
+                    await Task.WhenAny(Task.Delay(Options.DefaultBootRetry, Clock, token), _bootNow.Task).ConfigureAwait(false);
                     continue;
                 }
 
@@ -496,7 +563,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 }
 
                 var wait = response.Interval > 0 ? TimeSpan.FromSeconds(response.Interval) : Options.DefaultBootRetry;
-                await Task.WhenAny(Task.Delay(wait, token), _bootNow.Task);
+                await Task.WhenAny(Task.Delay(wait, Clock, token), _bootNow.Task).ConfigureAwait(false);
             }
 
             if (token.IsCancellationRequested)
@@ -504,17 +571,17 @@ public sealed class ChargingStation : IAsyncDisposable
                 return;
             }
 
-            await Availability.ReportAllAsync(force: true);
-            await Transactions.ResumeAfterAcceptedAsync();
+            await Availability.ReportAllAsync(force: true).ConfigureAwait(false);
+            await Transactions.ResumeAfterAcceptedAsync().ConfigureAwait(false);
         }
         else
         {
-            await Availability.ReportAllAsync(force: false);
+            await Availability.ReportAllAsync(force: false).ConfigureAwait(false);
         }
 
         var heartbeat = HeartbeatLoopAsync(token);
         var queue = QueueLoopAsync(connection, token);
-        await Task.WhenAll(heartbeat, queue);
+        await Task.WhenAll(heartbeat, queue).ConfigureAwait(false);
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken token)
@@ -523,8 +590,8 @@ public sealed class ChargingStation : IAsyncDisposable
         {
             _heartbeatChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var interval = Model.Number("OCPPCommCtrlr", "HeartbeatInterval", 300);
-            var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, interval)), token);
-            var done = await Task.WhenAny(delay, _heartbeatChanged.Task);
+            var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, interval)), Clock, token);
+            var done = await Task.WhenAny(delay, _heartbeatChanged.Task).ConfigureAwait(false);
             if (token.IsCancellationRequested)
             {
                 break;
@@ -537,7 +604,7 @@ public sealed class ChargingStation : IAsyncDisposable
 
             try
             {
-                await Availability.SendHeartbeatAsync(token);
+                await Availability.SendHeartbeatAsync(token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException or OcppConnectionClosedException or OperationCanceledException)
             {
@@ -555,7 +622,8 @@ public sealed class ChargingStation : IAsyncDisposable
             {
                 try
                 {
-                    await _queueSignal.WaitAsync(TimeSpan.FromSeconds(1), token);
+                    // Every Enqueue releases the signal once, so no message is missed without polling.
+                    await _queueSignal.WaitAsync(token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -569,12 +637,12 @@ public sealed class ChargingStation : IAsyncDisposable
             try
             {
                 Report("-> " + action.Name + " (queued)");
-                var response = await connection.CallRawAsync(action, message.Payload, token);
+                var response = await CallWaits.WaitAsync(connection.CallRawAsync(action, message.Payload, CancellationToken.None), token).ConfigureAwait(false);
                 Store.Dequeue(message.Id);
                 if (action == OcppActions.TransactionEvent)
                 {
                     var request = JsonSerializer.Deserialize(message.Payload, OcppJsonContext.Default.TransactionEventRequest)!;
-                    await Transactions.OnResponseAsync(request, (TransactionEventResponse)action.ReadResponse(response));
+                    await Transactions.OnResponseAsync(request, (TransactionEventResponse)action.ReadResponse(response)).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
@@ -593,7 +661,7 @@ public sealed class ChargingStation : IAsyncDisposable
                 Store.CountAttempt(message.Id);
                 var interval = Model.Number("OCPPCommCtrlr", "MessageAttemptIntervalTransactionEvent", 10);
                 Report($"{action.Name} failed ({ex.Message}); attempt {attempts + 1} in {interval * attempts} s");
-                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(interval * attempts), token));
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(interval * attempts), Clock, token)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
             {
@@ -604,16 +672,17 @@ public sealed class ChargingStation : IAsyncDisposable
 
     private async Task TickAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), Clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping))
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                await _gate.WaitAsync(stopping);
+                await _gate.WaitAsync(stopping).ConfigureAwait(false);
                 try
                 {
-                    Transactions.Tick(DateTimeOffset.UtcNow);
-                    Metering.Tick(DateTimeOffset.UtcNow);
+                    var now = Now;
+                    Transactions.Tick(now);
+                    Metering.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

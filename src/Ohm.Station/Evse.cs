@@ -34,20 +34,17 @@ public sealed class Evse
     /// <summary>With StopTxOnInvalidId false: the register reading at which energy stops (MaxEnergyOnInvalidId), if any.</summary>
     public decimal? InvalidIdEnergyLimitWh { get; internal set; }
 
-    /// <summary>The power the EV asks for, in W (0: the EV suspends).</summary>
-    public decimal EvPowerW { get; internal set; }
-
     /// <summary>Whether this EVSE was made Inoperative by ChangeAvailability.</summary>
     public bool Inoperative { get; internal set; }
 
     /// <summary>The availability change waiting for the transaction to end, if any.</summary>
     public OperationalStatusEnumType? ScheduledAvailability { get; internal set; }
 
-    /// <summary>The energy register, in Wh.</summary>
+    /// <summary>The energy register, in Wh, as the meter read it last.</summary>
     public decimal EnergyWh { get; internal set; }
 
-    /// <summary>The present power, in W.</summary>
-    public decimal PowerW => Transaction?.ChargingState == ChargingStateEnumType.Charging ? EvPowerW : 0;
+    /// <summary>The power, in W, as the meter read it last.</summary>
+    public decimal PowerW { get; internal set; }
 
     /// <summary>The running transaction, or null.</summary>
     public TransactionState? Transaction { get; internal set; }
@@ -55,7 +52,7 @@ public sealed class Evse
     /// <summary>The connector status last sent to the CSMS.</summary>
     public ConnectorStatusEnumType? ReportedStatus { get; internal set; }
 
-    internal DateTimeOffset LastEnergyUpdate { get; set; } = DateTimeOffset.UtcNow;
+    internal DateTimeOffset LastEnergyUpdate { get; set; }
 }
 
 /// <summary>A transaction as the station keeps it, persisted after every event.</summary>
@@ -96,4 +93,7 @@ public sealed class TransactionState
 
     /// <summary>When the last periodic sample was taken.</summary>
     public DateTimeOffset LastSample { get; set; }
+
+    /// <summary>How long energy flowed in this transaction, in seconds (TimeSpentCharging).</summary>
+    public double ChargingSeconds { get; set; }
 }

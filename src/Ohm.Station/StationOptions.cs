@@ -1,5 +1,6 @@
 using Ohm.Ocpp.Messages;
 using Ohm.Station.DeviceModel;
+using Ohm.Station.Hardware;
 
 namespace Ohm.Station;
 
@@ -27,8 +28,17 @@ public sealed class StationOptions
     /// <summary>P01: answers a DataTransfer from the CSMS; null (the default) answers UnknownVendorId.</summary>
     public Func<DataTransferRequest, DataTransferResponse>? DataTransferHandler { get; set; }
 
-    /// <summary>The power an EV draws when it charges, in W, unless set per EVSE.</summary>
+    /// <summary>
+    /// The charger's hardware (meter, lock, relay, display, EV side, firmware, sensors); null (the default) runs the
+    /// simulator, <see cref="Simulation.SimulatedHardware"/>, on <see cref="TimeProvider"/>.
+    /// </summary>
+    public StationHardware? Hardware { get; set; }
+
+    /// <summary>The power a simulated EV draws when it charges, in W, unless set per EVSE.</summary>
     public decimal DefaultEvPowerW { get; set; } = 11000;
+
+    /// <summary>The clock and timers of the station (intervals, timeouts, back-off, timestamps); the system clock by default.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal string DataPath => DataDirectory ?? Path.Combine(Environment.CurrentDirectory, StationId);
 }

@@ -31,17 +31,18 @@ public sealed class Authorization
                 _station.Transactions.Evaluate(evse, TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local);
                 stopped = true;
             }
-        });
+        }).ConfigureAwait(false);
         if (stopped)
         {
             return AuthorizationStatusEnumType.Accepted;
         }
 
-        var status = await AuthorizeAsync(token);
+        var status = await AuthorizeAsync(token).ConfigureAwait(false);
         _station.Report($"idToken {idToken} at EVSE {evseId}: {status}");
+        _station.Hardware.Display.Show(evseId, status == AuthorizationStatusEnumType.Accepted ? "Authorized" : "Not authorized: " + status);
         if (status == AuthorizationStatusEnumType.Accepted)
         {
-            await _station.Transactions.WithEvseAsync(evseId, evse => Grant(evse, token, null, TriggerReasonEnumType.Authorized));
+            await _station.Transactions.WithEvseAsync(evseId, evse => Grant(evse, token, null, TriggerReasonEnumType.Authorized)).ConfigureAwait(false);
         }
 
         return status;
@@ -68,7 +69,7 @@ public sealed class Authorization
 
             try
             {
-                var response = await _station.CallAsync(new AuthorizeRequest { IdToken = token }, _station.Stopping);
+                var response = await _station.CallAsync(new AuthorizeRequest { IdToken = token }, _station.Stopping).ConfigureAwait(false);
                 Remember(token, response.IdTokenInfo);
                 return response.IdTokenInfo.Status;
             }
@@ -97,7 +98,7 @@ public sealed class Authorization
         }
 
         var lifetime = _station.Model.Number("AuthCacheCtrlr", "LifeTime", 86400);
-        var now = DateTimeOffset.UtcNow;
+        var now = _station.Now;
         var expiry = info.CacheExpiryDateTime ?? now.AddSeconds(lifetime);
         _station.Store.SetRecord(Key(token), JsonSerializer.Serialize(new CacheEntry(info.Status, expiry, now, now)));
         Evict(now);
@@ -141,7 +142,7 @@ public sealed class Authorization
     internal void Grant(Evse evse, IdTokenType token, int? remoteStartId, TriggerReasonEnumType trigger)
     {
         evse.AuthorizedToken = token;
-        evse.AuthorizedAt = DateTimeOffset.UtcNow;
+        evse.AuthorizedAt = _station.Now;
         evse.Deauthorized = false;
         if (remoteStartId is not null)
         {
@@ -163,7 +164,7 @@ public sealed class Authorization
         }
 
         var entry = JsonSerializer.Deserialize<CacheEntry>(json);
-        var now = DateTimeOffset.UtcNow;
+        var now = _station.Now;
         if (entry is null || entry.Expiry < now)
         {
             return null;

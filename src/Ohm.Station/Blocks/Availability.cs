@@ -35,7 +35,7 @@ public sealed class Availability
     /// <summary>Reports the status of every connector (force), or of those whose status changed since last reported.</summary>
     internal async Task ReportAllAsync(bool force)
     {
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             foreach (var evse in _station.Evses.Values)
@@ -70,7 +70,7 @@ public sealed class Availability
         evse.ReportedStatus = status;
         _station.Enqueue(new StatusNotificationRequest
         {
-            Timestamp = DateTimeOffset.UtcNow,
+            Timestamp = _station.Now,
             ConnectorStatus = status,
             EvseId = evse.Id,
             ConnectorId = evse.ConnectorId,
@@ -85,7 +85,7 @@ public sealed class Availability
     internal async ValueTask<ChangeAvailabilityResponse> ChangeAvailability(ChangeAvailabilityRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         var inoperative = request.OperationalStatus == OperationalStatusEnumType.Inoperative;
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (request.Evse is null || request.Evse.Id == 0)

@@ -1,63 +1,79 @@
 using Ohm.Ocpp.Messages;
+using Ohm.Station.Hardware;
 
 namespace Ohm.Station.Blocks;
 
-/// <summary>J: meter values. Samples the simulated meter for the measurands a variable lists; clock-aligned values per AlignedDataCtrlr (J01, J02).</summary>
+/// <summary>J: meter values. Reads the meter (IEnergyMeter) and the EV (IEvCommunication) for the measurands a variable lists; clock-aligned values per AlignedDataCtrlr (J01, J02).</summary>
 public sealed class Metering
 {
-    private const decimal Voltage = 230m;
     private readonly ChargingStation _station;
-    private DateTimeOffset _lastAligned = DateTimeOffset.UtcNow;
+    private DateTimeOffset? _lastAligned;
 
     internal Metering(ChargingStation station) => _station = station;
 
-    /// <summary>Adds the energy delivered since the last update to the EVSE's register.</summary>
-    internal static void Accumulate(Evse evse, DateTimeOffset now)
+    /// <summary>
+    /// Brings the EVSE's register and power up to date from its meter, and counts the time energy flowed since the last
+    /// update as TimeSpentCharging. Call under the gate, and before the power path changes.
+    /// </summary>
+    internal void Accumulate(Evse evse, DateTimeOffset now)
     {
-        var seconds = (decimal)(now - evse.LastEnergyUpdate).TotalSeconds;
+        var seconds = (now - evse.LastEnergyUpdate).TotalSeconds;
         evse.LastEnergyUpdate = now;
-        if (seconds > 0)
+        var hardware = _station.Hardware;
+        if (seconds > 0 && evse.Transaction is { } tx && hardware.PowerPath.EnergyFlows(evse.Id))
         {
-            evse.EnergyWh += evse.PowerW * seconds / 3600m;
+            // TimeSpentCharging: the time energy flowed, not the time since the transaction started.
+            tx.ChargingSeconds += seconds;
         }
+
+        evse.EnergyWh = hardware.Meter.Read(evse.Id, MeasurandEnumType.EnergyActiveImportRegister)?.Value ?? evse.EnergyWh;
+        evse.PowerW = hardware.Meter.Read(evse.Id, MeasurandEnumType.PowerActiveImport)?.Value ?? 0m;
     }
 
     /// <summary>A meter value with the measurands listed in <paramref name="component"/>.<paramref name="variable"/>; null when it lists none.</summary>
-    internal MeterValueType? Sample(Evse evse, string component, string variable, ReadingContextEnumType context)
+    internal MeterValueType? Sample(Evse evse, string component, string variable, ReadingContextEnumType context, DateTimeOffset? timestamp = null)
     {
         var measurands = _station.Model.List(component, variable);
+
+        // SignReadings: the meter's signature goes with the reading, when the meter signed it.
+        var signed = _station.Model.Flag(component, "SignReadings", false);
         var values = new List<SampledValueType>();
         foreach (var name in measurands)
         {
-            var (measurand, value, unit, location) = Read(name, evse);
-            if (measurand is null)
+            if (Read(name, evse) is not var (measurand, reading))
             {
                 continue;
             }
 
             values.Add(new SampledValueType
             {
-                Value = Math.Round(value, 3),
+                Value = Math.Round(reading.Value, 3),
                 Context = context,
                 Measurand = measurand,
-                Location = location,
-                UnitOfMeasure = new UnitOfMeasureType { Unit = unit },
+                Location = reading.Location,
+                UnitOfMeasure = new UnitOfMeasureType { Unit = reading.Unit },
+                SignedMeterValue = signed ? reading.Signature : null,
             });
         }
 
-        return values.Count == 0 ? null : new MeterValueType { Timestamp = DateTimeOffset.UtcNow, SampledValue = values };
+        return values.Count == 0 ? null : new MeterValueType { Timestamp = timestamp ?? _station.Now, SampledValue = values };
     }
 
-    private static (MeasurandEnumType? Measurand, decimal Value, string Unit, LocationEnumType? Location) Read(string name, Evse evse) => name switch
+    /// <summary>Reads a measurand: the EV's state of charge from the EV, everything else from the meter; null when neither measures it.</summary>
+    private (MeasurandEnumType Measurand, MeterReading Reading)? Read(string name, Evse evse)
     {
-        "Energy.Active.Import.Register" => (MeasurandEnumType.EnergyActiveImportRegister, evse.EnergyWh, "Wh", null),
-        "Power.Active.Import" => (MeasurandEnumType.PowerActiveImport, evse.PowerW, "W", null),
-        "Current.Import" => (MeasurandEnumType.CurrentImport, evse.PowerW / (Voltage * 3), "A", null),
-        "Current.Offered" => (MeasurandEnumType.CurrentOffered, 32m, "A", null),
-        "Voltage" => (MeasurandEnumType.Voltage, Voltage, "V", null),
-        "SoC" => (MeasurandEnumType.SoC, Math.Min(100m, 20m + (evse.EnergyWh / 600m)), "Percent", LocationEnumType.EV),
-        _ => (null, 0m, "", null),
-    };
+        // The OCPP names are the enum names with dots ("Energy.Active.Import.Register").
+        if (!Enum.TryParse<MeasurandEnumType>(name.Replace(".", "", StringComparison.Ordinal), out var measurand))
+        {
+            return null;
+        }
+
+        var hardware = _station.Hardware;
+        var reading = measurand == MeasurandEnumType.SoC
+            ? hardware.Ev.StateOfCharge(evse.Id) is { } soc ? new MeterReading(soc, "Percent", LocationEnumType.EV) : null
+            : hardware.Meter.Read(evse.Id, measurand);
+        return reading is null ? null : (measurand, reading);
+    }
 
     /// <summary>J01: clock-aligned values at each AlignedDataCtrlr.Interval boundary. Called under the gate.</summary>
     internal void Tick(DateTimeOffset now)
@@ -71,6 +87,7 @@ public sealed class Metering
         }
 
         var boundary = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / interval * interval);
+        _lastAligned ??= now;
         if (_lastAligned >= boundary)
         {
             return;
@@ -81,12 +98,13 @@ public sealed class Metering
         {
             if (evse.Transaction is { } tx && model.Number("AlignedDataCtrlr", "TxEndedInterval", 0) is > 0 and var endedInterval
                 && now.ToUnixTimeSeconds() % endedInterval < interval
-                && Sample(evse, "AlignedDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SampleClock) is { } ended)
+                && Sample(evse, "AlignedDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SampleClock, boundary) is { } ended)
             {
                 tx.EndedSamples.Add(ended);
             }
 
-            var meter = Sample(evse, "AlignedDataCtrlr", "Measurands", ReadingContextEnumType.SampleClock);
+            // J01: a clock-aligned value is stamped with the boundary it belongs to, not the moment the tick ran.
+            var meter = Sample(evse, "AlignedDataCtrlr", "Measurands", ReadingContextEnumType.SampleClock, boundary);
             if (meter is null)
             {
                 continue;

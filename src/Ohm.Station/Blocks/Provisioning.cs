@@ -32,7 +32,7 @@ public sealed class Provisioning
                     VendorName = info.VendorName,
                     Model = info.Model,
                     SerialNumber = info.SerialNumber,
-                    FirmwareVersion = info.FirmwareVersion,
+                    FirmwareVersion = _station.Hardware.Firmware.CurrentVersion ?? info.FirmwareVersion,
                 },
             },
             cancellationToken);
@@ -49,7 +49,7 @@ public sealed class Provisioning
     internal async ValueTask<SetVariablesResponse> SetVariables(SetVariablesRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         CheckItems(OcppActions.SetVariables, request.SetVariableData.Count, "SetVariables");
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return new SetVariablesResponse { SetVariableResult = request.SetVariableData.Select(_station.Model.Set).ToList() };
@@ -89,7 +89,7 @@ public sealed class Provisioning
             return new ResetResponse { Status = ResetStatusEnumType.Rejected, StatusInfo = new StatusInfoType { ReasonCode = "EvseResetNotSupported" } };
         }
 
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (request.Type == ResetEnumType.OnIdle && _station.Transactions.AnyRunning)
@@ -109,7 +109,7 @@ public sealed class Provisioning
             _station.Gate.Release();
         }
 
-        _ = RestartSoonAsync();
+        _station.Background.Run("restart after Reset", RestartSoonAsync);
         return new ResetResponse { Status = ResetStatusEnumType.Accepted };
     }
 
@@ -119,7 +119,7 @@ public sealed class Provisioning
         if (_resetOnIdle && !_station.Transactions.AnyRunning)
         {
             _resetOnIdle = false;
-            _ = RestartSoonAsync();
+            _station.Background.Run("restart after Reset (OnIdle)", RestartSoonAsync);
         }
     }
 
@@ -129,12 +129,13 @@ public sealed class Provisioning
     private async Task RestartSoonAsync()
     {
         // Let the answer and the last transaction events leave before the engine restarts.
+        var stopping = _station.Stopping;
         for (var i = 0; i < 50 && _station.IsOnline && _station.QueueLength > 0; i++)
         {
-            await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _station.Clock, stopping).ConfigureAwait(false);
         }
 
-        await Task.Delay(200);
+        await Task.Delay(TimeSpan.FromMilliseconds(200), _station.Clock, stopping).ConfigureAwait(false);
         _station.Report("reset: restarting the engine");
         _station.RequestRestart(BootReasonEnumType.RemoteReset);
     }
@@ -153,8 +154,8 @@ public sealed class Provisioning
         var items = _station.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport");
         var bytes = _station.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
         var parts = StationDeviceModel.Split(data, items, bytes);
-        var generatedAt = DateTimeOffset.UtcNow;
-        _ = Task.Run(async () =>
+        var generatedAt = _station.Now;
+        _station.Background.Run("NotifyReport " + requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), async () =>
         {
             try
             {
@@ -169,7 +170,7 @@ public sealed class Provisioning
                             Tbc = i < parts.Count - 1,
                             ReportData = parts[i],
                         },
-                        _station.Stopping);
+                        _station.Stopping).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or OperationCanceledException or InvalidOperationException)

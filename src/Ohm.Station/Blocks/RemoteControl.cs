@@ -1,5 +1,6 @@
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
+using Ohm.Station.Hardware;
 
 namespace Ohm.Station.Blocks;
 
@@ -14,7 +15,7 @@ public sealed class RemoteControl
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         Evse? evse;
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             evse = request.EvseId is { } id
@@ -38,10 +39,10 @@ public sealed class RemoteControl
 
         var existing = evse.Transaction?.Id;
         var target = evse;
-        _ = Task.Run(async () =>
+        _station.Background.Run("remote start", async () =>
         {
             var status = _station.Model.Flag("AuthCtrlr", "AuthorizeRemoteStart", true)
-                ? await _station.Authorization.AuthorizeAsync(request.IdToken)
+                ? await _station.Authorization.AuthorizeAsync(request.IdToken).ConfigureAwait(false)
                 : AuthorizationStatusEnumType.Accepted;
             if (status != AuthorizationStatusEnumType.Accepted)
             {
@@ -49,15 +50,15 @@ public sealed class RemoteControl
                 return;
             }
 
-            await _station.Transactions.WithEvseAsync(target.Id, e => _station.Authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart));
-        }, CancellationToken.None);
+            await _station.Transactions.WithEvseAsync(target.Id, e => _station.Authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart)).ConfigureAwait(false);
+        });
         return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted, TransactionId = existing };
     }
 
     /// <summary>F03: RequestStopTransaction: deauthorizes; the transaction ends per TxStopPoint.</summary>
     internal async ValueTask<RequestStopTransactionResponse> RequestStopTransaction(RequestStopTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
-        await _station.Gate.WaitAsync(cancellationToken);
+        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var evse = _station.Transactions.Find(request.TransactionId);
@@ -71,9 +72,9 @@ public sealed class RemoteControl
             _station.Gate.Release();
         }
 
-        _ = Task.Run(async () =>
+        _station.Background.Run("remote stop", async () =>
         {
-            await _station.Gate.WaitAsync();
+            await _station.Gate.WaitAsync(_station.Stopping).ConfigureAwait(false);
             try
             {
                 if (_station.Transactions.Find(request.TransactionId) is { } evse)
@@ -94,20 +95,22 @@ public sealed class RemoteControl
             {
                 _station.Gate.Release();
             }
-        }, CancellationToken.None);
+        });
         return new RequestStopTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted };
     }
 
     /// <summary>F05: UnlockConnector.</summary>
-    internal ValueTask<UnlockConnectorResponse> UnlockConnector(UnlockConnectorRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    internal async ValueTask<UnlockConnectorResponse> UnlockConnector(UnlockConnectorRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         var status = !_station.Evses.TryGetValue(request.EvseId, out var evse) || request.ConnectorId != evse.ConnectorId
             ? UnlockStatusEnumType.UnknownConnector
             : evse.Transaction is not null && evse.AuthorizedToken is not null
                 ? UnlockStatusEnumType.OngoingAuthorizedTransaction
-                : UnlockStatusEnumType.Unlocked;
+                : await _station.Hardware.ConnectorLock.UnlockAsync(evse.Id, evse.ConnectorId, cancellationToken).ConfigureAwait(false) == UnlockResult.Unlocked
+                    ? UnlockStatusEnumType.Unlocked
+                    : UnlockStatusEnumType.UnlockFailed;
         _station.Report($"unlock EVSE {request.EvseId}: {status}");
-        return ValueTask.FromResult(new UnlockConnectorResponse { Status = status });
+        return new UnlockConnectorResponse { Status = status };
     }
 
     /// <summary>F06: TriggerMessage.</summary>
@@ -132,11 +135,11 @@ public sealed class RemoteControl
                 break;
             case MessageTriggerEnumType.Heartbeat:
                 _station.Provisioning.AllowTriggered(true);
-                _ = Task.Run(async () =>
+                _station.Background.Run("triggered Heartbeat", async () =>
                 {
                     try
                     {
-                        await _station.Availability.SendHeartbeatAsync(_station.Stopping);
+                        await _station.Availability.SendHeartbeatAsync(_station.Stopping).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException or OperationCanceledException)
                     {
@@ -146,7 +149,7 @@ public sealed class RemoteControl
                     {
                         _station.Provisioning.AllowTriggered(false);
                     }
-                }, CancellationToken.None);
+                });
                 break;
             case MessageTriggerEnumType.StatusNotification:
             case MessageTriggerEnumType.MeterValues:
@@ -156,25 +159,25 @@ public sealed class RemoteControl
                     return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.Rejected };
                 }
 
-                _ = Task.Run(() => SendTriggeredAsync(request.RequestedMessage, evseId is 0 ? null : evseId), CancellationToken.None);
+                _station.Background.Run("triggered " + request.RequestedMessage, () => SendTriggeredAsync(request.RequestedMessage, evseId is 0 ? null : evseId));
                 break;
             case MessageTriggerEnumType.FirmwareStatusNotification:
-                _ = Task.Run(() => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }), CancellationToken.None);
+                _station.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
                 break;
             case MessageTriggerEnumType.LogStatusNotification:
-                _ = Task.Run(() => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }), CancellationToken.None);
+                _station.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));
                 break;
             default:
                 return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.NotImplemented };
         }
 
-        await Task.CompletedTask;
+        await Task.CompletedTask.ConfigureAwait(false);
         return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.Accepted };
     }
 
     private async Task SendTriggeredAsync(MessageTriggerEnumType message, int? evseId)
     {
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync(_station.Stopping).ConfigureAwait(false);
         try
         {
             foreach (var evse in _station.Evses.Values.Where(e => evseId is null || e.Id == evseId))
@@ -209,7 +212,7 @@ public sealed class RemoteControl
     {
         try
         {
-            await _station.CallAsync(request, _station.Stopping);
+            await _station.CallAsync(request, _station.Stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException or OperationCanceledException)
         {

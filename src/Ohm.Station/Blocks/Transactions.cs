@@ -21,6 +21,7 @@ public sealed class Transactions
     /// <summary>Simulator input: the EV driver plugs the cable in (E02).</summary>
     public Task PlugInAsync(int evseId) => WithEvseAsync(evseId, evse =>
     {
+        _station.Simulator?.SetPlugged(evseId, true);
         evse.Plugged = true;
         Evaluate(evse, TriggerReasonEnumType.CablePluggedIn);
     });
@@ -28,6 +29,8 @@ public sealed class Transactions
     /// <summary>Simulator input: the cable is unplugged at the EV side (E09/E10).</summary>
     public Task UnplugAsync(int evseId) => WithEvseAsync(evseId, evse =>
     {
+        _station.Metering.Accumulate(evse, _station.Now);
+        _station.Simulator?.SetPlugged(evseId, false);
         evse.Plugged = false;
         var force = evse.Transaction is not null && _station.Model.Flag("TxCtrlr", "StopTxOnEVSideDisconnect", true);
         Evaluate(evse, TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected, force);
@@ -40,11 +43,22 @@ public sealed class Transactions
         Evaluate(evse, occupied ? TriggerReasonEnumType.EVDetected : TriggerReasonEnumType.EVDeparted, ReasonEnumType.EVDisconnected);
     });
 
-    /// <summary>Simulator input: the power the EV draws (0 suspends charging from the EV side).</summary>
-    public Task SetEvPowerAsync(int evseId, decimal watts) => WithEvseAsync(evseId, evse =>
+    /// <summary>Simulator input: the power the EV draws (0 suspends charging from the EV side); needs the simulated hardware.</summary>
+    public Task SetEvPowerAsync(int evseId, decimal watts)
     {
-        Metering.Accumulate(evse, DateTimeOffset.UtcNow);
-        evse.EvPowerW = watts;
+        var simulator = _station.Simulator ?? throw new InvalidOperationException("The EV's power is simulator input; with real hardware call EvPowerChangedAsync when the EV changes what it draws.");
+        return WithEvseAsync(evseId, evse =>
+        {
+            Accumulate(evse);
+            simulator.SetEvPower(evseId, watts);
+            Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.StoppedByEV);
+        });
+    }
+
+    /// <summary>The EV changed the power it draws (IEvCommunication): re-evaluates the charging state.</summary>
+    public Task EvPowerChangedAsync(int evseId) => WithEvseAsync(evseId, evse =>
+    {
+        Accumulate(evse);
         Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.StoppedByEV);
     });
 
@@ -53,9 +67,9 @@ public sealed class Transactions
     {
         if (evse.Transaction is { } tx)
         {
-            Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+            Accumulate(evse);
             Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
-            tx.LastSample = DateTimeOffset.UtcNow;
+            tx.LastSample = _station.Now;
             _station.SaveEvse(evse);
         }
     });
@@ -98,7 +112,7 @@ public sealed class Transactions
             throw new ArgumentOutOfRangeException(nameof(evseId), evseId, "No such EVSE.");
         }
 
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             action(evse);
@@ -108,6 +122,8 @@ public sealed class Transactions
             _station.Gate.Release();
         }
     }
+
+    private void Accumulate(Evse evse) => _station.Metering.Accumulate(evse, _station.Now);
 
     /// <summary>
     /// Whether a transaction may start now: not while connected and Pending or Rejected, unless TxBeforeAcceptedEnabled
@@ -121,7 +137,7 @@ public sealed class Transactions
     /// <summary>Starts the transactions whose start point was met while the station waited for Accepted.</summary>
     internal async Task ResumeAfterAcceptedAsync()
     {
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             foreach (var evse in _station.Evses.Values.Where(e => e.Transaction is null))
@@ -156,13 +172,33 @@ public sealed class Transactions
             set.Add("Authorized");
         }
 
-        if (evse.Plugged && authorized && operative && !evse.Deauthorized)
+        // The relay closes for a plugged, authorized EV on an operative EVSE; the energy until now is counted first.
+        var hardware = _station.Hardware;
+        var close = evse.Plugged && authorized && operative && !evse.Deauthorized;
+        if (close != hardware.PowerPath.IsClosed(evse.Id))
+        {
+            Accumulate(evse);
+            if (close)
+            {
+                hardware.PowerPath.Close(evse.Id);
+            }
+            else
+            {
+                hardware.PowerPath.Open(evse.Id);
+            }
+        }
+
+        if (hardware.PowerPath.IsClosed(evse.Id))
         {
             set.Add("PowerPathClosed");
 
-            // The simulated meter signs its start reading as soon as the power path closes.
-            set.Add("DataSigned");
-            if (evse.EvPowerW > 0)
+            // DataSigned only when the meter really signed its reading.
+            if (hardware.Meter.Read(evse.Id, MeasurandEnumType.EnergyActiveImportRegister)?.Signature is not null)
+            {
+                set.Add("DataSigned");
+            }
+
+            if (hardware.PowerPath.EnergyFlows(evse.Id))
             {
                 set.Add("EnergyTransfer");
             }
@@ -249,7 +285,7 @@ public sealed class Transactions
             return;
         }
 
-        Metering.Accumulate(evse, DateTimeOffset.UtcNow);
+        Accumulate(evse);
         var state = ChargingState(evse, Conditions(evse));
         tx.ChargingState = state == ChargingStateEnumType.Charging ? ChargingStateEnumType.EVConnected : state;
         // J02/J01: the samples gathered every TxEndedInterval (and at each aligned interval) go with the Ended event.
@@ -283,7 +319,7 @@ public sealed class Transactions
             return;
         }
 
-        await _station.Gate.WaitAsync();
+        await _station.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             var evse = Find(request.TransactionInfo.TransactionId);
@@ -327,7 +363,7 @@ public sealed class Transactions
         var interval = model.Number("SampledDataCtrlr", "TxUpdatedInterval", 0);
         foreach (var evse in _station.Evses.Values)
         {
-            Metering.Accumulate(evse, now);
+            _station.Metering.Accumulate(evse, now);
             if (evse.InvalidIdEnergyLimitWh is { } limit && evse.EnergyWh >= limit)
             {
                 evse.InvalidIdEnergyLimitWh = null;
@@ -392,7 +428,7 @@ public sealed class Transactions
         var request = new TransactionEventRequest
         {
             EventType = type,
-            Timestamp = DateTimeOffset.UtcNow,
+            Timestamp = _station.Now,
             TriggerReason = trigger,
             SeqNo = seqNo,
             TransactionInfo = new TransactionType
@@ -401,7 +437,7 @@ public sealed class Transactions
                 ChargingState = chargingState,
                 StoppedReason = type == TransactionEventEnumType.Ended ? stoppedReason : null,
                 RemoteStartId = tx.RemoteStartId is not null && !tx.RemoteStartIdSent ? tx.RemoteStartId : null,
-                TimeSpentCharging = type == TransactionEventEnumType.Ended ? (int)(DateTimeOffset.UtcNow - tx.StartedAt).TotalSeconds : null,
+                TimeSpentCharging = type == TransactionEventEnumType.Ended ? (int)tx.ChargingSeconds : null,
             },
             Evse = seqNo == 0 || type == TransactionEventEnumType.Started ? new EVSEType { Id = evse.Id, ConnectorId = evse.ConnectorId } : null,
             IdToken = sendToken ? token : null,
@@ -436,13 +472,13 @@ public sealed class Transactions
         evse.Transaction = new TransactionState
         {
             Id = Guid.NewGuid().ToString(),
-            StartedAt = DateTimeOffset.UtcNow,
+            StartedAt = _station.Now,
             StartEnergyWh = evse.EnergyWh,
             RemoteStartId = evse.RemoteStartId,
             ChargingState = state,
             Conditions = [.. conditions],
-            LastSample = DateTimeOffset.UtcNow,
-            LastEndedSample = DateTimeOffset.UtcNow,
+            LastSample = _station.Now,
+            LastEndedSample = _station.Now,
         };
         Emit(evse, TransactionEventEnumType.Started, trigger, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
     }

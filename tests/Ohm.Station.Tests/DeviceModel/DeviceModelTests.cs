@@ -122,7 +122,7 @@ public sealed class DeviceModelTests
         await station.StopAsync();
 
         // Restart from the same data folder: the boot answer (interval 300) is not persisted, the set value is.
-        var again = new ChargingStation(h.Options("CS-HB"));
+        var again = new ChargingStation(h.Options("CS-HB"), h.Logs);
         await again.StartAsync();
         try
         {

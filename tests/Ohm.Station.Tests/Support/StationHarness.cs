@@ -11,9 +11,22 @@ public sealed class StationHarness : IAsyncDisposable
 
     public TestCsms Csms { get; }
 
+    /// <summary>What the stations logged; an Error or Critical fails the test at dispose unless declared with <see cref="ExpectError(string)"/>.</summary>
+    public LogRecorder Logs { get; } = new();
+
+    /// <summary>Declares that errors whose message, category or exception contains <paramref name="fragment"/> are expected.</summary>
+    public void ExpectError(string fragment) => Logs.ExpectError(fragment);
+
+    /// <summary>Declares that errors matching <paramref name="predicate"/> are expected.</summary>
+    public void ExpectError(Func<LogEntry, bool> predicate) => Logs.ExpectError(predicate);
+
     public string DataRoot { get; } = Path.Combine(Path.GetTempPath(), "ohm-station-tests", Guid.NewGuid().ToString("N"));
 
-    public static async Task<StationHarness> StartAsync() => new(await TestCsms.StartAsync());
+    public static async Task<StationHarness> StartAsync()
+    {
+        UnobservedTaskExceptions.Watch();
+        return new(await TestCsms.StartAsync());
+    }
 
     /// <summary>A config with fast timings for tests; <paramref name="configure"/> changes it further.</summary>
     public static DeviceModelConfig Config(Action<DeviceModelConfig>? configure = null)
@@ -41,7 +54,7 @@ public sealed class StationHarness : IAsyncDisposable
     /// <summary>Starts a station and waits until it is Accepted (unless <paramref name="waitAccepted"/> is false).</summary>
     public async Task<ChargingStation> StartStation(string id, DeviceModelConfig? config = null, bool waitAccepted = true, StationOptions? options = null)
     {
-        var station = new ChargingStation(options ?? Options(id, config));
+        var station = new ChargingStation(options ?? Options(id, config), Logs);
         _stations.Add(station);
         await station.StartAsync();
         if (waitAccepted)
@@ -74,5 +87,8 @@ public sealed class StationHarness : IAsyncDisposable
         catch (IOException)
         {
         }
+
+        Logs.AssertNoUnexpectedErrors();
+        UnobservedTaskExceptions.AssertNone();
     }
 }
