@@ -70,7 +70,7 @@ internal static class DemoCommand
                         var token = $"DEMO{station}-{evse}-{session}";
                         if (known.Add(token))
                         {
-                            db.IdTokens.Add(new IdTokenRecord { IdToken = token, Type = "ISO14443", CreatedAt = now, UpdatedAt = now, PersonalMessage = "Welcome to the Ohm demo" });
+                            db.IdTokens.Add(new IdTokenRecord { IdToken = token, Type = Ohm.Ocpp.Messages.IdTokenEnumType.ISO14443, CreatedAt = now, UpdatedAt = now, PersonalMessage = "Welcome to the Ohm demo" });
                         }
                     }
                 }

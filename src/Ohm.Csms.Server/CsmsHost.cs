@@ -111,6 +111,7 @@ public static class CsmsHost
             return server;
         });
         services.AddProblemDetails();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them
         services.AddOpenApi();
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OcppMetrics.MeterName, CsmsMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         services.AddSingleton<CsmsMetrics>();
@@ -118,6 +119,7 @@ public static class CsmsHost
         configure?.Invoke(builder);
         var app = builder.Build();
         var server = app.Services.GetRequiredService<OcppServer>();
+        app.UseBadRequestProblems();
         app.UseWebSockets();
 
         // A plain request delegate rather than an endpoint filter: a filter's async frames would stay on the stack of

@@ -87,11 +87,11 @@ internal static class IdTokensApi
     private static void Apply(IdTokenRecord record, IdTokenBody body, DateTimeOffset now)
     {
         record.IdToken = body.IdToken ?? record.IdToken;
-        record.Type = body.Type ?? record.Type;
-        record.Status = body.Status ?? record.Status;
+        record.Type = body.Type is null ? record.Type : IdTokenEnumTypeSchema.FromWire(body.Type);
+        record.Status = body.Status is null ? record.Status : AuthorizationStatusEnumTypeSchema.FromWire(body.Status);
         record.ExpiresAt = body.ExpiresAt?.ToUniversalTime() ?? record.ExpiresAt;
         record.GroupIdToken = body.GroupIdToken ?? record.GroupIdToken;
-        record.GroupIdTokenType = body.GroupIdTokenType ?? record.GroupIdTokenType;
+        record.GroupIdTokenType = body.GroupIdTokenType is null ? record.GroupIdTokenType : IdTokenEnumTypeSchema.FromWire(body.GroupIdTokenType);
         record.Language = body.Language ?? record.Language;
         record.PersonalMessage = body.PersonalMessage ?? record.PersonalMessage;
         record.AllowedEvses = body.AllowedEvses is null ? record.AllowedEvses : string.Join(',', body.AllowedEvses);
@@ -121,12 +121,14 @@ internal static class IdTokensApi
 
         var record = await writer.ExecuteAsync(async db =>
         {
-            if (await db.IdTokens.AnyAsync(t => t.IdToken == body.IdToken && t.Type == body.Type, ct).ConfigureAwait(false))
+            // Inside the writer's batch: the request's token must not cancel a statement that other writes share.
+            var type = IdTokenEnumTypeSchema.FromWire(body.Type!);
+            if (await db.IdTokens.AnyAsync(t => t.IdToken == body.IdToken && t.Type == type).ConfigureAwait(false))
             {
                 return null;
             }
 
-            var created = new IdTokenRecord { IdToken = body.IdToken!, Type = body.Type!, CreatedAt = time.GetUtcNow() };
+            var created = new IdTokenRecord { IdToken = body.IdToken!, Type = type, CreatedAt = time.GetUtcNow() };
             Apply(created, body, created.CreatedAt);
             db.IdTokens.Add(created);
             return created;
@@ -145,7 +147,7 @@ internal static class IdTokensApi
 
         var record = await writer.ExecuteAsync(async db =>
         {
-            var existing = await db.IdTokens.FindAsync([id], ct).ConfigureAwait(false);
+            var existing = await db.IdTokens.FindAsync([id]).ConfigureAwait(false);
             if (existing is not null)
             {
                 Apply(existing, body, time.GetUtcNow());
@@ -160,7 +162,7 @@ internal static class IdTokensApi
     {
         var removed = await writer.ExecuteAsync(async db =>
         {
-            var existing = await db.IdTokens.FindAsync([id], ct).ConfigureAwait(false);
+            var existing = await db.IdTokens.FindAsync([id]).ConfigureAwait(false);
             if (existing is not null)
             {
                 db.IdTokens.Remove(existing);

@@ -40,7 +40,15 @@ internal static class OcppBody
             return (null, ApiResults.Invalid("body", $"is empty; send the {action.Name}Request payload as JSON"));
         }
 
-        var error = action.ValidateRequest(body);
-        return error is null ? ((T)action.ReadRequest(body), null) : (null, ApiResults.Invalid(error));
+        try
+        {
+            var error = action.ValidateRequest(body);
+            return error is null ? ((T)action.ReadRequest(body), null) : (null, ApiResults.Invalid(error));
+        }
+        catch (Exception ex) when (ApiErrors.IsJsonTextError(ex))
+        {
+            // Valid JSON syntax that no string can hold (a lone surrogate such as \ud800), or no JSON at all.
+            return (null, ApiResults.Invalid("body", ex.Message));
+        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Transport;
 
 namespace Ohm.Csms.Server.Api;
@@ -39,7 +40,7 @@ internal static class StationsApi
     {
         var session = sessions.Find(s.Id);
         return new StationView(
-            s.Id, s.Enabled, s.SecurityProfile, s.BootPolicy, session?.RegistrationStatus ?? s.RegistrationStatus, session is not null,
+            s.Id, s.Enabled, s.SecurityProfile, s.BootPolicy.ToWire(), session?.RegistrationStatus ?? s.RegistrationStatus?.ToWire(), session is not null,
             session?.LastSeenAt ?? s.LastSeenAt, s.VendorName, s.Model, s.SerialNumber, s.FirmwareVersion, s.ModemIccid, s.ModemImsi,
             s.LastBootReason, s.LastBootAt, s.AutoRegistered, s.CreatedAt);
     }
@@ -82,12 +83,12 @@ internal static class StationsApi
 
         var (station, created, error) = await writer.ExecuteAsync(async db =>
         {
-            var existing = await db.Stations.FindAsync([stationId], ct).ConfigureAwait(false);
+            var existing = await db.Stations.FindAsync([stationId]).ConfigureAwait(false);
             var isNew = existing is null;
             var record = existing ?? new StationRecord { Id = stationId, CreatedAt = time.GetUtcNow() };
             record.Enabled = body.Enabled ?? record.Enabled;
             record.SecurityProfile = body.SecurityProfile ?? (isNew ? 1 : record.SecurityProfile);
-            record.BootPolicy = body.BootPolicy ?? record.BootPolicy;
+            record.BootPolicy = body.BootPolicy is null ? record.BootPolicy : RegistrationStatusEnumTypeSchema.FromWire(body.BootPolicy);
             record.AutoRegistered = false;
             if (body.Password is not null)
             {
@@ -119,7 +120,7 @@ internal static class StationsApi
     {
         var removed = await writer.ExecuteAsync(async db =>
         {
-            var station = await db.Stations.FindAsync([stationId], ct).ConfigureAwait(false);
+            var station = await db.Stations.FindAsync([stationId]).ConfigureAwait(false);
             if (station is not null)
             {
                 db.Stations.Remove(station);

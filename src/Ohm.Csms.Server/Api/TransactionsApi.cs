@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -6,6 +8,7 @@ using Ohm.Csms.Blocks;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Serialization;
 
 namespace Ohm.Csms.Server.Api;
 
@@ -102,40 +105,78 @@ internal static class TransactionsApi
         });
     }
 
-    /// <summary>Stored meter values as the API shows them: per meter value its timestamp and flat sampled values.</summary>
-    internal static List<MeterValueView> MeterValueViews(string document) =>
-        Metering.FromDocument(document).Select(m => new MeterValueView(
-            m.Timestamp,
-            m.SampledValue.Select(s => new SampledValueView(
-                s.Value,
-                (s.Measurand ?? MeasurandEnumType.EnergyActiveImportRegister).ToWire(),
-                s.Phase?.ToWire(),
-                s.Location?.ToWire(),
-                s.Context?.ToWire(),
-                s.UnitOfMeasure?.Unit,
-                s.UnitOfMeasure?.Multiplier,
-                s.SignedMeterValue?.SignedMeterData,
-                s.SignedMeterValue?.SigningMethod,
-                s.SignedMeterValue?.EncodingMethod,
-                s.SignedMeterValue?.PublicKey)).ToList())).ToList();
+    /// <summary>
+    /// Stored meter values as the API shows them: per meter value its timestamp and flat sampled values. Read from the
+    /// document as JSON, not as the typed message, so that each value is the number the station wrote (a decimal would
+    /// round 1e-30 to 0 and cannot hold 1e300).
+    /// </summary>
+    internal static List<MeterValueView> MeterValueViews(string document)
+    {
+        using var json = JsonDocument.Parse(document);
+        var views = new List<MeterValueView>();
+        foreach (var meterValue in json.RootElement.EnumerateArray())
+        {
+            var samples = new List<SampledValueView>();
+            foreach (var s in meterValue.GetProperty("sampledValue").EnumerateArray())
+            {
+                var unit = s.TryGetProperty("unitOfMeasure", out var u) ? u : default;
+                var signed = s.TryGetProperty("signedMeterValue", out var m) ? m : default;
+                samples.Add(new SampledValueView(
+                    s.GetProperty("value").Clone(),
+                    Text(s, "measurand") ?? "Energy.Active.Import.Register",
+                    Text(s, "phase"),
+                    Text(s, "location"),
+                    Text(s, "context"),
+                    Text(unit, "unit"),
+                    unit.ValueKind == JsonValueKind.Object && unit.TryGetProperty("multiplier", out var multiplier) ? multiplier.GetInt32() : null,
+                    Text(signed, "signedMeterData"),
+                    Text(signed, "signingMethod"),
+                    Text(signed, "encodingMethod"),
+                    Text(signed, "publicKey")));
+            }
+
+            var timestamp = meterValue.GetProperty("timestamp");
+            views.Add(new MeterValueView(
+                OcppDateTime.TryParse(Encoding.UTF8.GetBytes(timestamp.GetString()!), out var at) ? at : timestamp.GetDateTimeOffset(),
+                samples));
+        }
+
+        return views;
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>Meter values that an earlier version stored one row per sampled value.</summary>
     private static List<MeterValueView> LegacyMeterValueViews(IEnumerable<SampledValueRecord> samples) =>
         samples.GroupBy(s => s.Timestamp).Select(g => new MeterValueView(
             g.Key,
-            g.Select(s => new SampledValueView(s.Value, s.Measurand, s.Phase, s.Location, s.Context, s.Unit, s.Multiplier, s.SignedMeterData, s.SigningMethod, s.EncodingMethod, s.PublicKey)).ToList())).ToList();
+            g.Select(s => new SampledValueView(JsonSerializer.SerializeToElement(s.Value), s.Measurand, s.Phase, s.Location, s.Context, s.Unit, s.Multiplier, s.SignedMeterData, s.SigningMethod, s.EncodingMethod, s.PublicKey)).ToList())).ToList();
 
     internal sealed record MeterValueView(DateTimeOffset Timestamp, List<SampledValueView> SampledValue);
 
     internal sealed record SampledValueView(
-        decimal Value, string Measurand, string? Phase, string? Location, string? Context, string? Unit, int? Multiplier,
+        JsonElement Value, string Measurand, string? Phase, string? Location, string? Context, string? Unit, int? Multiplier,
         string? SignedMeterData, string? SigningMethod, string? EncodingMethod, string? PublicKey);
 
-    /// <summary>The seqNos missing between 0 and the highest received.</summary>
+    /// <summary>
+    /// The seqNos missing between 0 and the highest received, the first 1000 of them. Counted in a long and stopped at
+    /// 1000, so that a seqNo of int.MaxValue neither overflows nor enumerates two billion numbers; negative seqNos (valid
+    /// integers in the schema) are outside the range and never gaps.
+    /// </summary>
     internal static IEnumerable<int> Gaps(IEnumerable<int> seqNos)
     {
         var seen = seqNos.ToHashSet();
-        var max = seen.Count == 0 ? -1 : seen.Max();
-        return Enumerable.Range(0, max + 1).Where(n => !seen.Contains(n)).Take(1000).ToList();
+        var max = seen.Count == 0 ? -1L : seen.Max();
+        var gaps = new List<int>();
+        for (var n = 0L; n <= max && gaps.Count < 1000; n++)
+        {
+            if (!seen.Contains((int)n))
+            {
+                gaps.Add((int)n);
+            }
+        }
+
+        return gaps;
     }
 }

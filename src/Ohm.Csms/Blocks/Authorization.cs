@@ -41,8 +41,7 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
             return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Accepted };
         }
 
-        var type = token.Type.ToWire();
-        var record = await database.Tokens.FindAsync(token.IdToken, type, () => CompiledQueries.FindIdToken(db(), token.IdToken, type)).ConfigureAwait(false);
+        var record = await database.Tokens.FindAsync(token.IdToken, token.Type, () => CompiledQueries.FindIdToken(db(), token.IdToken, token.Type)).ConfigureAwait(false);
         if (record is null)
         {
             return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Unknown };
@@ -50,10 +49,10 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
 
         var info = new IdTokenInfoType
         {
-            Status = Enum.Parse<AuthorizationStatusEnumType>(record.Status),
+            Status = record.Status,
             CacheExpiryDateTime = record.ExpiresAt,
             Language1 = record.Language,
-            GroupIdToken = record.GroupIdToken is null ? null : new IdTokenType { IdToken = record.GroupIdToken, Type = Enum.Parse<IdTokenEnumType>(record.GroupIdTokenType ?? "Central") },
+            GroupIdToken = record.GroupIdToken is null ? null : new IdTokenType { IdToken = record.GroupIdToken, Type = record.GroupIdTokenType ?? IdTokenEnumType.Central },
             PersonalMessage = record.PersonalMessage is null ? null : new MessageContentType { Format = MessageFormatEnumType.UTF8, Content = record.PersonalMessage, Language = record.Language },
         };
         var allowed = ParseEvses(record.AllowedEvses);
@@ -81,7 +80,7 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
 
         if (!record.AllowConcurrentTx)
         {
-            if (await CompiledQueries.HasOtherActiveTransaction(db(), token.IdToken, type, currentTransaction ?? 0).ConfigureAwait(false))
+            if (await CompiledQueries.HasOtherActiveTransaction(db(), token.IdToken, token.Type.ToWire(), currentTransaction ?? 0).ConfigureAwait(false))
             {
                 info.Status = AuthorizationStatusEnumType.ConcurrentTx;
             }

@@ -39,19 +39,19 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
             station.RegistrationStatus = station.BootPolicy;
 
             // Written without change tracking: every station of a fleet boots at once after an outage.
-            await db.Statements<StationRecord>().UpdateAsync(stored, station, station.Id, cancellationToken).ConfigureAwait(false);
+            // Not the connection's token: the statement runs in a batch shared with other stations.
+            await db.Statements<StationRecord>().UpdateAsync(stored, station, station.Id, CancellationToken.None).ConfigureAwait(false);
             return station.BootPolicy;
         }, cancellationToken).ConfigureAwait(false);
 
-        session.RegistrationStatus = status;
+        session.RegistrationStatus = status.ToWire();
         session.LastSeenAt = now;
-        logger.LogInformation("{StationId} booted ({Reason}): {Vendor} {Model}; answered {Status}", context.StationId, request.Reason.ToWire(), request.ChargingStation.VendorName, request.ChargingStation.Model, status);
-        var registration = Enum.Parse<RegistrationStatusEnumType>(status);
+        logger.LogInformation("{StationId} booted ({Reason}): {Vendor} {Model}; answered {Status}", context.StationId, request.Reason.ToWire(), request.ChargingStation.VendorName, request.ChargingStation.Model, status.ToWire());
         return new BootNotificationResponse
         {
             CurrentTime = now,
-            Interval = registration == RegistrationStatusEnumType.Accepted ? options.HeartbeatInterval : options.BootRetryInterval,
-            Status = registration,
+            Interval = status == RegistrationStatusEnumType.Accepted ? options.HeartbeatInterval : options.BootRetryInterval,
+            Status = status,
         };
     }
 
@@ -84,7 +84,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
             {
                 await DeviceModelStore.UpsertAsync(db, context.StationId, data, now).ConfigureAwait(false);
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, request.ReportData?.Count ?? 1, cancellationToken).ConfigureAwait(false);
         return new NotifyReportResponse();
     }
 
@@ -103,7 +103,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         var accepted = results.Where(r => r.AttributeStatus == SetVariableStatusEnumType.Accepted).ToList();
         if (accepted.Count > 0)
         {
-            await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, time.GetUtcNow()), accepted.Count, cancellationToken).ConfigureAwait(false);
         }
 
         return new SetVariablesResponse { SetVariableResult = results };

@@ -27,7 +27,13 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         var transactionId = request.TransactionInfo.TransactionId;
         var open = (context.Connection.State as StationSession)?.Transactions;
         var now = time.GetUtcNow();
-        var outcome = await writer.ExecuteForStationAsync(stationId, db => ApplyAsync(db, stationId, request, open, now, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        // The meter values as the station wrote them (read from the payload now: it is valid only while the handler runs).
+        var meterValues = Metering.Document(context.Payload, request.MeterValue);
+
+        // The connection's token may cancel waiting for the writer, never the statements: they run in a batch shared with
+        // other stations, which a cancelled statement would abort.
+        var outcome = await writer.ExecuteForStationAsync(stationId, db => ApplyAsync(db, stationId, request, meterValues, open, now, CancellationToken.None), cancellationToken).ConfigureAwait(false);
 
         // The event is committed: only now may the session's copy of the transaction move on.
         if (open is not null)
@@ -55,7 +61,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
     /// session has none) is not changed: the new state is returned and kept by the caller once the write is committed.
     /// </summary>
     private async Task<Outcome> ApplyAsync(
-        CsmsDbContext db, string stationId, TransactionEventRequest request, StationTransactions? open, DateTimeOffset now, CancellationToken cancellationToken)
+        CsmsDbContext db, string stationId, TransactionEventRequest request, string? meterValues, StationTransactions? open, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var info = request.TransactionInfo;
         var known = open?.Find(info.TransactionId) ?? await LoadAsync(db, stationId, info.TransactionId, cancellationToken).ConfigureAwait(false);
@@ -81,7 +87,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
 
         var late = tx.State == Ended;
         var outOfOrder = !late && request.SeqNo < tx.LastSeqNo;
-        var record = Record(stationId, request, now, late, outOfOrder);
+        var record = Record(stationId, request, meterValues, now, late, outOfOrder);
         tx.EventCount++;
         TransactionEventResponse response;
         if (late)
@@ -123,7 +129,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         return row is null ? null : new KnownTransaction(row, await CompiledQueries.SeqNos(db, row.Id, cancellationToken).ConfigureAwait(false));
     }
 
-    private static TransactionEventRecord Record(string stationId, TransactionEventRequest request, DateTimeOffset now, bool late, bool outOfOrder)
+    private static TransactionEventRecord Record(string stationId, TransactionEventRequest request, string? meterValues, DateTimeOffset now, bool late, bool outOfOrder)
     {
         var info = request.TransactionInfo;
         return new TransactionEventRecord
@@ -148,7 +154,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
             Late = late,
             OutOfOrder = outOfOrder,
             ReceivedAt = now,
-            MeterValues = Metering.Document(request.MeterValue),
+            MeterValues = meterValues,
         };
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;
 
@@ -24,7 +25,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
     private void OnConnected(OcppConnection connection, OcppConnectRequest request)
     {
         var station = StationAdmission.AdmittedStation(request);
-        var session = sessions.Open(connection, station?.RegistrationStatus, request.SecurityProfile, time.GetUtcNow());
+        var session = sessions.Open(connection, station?.RegistrationStatus?.ToWire(), request.SecurityProfile, time.GetUtcNow());
         var record = new ConnectionRecord
         {
             StationId = connection.StationId,

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Storage;
 
@@ -34,7 +35,7 @@ internal static class CompiledQueries
         return set;
     }
 
-    public static Task<IdTokenRecord?> FindIdToken(CsmsDbContext db, string idToken, string type) => db switch
+    public static Task<IdTokenRecord?> FindIdToken(CsmsDbContext db, string idToken, IdTokenEnumType type) => db switch
     {
         SqliteCsmsDbContext sqlite => For<SqliteCsmsDbContext>.FindIdToken(sqlite, idToken, type),
         PostgresCsmsDbContext postgres => For<PostgresCsmsDbContext>.FindIdToken(postgres, idToken, type),
@@ -70,8 +71,8 @@ internal static class CompiledQueries
         public static readonly Func<TContext, string, Task<StationRecord?>> FindStation =
             EF.CompileAsyncQuery((TContext db, string stationId) => db.Stations.AsNoTracking().FirstOrDefault(s => s.Id == stationId));
 
-        public static readonly Func<TContext, string, string, Task<IdTokenRecord?>> FindIdToken =
-            EF.CompileAsyncQuery((TContext db, string idToken, string type) =>
+        public static readonly Func<TContext, string, IdTokenEnumType, Task<IdTokenRecord?>> FindIdToken =
+            EF.CompileAsyncQuery((TContext db, string idToken, IdTokenEnumType type) =>
                 db.IdTokens.AsNoTracking().FirstOrDefault(t => t.IdToken == idToken && t.Type == type));
 
         public static readonly Func<TContext, string, string, long, Task<bool>> HasOtherActiveTransaction =

@@ -55,11 +55,15 @@ public sealed class CsmsDatabase
     /// <summary>The id tokens read lately; every context of this database evicts the tokens it saves.</summary>
     public IdTokenCache Tokens { get; } = new();
 
+    /// <summary>Told, per station, how many stored device-model rows a write of its variables read; for tests.</summary>
+    internal Action<string, int>? DeviceVariablesLoaded { get; set; }
+
     /// <summary>A new context; dispose it.</summary>
     public CsmsDbContext CreateContext()
     {
         CsmsDbContext db = Provider == DatabaseProvider.Sqlite ? new SqliteCsmsDbContext(_sqlite!) : new PostgresCsmsDbContext(_postgres!);
         db.Tokens = Tokens;
+        db.DeviceVariablesLoaded = (stationId, rows) => DeviceVariablesLoaded?.Invoke(stationId, rows);
         return db;
     }
 

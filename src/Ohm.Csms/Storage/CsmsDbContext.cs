@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Storage;
 
@@ -10,10 +11,13 @@ namespace Ohm.Csms.Storage;
 public abstract class CsmsDbContext(DbContextOptions options) : DbContext(options)
 {
     private readonly Dictionary<Type, IDisposable> _statements = [];
-    private readonly List<(string IdToken, string Type)> _savedTokens = [];
+    private readonly List<(string IdToken, IdTokenEnumType Type)> _savedTokens = [];
 
     /// <summary>The id-token cache that saves of this context evict from; null for none.</summary>
     internal IdTokenCache? Tokens { get; set; }
+
+    /// <summary>Told how many device-model rows a write read, per station (for tests of what a report part reads).</summary>
+    internal Action<string, int>? DeviceVariablesLoaded { get; set; }
 
     public DbSet<StationRecord> Stations => Set<StationRecord>();
 
@@ -99,8 +103,8 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         {
             e.HasKey(s => s.Id);
             e.Property(s => s.Id).HasMaxLength(48);
-            e.Property(s => s.BootPolicy).HasMaxLength(16);
-            e.Property(s => s.RegistrationStatus).HasMaxLength(16);
+            e.Property(s => s.BootPolicy).HasMaxLength(16).HasConversion(StorageConverters.RegistrationStatus);
+            e.Property(s => s.RegistrationStatus).HasMaxLength(16).HasConversion(StorageConverters.RegistrationStatus);
         });
         modelBuilder.Entity<ConnectionRecord>(e =>
         {
@@ -119,7 +123,13 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.HasIndex(s => new { s.StationId, s.EvseId, s.ConnectorId, s.Current });
             e.HasIndex(s => new { s.StationId, s.Timestamp });
         });
-        modelBuilder.Entity<IdTokenRecord>(e => e.HasIndex(t => new { t.IdToken, t.Type }).IsUnique());
+        modelBuilder.Entity<IdTokenRecord>(e =>
+        {
+            e.HasIndex(t => new { t.IdToken, t.Type }).IsUnique();
+            e.Property(t => t.Type).HasConversion(StorageConverters.IdTokenType);
+            e.Property(t => t.Status).HasConversion(StorageConverters.AuthorizationStatus);
+            e.Property(t => t.GroupIdTokenType).HasConversion(StorageConverters.IdTokenType);
+        });
         modelBuilder.Entity<TransactionRecord>(e =>
         {
             e.HasIndex(t => new { t.StationId, t.TransactionId }).IsUnique();
@@ -144,9 +154,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         });
     }
 
-    private List<(string IdToken, string Type)> ChangedTokens()
+    private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()
     {
-        var tokens = new List<(string, string)>();
+        var tokens = new List<(string, IdTokenEnumType)>();
         if (Tokens is null)
         {
             return tokens;
@@ -157,14 +167,14 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             {
                 tokens.Add((entry.Entity.IdToken, entry.Entity.Type));
-                tokens.Add((entry.OriginalValues.GetValue<string>(nameof(IdTokenRecord.IdToken)), entry.OriginalValues.GetValue<string>(nameof(IdTokenRecord.Type))));
+                tokens.Add((entry.OriginalValues.GetValue<string>(nameof(IdTokenRecord.IdToken)), entry.OriginalValues.GetValue<IdTokenEnumType>(nameof(IdTokenRecord.Type))));
             }
         }
 
         return tokens;
     }
 
-    private void Evict(List<(string IdToken, string Type)> tokens)
+    private void Evict(List<(string IdToken, IdTokenEnumType Type)> tokens)
     {
         foreach (var (idToken, type) in tokens)
         {

@@ -15,10 +15,30 @@ internal static class DeviceModelStore
     private static Key KeyOf(DeviceVariableRecord v) =>
         new(v.ComponentName, v.ComponentInstance, v.EvseId, v.ConnectorId, v.VariableName, v.VariableInstance);
 
-    private static async Task<Dictionary<Key, DeviceVariableRecord>> LoadAsync(CsmsDbContext db, string stationId)
+    /// <summary>
+    /// The stored variables of the given keys. Only the rows whose component and variable names both occur among the keys
+    /// are read, not the station's whole model: a report of many parts reads for part N (almost) none of the rows that
+    /// parts 1..N-1 wrote, where it used to read all of them, so that storing a report grew quadratically.
+    /// </summary>
+    private static async Task<Dictionary<Key, DeviceVariableRecord>> LoadAsync(CsmsDbContext db, string stationId, HashSet<Key> keys)
     {
-        var existing = await db.DeviceVariables.Include(v => v.Attributes).Where(v => v.StationId == stationId).ToListAsync().ConfigureAwait(false);
-        return existing.ToDictionary(KeyOf);
+        var components = keys.Select(k => k.Component).Distinct().ToList();
+        var variables = keys.Select(k => k.Variable).Distinct().ToList();
+        var existing = await db.DeviceVariables.Include(v => v.Attributes)
+            .Where(v => v.StationId == stationId && components.Contains(v.ComponentName) && variables.Contains(v.VariableName))
+            .ToListAsync().ConfigureAwait(false);
+        db.DeviceVariablesLoaded?.Invoke(stationId, existing.Count);
+        var model = new Dictionary<Key, DeviceVariableRecord>(keys.Count);
+        foreach (var variable in existing)
+        {
+            var key = KeyOf(variable);
+            if (keys.Contains(key))
+            {
+                model[key] = variable;
+            }
+        }
+
+        return model;
     }
 
     private static DeviceVariableRecord GetOrAdd(CsmsDbContext db, Dictionary<Key, DeviceVariableRecord> model, string stationId, ComponentType component, VariableType variable)
@@ -56,9 +76,9 @@ internal static class DeviceModelStore
     }
 
     /// <summary>Stores the variables of one NotifyReport part.</summary>
-    public static async Task UpsertAsync(CsmsDbContext db, string stationId, IEnumerable<ReportDataType> data, DateTimeOffset now)
+    public static async Task UpsertAsync(CsmsDbContext db, string stationId, IReadOnlyCollection<ReportDataType> data, DateTimeOffset now)
     {
-        var model = await LoadAsync(db, stationId).ConfigureAwait(false);
+        var model = await LoadAsync(db, stationId, data.Select(d => KeyOf(d.Component, d.Variable)).ToHashSet()).ConfigureAwait(false);
         foreach (var item in data)
         {
             var record = GetOrAdd(db, model, stationId, item.Component, item.Variable);
@@ -87,7 +107,7 @@ internal static class DeviceModelStore
     /// <summary>Stores the values that the station accepted in a SetVariables exchange.</summary>
     public static async Task ApplySetAsync(CsmsDbContext db, string stationId, IEnumerable<SetVariableDataType> requested, IEnumerable<SetVariableResultType> accepted, DateTimeOffset now)
     {
-        var model = await LoadAsync(db, stationId).ConfigureAwait(false);
+        var model = await LoadAsync(db, stationId, accepted.Select(r => KeyOf(r.Component, r.Variable)).ToHashSet()).ConfigureAwait(false);
         var values = requested.ToLookup(r => (KeyOf(r.Component, r.Variable), r.AttributeType ?? AttributeEnumType.Actual));
         foreach (var result in accepted)
         {

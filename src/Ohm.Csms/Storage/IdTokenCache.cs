@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Storage;
 
@@ -17,11 +18,11 @@ public sealed class IdTokenCache
 
     private const int MaxEntries = 100_000;
 
-    private readonly ConcurrentDictionary<(string IdToken, string Type), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(string IdToken, IdTokenEnumType Type), Entry> _entries = new();
     private long _version;
 
     /// <summary>The token's record from the cache, or from <paramref name="load"/> when it is not there or too old.</summary>
-    public async Task<IdTokenRecord?> FindAsync(string idToken, string type, Func<Task<IdTokenRecord?>> load)
+    public async Task<IdTokenRecord?> FindAsync(string idToken, IdTokenEnumType type, Func<Task<IdTokenRecord?>> load)
     {
         ArgumentNullException.ThrowIfNull(load);
         var key = (idToken, type);
@@ -47,7 +48,7 @@ public sealed class IdTokenCache
     }
 
     /// <summary>Forgets a token, and makes any load running now not be kept.</summary>
-    public void Invalidate(string idToken, string type)
+    public void Invalidate(string idToken, IdTokenEnumType type)
     {
         Interlocked.Increment(ref _version);
         _entries.TryRemove((idToken, type), out _);

@@ -10,13 +10,15 @@ namespace Ohm.Csms.Storage;
 /// </summary>
 internal sealed class WriterShard : IAsyncDisposable
 {
-    private const int MaxBatch = 1024;
 
     private readonly CsmsDatabase _database;
     private readonly ILogger _logger;
     private readonly Channel<IWriterWork> _queue = Channel.CreateBounded<IWriterWork>(new BoundedChannelOptions(20_000) { SingleReader = true });
     private readonly Task _loop;
     private CsmsDbContext? _db;
+    private long _batches;
+    private long _replayed;
+    private int _largestBatchSize;
 
     public WriterShard(CsmsDatabase database, ILogger logger)
     {
@@ -24,6 +26,18 @@ internal sealed class WriterShard : IAsyncDisposable
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>Batches committed.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Pieces run again alone after their batch failed.</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+
+    /// <summary>The size of the largest batch run so far.</summary>
+    public int LargestBatchSize => Volatile.Read(ref _largestBatchSize);
+
+    /// <summary>Work queued and not yet taken into a batch.</summary>
+    public int Queued => _queue.Reader.Count;
 
     public ValueTask EnqueueAsync(IWriterWork work, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(work, cancellationToken);
 
@@ -37,12 +51,20 @@ internal sealed class WriterShard : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<IWriterWork>(MaxBatch);
+        var batch = new List<IWriterWork>(CsmsWriter.MaxBatchSize);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            // Bounded by size, not only by count: a batch holds at most MaxBatchSize, or one larger piece alone.
+            var size = 0;
+            while (_queue.Reader.TryPeek(out var next) && (batch.Count == 0 || size + next.Size <= CsmsWriter.MaxBatchSize) && _queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
+                size += item.Size;
+            }
+
+            if (size > _largestBatchSize)
+            {
+                Volatile.Write(ref _largestBatchSize, size);
             }
 
             try
@@ -60,6 +82,7 @@ internal sealed class WriterShard : IAsyncDisposable
                 _logger.LogWarning(ex, "A batch of {Count} writes failed; retrying them one by one", batch.Count);
                 foreach (var work in batch)
                 {
+                    Interlocked.Increment(ref _replayed);
                     await RunAloneAsync(work).ConfigureAwait(false);
                 }
             }
@@ -84,6 +107,7 @@ internal sealed class WriterShard : IAsyncDisposable
             await db.SaveChangesAsync().ConfigureAwait(false);
             saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             await transaction.CommitAsync().ConfigureAwait(false);
+            Interlocked.Increment(ref _batches);
             db.OnCommitted();
             db.ChangeTracker.Clear();
         }
@@ -147,6 +171,9 @@ internal sealed class WriterShard : IAsyncDisposable
 /// <summary>A piece of work queued to a writer shard.</summary>
 internal interface IWriterWork
 {
+    /// <summary>An estimate of the rows the work writes; at least 1.</summary>
+    int Size { get; }
+
     Task RunAsync(CsmsDbContext db);
 
     void Complete();

@@ -1,3 +1,5 @@
+using Ohm.Ocpp.Messages;
+
 namespace Ohm.Csms.Storage.Entities;
 
 /// <summary>An id token the CSMS authorizes: its status, expiry, group and what the driver is told.</summary>
@@ -7,17 +9,17 @@ public sealed class IdTokenRecord
 
     public required string IdToken { get; set; }
 
-    /// <summary>The IdTokenEnumType value (Central, eMAID, ISO14443, ...).</summary>
-    public required string Type { get; set; }
+    /// <summary>The token's type; stored in its wire spelling (Central, eMAID, ISO14443, ...).</summary>
+    public required IdTokenEnumType Type { get; set; }
 
-    /// <summary>The AuthorizationStatusEnumType value the token is answered with when valid (Accepted, Blocked, ...).</summary>
-    public string Status { get; set; } = "Accepted";
+    /// <summary>The status the token is answered with when valid (Accepted, Blocked, ...); stored in its wire spelling.</summary>
+    public AuthorizationStatusEnumType Status { get; set; } = AuthorizationStatusEnumType.Accepted;
 
     public DateTimeOffset? ExpiresAt { get; set; }
 
     public string? GroupIdToken { get; set; }
 
-    public string? GroupIdTokenType { get; set; }
+    public IdTokenEnumType? GroupIdTokenType { get; set; }
 
     public string? Language { get; set; }
 

@@ -1,3 +1,5 @@
+using Ohm.Ocpp.Messages;
+
 namespace Ohm.Csms.Storage.Entities;
 
 /// <summary>A registered charging station: its credentials, its boot policy and what its last boot reported.</summary>
@@ -14,10 +16,10 @@ public sealed class StationRecord
     public string? PasswordHash { get; set; }
 
     /// <summary>How BootNotification is answered: Accepted, Pending or Rejected.</summary>
-    public string BootPolicy { get; set; } = "Accepted";
+    public RegistrationStatusEnumType BootPolicy { get; set; } = RegistrationStatusEnumType.Accepted;
 
     /// <summary>The status the last BootNotification was answered with; null before the first boot.</summary>
-    public string? RegistrationStatus { get; set; }
+    public RegistrationStatusEnumType? RegistrationStatus { get; set; }
 
     public string? VendorName { get; set; }
 
