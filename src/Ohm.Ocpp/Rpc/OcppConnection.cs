@@ -486,6 +486,13 @@ public sealed class OcppConnection : IAsyncDisposable
         {
             _logger.LogDebug("Could not answer {Action} from {StationId}: the connection closed", frame.Action, StationId);
         }
+#pragma warning disable CA1031 // A failure of our own code is logged and answered, never left unobserved.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Answering {Action} from {StationId} failed", frame.Action, StationId);
+            await SendCallErrorAsync(frame.MessageId, OcppErrorCode.InternalError, "An internal error occurred.").ConfigureAwait(false);
+        }
         finally
         {
             message.Dispose();
