@@ -183,6 +183,28 @@ public sealed class HandshakeTests
         Assert.NotNull(await csms.WaitForConnectionAsync("CS+1@site:A|b*"));
     }
 
+    [Theory]
+    [InlineData("CS%2541", "CSA")]
+    [InlineData("CS%252F1", "CS/1")]
+    [InlineData("CS%2F1", "CS/1")]
+    [InlineData("CS%25", "CS%")]
+    public async Task The_station_identity_is_percent_decoded_once_and_an_encoded_percent_or_slash_is_refused(string rawSegment, string twiceDecoded)
+    {
+        await using var csms = await LoopbackCsms.StartAsync();
+        var error = await Assert.ThrowsAsync<WebSocketException>(() => RawStation.ConnectAsync(csms.Endpoint, rawSegment));
+        Assert.Contains("400", error.Message, StringComparison.Ordinal);
+        Assert.Empty(csms.Server.Connections);
+        Assert.Null(csms.Server.Find(twiceDecoded));
+    }
+
+    [Theory]
+    [InlineData("/ocpp/CS%41", "CS%41")]
+    [InlineData("/ocpp/CS%2F1", "CS%2F1")]
+    [InlineData("/ocpp/site/CS1/", "CS1")]
+    [InlineData("/ocpp/CS+1@site:A|b*", "CS+1@site:A|b*")]
+    public void FromPath_takes_the_last_segment_of_a_decoded_path_as_it_is(string path, string identity) =>
+        Assert.Equal(identity, StationIdentity.FromPath(path));
+
     [Fact]
     public async Task A_station_that_connects_again_replaces_its_older_connection()
     {
