@@ -535,9 +535,7 @@ public sealed class OcppConnection : IAsyncDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await HandleCallAsync(frame, message, output).ConfigureAwait(false);
             await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
-            OcppMetrics.HandlerDuration.Record(
-                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                new KeyValuePair<string, object?>("action", frame.Action));
+            OcppMetrics.HandlerDone(frame.Action!, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
         {
