@@ -129,6 +129,32 @@ public sealed class InvalidTextTests
         Assert.Equal(TimeSpan.FromHours(timestamp[^6] == '+' ? 14 : -14), response.CurrentTime.Offset);
     }
 
+    [Fact]
+    public void The_writer_never_writes_a_lone_surrogate()
+    {
+        using var output = new Ohm.Ocpp.Rpc.PooledBufferWriter();
+        var request = new DataTransferRequest { VendorId = "V\ud800", MessageId = "\udc00x" };
+
+        var error = Ohm.Ocpp.Rpc.OcppFrameWriter.WriteCall(output, "w-1", OcppActions.DataTransfer, request);
+
+        Assert.Null(error);
+        using var frame = JsonDocument.Parse(output.WrittenMemory);
+        Assert.Equal("V\ufffd", frame.RootElement[3].GetProperty("vendorId").GetString());
+        Assert.Equal("\ufffdx", frame.RootElement[3].GetProperty("messageId").GetString());
+    }
+
+    [Fact]
+    public void A_CALLERROR_description_is_never_cut_between_the_halves_of_a_surrogate_pair()
+    {
+        using var output = new Ohm.Ocpp.Rpc.PooledBufferWriter();
+        var description = new string('x', 251) + string.Concat(Enumerable.Repeat("\ud83d\ude00", 10));
+
+        Ohm.Ocpp.Rpc.OcppFrameWriter.WriteCallError(output, "e-1", OcppErrorCode.GenericError, description);
+
+        using var frame = JsonDocument.Parse(output.WrittenMemory);
+        Assert.Equal(new string('x', 251) + "...", frame.RootElement[3].GetString());
+    }
+
     private static (Func<byte[], OcppValidationError?> Validate, Action<byte[]> Read) Action(string schemaName)
     {
         var isRequest = schemaName.EndsWith("Request", StringComparison.Ordinal);
