@@ -97,9 +97,11 @@ public abstract class OcppAction
             var message = read(ref reader);
             return reader.Read() ? throw new JsonException($"The {what} payload has content after its end.") : message;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
-            // The reader's typed getters throw these when a value has the wrong JSON type or range.
+            // The reader's typed getters throw the first two when a value has the wrong JSON type or range, or a string
+            // does not decode; the constructors of values (DateTimeOffset, TimeSpan) the last. None of them is expected
+            // for a validated payload.
             throw new JsonException($"The {what} payload does not have the shape of its schema: {ex.Message}", ex);
         }
     }

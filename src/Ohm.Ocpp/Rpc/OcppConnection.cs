@@ -29,6 +29,7 @@ public sealed class OcppConnection : IAsyncDisposable
     private int _shutDown;
     private long _lastMessageId;
     private int _queuedIncoming;
+    private int _pendingSends;
     private int _running;
 
     /// <summary>Wraps an open WebSocket; call <see cref="RunAsync"/> to start receiving.</summary>
@@ -95,6 +96,13 @@ public sealed class OcppConnection : IAsyncDisposable
     public object? State { get; set; }
 
     /// <summary>
+    /// The messages waiting for the send lock or being sent. Bounded: the receive loop waits for its own answers (to
+    /// malformed frames, to CALLs beyond the queue) before it reads on, so at most one of those, the answers of the
+    /// queued CALLs and our own CALL are ever pending.
+    /// </summary>
+    internal int PendingSends => Volatile.Read(ref _pendingSends);
+
+    /// <summary>
     /// Receives and dispatches messages until the connection closes. Call it once. Cancelling
     /// <paramref name="cancellationToken"/> aborts the connection.
     /// </summary>
@@ -123,7 +131,7 @@ public sealed class OcppConnection : IAsyncDisposable
                     break;
                 }
 
-                Dispatch(message);
+                await DispatchAsync(message).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException
@@ -294,19 +302,67 @@ public sealed class OcppConnection : IAsyncDisposable
 
     private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _pendingSends);
         try
         {
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
-        {
-            throw new OcppConnectionClosedException($"The OCPP connection of {StationId} is closed.", ex);
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var sending = _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                if (sending.IsCompleted)
+                {
+                    await sending.ConfigureAwait(false);
+                }
+                else
+                {
+                    await WithSendDeadlineAsync(sending.AsTask()).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+            {
+                throw new OcppConnectionClosedException($"The OCPP connection of {StationId} is closed.", ex);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
         finally
         {
-            _sendLock.Release();
+            Interlocked.Decrement(ref _pendingSends);
         }
+    }
+
+    /// <summary>
+    /// Waits for a send that did not complete at once (the socket's buffer is full: the peer is not reading) for at most
+    /// <see cref="OcppRpcOptions.SendTimeout"/>, then aborts the connection, which fails the send and every one behind it.
+    /// </summary>
+    private async Task WithSendDeadlineAsync(Task sending)
+    {
+        using (var stop = new CancellationTokenSource())
+        {
+            var deadline = Task.Delay(_options.SendTimeout, stop.Token);
+            var first = await Task.WhenAny(sending, deadline).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (first == sending)
+            {
+                await sending.ConfigureAwait(false);
+                return;
+            }
+        }
+
+        _logger.LogWarning("{StationId} did not take a message within {Timeout} s; aborting the connection", StationId, _options.SendTimeout.TotalSeconds);
+        Abort();
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // The abort failed the send, as intended.
+        }
+
+        throw new OcppConnectionClosedException($"The OCPP connection of {StationId} was aborted: the peer did not take a message within {_options.SendTimeout.TotalSeconds:0.###} s.");
     }
 
     /// <summary>
@@ -377,18 +433,18 @@ public sealed class OcppConnection : IAsyncDisposable
         }
     }
 
-    private void Dispatch(PooledBufferWriter message)
+    /// <summary>
+    /// Routes one message. The answers that the loop writes itself (to a malformed frame, to a CALL beyond the queue)
+    /// are awaited before the next read: a peer that floods without reading what we send holds up its own reads, not an
+    /// unbounded number of our sends.
+    /// </summary>
+    private ValueTask DispatchAsync(PooledBufferWriter message)
     {
         if (!OcppFrame.TryParse(message.WrittenSpan, out var frame, out var error))
         {
             message.Dispose();
             _logger.LogWarning("Malformed message from {StationId}: {Description}", StationId, error.Description);
-            if (!error.IsResponse)
-            {
-                _ = SendCallErrorAsync(error.MessageId, error.Code, error.Description);
-            }
-
-            return;
+            return error.IsResponse ? ValueTask.CompletedTask : new ValueTask(SendCallErrorAsync(error.MessageId, error.Code, error.Description));
         }
 
         switch (frame.Type)
@@ -398,8 +454,7 @@ public sealed class OcppConnection : IAsyncDisposable
                 {
                     Interlocked.Decrement(ref _queuedIncoming);
                     message.Dispose();
-                    _ = SendCallErrorAsync(frame.MessageId, OcppErrorCode.RpcFrameworkError, "Too many CALLs in flight; send one at a time and wait for its answer.");
-                    return;
+                    return new ValueTask(SendCallErrorAsync(frame.MessageId, OcppErrorCode.RpcFrameworkError, "Too many CALLs in flight; send one at a time and wait for its answer."));
                 }
 
                 _ = ServeCallAsync(frame, message);
@@ -417,6 +472,8 @@ public sealed class OcppConnection : IAsyncDisposable
 
                 break;
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private void CompletePending(in OcppFrame frame, ReadOnlySpan<byte> message)
@@ -478,13 +535,18 @@ public sealed class OcppConnection : IAsyncDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await HandleCallAsync(frame, message, output).ConfigureAwait(false);
             await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
-            OcppMetrics.HandlerDuration.Record(
-                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                new KeyValuePair<string, object?>("action", frame.Action));
+            OcppMetrics.HandlerDone(frame.Action!, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
         {
             _logger.LogDebug("Could not answer {Action} from {StationId}: the connection closed", frame.Action, StationId);
+        }
+#pragma warning disable CA1031 // A failure of our own code is logged and answered, never left unobserved.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Answering {Action} from {StationId} failed", frame.Action, StationId);
+            await SendCallErrorAsync(frame.MessageId, OcppErrorCode.InternalError, "An internal error occurred.").ConfigureAwait(false);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ohm.Ocpp.Serialization;
 
 namespace Ohm.Ocpp.Rpc;
 
@@ -60,14 +61,20 @@ internal readonly struct OcppFrame
         if (!reader.Read() || reader.TokenType != JsonTokenType.String)
         {
             reader.Skip();
-            error = new OcppFrameError(OcppFrameError.UnknownId, OcppErrorCode.RpcFrameworkError, "The message id is missing or not a string.");
+            error = new OcppFrameError(OcppFrameError.UnknownId, OcppErrorCode.RpcFrameworkError, "The message id is missing or not a string.", IsResponse(typeNumber));
             return SkipRest(ref reader);
         }
 
-        var messageId = reader.GetString()!;
+        var messageId = JsonText.TryGetString(ref reader);
+        if (messageId is null)
+        {
+            error = new OcppFrameError(OcppFrameError.UnknownId, OcppErrorCode.RpcFrameworkError, "The message id is not valid text (invalid UTF-8 or an unpaired surrogate escape).", IsResponse(typeNumber));
+            return SkipRest(ref reader);
+        }
+
         if (messageId.Length is 0 or > MaxMessageIdLength)
         {
-            error = new OcppFrameError(OcppFrameError.UnknownId, OcppErrorCode.RpcFrameworkError, $"The message id must be 1 to {MaxMessageIdLength} characters long.");
+            error = new OcppFrameError(OcppFrameError.UnknownId, OcppErrorCode.RpcFrameworkError, $"The message id must be 1 to {MaxMessageIdLength} characters long.", IsResponse(typeNumber));
             return SkipRest(ref reader);
         }
 
@@ -81,7 +88,13 @@ internal readonly struct OcppFrame
                     return SkipRest(ref reader);
                 }
 
-                var action = reader.GetString()!;
+                var action = JsonText.TryGetString(ref reader);
+                if (action is null)
+                {
+                    error = new OcppFrameError(messageId, OcppErrorCode.RpcFrameworkError, "The action name is not valid text (invalid UTF-8 or an unpaired surrogate escape).");
+                    return SkipRest(ref reader);
+                }
+
                 if (!ReadPayload(ref reader, out var payload))
                 {
                     error = new OcppFrameError(messageId, OcppErrorCode.RpcFrameworkError, "The CALL has no payload.");
@@ -105,10 +118,10 @@ internal readonly struct OcppFrame
                 string? code = null, description = null;
                 if (reader.Read() && reader.TokenType == JsonTokenType.String)
                 {
-                    code = reader.GetString();
+                    code = JsonText.TryGetString(ref reader);
                     if (reader.Read() && reader.TokenType == JsonTokenType.String)
                     {
-                        description = reader.GetString();
+                        description = JsonText.TryGetString(ref reader);
                         ReadPayload(ref reader, out _);
                     }
                 }
@@ -144,6 +157,9 @@ internal readonly struct OcppFrame
         error = default;
         return EnsureEnd(ref reader);
     }
+
+    /// <summary>Whether the frame is a CALLRESULT or CALLERROR, which is dropped when malformed, never answered.</summary>
+    private static bool IsResponse(int typeNumber) => typeNumber is (int)OcppMessageType.CallResult or (int)OcppMessageType.CallError;
 
     private static string Describe(OcppMessageType type) => type switch
     {

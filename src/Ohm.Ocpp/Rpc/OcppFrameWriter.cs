@@ -76,7 +76,14 @@ internal static class OcppFrameWriter
     {
         if (description.Length > MaxDescriptionLength)
         {
-            description = description[..(MaxDescriptionLength - 3)] + "...";
+            // Never between the two halves of a surrogate pair, which would leave a lone one.
+            var cut = MaxDescriptionLength - 3;
+            if (char.IsHighSurrogate(description[cut - 1]))
+            {
+                cut--;
+            }
+
+            description = description[..cut] + "...";
         }
 
         var writer = Rent(output);

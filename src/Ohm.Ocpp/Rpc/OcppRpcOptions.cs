@@ -12,12 +12,24 @@ public sealed class OcppRpcOptions
     /// <summary>Incoming CALLs queued behind the one being handled before further ones are refused. Default 16.</summary>
     public int MaxQueuedIncomingCalls { get; set; } = 16;
 
+    /// <summary>
+    /// How long the peer has to take one message we send (the socket's send completing) before the connection is
+    /// aborted: a peer that stops reading would otherwise hold our answers, and the work behind them, for as long as it
+    /// likes. Default 30 s.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks the values and names the first bad one.</summary>
     public void Validate()
     {
         if (CallTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(CallTimeout)} must be positive.");
+        }
+
+        if (SendTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(SendTimeout)} must be positive.");
         }
 
         if (MaxMessageSize < 1024)

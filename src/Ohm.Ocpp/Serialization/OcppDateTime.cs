@@ -11,7 +11,12 @@ public static class OcppDateTime
     /// <summary>Bytes that <see cref="Format"/> writes: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
     public const int FormattedLength = 24;
 
-    /// <summary>Parses an RFC 3339 date-time; false for anything else, including a date-time without an offset.</summary>
+    private const int MaxOffsetMinutes = 14 * 60;
+
+    /// <summary>
+    /// Parses an RFC 3339 date-time; false for anything else, including a date-time without an offset or with one beyond
+    /// ±14:00.
+    /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> s, out DateTimeOffset value)
     {
         value = default;
@@ -59,7 +64,10 @@ public static class OcppDateTime
         }
         else if (s[i] is (byte)'+' or (byte)'-')
         {
-            if (s.Length - i != 6 || !Digits(s, i + 1, 2, out var oh) || s[i + 3] != ':' || !Digits(s, i + 4, 2, out var om) || oh > 23 || om > 59)
+            // RFC 3339 allows offsets up to 23:59, but no time zone is more than 14 hours from UTC and DateTimeOffset
+            // cannot hold more.
+            if (s.Length - i != 6 || !Digits(s, i + 1, 2, out var oh) || s[i + 3] != ':' || !Digits(s, i + 4, 2, out var om) || om > 59
+                || (oh * 60) + om > MaxOffsetMinutes)
             {
                 return false;
             }

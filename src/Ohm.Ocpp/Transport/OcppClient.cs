@@ -73,7 +73,13 @@ public static class OcppClient
                 throw;
             }
 
-            var what = status is { } s ? $"the CSMS answered {(int)s} {s}" : ex.Message;
+            var what = status switch
+            {
+                HttpStatusCode.BadRequest => $"the CSMS refused the handshake with 400 Bad Request (a station identity it does not accept, or none of the offered subprotocols, {OcppSubProtocols.Ocpp201}, supported)",
+                HttpStatusCode.Unauthorized => "the CSMS refused the handshake with 401 Unauthorized (credentials not accepted)",
+                { } s => $"the CSMS answered {(int)s} {s}",
+                null => ex.Message,
+            };
             throw new OcppConnectException($"Could not connect to {options.ConnectionUri}: {what}", status, ex);
         }
 

@@ -9,9 +9,9 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Ocpp.Transport;
 
 /// <summary>
-/// The CSMS end of the WebSocket transport: checks the station identity, the credentials and the subprotocol before the
-/// upgrade, then runs an <see cref="OcppConnection"/> per station. A station that connects again replaces its older
-/// connection.
+/// The CSMS end of the WebSocket transport: checks the station identity, the subprotocol and the credentials before the
+/// upgrade, refusing with an HTTP error, then runs an <see cref="OcppConnection"/> per station. A station that connects
+/// again replaces its older connection.
 /// </summary>
 public sealed class OcppServer
 {
@@ -94,6 +94,16 @@ public sealed class OcppServer
             return default;
         }
 
+        // Checked before the credentials, since it costs nothing. The upgrade is refused outright, before any WebSocket
+        // exists (the errata's test of the mandatory subprotocol expects an HTTP error, not a handshake and a close).
+        var offered = context.WebSockets.WebSocketRequestedProtocols;
+        if (!offered.Contains(OcppSubProtocols.Ocpp201))
+        {
+            _logger.LogWarning("Station {StationId} offered no supported subprotocol ({Offered}); refused with 400", stationId, string.Join(",", offered));
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"No supported subprotocol offered: this CSMS supports {OcppSubProtocols.Ocpp201} only (Sec-WebSocket-Protocol).").ConfigureAwait(false);
+            return default;
+        }
+
         if (!TryReadBasicAuth(context, out var user, out var password))
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The Authorization header is not valid HTTP Basic authentication.").ConfigureAwait(false);
@@ -112,16 +122,6 @@ public sealed class OcppServer
         {
             _logger.LogWarning("Refused station {StationId} from {Remote}: not authorized", stationId, request.RemoteAddress);
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The station is not authorized to connect.").ConfigureAwait(false);
-            return default;
-        }
-
-        var offered = context.WebSockets.WebSocketRequestedProtocols;
-        if (!offered.Contains(OcppSubProtocols.Ocpp201))
-        {
-            // Part 4: complete the handshake without a Sec-WebSocket-Protocol header, then close at once.
-            _logger.LogWarning("Station {StationId} offered no supported subprotocol ({Offered})", stationId, string.Join(",", offered));
-            using var refused = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext()).ConfigureAwait(false);
-            await refused.CloseOutputAsync(WebSocketCloseStatus.ProtocolError, $"Only the {OcppSubProtocols.Ocpp201} subprotocol is supported.", context.RequestAborted).ConfigureAwait(false);
             return default;
         }
 

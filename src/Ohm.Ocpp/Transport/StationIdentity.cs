@@ -40,12 +40,16 @@ public static class StationIdentity
         return true;
     }
 
-    /// <summary>The identity in a request path: its last segment, percent-decoded.</summary>
+    /// <summary>
+    /// The identity in a request path that is percent-decoded already, as ASP.NET Core's <c>HttpRequest.Path</c> is: its
+    /// last segment, as it is. It is not decoded again: a second decode would turn <c>%2541</c> (sent for the text
+    /// <c>%41</c>) into <c>A</c>. An encoded <c>/</c> stays <c>%2F</c> in a decoded path, and neither <c>%</c> nor <c>/</c> is
+    /// in the identifierString set, so <see cref="IsValid"/> refuses both.
+    /// </summary>
     public static string FromPath(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var trimmed = path.TrimEnd('/');
-        var last = trimmed[(trimmed.LastIndexOf('/') + 1)..];
-        return Uri.UnescapeDataString(last);
+        return trimmed[(trimmed.LastIndexOf('/') + 1)..];
     }
 }

@@ -11,8 +11,8 @@ namespace Ohm.Ocpp.Validation;
 /// <remarks>
 /// Error codes follow Part 4: a wrong JSON type is a TypeConstraintViolation; a missing required field or too few or
 /// too many array items an OccurrenceConstraintViolation; a value outside maxLength, an enumeration, minimum/maximum or
-/// the date-time format a PropertyConstraintViolation; a property the schema does not allow, or a payload that is not
-/// JSON, a FormatViolation.
+/// the date-time format a PropertyConstraintViolation; a property the schema does not allow, a payload that is not
+/// JSON, or a string that is not valid text (invalid UTF-8, a lone surrogate escape), a FormatViolation.
 /// </remarks>
 internal static class SchemaChecks
 {
@@ -20,7 +20,12 @@ internal static class SchemaChecks
 
     public static OcppValidationError? ValidateDocument(ReadOnlySpan<byte> json, SchemaValidator validator)
     {
-        OcppValidationError? error = null;
+        OcppValidationError? error = TextChecks.FindInvalidText(json);
+        if (error is not null)
+        {
+            return error;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
@@ -42,6 +47,11 @@ internal static class SchemaChecks
         catch (JsonException ex)
         {
             return new OcppValidationError(OcppErrorCode.FormatViolation, "", $"is not valid JSON ({ex.Message})");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A string that does not decode; TextChecks finds those first, so this is a safety net.
+            return new OcppValidationError(OcppErrorCode.FormatViolation, "", $"holds text that cannot be decoded ({ex.Message})");
         }
 
         return null;
@@ -143,7 +153,7 @@ internal static class SchemaChecks
             valid = OcppDateTime.TryParse(buffer[..written], out _);
         }
 
-        return valid || Fail(ref error, OcppErrorCode.PropertyConstraintViolation, "is not an RFC 3339 date-time with a time zone offset");
+        return valid || Fail(ref error, OcppErrorCode.PropertyConstraintViolation, "is not an RFC 3339 date-time with a time zone offset (of at most 14 hours)");
     }
 
     public static bool Integer(ref Utf8JsonReader reader, ref OcppValidationError? error) =>

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Tests.Support;
@@ -184,5 +185,79 @@ public sealed class MalformedInputTests : IAsyncLifetime
         var large = new string('a', 60 * 1024);
         var reply = await station.ExchangeAsync($$"""[2,"big","DataTransfer",{"vendorId":"V","data":"{{large}}"}]""");
         AssertCallError(reply, "big", "NotSupported");
+    }
+
+    [Theory]
+    [InlineData("""{"reason":"PowerUp","chargingStation":{"model":"\ud800","vendorName":"V"}}""", "chargingStation.model")]
+    [InlineData("""{"reason":"\udc00","chargingStation":{"model":"M","vendorName":"V"}}""", "reason")]
+    [InlineData("""{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V","customData":{"vendorId":"V","\ud800":1}}}""", "chargingStation.customData")]
+    [InlineData("""{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V","customData":{"vendorId":"V","x":["\ud800"]}}}""", "chargingStation.customData.x[0]")]
+    public async Task A_lone_surrogate_in_a_string_gets_FormatViolation_naming_the_field(string payload, string field)
+    {
+        await using var station = await RawStation.ConnectAsync(_csms.Endpoint, "RAW15");
+        var reply = await station.ExchangeAsync($$"""[2,"s-1","BootNotification",{{payload}}]""");
+        AssertCallError(reply, "s-1", "FormatViolation");
+        Assert.StartsWith(field + " ", reply[3].GetString(), StringComparison.Ordinal);
+        await AssertStillServesAsync(station);
+    }
+
+    [Fact]
+    public async Task Invalid_UTF_8_in_a_text_frame_ends_the_connection_without_an_answer()
+    {
+        // The WebSocket layer checks text frames (RFC 6455 8.1: it fails the connection with 1007) before the RPC layer
+        // sees them; the validator checks UTF-8 as well (InvalidTextTests) for payloads that arrive by other ways.
+        await using var station = await RawStation.ConnectAsync(_csms.Endpoint, "RAW16");
+        var frame = Encoding.UTF8.GetBytes("""[2,"u-1","BootNotification",{"reason":"PowerUp","chargingStation":{"model":"M?","vendorName":"V"}}]""");
+        frame[Array.IndexOf(frame, (byte)'?')] = 0xC3;
+        await station.SendAsync(frame);
+        JsonElement? reply = null;
+        try
+        {
+            reply = await station.ReceiveAsync();
+        }
+        catch (WebSocketException)
+        {
+            // The server may drop the TCP connection before its close frame is read.
+        }
+
+        Assert.Null(reply);
+    }
+
+    [Theory]
+    [InlineData("2024-05-01T12:00:00+15:00")]
+    [InlineData("2024-05-01T12:00:00-23:59")]
+    public async Task A_date_time_with_an_offset_beyond_14_hours_gets_PropertyConstraintViolation_naming_the_field(string timestamp)
+    {
+        await using var station = await RawStation.ConnectAsync(_csms.Endpoint, "RAW17");
+        var payload = $$$"""{"eventType":"Started","timestamp":"{{{timestamp}}}","triggerReason":"Authorized","seqNo":0,"transactionInfo":{"transactionId":"T1"}}""";
+        var reply = await station.ExchangeAsync($$"""[2,"t-3","TransactionEvent",{{payload}}]""");
+        AssertCallError(reply, "t-3", "PropertyConstraintViolation");
+        Assert.StartsWith("timestamp ", reply[3].GetString(), StringComparison.Ordinal);
+        await AssertStillServesAsync(station);
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_in_the_message_id_gets_RpcFrameworkError_with_id_minus_1_and_the_connection_stays_up()
+    {
+        await using var station = await RawStation.ConnectAsync(_csms.Endpoint, "RAW18");
+        AssertCallError(await station.ExchangeAsync("""[2,"id-\ud800","Heartbeat",{}]"""), "-1", "RpcFrameworkError");
+        await AssertStillServesAsync(station);
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_in_the_action_name_gets_RpcFrameworkError_with_its_id_and_the_connection_stays_up()
+    {
+        await using var station = await RawStation.ConnectAsync(_csms.Endpoint, "RAW19");
+        AssertCallError(await station.ExchangeAsync("""[2,"a-2","Heart\udbffbeat",{}]"""), "a-2", "RpcFrameworkError");
+        await AssertStillServesAsync(station);
+    }
+
+    [Fact]
+    public async Task A_CALLERROR_with_a_lone_surrogate_is_dropped_and_the_connection_stays_up()
+    {
+        await using var station = await RawStation.ConnectAsync(_csms.Endpoint, "RAW20");
+        await station.SendAsync("""[4,"nobody-asked","Generic\ud800Error","\udc00",{}]""");
+        await station.SendAsync("""[3,"nobody-\ud800",{}]""");
+        await AssertStillServesAsync(station);
     }
 }

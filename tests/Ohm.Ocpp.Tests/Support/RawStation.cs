@@ -23,8 +23,11 @@ public sealed class RawStation : IAsyncDisposable
         return new RawStation(socket);
     }
 
-    public Task SendAsync(string text) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+    public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Sends raw bytes as one text frame, whether or not they are UTF-8.</summary>
+    public Task SendAsync(byte[] text) =>
+        _socket.SendAsync(text, WebSocketMessageType.Text, true, CancellationToken.None);
 
     /// <summary>Reads the next message as JSON; null when the server closed the connection instead.</summary>
     public async Task<JsonElement?> ReceiveAsync()

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Text;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Tests.Support;
@@ -57,26 +60,108 @@ public sealed class HandshakeTests
         Assert.Equal("ocpp2.0.1", socket.SubProtocol);
     }
 
+    [Theory]
+    [InlineData("Sec-WebSocket-Protocol: ocpp1.6\r\n")]
+    [InlineData("Sec-WebSocket-Protocol: ocpp2.0, ocpp1.6\r\n")]
+    [InlineData("")]
+    public async Task Without_a_supported_subprotocol_the_upgrade_is_refused_with_400_before_authentication(string protocolHeader)
+    {
+        var authentications = 0;
+        await using var csms = await LoopbackCsms.StartAsync(o => o.Authenticate = _ =>
+        {
+            Interlocked.Increment(ref authentications);
+            return ValueTask.FromResult(true);
+        });
+
+        // Credentials that are not even Basic auth: the subprotocol is checked first.
+        var (status, body) = await RawHandshakeAsync(csms, "SUB2", protocolHeader + "Authorization: Bearer nonsense\r\n");
+
+        Assert.Equal(400, status);
+        Assert.Contains("ocpp2.0.1", body, StringComparison.Ordinal);
+        Assert.Equal(0, authentications);
+        Assert.Null(csms.Server.Find("SUB2"));
+    }
+
     [Fact]
-    public async Task Without_a_supported_subprotocol_the_connection_is_refused()
+    public async Task A_WebSocket_client_without_a_supported_subprotocol_sees_the_400()
     {
         await using var csms = await LoopbackCsms.StartAsync();
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("ocpp1.6");
-        var refused = false;
-        try
-        {
-            await socket.ConnectAsync(new Uri(csms.Endpoint + "/SUB2"), CancellationToken.None);
-            var result = await socket.ReceiveAsync(new byte[64], CancellationToken.None);
-            refused = result.MessageType == WebSocketMessageType.Close && socket.CloseStatus == WebSocketCloseStatus.ProtocolError;
-        }
-        catch (WebSocketException)
-        {
-            refused = true;
-        }
+        socket.Options.CollectHttpResponseDetails = true;
 
-        Assert.True(refused);
-        Assert.Null(csms.Server.Find("SUB2"));
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(new Uri(csms.Endpoint + "/SUB3"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, socket.HttpStatusCode);
+        Assert.Null(csms.Server.Find("SUB3"));
+    }
+
+    [Fact]
+    public async Task The_client_reports_a_refused_upgrade_with_its_status_and_the_subprotocol_it_offered()
+    {
+        // A CSMS that supports none of the station's subprotocols, as an Ohm CSMS answers it.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var request = new byte[4096];
+            var read = 0;
+            while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                read += await stream.ReadAsync(request.AsMemory(read));
+            }
+
+            const string body = "No supported subprotocol offered: this CSMS supports ocpp1.6 only.";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"));
+        });
+
+        var options = new OcppClientOptions { Endpoint = new Uri($"ws://127.0.0.1:{port}/ocpp"), StationId = "SUB4" };
+        var error = await Assert.ThrowsAsync<OcppConnectException>(() => OcppClient.ConnectAsync(options, new OcppHandlers()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Contains("400", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ocpp2.0.1", error.Message, StringComparison.Ordinal);
+        await server.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Sends a WebSocket upgrade request by hand and returns the status and body of the answer.</summary>
+    private static async Task<(int Status, string Body)> RawHandshakeAsync(LoopbackCsms csms, string stationId, string extraHeaders)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(csms.Endpoint.Host, csms.Endpoint.Port);
+        var stream = tcp.GetStream();
+        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        var handshake = $"GET {csms.Endpoint.AbsolutePath}/{stationId} HTTP/1.1\r\nHost: {csms.Endpoint.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                        $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(handshake));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var response = new StringBuilder();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var text = response.ToString();
+            var headersEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (headersEnd >= 0)
+            {
+                var length = text.Split("\r\n").FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                if (length is null || text.Length - headersEnd - 4 >= int.Parse(length["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture))
+                {
+                    return (int.Parse(text.Split(' ')[1], CultureInfo.InvariantCulture), text[(headersEnd + 4)..]);
+                }
+            }
+
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                return (int.Parse(text.Split(' ')[1], CultureInfo.InvariantCulture), headersEnd >= 0 ? text[(headersEnd + 4)..] : "");
+            }
+
+            response.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
     }
 
     [Theory]
@@ -97,6 +182,28 @@ public sealed class HandshakeTests
         await using var station = await OcppClient.ConnectAsync(csms.ClientOptions("CS+1@site:A|b*"), new OcppHandlers());
         Assert.NotNull(await csms.WaitForConnectionAsync("CS+1@site:A|b*"));
     }
+
+    [Theory]
+    [InlineData("CS%2541", "CSA")]
+    [InlineData("CS%252F1", "CS/1")]
+    [InlineData("CS%2F1", "CS/1")]
+    [InlineData("CS%25", "CS%")]
+    public async Task The_station_identity_is_percent_decoded_once_and_an_encoded_percent_or_slash_is_refused(string rawSegment, string twiceDecoded)
+    {
+        await using var csms = await LoopbackCsms.StartAsync();
+        var error = await Assert.ThrowsAsync<WebSocketException>(() => RawStation.ConnectAsync(csms.Endpoint, rawSegment));
+        Assert.Contains("400", error.Message, StringComparison.Ordinal);
+        Assert.Empty(csms.Server.Connections);
+        Assert.Null(csms.Server.Find(twiceDecoded));
+    }
+
+    [Theory]
+    [InlineData("/ocpp/CS%41", "CS%41")]
+    [InlineData("/ocpp/CS%2F1", "CS%2F1")]
+    [InlineData("/ocpp/site/CS1/", "CS1")]
+    [InlineData("/ocpp/CS+1@site:A|b*", "CS+1@site:A|b*")]
+    public void FromPath_takes_the_last_segment_of_a_decoded_path_as_it_is(string path, string identity) =>
+        Assert.Equal(identity, StationIdentity.FromPath(path));
 
     [Fact]
     public async Task A_station_that_connects_again_replaces_its_older_connection()
