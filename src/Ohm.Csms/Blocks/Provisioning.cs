@@ -94,16 +94,23 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         ArgumentNullException.ThrowIfNull(data);
         var limits = await MessageLimitsAsync(stationId, "SetVariables", cancellationToken).ConfigureAwait(false);
         var results = new List<SetVariableResultType>(data.Count);
-        foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.SetVariableDataType, limits.Items, limits.Bytes, "SetVariables", "setVariableData"))
+        try
         {
-            var response = await router.CallAsync(stationId, new SetVariablesRequest { SetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
-            results.AddRange(response.SetVariableResult);
+            foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.SetVariableDataType, limits.Items, limits.Bytes, "SetVariables", "setVariableData"))
+            {
+                var response = await router.CallAsync(stationId, new SetVariablesRequest { SetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
+                results.AddRange(response.SetVariableResult);
+            }
         }
-
-        var accepted = results.Where(r => r.AttributeStatus == SetVariableStatusEnumType.Accepted).ToList();
-        if (accepted.Count > 0)
+        finally
         {
-            await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, time.GetUtcNow()), accepted.Count, cancellationToken).ConfigureAwait(false);
+            // Also when a later part fails, or the caller gave up: the station has applied what it accepted in the
+            // earlier parts, so the stored model must say so.
+            var accepted = results.Where(r => r.AttributeStatus == SetVariableStatusEnumType.Accepted).ToList();
+            if (accepted.Count > 0)
+            {
+                await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.ApplySetAsync(db, stationId, data, accepted, time.GetUtcNow()), accepted.Count, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         return new SetVariablesResponse { SetVariableResult = results };

@@ -34,7 +34,18 @@ public sealed class RemoteControl(IStationCallRouter router, StationSessions ses
         var session = sessions.Find(stationId);
         var action = TriggeredAction(requested);
         session?.AllowTriggered(action);
-        var response = await router.CallAsync(stationId, new TriggerMessageRequest { RequestedMessage = requested, Evse = evse }, cancellationToken).ConfigureAwait(false);
+        TriggerMessageResponse response;
+        try
+        {
+            response = await router.CallAsync(stationId, new TriggerMessageRequest { RequestedMessage = requested, Evse = evse }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not accepted (a CALLERROR, no answer): the allowance must not outlive the call.
+            session?.ConsumeTriggered(action);
+            throw;
+        }
+
         if (response.Status != TriggerMessageStatusEnumType.Accepted)
         {
             session?.ConsumeTriggered(action);

@@ -268,8 +268,17 @@ public sealed class OcppConnection : IAsyncDisposable
                 }
 
                 Volatile.Write(ref _pending, pending);
+                try
+                {
+                    await SendAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Not sent: nobody will answer it, and nothing may fail it later behind the caller's back.
+                    Interlocked.CompareExchange(ref _pending, null, pending);
+                    throw;
+                }
 
-                await SendAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 OcppMetrics.CallSent(action.Name);
             }
 

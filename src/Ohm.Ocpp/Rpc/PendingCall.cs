@@ -23,5 +23,15 @@ internal sealed class PendingCall
 
     public void Complete(object response) => _result.TrySetResult(response);
 
-    public void Fail(Exception exception) => _result.TrySetException(exception);
+    /// <summary>
+    /// Fails the call. The caller may have stopped waiting already (its token was cancelled, or the send failed), so
+    /// the failure is marked observed here: a call nobody waits for must not surface as an unobserved task exception.
+    /// </summary>
+    public void Fail(Exception exception)
+    {
+        if (_result.TrySetException(exception))
+        {
+            _ = _result.Task.Exception;
+        }
+    }
 }
