@@ -17,8 +17,8 @@ public sealed class AuthorizationTests
             return Task.CompletedTask;
         });
 
-    private static IdTokenRecord Token(string id, string status = "Accepted") =>
-        new() { IdToken = id, Type = "ISO14443", Status = status, CreatedAt = BlockTestBed.T0, UpdatedAt = BlockTestBed.T0 };
+    private static IdTokenRecord Token(string id, AuthorizationStatusEnumType status = AuthorizationStatusEnumType.Accepted) =>
+        new() { IdToken = id, Type = IdTokenEnumType.ISO14443, Status = status, CreatedAt = BlockTestBed.T0, UpdatedAt = BlockTestBed.T0 };
 
     private static async Task<IdTokenInfoType> AuthorizeAsync(BlockTestBed bed, IdTokenType token)
     {
@@ -40,7 +40,7 @@ public sealed class AuthorizationTests
         var token = Token("RFID-1");
         token.ExpiresAt = BlockTestBed.T0.AddDays(1);
         token.GroupIdToken = "FLEET-7";
-        token.GroupIdTokenType = "Central";
+        token.GroupIdTokenType = IdTokenEnumType.Central;
         token.Language = "nl";
         token.PersonalMessage = "Welkom";
         await AddTokenAsync(bed, token);
@@ -85,11 +85,11 @@ public sealed class AuthorizationTests
     public async Task C01_a_token_stored_with_another_status_is_answered_with_it_even_past_its_expiry(string status)
     {
         await using var bed = await BlockTestBed.CreateAsync();
-        var token = Token("RFID-S", status);
+        var token = Token("RFID-S", AuthorizationStatusEnumTypeSchema.FromWire(status));
         token.ExpiresAt = BlockTestBed.T0.AddHours(-1);
         await AddTokenAsync(bed, token);
 
-        Assert.Equal(Enum.Parse<AuthorizationStatusEnumType>(status), (await AuthorizeAsync(bed, Rfid("RFID-S"))).Status);
+        Assert.Equal(AuthorizationStatusEnumTypeSchema.FromWire(status), (await AuthorizeAsync(bed, Rfid("RFID-S"))).Status);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class AuthorizationTests
         await AddTokenAsync(bed, Token("RFID-B"));
         Assert.Equal(AuthorizationStatusEnumType.Accepted, (await AuthorizeAsync(bed, Rfid("RFID-B"))).Status);
 
-        await bed.WriteAsync(async db => (await db.IdTokens.SingleAsync(t => t.IdToken == "RFID-B")).Status = "Blocked");
+        await bed.WriteAsync(async db => (await db.IdTokens.SingleAsync(t => t.IdToken == "RFID-B")).Status = AuthorizationStatusEnumType.Blocked);
         Assert.Equal(AuthorizationStatusEnumType.Blocked, (await AuthorizeAsync(bed, Rfid("RFID-B"))).Status);
 
         await bed.WriteAsync(async db => db.IdTokens.Remove(await db.IdTokens.SingleAsync(t => t.IdToken == "RFID-B")));

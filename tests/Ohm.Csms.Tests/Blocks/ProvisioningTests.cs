@@ -88,7 +88,7 @@ public sealed class ProvisioningTests
         Assert.Equal(T0.AddSeconds(42), station.LastSeenAt);
         var stored = await StationAsync(bed, "CS-B01");
         Assert.Equal(("Ohm", "Unit-1", "SN-42", "4.2.0", "8931", "2040"), (stored.VendorName, stored.Model, stored.SerialNumber, stored.FirmwareVersion, stored.ModemIccid, stored.ModemImsi));
-        Assert.Equal(("PowerUp", "Accepted", T0.AddSeconds(42), T0.AddSeconds(42)), (stored.LastBootReason, stored.RegistrationStatus, stored.LastBootAt, stored.LastSeenAt));
+        Assert.Equal(("PowerUp", (RegistrationStatusEnumType?)RegistrationStatusEnumType.Accepted, (DateTimeOffset?)T0.AddSeconds(42), (DateTimeOffset?)T0.AddSeconds(42)), (stored.LastBootReason, stored.RegistrationStatus, stored.LastBootAt, stored.LastSeenAt));
     }
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class ProvisioningTests
         Assert.Equal((expected, 15, T0), (response.Status, response.Interval, response.CurrentTime));
         Assert.False(station.IsAccepted);
         Assert.Equal(policy, station.RegistrationStatus);
-        Assert.Equal(policy, (await StationAsync(bed, "CS-B02")).RegistrationStatus);
+        Assert.Equal(expected, (await StationAsync(bed, "CS-B02")).RegistrationStatus);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class ProvisioningTests
         var station = bed.Station("CS-B02b", registrationStatus: null);
         Assert.Equal(RegistrationStatusEnumType.Pending, (await bed.HandleAsync(bed.Provisioning.BootNotificationAsync, station, Boot())).Status);
 
-        await bed.WriteAsync(async db => (await db.Stations.SingleAsync(s => s.Id == "CS-B02b")).BootPolicy = "Accepted");
+        await bed.WriteAsync(async db => (await db.Stations.SingleAsync(s => s.Id == "CS-B02b")).BootPolicy = RegistrationStatusEnumType.Accepted);
         bed.Clock.Advance(TimeSpan.FromSeconds(60));
         var response = await bed.HandleAsync(bed.Provisioning.BootNotificationAsync, station, Boot(BootReasonEnumType.Triggered));
 

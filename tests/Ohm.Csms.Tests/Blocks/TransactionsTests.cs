@@ -58,7 +58,7 @@ public sealed class TransactionsTests
     private static Task AddTokenAsync(BlockTestBed bed, string id, DateTimeOffset? expiresAt = null, string? allowedEvses = null) =>
         bed.WriteAsync(db =>
         {
-            db.IdTokens.Add(new IdTokenRecord { IdToken = id, Type = "ISO14443", ExpiresAt = expiresAt, AllowedEvses = allowedEvses });
+            db.IdTokens.Add(new IdTokenRecord { IdToken = id, Type = IdTokenEnumType.ISO14443, ExpiresAt = expiresAt, AllowedEvses = allowedEvses });
             return Task.CompletedTask;
         });
 

@@ -7,6 +7,7 @@ using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp;
+using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 
 namespace Ohm.Csms.Tests.Support;
@@ -98,7 +99,7 @@ public sealed class BlockTestBed : IAsyncDisposable
     public Task RegisterStationAsync(string stationId, string bootPolicy = "Accepted") =>
         WriteAsync(db =>
         {
-            db.Stations.Add(new StationRecord { Id = stationId, BootPolicy = bootPolicy, SecurityProfile = 1, CreatedAt = Clock.GetUtcNow() });
+            db.Stations.Add(new StationRecord { Id = stationId, BootPolicy = RegistrationStatusEnumTypeSchema.FromWire(bootPolicy), SecurityProfile = 1, CreatedAt = Clock.GetUtcNow() });
             return Task.CompletedTask;
         });
 
