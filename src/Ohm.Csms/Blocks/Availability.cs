@@ -71,5 +71,9 @@ public sealed class Availability(CsmsWriter writer, IStationCallRouter router, T
 
     // G03 Change Availability EVSE/Connector, G04 Change Availability Charging Station.
     public Task<ChangeAvailabilityResponse> ChangeAvailabilityAsync(string stationId, OperationalStatusEnumType status, EVSEType? evse, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new ChangeAvailabilityRequest { OperationalStatus = status, Evse = evse }, cancellationToken);
+        ChangeAvailabilityAsync(stationId, new ChangeAvailabilityRequest { OperationalStatus = status, Evse = evse }, cancellationToken);
+
+    // G03, G04 Change Availability, the request as given.
+    public Task<ChangeAvailabilityResponse> ChangeAvailabilityAsync(string stationId, ChangeAvailabilityRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 }

@@ -89,14 +89,19 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     }
 
     // B05 Set Variables: split per ItemsPerMessageSetVariables/BytesPerMessageSetVariables, merged, accepted values stored.
-    public async Task<SetVariablesResponse> SetVariablesAsync(string stationId, IReadOnlyList<SetVariableDataType> data, CancellationToken cancellationToken)
+    public Task<SetVariablesResponse> SetVariablesAsync(string stationId, IReadOnlyList<SetVariableDataType> data, CancellationToken cancellationToken) =>
+        SetVariablesAsync(stationId, new SetVariablesRequest { SetVariableData = [.. data] }, cancellationToken);
+
+    // B05 Set Variables, the request as given: each part carries its customData.
+    public async Task<SetVariablesResponse> SetVariablesAsync(string stationId, SetVariablesRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(request);
+        var data = request.SetVariableData;
         var limits = await MessageLimitsAsync(stationId, "SetVariables", cancellationToken).ConfigureAwait(false);
         var results = new List<SetVariableResultType>(data.Count);
         foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.SetVariableDataType, limits.Items, limits.Bytes, "SetVariables", "setVariableData"))
         {
-            var response = await router.CallAsync(stationId, new SetVariablesRequest { SetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
+            var response = await router.CallAsync(stationId, new SetVariablesRequest { SetVariableData = chunk, CustomData = request.CustomData }, cancellationToken).ConfigureAwait(false);
             results.AddRange(response.SetVariableResult);
         }
 
@@ -110,14 +115,19 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     }
 
     // B06 Get Variables: split per ItemsPerMessageGetVariables/BytesPerMessageGetVariables and merged.
-    public async Task<GetVariablesResponse> GetVariablesAsync(string stationId, IReadOnlyList<GetVariableDataType> data, CancellationToken cancellationToken)
+    public Task<GetVariablesResponse> GetVariablesAsync(string stationId, IReadOnlyList<GetVariableDataType> data, CancellationToken cancellationToken) =>
+        GetVariablesAsync(stationId, new GetVariablesRequest { GetVariableData = [.. data] }, cancellationToken);
+
+    // B06 Get Variables, the request as given: each part carries its customData.
+    public async Task<GetVariablesResponse> GetVariablesAsync(string stationId, GetVariablesRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(request);
+        var data = request.GetVariableData;
         var limits = await MessageLimitsAsync(stationId, "GetVariables", cancellationToken).ConfigureAwait(false);
         var results = new List<GetVariableResultType>(data.Count);
         foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.GetVariableDataType, limits.Items, limits.Bytes, "GetVariables", "getVariableData"))
         {
-            var response = await router.CallAsync(stationId, new GetVariablesRequest { GetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
+            var response = await router.CallAsync(stationId, new GetVariablesRequest { GetVariableData = chunk, CustomData = request.CustomData }, cancellationToken).ConfigureAwait(false);
             results.AddRange(response.GetVariableResult);
         }
 
@@ -128,25 +138,37 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     public async Task<(int RequestId, GenericDeviceModelStatusEnumType Status)> GetBaseReportAsync(string stationId, ReportBaseEnumType reportBase, CancellationToken cancellationToken)
     {
         var requestId = NextRequestId();
-        var response = await router.CallAsync(stationId, new GetBaseReportRequest { RequestId = requestId, ReportBase = reportBase }, cancellationToken).ConfigureAwait(false);
+        var response = await GetBaseReportAsync(stationId, new GetBaseReportRequest { RequestId = requestId, ReportBase = reportBase }, cancellationToken).ConfigureAwait(false);
         return (requestId, response.Status);
     }
+
+    // B07 Get Base Report, the request as given (its requestId names the NotifyReport parts).
+    public Task<GetBaseReportResponse> GetBaseReportAsync(string stationId, GetBaseReportRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 
     // B08 Get Custom Report
     public async Task<(int RequestId, GenericDeviceModelStatusEnumType Status)> GetReportAsync(
         string stationId, List<ComponentCriterionEnumType>? criteria, List<ComponentVariableType>? componentVariables, CancellationToken cancellationToken)
     {
         var requestId = NextRequestId();
-        var response = await router.CallAsync(
+        var response = await GetReportAsync(
             stationId,
             new GetReportRequest { RequestId = requestId, ComponentCriteria = criteria, ComponentVariable = componentVariables },
             cancellationToken).ConfigureAwait(false);
         return (requestId, response.Status);
     }
 
+    // B08 Get Custom Report, the request as given.
+    public Task<GetReportResponse> GetReportAsync(string stationId, GetReportRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
+
     // B11 Reset - Without Ongoing Transaction, B12 Reset - With Ongoing Transaction (station-wide or one EVSE).
     public Task<ResetResponse> ResetAsync(string stationId, ResetEnumType type, int? evseId, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new ResetRequest { Type = type, EvseId = evseId }, cancellationToken);
+        ResetAsync(stationId, new ResetRequest { Type = type, EvseId = evseId }, cancellationToken);
+
+    // B11, B12 Reset, the request as given (customData kept).
+    public Task<ResetResponse> ResetAsync(string stationId, ResetRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 
     /// <summary>A request id for a report, unique in this process.</summary>
     public int NextRequestId() => Interlocked.Increment(ref _lastRequestId) & 0x7FFFFFFF;

@@ -228,5 +228,9 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
 
     // E14 Check Transaction status
     public Task<GetTransactionStatusResponse> GetTransactionStatusAsync(string stationId, string? transactionId, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new GetTransactionStatusRequest { TransactionId = transactionId }, cancellationToken);
+        GetTransactionStatusAsync(stationId, new GetTransactionStatusRequest { TransactionId = transactionId }, cancellationToken);
+
+    // E14 Check Transaction status, the request as given.
+    public Task<GetTransactionStatusResponse> GetTransactionStatusAsync(string stationId, GetTransactionStatusRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 }
