@@ -150,6 +150,7 @@ public static class CsmsHost
         OcppGenericApi.Map(apiGroup);
         StationMessagesApi.Map(apiGroup);
         EventsApi.Map(apiGroup);
+        StationLimitsApi.Map(apiGroup);
         app.Services.GetRequiredService<CsmsMetrics>();
         return app;
     }

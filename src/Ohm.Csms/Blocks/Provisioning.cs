@@ -173,7 +173,39 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     /// <summary>A request id for a report, unique in this process.</summary>
     public int NextRequestId() => Interlocked.Increment(ref _lastRequestId) & 0x7FFFFFFF;
 
+    /// <summary>
+    /// The limits of one request type ("GetVariables" or "SetVariables"): the operator's (per station, through the API)
+    /// win; otherwise the station's DeviceDataCtrlr ItemsPerMessage/BytesPerMessage from the stored device model; when
+    /// neither is known, they are read from the station once (GetVariables) and stored in the device model.
+    /// </summary>
     private async Task<(int? Items, int? Bytes)> MessageLimitsAsync(string stationId, string instance, CancellationToken cancellationToken)
+    {
+        StationMessageLimitsRecord? set;
+        await using (var db = database.CreateContext())
+        {
+            set = await db.StationMessageLimits.AsNoTracking().FirstOrDefaultAsync(l => l.StationId == stationId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (items, bytes) = instance == "GetVariables"
+            ? (set?.GetVariablesItemsPerMessage, set?.GetVariablesBytesPerMessage)
+            : (set?.SetVariablesItemsPerMessage, set?.SetVariablesBytesPerMessage);
+        if (items is not null && bytes is not null)
+        {
+            return (items, bytes);
+        }
+
+        var reported = await ReportedLimitsAsync(stationId, instance, cancellationToken).ConfigureAwait(false);
+        if (reported.Items is null && reported.Bytes is null && set?.ReadFromStationAt is null)
+        {
+            await ReadLimitsFromStationAsync(stationId, cancellationToken).ConfigureAwait(false);
+            reported = await ReportedLimitsAsync(stationId, instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (items ?? reported.Items, bytes ?? reported.Bytes);
+    }
+
+    /// <summary>The station's own limits of one request type, from its stored device model (NotifyReport or read by the CSMS).</summary>
+    public async Task<(int? Items, int? Bytes)> ReportedLimitsAsync(string stationId, string instance, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var values = await db.DeviceVariables.AsNoTracking()
@@ -184,5 +216,63 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         int? Read(string name) =>
             values.FirstOrDefault(v => v.VariableName == name)?.Actual is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
         return (Read("ItemsPerMessage"), Read("BytesPerMessage"));
+    }
+
+    // B06 Get Variables of DeviceDataCtrlr ItemsPerMessage/BytesPerMessage (instances GetVariables, SetVariables), one
+    // small request per instance, so that it fits whatever the limits are; what the station reports is stored.
+    private async Task ReadLimitsFromStationAsync(string stationId, CancellationToken cancellationToken)
+    {
+        var found = new List<ReportDataType>();
+        foreach (var instance in (string[])["GetVariables", "SetVariables"])
+        {
+            GetVariablesResponse response;
+            try
+            {
+                response = await router.CallAsync(
+                    stationId,
+                    new GetVariablesRequest
+                    {
+                        GetVariableData =
+                        [
+                            new GetVariableDataType { Component = new ComponentType { Name = "DeviceDataCtrlr" }, Variable = new VariableType { Name = "ItemsPerMessage", Instance = instance } },
+                            new GetVariableDataType { Component = new ComponentType { Name = "DeviceDataCtrlr" }, Variable = new VariableType { Name = "BytesPerMessage", Instance = instance } },
+                        ],
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (OcppCallErrorException ex)
+            {
+                logger.LogWarning("{StationId} did not tell its {Instance} message limits: {Code} {Description}", stationId, instance, ex.Code, ex.Description);
+                continue;
+            }
+
+            found.AddRange(response.GetVariableResult
+                .Where(r => r.AttributeStatus == GetVariableStatusEnumType.Accepted && r.AttributeValue is not null)
+                .Select(r => new ReportDataType
+                {
+                    Component = r.Component,
+                    Variable = r.Variable,
+                    VariableAttribute = [new VariableAttributeType { Type = r.AttributeType ?? AttributeEnumType.Actual, Value = r.AttributeValue }],
+                }));
+        }
+
+        var now = time.GetUtcNow();
+        await writer.ExecuteForStationAsync(stationId, async db =>
+        {
+            if (found.Count > 0)
+            {
+                await DeviceModelStore.UpsertAsync(db, stationId, found, now).ConfigureAwait(false);
+            }
+
+            var limits = await db.StationMessageLimits.FindAsync(stationId).ConfigureAwait(false);
+            if (limits is null)
+            {
+                limits = new StationMessageLimitsRecord { StationId = stationId };
+                db.StationMessageLimits.Add(limits);
+            }
+
+            limits.ReadFromStationAt = now;
+            limits.UpdatedAt = now;
+        }, cancellationToken).ConfigureAwait(false);
     }
 }
