@@ -92,6 +92,9 @@ public static class CsmsHost
         services.AddSingleton<StationConnections>();
         services.AddSingleton<Provisioning>().AddSingleton<Authorization>().AddSingleton<Transactions>().AddSingleton<Metering>()
             .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
+        services.AddSingleton<BackgroundWork>();
+        services.AddSingleton<StationMessageStore>().AddSingleton<Security>().AddSingleton<SmartCharging>().AddSingleton<Firmware>()
+            .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton(sp =>
         {
@@ -147,6 +150,9 @@ public static class CsmsHost
         TransactionsApi.Map(apiGroup);
         CommandsApi.Map(apiGroup);
         OcppGenericApi.Map(apiGroup);
+        StationMessagesApi.Map(apiGroup);
+        EventsApi.Map(apiGroup);
+        StationLimitsApi.Map(apiGroup);
         app.Services.GetRequiredService<CsmsMetrics>();
         return app;
     }

@@ -19,66 +19,71 @@ internal static class CommandsApi
 
         commands.MapPost("/reset", (string stationId, HttpRequest http, Provisioning provisioning, ApiOptions options, CancellationToken ct) =>
             Command<ResetRequest>(stationId, http, OcppActions.Reset, options, ct, async (r, t) =>
-                Results.Ok(await provisioning.ResetAsync(stationId, r.Type, r.EvseId, t).ConfigureAwait(false))))
+                Results.Ok(await provisioning.ResetAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("B11/B12 Reset the station or one EVSE (Immediate or OnIdle)");
 
         commands.MapPost("/get-variables", (string stationId, HttpRequest http, Provisioning provisioning, ApiOptions options, CancellationToken ct) =>
             Command<GetVariablesRequest>(stationId, http, OcppActions.GetVariables, options, ct, async (r, t) =>
-                Results.Ok(await provisioning.GetVariablesAsync(stationId, r.GetVariableData, t).ConfigureAwait(false))))
+                Results.Ok(await provisioning.GetVariablesAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("B06 Get variables, split to respect the station's ItemsPerMessage and BytesPerMessage");
 
         commands.MapPost("/set-variables", (string stationId, HttpRequest http, Provisioning provisioning, ApiOptions options, CancellationToken ct) =>
             Command<SetVariablesRequest>(stationId, http, OcppActions.SetVariables, options, ct, async (r, t) =>
-                Results.Ok(await provisioning.SetVariablesAsync(stationId, r.SetVariableData, t).ConfigureAwait(false))))
+                Results.Ok(await provisioning.SetVariablesAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("B05 Set variables; accepted values update the stored device model");
 
         commands.MapPost("/get-base-report", (string stationId, HttpRequest http, Provisioning provisioning, ApiOptions options, CancellationToken ct) =>
             CommandWithDefaults<GetBaseReportRequest>(stationId, http, OcppActions.GetBaseReport, options, ct, body => body["requestId"] ??= provisioning.NextRequestId(), async (r, t) =>
             {
-                var response = await provisioning.GetBaseReportAsync(stationId, r.ReportBase, t).ConfigureAwait(false);
-                return Results.Ok(new ReportStarted(response.RequestId, response.Status.ToWire()));
+                var response = await provisioning.GetBaseReportAsync(stationId, r, t).ConfigureAwait(false);
+                return Results.Ok(new ReportStarted(r.RequestId, response.Status.ToWire()));
             }))
             .WithSummary("B07 Get base report; the NotifyReport parts are stored as the station's device model");
 
         commands.MapPost("/get-report", (string stationId, HttpRequest http, Provisioning provisioning, ApiOptions options, CancellationToken ct) =>
             CommandWithDefaults<GetReportRequest>(stationId, http, OcppActions.GetReport, options, ct, body => body["requestId"] ??= provisioning.NextRequestId(), async (r, t) =>
             {
-                var response = await provisioning.GetReportAsync(stationId, r.ComponentCriteria, r.ComponentVariable, t).ConfigureAwait(false);
-                return Results.Ok(new ReportStarted(response.RequestId, response.Status.ToWire()));
+                var response = await provisioning.GetReportAsync(stationId, r, t).ConfigureAwait(false);
+                return Results.Ok(new ReportStarted(r.RequestId, response.Status.ToWire()));
             }))
             .WithSummary("B08 Get custom report");
 
         commands.MapPost("/request-start", (string stationId, HttpRequest http, RemoteControl remote, ApiOptions options, CancellationToken ct) =>
             CommandWithDefaults<RequestStartTransactionRequest>(stationId, http, OcppActions.RequestStartTransaction, options, ct, body => body["remoteStartId"] ??= 0, async (r, t) =>
             {
-                var (id, response) = await remote.RequestStartTransactionAsync(stationId, r.IdToken, r.EvseId, r.RemoteStartId == 0 ? null : r.RemoteStartId, r.ChargingProfile, t).ConfigureAwait(false);
-                return Results.Ok(new RemoteStarted(id, response.Status.ToWire(), response.TransactionId));
+                if (r.RemoteStartId == 0)
+                {
+                    r.RemoteStartId = remote.NextRemoteStartId();
+                }
+
+                var response = await remote.RequestStartTransactionAsync(stationId, r, t).ConfigureAwait(false);
+                return Results.Ok(new RemoteStarted(r.RemoteStartId, response.Status.ToWire(), response.TransactionId));
             }))
             .WithSummary("F01/F02 Request start transaction; remoteStartId is chosen when omitted and links the transaction");
 
         commands.MapPost("/request-stop", (string stationId, HttpRequest http, RemoteControl remote, ApiOptions options, CancellationToken ct) =>
             Command<RequestStopTransactionRequest>(stationId, http, OcppActions.RequestStopTransaction, options, ct, async (r, t) =>
-                Results.Ok(await remote.RequestStopTransactionAsync(stationId, r.TransactionId, t).ConfigureAwait(false))))
+                Results.Ok(await remote.RequestStopTransactionAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("F03 Request stop transaction");
 
         commands.MapPost("/unlock-connector", (string stationId, HttpRequest http, RemoteControl remote, ApiOptions options, CancellationToken ct) =>
             Command<UnlockConnectorRequest>(stationId, http, OcppActions.UnlockConnector, options, ct, async (r, t) =>
-                Results.Ok(await remote.UnlockConnectorAsync(stationId, r.EvseId, r.ConnectorId, t).ConfigureAwait(false))))
+                Results.Ok(await remote.UnlockConnectorAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("F05 Unlock connector");
 
         commands.MapPost("/trigger-message", (string stationId, HttpRequest http, RemoteControl remote, ApiOptions options, CancellationToken ct) =>
             Command<TriggerMessageRequest>(stationId, http, OcppActions.TriggerMessage, options, ct, async (r, t) =>
-                Results.Ok(await remote.TriggerMessageAsync(stationId, r.RequestedMessage, r.Evse, t).ConfigureAwait(false))))
+                Results.Ok(await remote.TriggerMessageAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("F06 Trigger message (any requestedMessage)");
 
         commands.MapPost("/change-availability", (string stationId, HttpRequest http, Availability availability, ApiOptions options, CancellationToken ct) =>
             Command<ChangeAvailabilityRequest>(stationId, http, OcppActions.ChangeAvailability, options, ct, async (r, t) =>
-                Results.Ok(await availability.ChangeAvailabilityAsync(stationId, r.OperationalStatus, r.Evse, t).ConfigureAwait(false))))
+                Results.Ok(await availability.ChangeAvailabilityAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("G03/G04 Change availability of the station, an EVSE or a connector");
 
         commands.MapPost("/get-transaction-status", (string stationId, HttpRequest http, Transactions transactions, ApiOptions options, CancellationToken ct) =>
             Command<GetTransactionStatusRequest>(stationId, http, OcppActions.GetTransactionStatus, options, ct, async (r, t) =>
-                Results.Ok(await transactions.GetTransactionStatusAsync(stationId, r.TransactionId, t).ConfigureAwait(false))))
+                Results.Ok(await transactions.GetTransactionStatusAsync(stationId, r, t).ConfigureAwait(false))))
             .WithSummary("E14 Get transaction status");
 
         commands.MapPost("/data-transfer", (string stationId, HttpRequest http, DataTransfer dataTransfer, ApiOptions options, CancellationToken ct) =>

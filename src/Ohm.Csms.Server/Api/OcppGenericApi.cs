@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,7 +11,10 @@ namespace Ohm.Csms.Server.Api;
 
 /// <summary>
 /// <c>POST /api/stations/{id}/ocpp/{action}</c>: sends any CSMS-to-station action with the body as its payload,
-/// validated first, and returns the station's response payload or its CALLERROR.
+/// validated first, and returns the station's response payload or its CALLERROR. An action that a block serves goes
+/// through that block's method with the request exactly as given (customData kept), as the command endpoints do: a
+/// TriggerMessage lets the triggered message through while the station is Pending, a SetVariables updates the stored
+/// device model and is split per the station's limits. Other actions go to the station as they are.
 /// </summary>
 internal static class OcppGenericApi
 {
@@ -19,7 +23,12 @@ internal static class OcppGenericApi
             .WithTags("Commands")
             .WithSummary("Send any CSMS-to-station OCPP action; the body is the request payload");
 
-    private static async Task<IResult> SendAsync(string stationId, string action, HttpRequest http, IStationCallRouter router, Provisioning provisioning, ApiOptions options, CancellationToken ct)
+    /// <summary>The blocks that serve CSMS-to-station actions.</summary>
+    internal sealed record Blocks(Provisioning Provisioning, RemoteControl RemoteControl, Availability Availability, Transactions Transactions, DataTransfer DataTransfer);
+
+    private static async Task<IResult> SendAsync(
+        string stationId, string action, HttpRequest http, IStationCallRouter router, Provisioning provisioning, RemoteControl remoteControl,
+        Availability availability, Transactions transactions, DataTransfer dataTransfer, ApiOptions options, CancellationToken ct)
     {
         var definition = OcppActions.Find(action);
         if (definition is null)
@@ -44,17 +53,38 @@ internal static class OcppGenericApi
             return ApiResults.Invalid(error);
         }
 
+        var blocks = new Blocks(provisioning, remoteControl, availability, transactions, dataTransfer);
         return await ApiResults.CallAsync(stationId, options, async t =>
         {
-            if (definition == OcppActions.SetVariables)
+            var served = ThroughBlock(blocks, stationId, definition.ReadRequest(body), t);
+            if (served is null)
             {
-                // Goes through the block so that accepted values update the stored device model, as the dedicated endpoint does.
-                var request = (SetVariablesRequest)definition.ReadRequest(body);
-                return Results.Ok(await provisioning.SetVariablesAsync(stationId, request.SetVariableData, t).ConfigureAwait(false));
+                return Results.Bytes(await router.CallRawAsync(stationId, definition, body, t).ConfigureAwait(false), "application/json");
             }
 
-            var response = await router.CallRawAsync(stationId, definition, body, t).ConfigureAwait(false);
-            return Results.Bytes(response, "application/json");
+            var response = await served.ConfigureAwait(false);
+            return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(response, definition.ResponseTypeInfo), "application/json");
         }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>The call through the block that serves the request's action, or null when no block serves it.</summary>
+    internal static Task<object>? ThroughBlock(Blocks blocks, string stationId, object request, CancellationToken ct) => request switch
+    {
+        ResetRequest r => Box(blocks.Provisioning.ResetAsync(stationId, r, ct)),
+        GetVariablesRequest r => Box(blocks.Provisioning.GetVariablesAsync(stationId, r, ct)),
+        SetVariablesRequest r => Box(blocks.Provisioning.SetVariablesAsync(stationId, r, ct)),
+        GetBaseReportRequest r => Box(blocks.Provisioning.GetBaseReportAsync(stationId, r, ct)),
+        GetReportRequest r => Box(blocks.Provisioning.GetReportAsync(stationId, r, ct)),
+        RequestStartTransactionRequest r => Box(blocks.RemoteControl.RequestStartTransactionAsync(stationId, r, ct)),
+        RequestStopTransactionRequest r => Box(blocks.RemoteControl.RequestStopTransactionAsync(stationId, r, ct)),
+        UnlockConnectorRequest r => Box(blocks.RemoteControl.UnlockConnectorAsync(stationId, r, ct)),
+        TriggerMessageRequest r => Box(blocks.RemoteControl.TriggerMessageAsync(stationId, r, ct)),
+        ChangeAvailabilityRequest r => Box(blocks.Availability.ChangeAvailabilityAsync(stationId, r, ct)),
+        GetTransactionStatusRequest r => Box(blocks.Transactions.GetTransactionStatusAsync(stationId, r, ct)),
+        DataTransferRequest r => Box(blocks.DataTransfer.SendAsync(stationId, r, ct)),
+        _ => null,
+    };
+
+    private static async Task<object> Box<T>(Task<T> task)
+        where T : class => await task.ConfigureAwait(false);
 }

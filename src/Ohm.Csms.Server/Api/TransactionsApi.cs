@@ -24,12 +24,22 @@ internal static class TransactionsApi
     internal sealed record TransactionView(
         string StationId, string TransactionId, string State, int? EvseId, int? ConnectorId, string? IdToken, string? IdTokenType,
         string? AuthorizationStatus, string? ChargingState, string? StoppedReason, int? RemoteStartId, int? ReservationId,
-        DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, bool StartedReceived, int LastSeqNo, int EventCount, decimal? EnergyWh);
+        DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, bool StartedReceived, int LastSeqNo, int EventCount, decimal? EnergyWh)
+    {
+        /// <summary>E14: what the station answered when the CSMS asked after an Ended with gaps; null if it never asked.</summary>
+        public StatusCheckView? StatusCheck { get; init; }
+    }
+
+    /// <summary>The CSMS's own GetTransactionStatus (E14) after the transaction ended with seqNos missing.</summary>
+    internal sealed record StatusCheckView(DateTimeOffset CheckedAt, bool? MessagesInQueue, bool? OngoingIndicator, string? Error);
 
     private static TransactionView View(TransactionRecord t) => new(
         t.StationId, t.TransactionId, t.State, t.EvseId, t.ConnectorId, t.IdToken, t.IdTokenType, t.AuthorizationStatus, t.ChargingState,
         t.StoppedReason, t.RemoteStartId, t.ReservationId, t.StartedAt, t.EndedAt, t.StartedReceived, t.LastSeqNo, t.EventCount,
-        t.MeterStartWh is { } start && t.MeterLastWh is { } last ? last - start : null);
+        t.MeterStartWh is { } start && t.MeterLastWh is { } last ? last - start : null)
+    {
+        StatusCheck = t.StatusCheckedAt is { } checkedAt ? new StatusCheckView(checkedAt, t.StatusMessagesInQueue, t.StatusOngoing, t.StatusCheckError) : null,
+    };
 
     private static async Task<IResult> ListAsync(
         CsmsDatabase database, string? stationId, string? state, DateTimeOffset? from, DateTimeOffset? to, int? remoteStartId, int? limit, CancellationToken ct)

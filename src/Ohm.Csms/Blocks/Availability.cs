@@ -18,36 +18,44 @@ public sealed class Availability(CsmsWriter writer, IStationCallRouter router, T
         var now = time.GetUtcNow();
         var status = request.ConnectorStatus.ToWire();
         var timestamp = request.Timestamp.ToUniversalTime();
-        await writer.ExecuteForStationAsync(context.StationId, async db =>
-        {
-            var current = await db.ConnectorStatuses
-                .FirstOrDefaultAsync(s => s.StationId == context.StationId && s.EvseId == request.EvseId && s.ConnectorId == request.ConnectorId && s.Current)
-                .ConfigureAwait(false);
-            if (current is null)
-            {
-                current = new ConnectorStatusRecord { StationId = context.StationId, EvseId = request.EvseId, ConnectorId = request.ConnectorId, Status = status, Current = true };
-                db.ConnectorStatuses.Add(current);
-            }
-
-            // A notification older than the one stored (an offline replay) goes to the history only.
-            if (timestamp >= current.Timestamp || current.Id == 0)
-            {
-                current.Status = status;
-                current.Timestamp = timestamp;
-                current.ReceivedAt = now;
-            }
-
-            db.ConnectorStatuses.Add(new ConnectorStatusRecord
-            {
-                StationId = context.StationId,
-                EvseId = request.EvseId,
-                ConnectorId = request.ConnectorId,
-                Status = status,
-                Timestamp = timestamp,
-                ReceivedAt = now,
-            });
-        }, cancellationToken).ConfigureAwait(false);
+        await writer.ExecuteForStationAsync(context.StationId, db => ApplyStatusAsync(db, context.StationId, request.EvseId, request.ConnectorId, status, timestamp, now), cancellationToken).ConfigureAwait(false);
         return new StatusNotificationResponse();
+    }
+
+    /// <summary>
+    /// Stores a connector's status, from a StatusNotification or a NotifyEvent of its AvailabilityState: a history row,
+    /// and the connector's current row unless the status is older than the one stored (an offline replay).
+    /// </summary>
+    internal static async Task ApplyStatusAsync(CsmsDbContext db, string stationId, int evseId, int connectorId, string status, DateTimeOffset timestamp, DateTimeOffset now)
+    {
+        // One message may change a connector twice (NotifyEvent): its first change is not saved yet.
+        var current = db.ConnectorStatuses.Local.FirstOrDefault(s => s.StationId == stationId && s.EvseId == evseId && s.ConnectorId == connectorId && s.Current)
+            ?? await db.ConnectorStatuses
+                .FirstOrDefaultAsync(s => s.StationId == stationId && s.EvseId == evseId && s.ConnectorId == connectorId && s.Current)
+                .ConfigureAwait(false);
+        var added = current is null;
+        if (current is null)
+        {
+            current = new ConnectorStatusRecord { StationId = stationId, EvseId = evseId, ConnectorId = connectorId, Status = status, Current = true };
+            db.ConnectorStatuses.Add(current);
+        }
+
+        if (added || timestamp >= current.Timestamp)
+        {
+            current.Status = status;
+            current.Timestamp = timestamp;
+            current.ReceivedAt = now;
+        }
+
+        db.ConnectorStatuses.Add(new ConnectorStatusRecord
+        {
+            StationId = stationId,
+            EvseId = evseId,
+            ConnectorId = connectorId,
+            Status = status,
+            Timestamp = timestamp,
+            ReceivedAt = now,
+        });
     }
 
     // G02 Heartbeat: last-seen is kept in the session and stored when the station disconnects.
@@ -63,5 +71,9 @@ public sealed class Availability(CsmsWriter writer, IStationCallRouter router, T
 
     // G03 Change Availability EVSE/Connector, G04 Change Availability Charging Station.
     public Task<ChangeAvailabilityResponse> ChangeAvailabilityAsync(string stationId, OperationalStatusEnumType status, EVSEType? evse, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new ChangeAvailabilityRequest { OperationalStatus = status, Evse = evse }, cancellationToken);
+        ChangeAvailabilityAsync(stationId, new ChangeAvailabilityRequest { OperationalStatus = status, Evse = evse }, cancellationToken);
+
+    // G03, G04 Change Availability, the request as given.
+    public Task<ChangeAvailabilityResponse> ChangeAvailabilityAsync(string stationId, ChangeAvailabilityRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 }

@@ -89,16 +89,21 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     }
 
     // B05 Set Variables: split per ItemsPerMessageSetVariables/BytesPerMessageSetVariables, merged, accepted values stored.
-    public async Task<SetVariablesResponse> SetVariablesAsync(string stationId, IReadOnlyList<SetVariableDataType> data, CancellationToken cancellationToken)
+    public Task<SetVariablesResponse> SetVariablesAsync(string stationId, IReadOnlyList<SetVariableDataType> data, CancellationToken cancellationToken) =>
+        SetVariablesAsync(stationId, new SetVariablesRequest { SetVariableData = [.. data] }, cancellationToken);
+
+    // B05 Set Variables, the request as given: each part carries its customData.
+    public async Task<SetVariablesResponse> SetVariablesAsync(string stationId, SetVariablesRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(request);
+        var data = request.SetVariableData;
         var limits = await MessageLimitsAsync(stationId, "SetVariables", cancellationToken).ConfigureAwait(false);
         var results = new List<SetVariableResultType>(data.Count);
         try
         {
             foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.SetVariableDataType, limits.Items, limits.Bytes, "SetVariables", "setVariableData"))
             {
-                var response = await router.CallAsync(stationId, new SetVariablesRequest { SetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
+                var response = await router.CallAsync(stationId, new SetVariablesRequest { SetVariableData = chunk, CustomData = request.CustomData }, cancellationToken).ConfigureAwait(false);
                 results.AddRange(response.SetVariableResult);
             }
         }
@@ -117,14 +122,19 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     }
 
     // B06 Get Variables: split per ItemsPerMessageGetVariables/BytesPerMessageGetVariables and merged.
-    public async Task<GetVariablesResponse> GetVariablesAsync(string stationId, IReadOnlyList<GetVariableDataType> data, CancellationToken cancellationToken)
+    public Task<GetVariablesResponse> GetVariablesAsync(string stationId, IReadOnlyList<GetVariableDataType> data, CancellationToken cancellationToken) =>
+        GetVariablesAsync(stationId, new GetVariablesRequest { GetVariableData = [.. data] }, cancellationToken);
+
+    // B06 Get Variables, the request as given: each part carries its customData.
+    public async Task<GetVariablesResponse> GetVariablesAsync(string stationId, GetVariablesRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(request);
+        var data = request.GetVariableData;
         var limits = await MessageLimitsAsync(stationId, "GetVariables", cancellationToken).ConfigureAwait(false);
         var results = new List<GetVariableResultType>(data.Count);
         foreach (var chunk in MessageSplitter.Split(data, OcppJsonContext.Default.GetVariableDataType, limits.Items, limits.Bytes, "GetVariables", "getVariableData"))
         {
-            var response = await router.CallAsync(stationId, new GetVariablesRequest { GetVariableData = chunk }, cancellationToken).ConfigureAwait(false);
+            var response = await router.CallAsync(stationId, new GetVariablesRequest { GetVariableData = chunk, CustomData = request.CustomData }, cancellationToken).ConfigureAwait(false);
             results.AddRange(response.GetVariableResult);
         }
 
@@ -135,30 +145,74 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     public async Task<(int RequestId, GenericDeviceModelStatusEnumType Status)> GetBaseReportAsync(string stationId, ReportBaseEnumType reportBase, CancellationToken cancellationToken)
     {
         var requestId = NextRequestId();
-        var response = await router.CallAsync(stationId, new GetBaseReportRequest { RequestId = requestId, ReportBase = reportBase }, cancellationToken).ConfigureAwait(false);
+        var response = await GetBaseReportAsync(stationId, new GetBaseReportRequest { RequestId = requestId, ReportBase = reportBase }, cancellationToken).ConfigureAwait(false);
         return (requestId, response.Status);
     }
+
+    // B07 Get Base Report, the request as given (its requestId names the NotifyReport parts).
+    public Task<GetBaseReportResponse> GetBaseReportAsync(string stationId, GetBaseReportRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 
     // B08 Get Custom Report
     public async Task<(int RequestId, GenericDeviceModelStatusEnumType Status)> GetReportAsync(
         string stationId, List<ComponentCriterionEnumType>? criteria, List<ComponentVariableType>? componentVariables, CancellationToken cancellationToken)
     {
         var requestId = NextRequestId();
-        var response = await router.CallAsync(
+        var response = await GetReportAsync(
             stationId,
             new GetReportRequest { RequestId = requestId, ComponentCriteria = criteria, ComponentVariable = componentVariables },
             cancellationToken).ConfigureAwait(false);
         return (requestId, response.Status);
     }
 
+    // B08 Get Custom Report, the request as given.
+    public Task<GetReportResponse> GetReportAsync(string stationId, GetReportRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
+
     // B11 Reset - Without Ongoing Transaction, B12 Reset - With Ongoing Transaction (station-wide or one EVSE).
     public Task<ResetResponse> ResetAsync(string stationId, ResetEnumType type, int? evseId, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new ResetRequest { Type = type, EvseId = evseId }, cancellationToken);
+        ResetAsync(stationId, new ResetRequest { Type = type, EvseId = evseId }, cancellationToken);
+
+    // B11, B12 Reset, the request as given (customData kept).
+    public Task<ResetResponse> ResetAsync(string stationId, ResetRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 
     /// <summary>A request id for a report, unique in this process.</summary>
     public int NextRequestId() => Interlocked.Increment(ref _lastRequestId) & 0x7FFFFFFF;
 
+    /// <summary>
+    /// The limits of one request type ("GetVariables" or "SetVariables"): the operator's (per station, through the API)
+    /// win; otherwise the station's DeviceDataCtrlr ItemsPerMessage/BytesPerMessage from the stored device model; when
+    /// neither is known, they are read from the station once (GetVariables) and stored in the device model.
+    /// </summary>
     private async Task<(int? Items, int? Bytes)> MessageLimitsAsync(string stationId, string instance, CancellationToken cancellationToken)
+    {
+        StationMessageLimitsRecord? set;
+        await using (var db = database.CreateContext())
+        {
+            set = await db.StationMessageLimits.AsNoTracking().FirstOrDefaultAsync(l => l.StationId == stationId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (items, bytes) = instance == "GetVariables"
+            ? (set?.GetVariablesItemsPerMessage, set?.GetVariablesBytesPerMessage)
+            : (set?.SetVariablesItemsPerMessage, set?.SetVariablesBytesPerMessage);
+        if (items is not null && bytes is not null)
+        {
+            return (items, bytes);
+        }
+
+        var reported = await ReportedLimitsAsync(stationId, instance, cancellationToken).ConfigureAwait(false);
+        if (reported.Items is null && reported.Bytes is null && set?.ReadFromStationAt is null)
+        {
+            await ReadLimitsFromStationAsync(stationId, cancellationToken).ConfigureAwait(false);
+            reported = await ReportedLimitsAsync(stationId, instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (items ?? reported.Items, bytes ?? reported.Bytes);
+    }
+
+    /// <summary>The station's own limits of one request type, from its stored device model (NotifyReport or read by the CSMS).</summary>
+    public async Task<(int? Items, int? Bytes)> ReportedLimitsAsync(string stationId, string instance, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var values = await db.DeviceVariables.AsNoTracking()
@@ -169,5 +223,63 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         int? Read(string name) =>
             values.FirstOrDefault(v => v.VariableName == name)?.Actual is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
         return (Read("ItemsPerMessage"), Read("BytesPerMessage"));
+    }
+
+    // B06 Get Variables of DeviceDataCtrlr ItemsPerMessage/BytesPerMessage (instances GetVariables, SetVariables), one
+    // small request per instance, so that it fits whatever the limits are; what the station reports is stored.
+    private async Task ReadLimitsFromStationAsync(string stationId, CancellationToken cancellationToken)
+    {
+        var found = new List<ReportDataType>();
+        foreach (var instance in (string[])["GetVariables", "SetVariables"])
+        {
+            GetVariablesResponse response;
+            try
+            {
+                response = await router.CallAsync(
+                    stationId,
+                    new GetVariablesRequest
+                    {
+                        GetVariableData =
+                        [
+                            new GetVariableDataType { Component = new ComponentType { Name = "DeviceDataCtrlr" }, Variable = new VariableType { Name = "ItemsPerMessage", Instance = instance } },
+                            new GetVariableDataType { Component = new ComponentType { Name = "DeviceDataCtrlr" }, Variable = new VariableType { Name = "BytesPerMessage", Instance = instance } },
+                        ],
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (OcppCallErrorException ex)
+            {
+                logger.LogWarning("{StationId} did not tell its {Instance} message limits: {Code} {Description}", stationId, instance, ex.Code, ex.Description);
+                continue;
+            }
+
+            found.AddRange(response.GetVariableResult
+                .Where(r => r.AttributeStatus == GetVariableStatusEnumType.Accepted && r.AttributeValue is not null)
+                .Select(r => new ReportDataType
+                {
+                    Component = r.Component,
+                    Variable = r.Variable,
+                    VariableAttribute = [new VariableAttributeType { Type = r.AttributeType ?? AttributeEnumType.Actual, Value = r.AttributeValue }],
+                }));
+        }
+
+        var now = time.GetUtcNow();
+        await writer.ExecuteForStationAsync(stationId, async db =>
+        {
+            if (found.Count > 0)
+            {
+                await DeviceModelStore.UpsertAsync(db, stationId, found, now).ConfigureAwait(false);
+            }
+
+            var limits = await db.StationMessageLimits.FindAsync(stationId).ConfigureAwait(false);
+            if (limits is null)
+            {
+                limits = new StationMessageLimitsRecord { StationId = stationId };
+                db.StationMessageLimits.Add(limits);
+            }
+
+            limits.ReadFromStationAt = now;
+            limits.UpdatedAt = now;
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

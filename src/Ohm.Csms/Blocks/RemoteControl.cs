@@ -12,32 +12,52 @@ public sealed class RemoteControl(IStationCallRouter router, StationSessions ses
     public async Task<(int RemoteStartId, RequestStartTransactionResponse Response)> RequestStartTransactionAsync(
         string stationId, IdTokenType idToken, int? evseId, int? remoteStartId, ChargingProfileType? chargingProfile, CancellationToken cancellationToken)
     {
-        var id = remoteStartId ?? (Interlocked.Increment(ref _lastRemoteStartId) & 0x7FFFFFFF);
-        var response = await router.CallAsync(
+        var id = remoteStartId ?? NextRemoteStartId();
+        var response = await RequestStartTransactionAsync(
             stationId,
             new RequestStartTransactionRequest { RemoteStartId = id, IdToken = idToken, EvseId = evseId, ChargingProfile = chargingProfile },
             cancellationToken).ConfigureAwait(false);
         return (id, response);
     }
 
+    // F01, F02 Request Start Transaction, the request as given (its remoteStartId links the transaction).
+    public Task<RequestStartTransactionResponse> RequestStartTransactionAsync(string stationId, RequestStartTransactionRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
+
+    /// <summary>A remoteStartId, unique in this process.</summary>
+    public int NextRemoteStartId() => Interlocked.Increment(ref _lastRemoteStartId) & 0x7FFFFFFF;
+
     // F03 Remote Stop Transaction
     public Task<RequestStopTransactionResponse> RequestStopTransactionAsync(string stationId, string transactionId, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new RequestStopTransactionRequest { TransactionId = transactionId }, cancellationToken);
+        RequestStopTransactionAsync(stationId, new RequestStopTransactionRequest { TransactionId = transactionId }, cancellationToken);
+
+    // F03 Remote Stop Transaction, the request as given.
+    public Task<RequestStopTransactionResponse> RequestStopTransactionAsync(string stationId, RequestStopTransactionRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 
     // F05 Remotely Unlock Connector
     public Task<UnlockConnectorResponse> UnlockConnectorAsync(string stationId, int evseId, int connectorId, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new UnlockConnectorRequest { EvseId = evseId, ConnectorId = connectorId }, cancellationToken);
+        UnlockConnectorAsync(stationId, new UnlockConnectorRequest { EvseId = evseId, ConnectorId = connectorId }, cancellationToken);
+
+    // F05 Remotely Unlock Connector, the request as given.
+    public Task<UnlockConnectorResponse> UnlockConnectorAsync(string stationId, UnlockConnectorRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 
     // F06 Trigger Message: a triggered message is let through even while the station is Pending (B02.FR.09).
-    public async Task<TriggerMessageResponse> TriggerMessageAsync(string stationId, MessageTriggerEnumType requested, EVSEType? evse, CancellationToken cancellationToken)
+    public Task<TriggerMessageResponse> TriggerMessageAsync(string stationId, MessageTriggerEnumType requested, EVSEType? evse, CancellationToken cancellationToken) =>
+        TriggerMessageAsync(stationId, new TriggerMessageRequest { RequestedMessage = requested, Evse = evse }, cancellationToken);
+
+    // F06 Trigger Message, the request as given (customData kept).
+    public async Task<TriggerMessageResponse> TriggerMessageAsync(string stationId, TriggerMessageRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var session = sessions.Find(stationId);
-        var action = TriggeredAction(requested);
+        var action = TriggeredAction(request.RequestedMessage);
         session?.AllowTriggered(action);
         TriggerMessageResponse response;
         try
         {
-            response = await router.CallAsync(stationId, new TriggerMessageRequest { RequestedMessage = requested, Evse = evse }, cancellationToken).ConfigureAwait(false);
+            response = await router.CallAsync(stationId, request, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

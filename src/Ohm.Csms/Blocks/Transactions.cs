@@ -1,7 +1,9 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 
@@ -13,7 +15,7 @@ namespace Ohm.Csms.Blocks;
 /// is acknowledged and not applied twice; an event after Ended is stored as late and changes nothing; a transaction
 /// whose Started never arrived is created from its first event; an idToken that arrives after the start is attached.
 /// </summary>
-public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, TimeProvider time, ILogger<Transactions> logger)
+public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, BackgroundWork background, TimeProvider time, ILogger<Transactions> logger)
 {
     internal const string Active = "Active";
     internal const string Ended = "Ended";
@@ -53,6 +55,13 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
             logger.LogInformation("{StationId} transaction {TransactionId} seqNo {SeqNo}: {Note}", stationId, transactionId, request.SeqNo, outcome.Note);
         }
 
+        // E14: the transaction ended with seqNos missing (or offline): ask the station whether messages are still queued,
+        // once this answer is persisted and on its way, never from inside the handler the station waits on.
+        if (outcome.Ended && (request.Offline == true || HasGaps(outcome.Before.SeqNos, request.SeqNo)))
+        {
+            background.Start($"E14 GetTransactionStatus of {stationId} transaction {transactionId}", ct => CheckStatusAsync(stationId, transactionId, ct));
+        }
+
         return outcome.Response;
     }
 
@@ -78,7 +87,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         else if (known.SeqNos.Contains(request.SeqNo))
         {
             var again = await ResponseAsync(db, request, known.Row).ConfigureAwait(false);
-            return new(again, "duplicate; acknowledged, not applied again", known, known.Row);
+            return new(again, "duplicate; acknowledged, not applied again", known, known.Row, false);
         }
         else
         {
@@ -120,7 +129,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         record.TransactionRecordId = tx.Id;
         record.Id = await db.Statements<TransactionEventRecord>().InsertAsync(record, cancellationToken).ConfigureAwait(false);
 
-        return new(response, note, known ?? new KnownTransaction(tx, []), tx);
+        return new(response, note, known ?? new KnownTransaction(tx, []), tx, !late && request.EventType == TransactionEventEnumType.Ended);
     }
 
     private static async Task<KnownTransaction?> LoadAsync(CsmsDbContext db, string stationId, string transactionId, CancellationToken cancellationToken)
@@ -229,10 +238,81 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
                 : await authorization.ResolveAsync(() => db, request.IdToken, request.Evse?.Id ?? tx.EvseId, tx.Id).ConfigureAwait(false),
         };
 
-    /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now.</summary>
-    private sealed record Outcome(TransactionEventResponse Response, string? Note, KnownTransaction Before, TransactionRecord Stored);
+    /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now, whether it ended it.</summary>
+    private sealed record Outcome(TransactionEventResponse Response, string? Note, KnownTransaction Before, TransactionRecord Stored, bool Ended);
+
+    /// <summary>Whether a seqNo below the Ended event's is missing.</summary>
+    private static bool HasGaps(HashSet<int> before, int endedSeqNo)
+    {
+        for (var n = 0; n < endedSeqNo; n++)
+        {
+            if (!before.Contains(n))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // E14 Check Transaction status, asked by the CSMS itself after an Ended with gaps: the answer is recorded on the transaction.
+    private async Task CheckStatusAsync(string stationId, string transactionId, CancellationToken cancellationToken)
+    {
+        GetTransactionStatusResponse? response = null;
+        string? error = null;
+        try
+        {
+            response = await GetTransactionStatusAsync(stationId, transactionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StationNotConnectedException)
+        {
+            error = "The station is not connected.";
+        }
+        catch (OcppCallTimeoutException)
+        {
+            error = "The station did not answer in time.";
+        }
+        catch (OcppConnectionClosedException)
+        {
+            error = "The connection closed before the station answered.";
+        }
+        catch (OcppCallErrorException ex)
+        {
+            error = $"CALLERROR {ex.Code.ToWire()}: {ex.Description}";
+        }
+        catch (OcppPayloadException ex)
+        {
+            error = $"The answer breaks the schema: {ex.Error}";
+        }
+
+        if (error is null)
+        {
+            logger.LogInformation("{StationId} transaction {TransactionId} ended with gaps; GetTransactionStatus: messagesInQueue {Queued}, ongoing {Ongoing}", stationId, transactionId, response!.MessagesInQueue, response.OngoingIndicator);
+        }
+        else
+        {
+            logger.LogWarning("{StationId} transaction {TransactionId} ended with gaps; GetTransactionStatus got no answer: {Error}", stationId, transactionId, error);
+        }
+
+        var now = time.GetUtcNow();
+        await writer.ExecuteForStationAsync(stationId, async db =>
+        {
+            var row = await db.Transactions.FirstOrDefaultAsync(t => t.StationId == stationId && t.TransactionId == transactionId, CancellationToken.None).ConfigureAwait(false);
+            if (row is not null)
+            {
+                row.StatusCheckedAt = now;
+                row.StatusMessagesInQueue = response?.MessagesInQueue;
+                row.StatusOngoing = response?.OngoingIndicator;
+                row.StatusCheckError = error;
+            }
+        }, CancellationToken.None).ConfigureAwait(false);
+    }
 
     // E14 Check Transaction status
     public Task<GetTransactionStatusResponse> GetTransactionStatusAsync(string stationId, string? transactionId, CancellationToken cancellationToken) =>
-        router.CallAsync(stationId, new GetTransactionStatusRequest { TransactionId = transactionId }, cancellationToken);
+        GetTransactionStatusAsync(stationId, new GetTransactionStatusRequest { TransactionId = transactionId }, cancellationToken);
+
+    // E14 Check Transaction status, the request as given.
+    public Task<GetTransactionStatusResponse> GetTransactionStatusAsync(string stationId, GetTransactionStatusRequest request, CancellationToken cancellationToken) =>
+        router.CallAsync(stationId, request, cancellationToken);
 }

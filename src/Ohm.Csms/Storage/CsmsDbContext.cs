@@ -39,6 +39,14 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<MeterValueRecord> MeterValues => Set<MeterValueRecord>();
 
+    public DbSet<StationMessageRecord> StationMessages => Set<StationMessageRecord>();
+
+    public DbSet<EventReportRecord> EventReports => Set<EventReportRecord>();
+
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+
+    public DbSet<StationMessageLimitsRecord> StationMessageLimits => Set<StationMessageLimitsRecord>();
+
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
@@ -146,6 +154,40 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         {
             e.HasIndex(m => new { m.StationId, m.ReceivedAt });
             e.Property(m => m.StationId).HasMaxLength(48);
+        });
+        modelBuilder.Entity<StationMessageRecord>(e =>
+        {
+            e.HasIndex(m => new { m.StationId, m.Action, m.Id });
+            e.Property(m => m.StationId).HasMaxLength(48);
+            e.Property(m => m.Action).HasMaxLength(64);
+            e.Property(m => m.MessageId).HasMaxLength(36);
+        });
+        modelBuilder.Entity<EventReportRecord>(e =>
+        {
+            e.HasIndex(r => new { r.StationId, r.GeneratedAt });
+            e.Property(r => r.StationId).HasMaxLength(48);
+        });
+        modelBuilder.Entity<EventRecord>(e =>
+        {
+            e.HasIndex(v => new { v.StationId, v.Id });
+            e.HasIndex(v => new { v.StationId, v.ComponentName, v.VariableName, v.Id });
+            e.HasOne<EventReportRecord>().WithMany().HasForeignKey(v => v.EventReportId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(v => v.StationId).HasMaxLength(48);
+            e.Property(v => v.Trigger).HasMaxLength(16);
+            e.Property(v => v.EventNotificationType).HasMaxLength(32);
+            e.Property(v => v.ActualValue).HasMaxLength(2500);
+            e.Property(v => v.TechCode).HasMaxLength(50);
+            e.Property(v => v.TechInfo).HasMaxLength(500);
+            e.Property(v => v.TransactionId).HasMaxLength(36);
+            e.Property(v => v.ComponentName).HasMaxLength(50);
+            e.Property(v => v.ComponentInstance).HasMaxLength(50);
+            e.Property(v => v.VariableName).HasMaxLength(50);
+            e.Property(v => v.VariableInstance).HasMaxLength(50);
+        });
+        modelBuilder.Entity<StationMessageLimitsRecord>(e =>
+        {
+            e.HasKey(l => l.StationId);
+            e.Property(l => l.StationId).HasMaxLength(48);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {

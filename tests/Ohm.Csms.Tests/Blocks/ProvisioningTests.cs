@@ -226,10 +226,16 @@ public sealed class ProvisioningTests
     }
 
     [Fact]
-    public async Task B05_with_no_limits_stored_all_variables_go_in_one_request()
+    public async Task B05_with_no_limits_stored_or_reported_all_variables_go_in_one_request()
     {
         await using var bed = await BlockTestBed.CreateAsync();
         await bed.BootedStationAsync("CS-B05c");
+
+        // The CSMS asks the station for its DeviceDataCtrlr limits first; this station does not know them.
+        bed.Router.Answer<GetVariablesRequest, GetVariablesResponse>(r => new GetVariablesResponse
+        {
+            GetVariableResult = [.. r.GetVariableData.Select(d => new GetVariableResultType { AttributeStatus = GetVariableStatusEnumType.UnknownVariable, Component = d.Component, Variable = d.Variable })],
+        });
         bed.Router.Answer<SetVariablesRequest, SetVariablesResponse>(r => AcceptAllBut(r));
         await bed.Provisioning.SetVariablesAsync("CS-B05c", [.. Enumerable.Range(1, 30).Select(i => Set("C", $"V{i}", "1"))], CancellationToken.None);
         Assert.Equal(30, Assert.Single(bed.Router.Requests<SetVariablesRequest>()).SetVariableData.Count);

@@ -119,6 +119,9 @@ public sealed class TransactionsTests
     {
         await using var bed = await BlockTestBed.CreateAsync();
         var station = await bed.BootedStationAsync("CS-E12");
+
+        // An Ended event with gaps or offline makes the CSMS ask the station whether messages are still queued (E14).
+        bed.Router.Answer<GetTransactionStatusRequest, GetTransactionStatusResponse>(_ => new GetTransactionStatusResponse { MessagesInQueue = false });
         bed.Clock.Advance(TimeSpan.FromHours(2));
         var started = Event("tx-off", 0, TransactionEventEnumType.Started, 100);
         started.Offline = true;
@@ -228,6 +231,9 @@ public sealed class TransactionsTests
     {
         await using var bed = await BlockTestBed.CreateAsync();
         var station = await bed.BootedStationAsync("CS-E-late");
+
+        // An Ended event with gaps or offline makes the CSMS ask the station whether messages are still queued (E14).
+        bed.Router.Answer<GetTransactionStatusRequest, GetTransactionStatusResponse>(_ => new GetTransactionStatusResponse { MessagesInQueue = false });
         await SendAsync(bed, station, Event("tx-l", 0, TransactionEventEnumType.Started, 1000, ChargingStateEnumType.Charging));
         await SendAsync(bed, station, Event("tx-l", 2, TransactionEventEnumType.Ended, 2000, ChargingStateEnumType.Idle));
         var ended = await TransactionAsync(bed, "CS-E-late", "tx-l");

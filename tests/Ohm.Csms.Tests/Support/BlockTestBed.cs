@@ -35,6 +35,7 @@ public sealed class BlockTestBed : IAsyncDisposable
     private Provisioning? _provisioning;
     private Authorization? _authorization;
     private Transactions? _transactions;
+    private BackgroundWork? _background;
     private Metering? _metering;
     private Availability? _availability;
     private RemoteControl? _remoteControl;
@@ -64,6 +65,9 @@ public sealed class BlockTestBed : IAsyncDisposable
     /// <summary>The CSMS settings the blocks see; change them before the block's first use.</summary>
     public CsmsOptions Options { get; } = new();
 
+    /// <summary>The blocks' background work (E14's status checks); awaited at dispose.</summary>
+    public BackgroundWork Background => _background ??= new BackgroundWork(Logger<BackgroundWork>());
+
     /// <summary>What the blocks logged.</summary>
     public LogRecorder Logs { get; }
 
@@ -71,7 +75,7 @@ public sealed class BlockTestBed : IAsyncDisposable
 
     public Authorization Authorization => _authorization ??= new Authorization(Database, Clock);
 
-    public Transactions Transactions => _transactions ??= new Transactions(Writer, Authorization, Router, Clock, Logger<Transactions>());
+    public Transactions Transactions => _transactions ??= new Transactions(Writer, Authorization, Router, Background, Clock, Logger<Transactions>());
 
     public Metering Metering => _metering ??= new Metering(Writer, Clock);
 
@@ -182,6 +186,11 @@ public sealed class BlockTestBed : IAsyncDisposable
         foreach (var connection in connections)
         {
             await connection.DisposeAsync();
+        }
+
+        if (_background is not null)
+        {
+            await _background.DisposeAsync();
         }
 
         await Writer.DisposeAsync();

@@ -56,6 +56,18 @@ public sealed class TransactionRecord
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When the CSMS asked the station (E14 GetTransactionStatus) about this transaction after it ended with gaps.</summary>
+    public DateTimeOffset? StatusCheckedAt { get; set; }
+
+    /// <summary>The station's answer: whether messages of the transaction are still queued; null before an answer.</summary>
+    public bool? StatusMessagesInQueue { get; set; }
+
+    /// <summary>The station's answer: whether the transaction is still ongoing; null when it did not say.</summary>
+    public bool? StatusOngoing { get; set; }
+
+    /// <summary>Why the check got no answer (not connected, timeout, CALLERROR); null when it got one.</summary>
+    public string? StatusCheckError { get; set; }
+
     /// <summary>A copy to change without touching this one.</summary>
     public TransactionRecord Clone() => (TransactionRecord)MemberwiseClone();
 }

@@ -192,6 +192,143 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.ToTable("DeviceVariables");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.EventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActualValue")
+                        .IsRequired()
+                        .HasMaxLength(2500)
+                        .HasColumnType("character varying(2500)");
+
+                    b.Property<int?>("Cause")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Cleared")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ComponentInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("ComponentName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<int?>("ConnectorId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EventId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EventNotificationType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("EventReportId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<string>("TechCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("TechInfo")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("VariableInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<int?>("VariableMonitoringId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("VariableName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventReportId");
+
+                    b.HasIndex("StationId", "Id");
+
+                    b.HasIndex("StationId", "ComponentName", "VariableName", "Id");
+
+                    b.ToTable("Events");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.EventReportRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("LastSeqNo")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PartsReceived")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "GeneratedAt");
+
+                    b.ToTable("EventReports");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.IdTokenRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -382,6 +519,72 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.HasIndex("StationId", "TransactionId");
 
                     b.ToTable("SampledValues");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationMessageLimitsRecord", b =>
+                {
+                    b.Property<string>("StationId")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<int?>("GetVariablesBytesPerMessage")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("GetVariablesItemsPerMessage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ReadFromStationAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("SetVariablesBytesPerMessage")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SetVariablesItemsPerMessage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("StationId");
+
+                    b.ToTable("StationMessageLimits");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationMessageRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "Action", "Id");
+
+                    b.ToTable("StationMessages");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationRecord", b =>
@@ -602,6 +805,18 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("StatusCheckError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("StatusCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("StatusMessagesInQueue")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("StatusOngoing")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("StoppedReason")
                         .HasColumnType("text");
 
@@ -630,6 +845,15 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.HasOne("Ohm.Csms.Storage.Entities.DeviceVariableRecord", null)
                         .WithMany("Attributes")
                         .HasForeignKey("VariableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.EventRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.EventReportRecord", null)
+                        .WithMany()
+                        .HasForeignKey("EventReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -178,6 +178,139 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.ToTable("DeviceVariables");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.EventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActualValue")
+                        .IsRequired()
+                        .HasMaxLength(2500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Cause")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Cleared")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ComponentInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ComponentName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConnectorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventNotificationType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EventReportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TechCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TechInfo")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariableInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("VariableMonitoringId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VariableName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventReportId");
+
+                    b.HasIndex("StationId", "Id");
+
+                    b.HasIndex("StationId", "ComponentName", "VariableName", "Id");
+
+                    b.ToTable("Events");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.EventReportRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastSeqNo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PartsReceived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "GeneratedAt");
+
+                    b.ToTable("EventReports");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.IdTokenRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -360,6 +493,70 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.HasIndex("StationId", "TransactionId");
 
                     b.ToTable("SampledValues");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationMessageLimitsRecord", b =>
+                {
+                    b.Property<string>("StationId")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("GetVariablesBytesPerMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("GetVariablesItemsPerMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReadFromStationAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SetVariablesBytesPerMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SetVariablesItemsPerMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("StationId");
+
+                    b.ToTable("StationMessageLimits");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationMessageRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "Action", "Id");
+
+                    b.ToTable("StationMessages");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationRecord", b =>
@@ -576,6 +773,18 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StatusCheckError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StatusCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("StatusMessagesInQueue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("StatusOngoing")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("StoppedReason")
                         .HasColumnType("TEXT");
 
@@ -604,6 +813,15 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.HasOne("Ohm.Csms.Storage.Entities.DeviceVariableRecord", null)
                         .WithMany("Attributes")
                         .HasForeignKey("VariableId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.EventRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.EventReportRecord", null)
+                        .WithMany()
+                        .HasForeignKey("EventReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

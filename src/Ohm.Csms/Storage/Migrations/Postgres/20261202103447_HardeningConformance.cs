@@ -1,0 +1,189 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Ohm.Csms.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class HardeningConformance : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "StatusCheckError",
+                table: "Transactions",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "StatusCheckedAt",
+                table: "Transactions",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "StatusMessagesInQueue",
+                table: "Transactions",
+                type: "boolean",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "StatusOngoing",
+                table: "Transactions",
+                type: "boolean",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "EventReports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    GeneratedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PartsReceived = table.Column<int>(type: "integer", nullable: false),
+                    LastSeqNo = table.Column<int>(type: "integer", nullable: false),
+                    EventCount = table.Column<int>(type: "integer", nullable: false),
+                    Complete = table.Column<bool>(type: "boolean", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EventReports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StationMessageLimits",
+                columns: table => new
+                {
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    GetVariablesItemsPerMessage = table.Column<int>(type: "integer", nullable: true),
+                    GetVariablesBytesPerMessage = table.Column<int>(type: "integer", nullable: true),
+                    SetVariablesItemsPerMessage = table.Column<int>(type: "integer", nullable: true),
+                    SetVariablesBytesPerMessage = table.Column<int>(type: "integer", nullable: true),
+                    ReadFromStationAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StationMessageLimits", x => x.StationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StationMessages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MessageId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StationMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    EventReportId = table.Column<long>(type: "bigint", nullable: false),
+                    EventId = table.Column<int>(type: "integer", nullable: false),
+                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Trigger = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Cause = table.Column<int>(type: "integer", nullable: true),
+                    ActualValue = table.Column<string>(type: "character varying(2500)", maxLength: 2500, nullable: false),
+                    TechCode = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    TechInfo = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Cleared = table.Column<bool>(type: "boolean", nullable: false),
+                    TransactionId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true),
+                    VariableMonitoringId = table.Column<int>(type: "integer", nullable: true),
+                    EventNotificationType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ComponentName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    ComponentInstance = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    EvseId = table.Column<int>(type: "integer", nullable: true),
+                    ConnectorId = table.Column<int>(type: "integer", nullable: true),
+                    VariableName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    VariableInstance = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Events_EventReports_EventReportId",
+                        column: x => x.EventReportId,
+                        principalTable: "EventReports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EventReports_StationId_GeneratedAt",
+                table: "EventReports",
+                columns: new[] { "StationId", "GeneratedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Events_EventReportId",
+                table: "Events",
+                column: "EventReportId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Events_StationId_ComponentName_VariableName_Id",
+                table: "Events",
+                columns: new[] { "StationId", "ComponentName", "VariableName", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Events_StationId_Id",
+                table: "Events",
+                columns: new[] { "StationId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StationMessages_StationId_Action_Id",
+                table: "StationMessages",
+                columns: new[] { "StationId", "Action", "Id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Events");
+
+            migrationBuilder.DropTable(
+                name: "StationMessageLimits");
+
+            migrationBuilder.DropTable(
+                name: "StationMessages");
+
+            migrationBuilder.DropTable(
+                name: "EventReports");
+
+            migrationBuilder.DropColumn(
+                name: "StatusCheckError",
+                table: "Transactions");
+
+            migrationBuilder.DropColumn(
+                name: "StatusCheckedAt",
+                table: "Transactions");
+
+            migrationBuilder.DropColumn(
+                name: "StatusMessagesInQueue",
+                table: "Transactions");
+
+            migrationBuilder.DropColumn(
+                name: "StatusOngoing",
+                table: "Transactions");
+        }
+    }
+}
