@@ -121,6 +121,7 @@ public static class CsmsHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        database.Tokens.Clock = app.Services.GetRequiredService<TimeProvider>();
         var server = app.Services.GetRequiredService<OcppServer>();
         app.UseBadRequestProblems();
         app.UseWebSockets();

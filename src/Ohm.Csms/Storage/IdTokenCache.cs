@@ -21,13 +21,17 @@ public sealed class IdTokenCache
     private readonly ConcurrentDictionary<(string IdToken, IdTokenEnumType Type), Entry> _entries = new();
     private long _version;
 
+    /// <summary>The clock the lifetime is measured on; the host sets the one it injects everywhere.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>The token's record from the cache, or from <paramref name="load"/> when it is not there or too old.</summary>
     public async Task<IdTokenRecord?> FindAsync(string idToken, IdTokenEnumType type, Func<Task<IdTokenRecord?>> load)
     {
         ArgumentNullException.ThrowIfNull(load);
         var key = (idToken, type);
-        var now = Environment.TickCount64;
-        if (_entries.TryGetValue(key, out var entry) && now - entry.LoadedAt < (long)Lifetime.TotalMilliseconds)
+        var clock = Clock;
+        var now = clock.GetTimestamp();
+        if (_entries.TryGetValue(key, out var entry) && clock.GetElapsedTime(entry.LoadedAt, now) < Lifetime)
         {
             return entry.Record;
         }
