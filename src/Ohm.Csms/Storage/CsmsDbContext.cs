@@ -35,6 +35,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<MeterValueRecord> MeterValues => Set<MeterValueRecord>();
 
+    /// <summary>The security-event log: what the CSMS saw (refused handshakes) and what stations reported.</summary>
+    public DbSet<SecurityEventRecord> SecurityEvents => Set<SecurityEventRecord>();
+
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
@@ -136,6 +139,16 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         {
             e.HasIndex(m => new { m.StationId, m.ReceivedAt });
             e.Property(m => m.StationId).HasMaxLength(48);
+        });
+        modelBuilder.Entity<SecurityEventRecord>(e =>
+        {
+            e.HasIndex(s => s.Timestamp);
+            e.HasIndex(s => new { s.StationId, s.Timestamp });
+            e.Property(s => s.Source).HasMaxLength(16);
+            e.Property(s => s.Type).HasMaxLength(50);
+            e.Property(s => s.StationId).HasMaxLength(48);
+            e.Property(s => s.RemoteAddress).HasMaxLength(64);
+            e.Property(s => s.TechInfo).HasMaxLength(255);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {
