@@ -44,7 +44,7 @@ public static class CsmsHost
         var csms = Bind<CsmsOptions>(builder.Configuration, "Csms");
         var api = Bind<ApiOptions>(builder.Configuration, "Api");
         var storage = Bind<StorageOptions>(builder.Configuration, "Storage");
-        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(ValidateTls(ocpp, tls)).ToList();
+        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls)).ToList();
         if (errors.Count > 0)
         {
             throw new ConfigurationException(string.Join(Environment.NewLine, errors));
@@ -63,6 +63,8 @@ public static class CsmsHost
 
         var listeners = new Listeners();
         builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
+        var maxConnections = ocpp.EffectiveMaxConnections();
+        builder.WebHost.ConfigureKestrel(k => ConnectionLimits.Apply(k, maxConnections, TimeSpan.FromSeconds(ocpp.HandshakeTimeoutSeconds)));
         builder.WebHost.ConfigureKestrel(k => listeners.Configure(k, new Uri(ocpp.Url), new Uri(api.Url), ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null));
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -88,6 +90,8 @@ public static class CsmsHost
         services.AddSingleton<CsmsWriter>();
         services.AddSingleton<StationSessions>();
         services.AddSingleton<IStationCallRouter>(sp => sp.GetRequiredService<StationSessions>());
+        services.AddSingleton(new FailedHandshakes(ocpp.FailedHandshakes.PerAddressPerMinute, ocpp.FailedHandshakes.PerStationPerMinute));
+        services.AddSingleton<SecurityEventLog>();
         services.AddSingleton<StationAdmission>();
         services.AddSingleton<StationConnections>();
         services.AddSingleton<Provisioning>().AddSingleton<Authorization>().AddSingleton<Transactions>().AddSingleton<Metering>()
@@ -124,6 +128,7 @@ public static class CsmsHost
         database.Tokens.Clock = app.Services.GetRequiredService<TimeProvider>();
         var server = app.Services.GetRequiredService<OcppServer>();
         app.UseBadRequestProblems();
+        var throttle = ActivatorUtilities.CreateInstance<HandshakeThrottle>(app.Services);
         app.UseWebSockets();
 
         // A plain request delegate rather than an endpoint filter: a filter's async frames would stay on the stack of
@@ -132,7 +137,7 @@ public static class CsmsHost
         {
             if (listeners.Is(context, Listeners.Ocpp))
             {
-                return server.HandleAsync(context);
+                return throttle.Refuses(context) is { } refused ? refused : server.HandleAsync(context);
             }
 
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -154,6 +159,7 @@ public static class CsmsHost
         StationMessagesApi.Map(apiGroup);
         EventsApi.Map(apiGroup);
         StationLimitsApi.Map(apiGroup);
+        SecurityEventsApi.Map(apiGroup);
         app.Services.GetRequiredService<CsmsMetrics>();
         return app;
     }
@@ -163,6 +169,8 @@ public static class CsmsHost
     {
         ArgumentNullException.ThrowIfNull(app);
         await app.Services.GetRequiredService<CsmsDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await app.Services.GetRequiredService<StationAdmission>().WarnOfStationsWithoutCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        ConnectionLimits.LogAtStart(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -201,15 +209,31 @@ public static class CsmsHost
 
     private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls)
     {
+        // No chain build of a handshake fetches anything (a client certificate's AIA or CDP address), and a handshake
+        // that does not finish in time is closed: see OcppTls.
         var https = new HttpsConnectionAdapterOptions
         {
             ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile!, tls.CertificatePassword),
+            CheckCertificateRevocation = false,
+            HandshakeTimeout = TimeSpan.FromSeconds(tls.HandshakeTimeoutSeconds),
         };
         if (tls.ClientCaFile is not null)
         {
             var root = X509CertificateLoader.LoadCertificateFromFile(tls.ClientCaFile);
+            var validator = OcppTls.ClientCertificateValidator(root);
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.ClientCertificateValidation = OcppTls.ClientCertificateValidator(root);
+            https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = OcppTls.ChainPolicy(root, X509KeyUsageOids.ClientAuth);
+            https.ClientCertificateValidation = (certificate, chain, errors) =>
+            {
+                if (validator(certificate, chain, errors))
+                {
+                    return true;
+                }
+
+                listen.ApplicationServices.GetService<SecurityEventLog>()?.Record(
+                    "InvalidChargingStationCertificate", certificate.GetNameInfo(X509NameType.SimpleName, false), null, $"Refused client certificate {certificate.Subject} issued by {certificate.Issuer}");
+                return false;
+            };
         }
 
         listen.UseHttps(https);

@@ -11,4 +11,16 @@ public sealed class OcppTlsOptions
 
     /// <summary>For security profile 3: the root certificate (PEM or DER) that station client certificates must chain to.</summary>
     public string? ClientCaFile { get; set; }
+
+    /// <summary>Seconds a TLS handshake may take before the connection is closed. Default 10.</summary>
+    public int HandshakeTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Checks the values and names the first bad setting.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (HandshakeTimeoutSeconds is < 1 or > 300)
+        {
+            yield return $"Ocpp:Tls:HandshakeTimeoutSeconds must be between 1 and 300 (is {HandshakeTimeoutSeconds}).";
+        }
+    }
 }

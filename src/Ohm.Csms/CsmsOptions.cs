@@ -12,6 +12,12 @@ public sealed class CsmsOptions
     /// <summary>The interval, in seconds, after which a Pending or Rejected station may boot again. Default 60.</summary>
     public int BootRetryInterval { get; set; } = 60;
 
+    /// <summary>
+    /// Seconds a station that connects without an accepted registration has to send BootNotification; its connection is
+    /// closed then. Default 60.
+    /// </summary>
+    public int BootDeadlineSeconds { get; set; } = 60;
+
     /// <summary>Checks the values and names the first bad setting.</summary>
     public IEnumerable<string> Validate()
     {
@@ -23,6 +29,11 @@ public sealed class CsmsOptions
         if (BootRetryInterval is < 1 or > 86400)
         {
             yield return $"Csms:BootRetryInterval must be between 1 and 86400 seconds (is {BootRetryInterval}).";
+        }
+
+        if (BootDeadlineSeconds is < 1 or > 86400)
+        {
+            yield return $"Csms:BootDeadlineSeconds must be between 1 and 86400 seconds (is {BootDeadlineSeconds}).";
         }
     }
 }

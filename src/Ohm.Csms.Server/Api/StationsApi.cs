@@ -59,7 +59,7 @@ internal static class StationsApi
         return station is null ? ApiResults.NotFound($"Station '{stationId}' is not registered.") : Results.Ok(View(station, sessions));
     }
 
-    private static async Task<IResult> PutAsync(string stationId, StationRegistration body, CsmsWriter writer, StationSessions sessions, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string stationId, StationRegistration body, CsmsWriter writer, StationSessions sessions, IStationCallRouter router, TimeProvider time, CancellationToken ct)
     {
         if (!StationIdentity.IsValid(stationId, out var reason))
         {
@@ -81,11 +81,17 @@ internal static class StationsApi
             return ApiResults.Invalid("bootPolicy", "must be Accepted, Pending or Rejected");
         }
 
+        string? revoked = null;
         var (station, created, error) = await writer.ExecuteAsync(async db =>
         {
             var existing = await db.Stations.FindAsync([stationId]).ConfigureAwait(false);
             var isNew = existing is null;
             var record = existing ?? new StationRecord { Id = stationId, CreatedAt = time.GetUtcNow() };
+            revoked = isNew ? null
+                : existing!.Enabled && body.Enabled == false ? "The station was disabled."
+                : body.Password is not null ? "The station's password was changed."
+                : body.SecurityProfile is { } profile && profile != existing.SecurityProfile ? "The station's security profile was changed."
+                : null;
             record.Enabled = body.Enabled ?? record.Enabled;
             record.SecurityProfile = body.SecurityProfile ?? (isNew ? 1 : record.SecurityProfile);
             record.BootPolicy = body.BootPolicy is null ? record.BootPolicy : RegistrationStatusEnumTypeSchema.FromWire(body.BootPolicy);
@@ -112,11 +118,17 @@ internal static class StationsApi
             return ApiResults.Invalid("password", error);
         }
 
+        // What the live connection was admitted with no longer holds: it must connect again with the new registration.
+        if (revoked is not null)
+        {
+            await router.DisconnectAsync(stationId, revoked, ct).ConfigureAwait(false);
+        }
+
         var view = View(station, sessions);
         return created ? Results.Created($"/api/stations/{Uri.EscapeDataString(stationId)}", view) : Results.Ok(view);
     }
 
-    private static async Task<IResult> DeleteAsync(string stationId, CsmsWriter writer, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string stationId, CsmsWriter writer, IStationCallRouter router, CancellationToken ct)
     {
         var removed = await writer.ExecuteAsync(async db =>
         {
@@ -128,6 +140,11 @@ internal static class StationsApi
 
             return station is not null;
         }, ct).ConfigureAwait(false);
+        if (removed)
+        {
+            await router.DisconnectAsync(stationId, "The station was removed from the registry.", ct).ConfigureAwait(false);
+        }
+
         return removed ? Results.NoContent() : ApiResults.NotFound($"Station '{stationId}' is not registered.");
     }
 

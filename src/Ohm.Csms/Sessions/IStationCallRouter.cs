@@ -19,4 +19,11 @@ public interface IStationCallRouter
     /// <summary>Sends a CALL whose payload is JSON and returns the response payload's JSON.</summary>
     /// <exception cref="StationNotConnectedException">The station is not connected.</exception>
     Task<byte[]> CallRawAsync(string stationId, OcppAction action, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Closes the station's connection at once (WebSocket close status 1008, policy violation, with
+    /// <paramref name="reason"/>): its registration changed (disabled, removed, new credentials), so what it was admitted
+    /// with no longer holds. Returns whether it was connected.
+    /// </summary>
+    Task<bool> DisconnectAsync(string stationId, string reason, CancellationToken cancellationToken = default);
 }

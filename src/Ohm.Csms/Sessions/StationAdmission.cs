@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
@@ -7,12 +8,57 @@ namespace Ohm.Csms.Sessions;
 
 /// <summary>
 /// Decides before the WebSocket upgrade whether a station may connect (A00 security profiles, B registry): unknown,
-/// disabled, a wrong password or a weaker security profile than registered are refused (401).
+/// disabled, without credentials outside development mode, a wrong password or a weaker security profile than
+/// registered are refused (401). Each refusal is a security event and counts against the failed-handshake limits.
 /// </summary>
-public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, CsmsOptions options, TimeProvider time, ILogger<StationAdmission> logger)
+public sealed class StationAdmission(
+    CsmsDatabase database, CsmsWriter writer, CsmsOptions options, TimeProvider time, FailedHandshakes failures, SecurityEventLog securityEvents, ILogger<StationAdmission> logger)
 {
+    /// <summary>Security-event type of refused credentials (OCPP 2.0.1 Part 2 Appendices, Security Events).</summary>
+    public const string FailedToAuthenticateType = "FailedToAuthenticateAtCsms";
+
+    // Checked against when the station is unknown or has no hash, so that every handshake with a password costs one
+    // hash: the answer's timing does not tell which station identities exist.
+    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))));
+
+    private long _passwordChecks;
+
     /// <summary>The registered station that <paramref name="request"/> was admitted as.</summary>
     public static StationRecord? AdmittedStation(OcppConnectRequest request) => request?.Admission as StationRecord;
+
+    /// <summary>How many passwords were hashed to check them (what a handshake costs; the tests read it).</summary>
+    public long PasswordChecks => Interlocked.Read(ref _passwordChecks);
+
+    /// <summary>Whether a registration has no credentials a station must prove: profile 0, no password, or auto-registered.</summary>
+    public static bool HasNoCredentials(StationRecord station)
+    {
+        ArgumentNullException.ThrowIfNull(station);
+        return station.SecurityProfile == 0 || station.AutoRegistered || (station.SecurityProfile is 1 or 2 && station.PasswordHash is null);
+    }
+
+    /// <summary>
+    /// Outside development mode, logs a warning naming how many registered stations have no credentials: they are
+    /// refused until an operator sets a password (or profile 3). The host calls it at start, after the migrations.
+    /// </summary>
+    public async Task<int> WarnOfStationsWithoutCredentialsAsync(CancellationToken cancellationToken = default)
+    {
+        if (options.AcceptUnknown)
+        {
+            return 0;
+        }
+
+        await using var db = database.CreateContext();
+        var count = await db.Stations.CountAsync(s => s.SecurityProfile == 0 || s.AutoRegistered || ((s.SecurityProfile == 1 || s.SecurityProfile == 2) && s.PasswordHash == null), cancellationToken).ConfigureAwait(false);
+        if (count > 0)
+        {
+            logger.LogWarning(
+                "{Count} registered stations have no credentials (security profile 0, no password, or auto-registered with --accept-unknown) and are refused outside development mode; "
+                + "give each a password with PUT /api/stations/{{stationId}} {{\"securityProfile\": 1, \"password\": \"...\"}} (or security profile 3 with a client certificate)",
+                count);
+        }
+
+        return count;
+    }
 
     /// <summary>Whether the station may connect; the reason is logged when not.</summary>
     public async ValueTask<bool> AdmitAsync(OcppConnectRequest request)
@@ -23,6 +69,15 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
         {
             // Every connection attempt runs this lookup: compiled, it is a good part cheaper when a crowd connects at once.
             station = await CompiledQueries.FindStation(db, request.StationId).ConfigureAwait(false);
+        }
+
+        // One hash whenever a password was sent, whatever the station: unknown, disabled or without a hash alike.
+        var passwordMatches = false;
+        if (request.Password is not null)
+        {
+            Interlocked.Increment(ref _passwordChecks);
+            var stored = station?.PasswordHash;
+            passwordMatches = PasswordHasher.Verify(request.Password, stored ?? DummyHash.Value) && stored is not null;
         }
 
         if (station is null)
@@ -52,7 +107,12 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
             return Refuse(request, "it is disabled");
         }
 
-        if (station.SecurityProfile >= 1 && station.SecurityProfile <= 2 && (request.Password is null || !PasswordHasher.Verify(request.Password, station.PasswordHash)))
+        if (!options.AcceptUnknown && HasNoCredentials(station))
+        {
+            return Refuse(request, "it has no credentials (security profile 0, no password, or auto-registered in development mode); set a password through the API");
+        }
+
+        if (station.SecurityProfile >= 1 && station.SecurityProfile <= 2 && !passwordMatches)
         {
             return Refuse(request, request.Password is null ? "it sent no password" : "its password is wrong");
         }
@@ -73,7 +133,9 @@ public sealed class StationAdmission(CsmsDatabase database, CsmsWriter writer, C
 
     private bool Refuse(OcppConnectRequest request, string reason)
     {
-        logger.LogWarning("Refused station {StationId} from {Remote}: {Reason}", request.StationId, request.RemoteAddress, reason);
+        logger.LogWarning("Security event {Type}: refused station {StationId} from {Remote}: {Reason}", FailedToAuthenticateType, request.StationId, request.RemoteAddress, reason);
+        failures.Fail(request.StationId, request.RemoteAddress);
+        securityEvents.Record(FailedToAuthenticateType, request.StationId, request.RemoteAddress, "Refused: " + reason);
         return false;
     }
 }

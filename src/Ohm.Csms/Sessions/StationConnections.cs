@@ -10,7 +10,7 @@ using Ohm.Ocpp.Transport;
 namespace Ohm.Csms.Sessions;
 
 /// <summary>Opens and closes sessions as stations connect and disconnect, and keeps the connection history.</summary>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, TimeProvider time, ILogger<StationConnections> logger) : IAsyncDisposable
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Task, byte> _closing = new();
 
@@ -38,6 +38,46 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
             record.Id = await db.Statements<ConnectionRecord>().InsertAsync(record).ConfigureAwait(false);
             return record;
         }));
+
+        // A station that is not registered as accepted must boot first; a connection that never does is closed, so
+        // that upgraded connections cannot be held without a boot. (An accepted station that reconnects need not boot.)
+        if (!session.IsAccepted)
+        {
+            session.ArmBootDeadline(time.CreateTimer(_ => OnBootDeadline(session), null, TimeSpan.FromSeconds(options.BootDeadlineSeconds), Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    private void OnBootDeadline(StationSession session)
+    {
+        session.DisarmBootDeadline();
+        if (session.BootReceived || !session.Connection.IsOpen)
+        {
+            return;
+        }
+
+        logger.LogWarning("Closing the connection of {StationId}: no BootNotification within {Seconds} s (Csms:BootDeadlineSeconds)", session.StationId, options.BootDeadlineSeconds);
+        Own(CloseForNoBootAsync(session));
+    }
+
+    private async Task CloseForNoBootAsync(StationSession session)
+    {
+        try
+        {
+            await session.Connection.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, $"No BootNotification within {options.BootDeadlineSeconds} s.").ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed close must never take the process down; the failure is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogError(ex, "Could not close the connection of {StationId}", session.StationId);
+        }
+    }
+
+    // Owned, not fire-and-forget: the task is kept until it ends, awaited when the host stops, and logs its failure.
+    private void Own(Task task)
+    {
+        _closing.TryAdd(task, 0);
+        _ = task.ContinueWith(static (task, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(task, out _), _closing, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task<long> Record(StationSession session, Task<ConnectionRecord> write)
@@ -74,13 +114,11 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         }
 
         sessions.Close(session);
+        session.DisarmBootDeadline();
         var now = time.GetUtcNow();
         var lastSeen = session.LastSeenAt;
 
-        // Owned, not fire-and-forget: the task is kept until it ends, awaited when the host stops, and logs its failure.
-        var closing = CloseRecordAsync(session, now, lastSeen);
-        _closing.TryAdd(closing, 0);
-        _ = closing.ContinueWith(static (task, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(task, out _), _closing, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Own(CloseRecordAsync(session, now, lastSeen));
     }
 
     private async Task CloseRecordAsync(StationSession session, DateTimeOffset now, DateTimeOffset? lastSeen)

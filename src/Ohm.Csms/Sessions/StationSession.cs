@@ -10,12 +10,14 @@ public sealed class StationSession
 {
     private readonly HashSet<string> _triggered = new(StringComparer.Ordinal);
     private StationTransactions? _transactions;
+    private string? _registrationStatus;
+    private ITimer? _bootDeadline;
 
     internal StationSession(string stationId, OcppConnection connection, string? registrationStatus, int securityProfile, DateTimeOffset connectedAt)
     {
         StationId = stationId;
         Connection = connection;
-        RegistrationStatus = registrationStatus;
+        _registrationStatus = registrationStatus;
         SecurityProfile = securityProfile;
         ConnectedAt = connectedAt;
     }
@@ -25,7 +27,41 @@ public sealed class StationSession
     public OcppConnection Connection { get; }
 
     /// <summary>How the last BootNotification was answered (Accepted, Pending, Rejected); null before any.</summary>
-    public string? RegistrationStatus { get; internal set; }
+    public string? RegistrationStatus
+    {
+        get => _registrationStatus;
+        internal set
+        {
+            _registrationStatus = value;
+            BootReceived = true;
+            DisarmBootDeadline();
+        }
+    }
+
+    /// <summary>Whether the station has sent a BootNotification on this connection.</summary>
+    internal bool BootReceived { get; private set; }
+
+    /// <summary>Arms the timer that closes the connection when no BootNotification comes first (Csms:BootDeadlineSeconds).</summary>
+    internal void ArmBootDeadline(ITimer timer)
+    {
+        lock (_triggered)
+        {
+            _bootDeadline = timer;
+        }
+    }
+
+    /// <summary>Stops the boot deadline: the station booted, or the connection closed.</summary>
+    internal void DisarmBootDeadline()
+    {
+        ITimer? timer;
+        lock (_triggered)
+        {
+            timer = _bootDeadline;
+            _bootDeadline = null;
+        }
+
+        timer?.Dispose();
+    }
 
     public int SecurityProfile { get; }
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
 using Ohm.Ocpp;
 using Ohm.Ocpp.Rpc;
 
@@ -42,6 +44,25 @@ public sealed class StationSessions : IStationCallRouter
     /// <inheritdoc/>
     public Task<byte[]> CallRawAsync(string stationId, OcppAction action, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
         Connection(stationId).CallRawAsync(action, payload, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> DisconnectAsync(string stationId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (!_sessions.TryGetValue(stationId, out var session))
+        {
+            return false;
+        }
+
+        // A close frame's reason holds at most 123 bytes.
+        while (Encoding.UTF8.GetByteCount(reason) > 123)
+        {
+            reason = reason[..^1];
+        }
+
+        await session.Connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, reason, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
     private OcppConnection Connection(string stationId) =>
         _sessions.TryGetValue(stationId, out var session) && session.Connection.IsOpen

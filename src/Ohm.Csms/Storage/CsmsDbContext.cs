@@ -47,6 +47,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<StationMessageLimitsRecord> StationMessageLimits => Set<StationMessageLimitsRecord>();
 
+    /// <summary>The security-event log: what the CSMS saw (refused handshakes) and what stations reported.</summary>
+    public DbSet<SecurityEventRecord> SecurityEvents => Set<SecurityEventRecord>();
+
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
@@ -188,6 +191,16 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         {
             e.HasKey(l => l.StationId);
             e.Property(l => l.StationId).HasMaxLength(48);
+        });
+        modelBuilder.Entity<SecurityEventRecord>(e =>
+        {
+            e.HasIndex(s => s.Timestamp);
+            e.HasIndex(s => new { s.StationId, s.Timestamp });
+            e.Property(s => s.Source).HasMaxLength(16);
+            e.Property(s => s.Type).HasMaxLength(50);
+            e.Property(s => s.StationId).HasMaxLength(48);
+            e.Property(s => s.RemoteAddress).HasMaxLength(64);
+            e.Property(s => s.TechInfo).HasMaxLength(255);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {

@@ -6,6 +6,13 @@ namespace Ohm.Ocpp.Transport;
 /// <summary>
 /// Certificate checks for security profiles 2 and 3 against a private root, as OCPP deployments use: the station
 /// trusts the CSMS root certificate, and the CSMS trusts the root that signs station certificates.
+/// <para>
+/// No chain build here fetches anything from the network: the certificate a peer presents names the addresses of its
+/// issuer (AIA) and its revocation lists (CDP), and fetching them before the peer is authenticated would let anyone make
+/// the CSMS send requests where they like (server-side request forgery) and hold a handshake as long as the address
+/// takes to answer. Chains are built only from what was presented and the configured root; revocation is not checked
+/// online.
+/// </para>
 /// </summary>
 public static class OcppTls
 {
@@ -26,16 +33,33 @@ public static class OcppTls
         return (certificate, _, _) => ChainsTo(certificate, root, X509KeyUsageOids.ClientAuth);
     }
 
-    /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="root"/> and allows the usage.</summary>
+    /// <summary>
+    /// The chain policy of every check here: trusted only through <paramref name="root"/>, the usage required, and no
+    /// network retrieval (no issuer download, no online revocation). Give it to SslStream too
+    /// (<c>SslServerAuthenticationOptions.CertificateChainPolicy</c>, <c>SslClientAuthenticationOptions.CertificateChainPolicy</c>)
+    /// so that its own chain build downloads nothing either.
+    /// </summary>
+    public static X509ChainPolicy ChainPolicy(X509Certificate2 root, string enhancedKeyUsage)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+            UrlRetrievalTimeout = TimeSpan.FromMilliseconds(1),
+        };
+        policy.CustomTrustStore.Add(root);
+        policy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(enhancedKeyUsage));
+        return policy;
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="root"/> and allows the usage; nothing is downloaded.</summary>
     public static bool ChainsTo(X509Certificate certificate, X509Certificate2 root, string enhancedKeyUsage)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(root);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(enhancedKeyUsage));
+        using var chain = new X509Chain { ChainPolicy = ChainPolicy(root, enhancedKeyUsage) };
         if (certificate is X509Certificate2 given)
         {
             return chain.Build(given);

@@ -18,6 +18,7 @@ public sealed class CsmsTestHost : IAsyncDisposable
     public const string ApiKey = "test-api-key-0123456789";
 
     private readonly TestDatabase _database;
+    private bool _handedOver;
 
     private CsmsTestHost(WebApplication app, TestDatabase database, LogRecorder logs)
     {
@@ -46,7 +47,22 @@ public sealed class CsmsTestHost : IAsyncDisposable
     public static async Task<CsmsTestHost> StartAsync(string databaseKind, Action<WebApplicationBuilder>? configure, params (string Key, string Value)[] settings)
     {
         UnobservedTaskExceptions.Watch();
-        var database = await TestDatabases.CreateAsync(databaseKind);
+        return await StartOnAsync(await TestDatabases.CreateAsync(databaseKind), configure, settings);
+    }
+
+    /// <summary>Stops this host and starts another on the same database with <paramref name="settings"/>: a restart. Dispose the new one only.</summary>
+    public async Task<CsmsTestHost> RestartAsync(params (string Key, string Value)[] settings)
+    {
+        Api.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Logs.AssertClean();
+        _handedOver = true;
+        return await StartOnAsync(_database, null, settings);
+    }
+
+    private static async Task<CsmsTestHost> StartOnAsync(TestDatabase database, Action<WebApplicationBuilder>? configure, (string Key, string Value)[] settings)
+    {
         var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Ocpp:Url"] = "http://127.0.0.1:0",
@@ -133,6 +149,11 @@ public sealed class CsmsTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+        {
+            return;
+        }
+
         Api.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();

@@ -5,7 +5,7 @@
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class HardeningConformance : Migration
+    public partial class Hardening : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -52,6 +52,27 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_EventReports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SecurityEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    StationId = table.Column<string>(type: "TEXT", maxLength: 48, nullable: true),
+                    RemoteAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    TechInfo = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecurityEvents", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -147,6 +168,16 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                 columns: new[] { "StationId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_StationId_Timestamp",
+                table: "SecurityEvents",
+                columns: new[] { "StationId", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityEvents_Timestamp",
+                table: "SecurityEvents",
+                column: "Timestamp");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StationMessages_StationId_Action_Id",
                 table: "StationMessages",
                 columns: new[] { "StationId", "Action", "Id" });
@@ -157,6 +188,9 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "Events");
+
+            migrationBuilder.DropTable(
+                name: "SecurityEvents");
 
             migrationBuilder.DropTable(
                 name: "StationMessageLimits");
