@@ -15,9 +15,10 @@ internal static class CallWaits
         {
             return await call.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.IsCompleted)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Nobody waits for the answer any more; its failure (the connection closing, as a rule) is expected.
+            // Nobody waits for the answer any more; its failure (the connection closing, as a rule) is expected. The
+            // call may have failed between the cancellation and this line: the continuation observes it then as well.
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }

@@ -6,6 +6,7 @@ using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;
 using Ohm.Station.Blocks;
+using Ohm.Station.Context;
 using Ohm.Station.DeviceModel;
 using Ohm.Station.Hardware;
 using Ohm.Station.Simulation;
@@ -18,7 +19,7 @@ namespace Ohm.Station;
 /// the CSMS's calls (see <see cref="StationRouting"/>). State lives in a <see cref="StationStore"/> so that a restart,
 /// or a killed process, goes on where it left off.
 /// </summary>
-public sealed class ChargingStation : IAsyncDisposable
+public sealed partial class ChargingStation : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions RecordJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private readonly ILoggerFactory _loggerFactory;
@@ -55,13 +56,19 @@ public sealed class ChargingStation : IAsyncDisposable
             Hardware = StationHardware.Of(_ownSimulator);
         }
 
-        Provisioning = new Provisioning(this);
-        Authorization = new Authorization(this);
-        Transactions = new Transactions(this);
-        RemoteControl = new RemoteControl(this);
-        Availability = new Availability(this);
-        Metering = new Metering(this);
-        DataTransfer = new DataTransfer(this);
+        // Each block sees the station only through its context (and the gate, where it serializes state changes), and
+        // is given the blocks it uses: those are built first.
+        IStationContext context = this;
+        IStateGate gate = this;
+        var events = new TransactionEvents(context);
+        var cache = new AuthorizationCache(context);
+        Metering = new Metering(context, events);
+        Availability = new Availability(context, gate);
+        Transactions = new Transactions(context, gate, events, Metering, Availability, cache);
+        Provisioning = new Provisioning(context, gate, this, Transactions);
+        Authorization = new Authorization(context, cache, Transactions);
+        RemoteControl = new RemoteControl(context, gate, Provisioning, Authorization, Transactions, events, Availability, Metering);
+        DataTransfer = new DataTransfer(context, request => Options.DataTransferHandler?.Invoke(request));
         Handlers = StationRouting.Build(this);
     }
 
@@ -125,8 +132,6 @@ public sealed class ChargingStation : IAsyncDisposable
     internal OcppHandlers Handlers { get; }
 
     internal ILogger Logger { get; }
-
-    internal SemaphoreSlim Gate => _gate;
 
     /// <summary>The station's clock (<see cref="StationOptions.TimeProvider"/>).</summary>
     internal TimeProvider Clock => Options.TimeProvider;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
+using Ohm.Station.Context;
 using Ohm.Station.DeviceModel;
 
 namespace Ohm.Station.Blocks;
@@ -9,10 +10,15 @@ namespace Ohm.Station.Blocks;
 public sealed class Availability
 {
     private const string StationRecord = "station:inoperative";
-    private readonly ChargingStation _station;
+    private readonly IStationContext _context;
+    private readonly IStateGate _gate;
     private OperationalStatusEnumType? _stationScheduled;
 
-    internal Availability(ChargingStation station) => _station = station;
+    internal Availability(IStationContext context, IStateGate gate)
+    {
+        _context = context;
+        _gate = gate;
+    }
 
     /// <summary>Whether the whole station was made Inoperative.</summary>
     public bool StationInoperative { get; private set; }
@@ -28,24 +34,24 @@ public sealed class Availability
 
     internal void Load()
     {
-        StationInoperative = _station.Store.GetRecord(StationRecord) == "true";
+        StationInoperative = _context.Store.GetRecord(StationRecord) == "true";
         _stationScheduled = null;
     }
 
     /// <summary>Reports the status of every connector (force), or of those whose status changed since last reported.</summary>
     internal async Task ReportAllAsync(bool force)
     {
-        await _station.Gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
-            foreach (var evse in _station.Evses.Values)
+            foreach (var evse in _context.Evses.Values)
             {
                 Update(evse, force);
             }
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -54,23 +60,23 @@ public sealed class Availability
     {
         var status = StatusOf(evse);
         var text = status.ToString();
-        _station.Model.SetInternal(new ComponentKey("Connector", null, evse.Id, evse.ConnectorId), "AvailabilityState", text);
-        _station.Model.SetInternal(new ComponentKey("EVSE", null, evse.Id), "AvailabilityState", text);
+        _context.Model.SetInternal(new ComponentKey("Connector", null, evse.Id, evse.ConnectorId), "AvailabilityState", text);
+        _context.Model.SetInternal(new ComponentKey("EVSE", null, evse.Id), "AvailabilityState", text);
         if (!force && status == evse.ReportedStatus)
         {
             return;
         }
 
-        if (!_station.IsOnline && !_station.Model.Flag("OCPPCommCtrlr", "QueueAllMessages", false))
+        if (!_context.IsOnline && !_context.Model.Flag("OCPPCommCtrlr", "QueueAllMessages", false))
         {
             // Sent when the connection is back: the status differs from the one last reported.
             return;
         }
 
         evse.ReportedStatus = status;
-        _station.Enqueue(new StatusNotificationRequest
+        _context.Enqueue(new StatusNotificationRequest
         {
-            Timestamp = _station.Now,
+            Timestamp = _context.Now,
             ConnectorStatus = status,
             EvseId = evse.Id,
             ConnectorId = evse.ConnectorId,
@@ -79,18 +85,18 @@ public sealed class Availability
 
     /// <summary>G02: Heartbeat.</summary>
     internal Task<HeartbeatResponse> SendHeartbeatAsync(CancellationToken cancellationToken) =>
-        _station.CallAsync(new HeartbeatRequest(), cancellationToken);
+        _context.CallAsync(new HeartbeatRequest(), cancellationToken);
 
     /// <summary>G03/G04: ChangeAvailability of the station, an EVSE or a connector.</summary>
     internal async ValueTask<ChangeAvailabilityResponse> ChangeAvailability(ChangeAvailabilityRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         var inoperative = request.OperationalStatus == OperationalStatusEnumType.Inoperative;
-        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (request.Evse is null || request.Evse.Id == 0)
             {
-                if (inoperative && _station.Transactions.AnyRunning)
+                if (inoperative && AnyTransactionRunning)
                 {
                     _stationScheduled = request.OperationalStatus;
                     return Result(ChangeAvailabilityStatusEnumType.Scheduled);
@@ -100,7 +106,7 @@ public sealed class Availability
                 return Result(ChangeAvailabilityStatusEnumType.Accepted);
             }
 
-            if (!_station.Evses.TryGetValue(request.Evse.Id, out var evse) || (request.Evse.ConnectorId is { } c && c != evse.ConnectorId))
+            if (!_context.Evses.TryGetValue(request.Evse.Id, out var evse) || (request.Evse.ConnectorId is { } c && c != evse.ConnectorId))
             {
                 return Result(ChangeAvailabilityStatusEnumType.Rejected, "UnknownEvse");
             }
@@ -108,20 +114,20 @@ public sealed class Availability
             if (inoperative && evse.Transaction is not null)
             {
                 evse.ScheduledAvailability = request.OperationalStatus;
-                _station.SaveEvse(evse);
+                _context.SaveEvse(evse);
                 return Result(ChangeAvailabilityStatusEnumType.Scheduled);
             }
 
             evse.Inoperative = inoperative;
             evse.ScheduledAvailability = null;
-            _station.SaveEvse(evse);
+            _context.SaveEvse(evse);
             Update(evse);
-            _station.Report($"EVSE {evse.Id} {request.OperationalStatus}");
+            _context.Report($"EVSE {evse.Id} {request.OperationalStatus}");
             return Result(ChangeAvailabilityStatusEnumType.Accepted);
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -132,27 +138,29 @@ public sealed class Availability
         {
             evse.Inoperative = scheduled == OperationalStatusEnumType.Inoperative;
             evse.ScheduledAvailability = null;
-            _station.SaveEvse(evse);
+            _context.SaveEvse(evse);
         }
 
-        if (_stationScheduled is { } station && !_station.Transactions.AnyRunning)
+        if (_stationScheduled is { } station && !AnyTransactionRunning)
         {
             _stationScheduled = null;
             SetStation(station == OperationalStatusEnumType.Inoperative);
         }
     }
 
+    private bool AnyTransactionRunning => _context.Evses.Values.Any(e => e.Transaction is not null);
+
     private void SetStation(bool inoperative)
     {
         StationInoperative = inoperative;
-        _station.Store.SetRecord(StationRecord, inoperative ? "true" : "false");
-        _station.Model.SetInternal(new ComponentKey("ChargingStation"), "AvailabilityState", inoperative ? "Unavailable" : "Available");
-        foreach (var evse in _station.Evses.Values)
+        _context.Store.SetRecord(StationRecord, inoperative ? "true" : "false");
+        _context.Model.SetInternal(new ComponentKey("ChargingStation"), "AvailabilityState", inoperative ? "Unavailable" : "Available");
+        foreach (var evse in _context.Evses.Values)
         {
             Update(evse);
         }
 
-        _station.Report("station " + (inoperative ? "Inoperative" : "Operative"));
+        _context.Report("station " + (inoperative ? "Inoperative" : "Operative"));
     }
 
     private static ChangeAvailabilityResponse Result(ChangeAvailabilityStatusEnumType status, string? reason = null) => new()

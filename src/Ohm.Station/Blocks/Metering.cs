@@ -1,4 +1,5 @@
 using Ohm.Ocpp.Messages;
+using Ohm.Station.Context;
 using Ohm.Station.Hardware;
 
 namespace Ohm.Station.Blocks;
@@ -6,10 +7,15 @@ namespace Ohm.Station.Blocks;
 /// <summary>J: meter values. Reads the meter (IEnergyMeter) and the EV (IEvCommunication) for the measurands a variable lists; clock-aligned values per AlignedDataCtrlr (J01, J02).</summary>
 public sealed class Metering
 {
-    private readonly ChargingStation _station;
+    private readonly IStationContext _context;
+    private readonly TransactionEvents _events;
     private DateTimeOffset? _lastAligned;
 
-    internal Metering(ChargingStation station) => _station = station;
+    internal Metering(IStationContext context, TransactionEvents events)
+    {
+        _context = context;
+        _events = events;
+    }
 
     /// <summary>
     /// Brings the EVSE's register and power up to date from its meter, and counts the time energy flowed since the last
@@ -19,7 +25,7 @@ public sealed class Metering
     {
         var seconds = (now - evse.LastEnergyUpdate).TotalSeconds;
         evse.LastEnergyUpdate = now;
-        var hardware = _station.Hardware;
+        var hardware = _context.Hardware;
         if (seconds > 0 && evse.Transaction is { } tx && hardware.PowerPath.EnergyFlows(evse.Id))
         {
             // TimeSpentCharging: the time energy flowed, not the time since the transaction started.
@@ -33,10 +39,10 @@ public sealed class Metering
     /// <summary>A meter value with the measurands listed in <paramref name="component"/>.<paramref name="variable"/>; null when it lists none.</summary>
     internal MeterValueType? Sample(Evse evse, string component, string variable, ReadingContextEnumType context, DateTimeOffset? timestamp = null)
     {
-        var measurands = _station.Model.List(component, variable);
+        var measurands = _context.Model.List(component, variable);
 
         // SignReadings: the meter's signature goes with the reading, when the meter signed it.
-        var signed = _station.Model.Flag(component, "SignReadings", false);
+        var signed = _context.Model.Flag(component, "SignReadings", false);
         var values = new List<SampledValueType>();
         foreach (var name in measurands)
         {
@@ -56,7 +62,7 @@ public sealed class Metering
             });
         }
 
-        return values.Count == 0 ? null : new MeterValueType { Timestamp = timestamp ?? _station.Now, SampledValue = values };
+        return values.Count == 0 ? null : new MeterValueType { Timestamp = timestamp ?? _context.Now, SampledValue = values };
     }
 
     /// <summary>Reads a measurand: the EV's state of charge from the EV, everything else from the meter; null when neither measures it.</summary>
@@ -68,7 +74,7 @@ public sealed class Metering
             return null;
         }
 
-        var hardware = _station.Hardware;
+        var hardware = _context.Hardware;
         var reading = measurand == MeasurandEnumType.SoC
             ? hardware.Ev.StateOfCharge(evse.Id) is { } soc ? new MeterReading(soc, "Percent", LocationEnumType.EV) : null
             : hardware.Meter.Read(evse.Id, measurand);
@@ -78,7 +84,7 @@ public sealed class Metering
     /// <summary>J01: clock-aligned values at each AlignedDataCtrlr.Interval boundary. Called under the gate.</summary>
     internal void Tick(DateTimeOffset now)
     {
-        var model = _station.Model;
+        var model = _context.Model;
         var interval = model.Number("AlignedDataCtrlr", "Interval", 0);
         if (interval <= 0 || !model.Flag("AlignedDataCtrlr", "Enabled", true))
         {
@@ -94,7 +100,7 @@ public sealed class Metering
         }
 
         _lastAligned = now;
-        foreach (var evse in _station.Evses.Values)
+        foreach (var evse in _context.Evses.Values)
         {
             if (evse.Transaction is { } tx && model.Number("AlignedDataCtrlr", "TxEndedInterval", 0) is > 0 and var endedInterval
                 && now.ToUnixTimeSeconds() % endedInterval < interval
@@ -112,11 +118,11 @@ public sealed class Metering
 
             if (evse.Transaction is not null)
             {
-                _station.Transactions.Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, meter: meter);
+                _events.Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, meter: meter);
             }
             else if (model.Flag("AlignedDataCtrlr", "SendDuringIdle", false))
             {
-                _station.Enqueue(new MeterValuesRequest { EvseId = evse.Id, MeterValue = [meter] });
+                _context.Enqueue(new MeterValuesRequest { EvseId = evse.Id, MeterValue = [meter] });
             }
         }
     }
@@ -124,13 +130,13 @@ public sealed class Metering
     /// <summary>F06: a triggered MeterValues of one EVSE, or all.</summary>
     internal void SendTriggered(int? evseId)
     {
-        foreach (var evse in _station.Evses.Values.Where(e => evseId is null || e.Id == evseId))
+        foreach (var evse in _context.Evses.Values.Where(e => evseId is null || e.Id == evseId))
         {
             var meter = Sample(evse, "AlignedDataCtrlr", "Measurands", ReadingContextEnumType.Trigger)
                 ?? Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.Trigger);
             if (meter is not null)
             {
-                _station.Enqueue(new MeterValuesRequest { EvseId = evse.Id, MeterValue = [meter] });
+                _context.Enqueue(new MeterValuesRequest { EvseId = evse.Id, MeterValue = [meter] });
             }
         }
     }

@@ -1,6 +1,7 @@
 using Ohm.Ocpp;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
+using Ohm.Station.Context;
 using Ohm.Station.DeviceModel;
 
 namespace Ohm.Station.Blocks;
@@ -11,10 +12,20 @@ namespace Ohm.Station.Blocks;
 /// </summary>
 public sealed class Provisioning
 {
-    private readonly ChargingStation _station;
+    private readonly IStationContext _context;
+    private readonly IStateGate _gate;
+    private readonly IStationLifecycle _lifecycle;
+    private readonly Transactions _transactions;
     private bool _resetOnIdle;
 
-    internal Provisioning(ChargingStation station) => _station = station;
+    internal Provisioning(IStationContext context, IStateGate gate, IStationLifecycle lifecycle, Transactions transactions)
+    {
+        _context = context;
+        _gate = gate;
+        _lifecycle = lifecycle;
+        _transactions = transactions;
+        transactions.Ended += OnTransactionEnded;
+    }
 
     /// <summary>Whether a message triggered by the CSMS may go out although the station is Pending (B02).</summary>
     internal bool TriggeredWhilePending { get; private set; }
@@ -22,17 +33,17 @@ public sealed class Provisioning
     /// <summary>B01: BootNotification with the identification from the configuration.</summary>
     internal Task<BootNotificationResponse> SendBootNotificationAsync(CancellationToken cancellationToken)
     {
-        var info = _station.Model.Config.Station;
-        return _station.CallAsync(
+        var info = _context.Model.Config.Station;
+        return _context.CallAsync(
             new BootNotificationRequest
             {
-                Reason = _station.BootReason,
+                Reason = _lifecycle.BootReason,
                 ChargingStation = new ChargingStationType
                 {
                     VendorName = info.VendorName,
                     Model = info.Model,
                     SerialNumber = info.SerialNumber,
-                    FirmwareVersion = _station.Hardware.Firmware.CurrentVersion ?? info.FirmwareVersion,
+                    FirmwareVersion = _context.Hardware.Firmware.CurrentVersion ?? info.FirmwareVersion,
                 },
             },
             cancellationToken);
@@ -42,28 +53,28 @@ public sealed class Provisioning
     internal ValueTask<GetVariablesResponse> GetVariables(GetVariablesRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         CheckItems(OcppActions.GetVariables, request.GetVariableData.Count, "GetVariables");
-        return ValueTask.FromResult(new GetVariablesResponse { GetVariableResult = request.GetVariableData.Select(_station.Model.Get).ToList() });
+        return ValueTask.FromResult(new GetVariablesResponse { GetVariableResult = request.GetVariableData.Select(_context.Model.Get).ToList() });
     }
 
     /// <summary>B05: SetVariables; a value set takes effect at once (the blocks read the model live) or answers RebootRequired.</summary>
     internal async ValueTask<SetVariablesResponse> SetVariables(SetVariablesRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         CheckItems(OcppActions.SetVariables, request.SetVariableData.Count, "SetVariables");
-        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return new SetVariablesResponse { SetVariableResult = request.SetVariableData.Select(_station.Model.Set).ToList() };
+            return new SetVariablesResponse { SetVariableResult = request.SetVariableData.Select(_context.Model.Set).ToList() };
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
     }
 
     /// <summary>B07: GetBaseReport, answered then sent as NotifyReport parts.</summary>
     internal ValueTask<GetBaseReportResponse> GetBaseReport(GetBaseReportRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
-        var data = _station.Model.BaseReport(request.ReportBase);
+        var data = _context.Model.BaseReport(request.ReportBase);
         SendReportLater(request.RequestId, data);
         return ValueTask.FromResult(new GetBaseReportResponse { Status = GenericDeviceModelStatusEnumType.Accepted });
     }
@@ -71,7 +82,7 @@ public sealed class Provisioning
     /// <summary>B08: GetReport with componentCriteria and componentVariable; EmptyResultSet when nothing matches.</summary>
     internal ValueTask<GetReportResponse> GetReport(GetReportRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
-        var data = _station.Model.CustomReport(request.ComponentCriteria, request.ComponentVariable);
+        var data = _context.Model.CustomReport(request.ComponentCriteria, request.ComponentVariable);
         if (data.Count == 0)
         {
             return ValueTask.FromResult(new GetReportResponse { Status = GenericDeviceModelStatusEnumType.EmptyResultSet });
@@ -89,37 +100,44 @@ public sealed class Provisioning
             return new ResetResponse { Status = ResetStatusEnumType.Rejected, StatusInfo = new StatusInfoType { ReasonCode = "EvseResetNotSupported" } };
         }
 
-        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (request.Type == ResetEnumType.OnIdle && _station.Transactions.AnyRunning)
+            if (request.Type == ResetEnumType.OnIdle && _transactions.AnyRunning)
             {
                 _resetOnIdle = true;
-                _station.Report("reset scheduled for when the transactions end");
+                _context.Report("reset scheduled for when the transactions end");
                 return new ResetResponse { Status = ResetStatusEnumType.Scheduled };
             }
 
-            foreach (var evse in _station.Evses.Values.Where(e => e.Transaction is not null))
+            foreach (var evse in _context.Evses.Values.Where(e => e.Transaction is not null))
             {
-                _station.Transactions.End(evse, TriggerReasonEnumType.ResetCommand, ReasonEnumType.ImmediateReset);
+                _transactions.End(evse, TriggerReasonEnumType.ResetCommand, ReasonEnumType.ImmediateReset);
             }
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
 
-        _station.Background.Run("restart after Reset", RestartSoonAsync);
+        _context.Background.Run("restart after Reset", RestartSoonAsync);
         return new ResetResponse { Status = ResetStatusEnumType.Accepted };
     }
 
-    /// <summary>Called under the gate when a transaction ended: runs a reset that waited for idle.</summary>
-    internal void OnTransactionEnded()
+    /// <summary>F06: TriggerMessage(BootNotification): the next BootNotification goes now, with reason Triggered.</summary>
+    internal void TriggerBootNotification()
     {
-        if (_resetOnIdle && !_station.Transactions.AnyRunning)
+        _lifecycle.BootReason = BootReasonEnumType.Triggered;
+        _lifecycle.BootNow();
+    }
+
+    /// <summary>Called under the gate when a transaction ended: runs a reset that waited for idle.</summary>
+    private void OnTransactionEnded()
+    {
+        if (_resetOnIdle && !_transactions.AnyRunning)
         {
             _resetOnIdle = false;
-            _station.Background.Run("restart after Reset (OnIdle)", RestartSoonAsync);
+            _context.Background.Run("restart after Reset (OnIdle)", RestartSoonAsync);
         }
     }
 
@@ -129,20 +147,20 @@ public sealed class Provisioning
     private async Task RestartSoonAsync()
     {
         // Let the answer and the last transaction events leave before the engine restarts.
-        var stopping = _station.Stopping;
-        for (var i = 0; i < 50 && _station.IsOnline && _station.QueueLength > 0; i++)
+        var stopping = _context.Stopping;
+        for (var i = 0; i < 50 && _context.IsOnline && _context.QueueLength > 0; i++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), _station.Clock, stopping).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _context.Clock, stopping).ConfigureAwait(false);
         }
 
-        await Task.Delay(TimeSpan.FromMilliseconds(200), _station.Clock, stopping).ConfigureAwait(false);
-        _station.Report("reset: restarting the engine");
-        _station.RequestRestart(BootReasonEnumType.RemoteReset);
+        await Task.Delay(TimeSpan.FromMilliseconds(200), _context.Clock, stopping).ConfigureAwait(false);
+        _context.Report("reset: restarting the engine");
+        _lifecycle.RequestRestart(BootReasonEnumType.RemoteReset);
     }
 
     private void CheckItems(OcppAction action, int count, string instance)
     {
-        var max = _station.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", int.MaxValue, instance);
+        var max = _context.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", int.MaxValue, instance);
         if (count > max)
         {
             throw new OcppCallErrorException(action.Name, OcppErrorCode.OccurrenceConstraintViolation, $"At most {max} items per {action.Name} (ItemsPerMessage{instance}).");
@@ -151,17 +169,17 @@ public sealed class Provisioning
 
     private void SendReportLater(int requestId, List<ReportDataType> data)
     {
-        var items = _station.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport");
-        var bytes = _station.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
+        var items = _context.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport");
+        var bytes = _context.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
         var parts = StationDeviceModel.Split(data, items, bytes);
-        var generatedAt = _station.Now;
-        _station.Background.Run("NotifyReport " + requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), async () =>
+        var generatedAt = _context.Now;
+        _context.Background.Run("NotifyReport " + requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), async () =>
         {
             try
             {
                 for (var i = 0; i < parts.Count; i++)
                 {
-                    await _station.CallAsync(
+                    await _context.CallAsync(
                         new NotifyReportRequest
                         {
                             RequestId = requestId,
@@ -170,12 +188,12 @@ public sealed class Provisioning
                             Tbc = i < parts.Count - 1,
                             ReportData = parts[i],
                         },
-                        _station.Stopping).ConfigureAwait(false);
+                        _context.Stopping).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or OperationCanceledException or InvalidOperationException)
             {
-                _station.Report("NotifyReport failed: " + ex.Message);
+                _context.Report("NotifyReport failed: " + ex.Message);
             }
         });
     }

@@ -1,5 +1,6 @@
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
+using Ohm.Station.Context;
 using Ohm.Station.Hardware;
 
 namespace Ohm.Station.Blocks;
@@ -7,22 +8,47 @@ namespace Ohm.Station.Blocks;
 /// <summary>F: remote control. RequestStartTransaction (F01, F02 with AuthorizeRemoteStart), RequestStopTransaction (F03), UnlockConnector (F05), TriggerMessage (F06).</summary>
 public sealed class RemoteControl
 {
-    private readonly ChargingStation _station;
+    private readonly IStationContext _context;
+    private readonly IStateGate _gate;
+    private readonly Provisioning _provisioning;
+    private readonly Authorization _authorization;
+    private readonly Transactions _transactions;
+    private readonly TransactionEvents _events;
+    private readonly Availability _availability;
+    private readonly Metering _metering;
 
-    internal RemoteControl(ChargingStation station) => _station = station;
+    internal RemoteControl(
+        IStationContext context,
+        IStateGate gate,
+        Provisioning provisioning,
+        Authorization authorization,
+        Transactions transactions,
+        TransactionEvents events,
+        Availability availability,
+        Metering metering)
+    {
+        _context = context;
+        _gate = gate;
+        _provisioning = provisioning;
+        _authorization = authorization;
+        _transactions = transactions;
+        _events = events;
+        _availability = availability;
+        _metering = metering;
+    }
 
     /// <summary>F01/F02: RequestStartTransaction.</summary>
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         Evse? evse;
-        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             evse = request.EvseId is { } id
-                ? _station.Evses.GetValueOrDefault(id)
-                : _station.Evses.Values.FirstOrDefault(e => e.Transaction is null && e.AuthorizedToken is null && !e.Inoperative && e.Plugged)
-                  ?? _station.Evses.Values.FirstOrDefault(e => e.Transaction is null && e.AuthorizedToken is null && !e.Inoperative);
-            if (evse is null || evse.Inoperative || _station.Availability.StationInoperative || (evse.AuthorizedToken is not null && evse.Transaction is null))
+                ? _context.Evses.GetValueOrDefault(id)
+                : _context.Evses.Values.FirstOrDefault(e => e.Transaction is null && e.AuthorizedToken is null && !e.Inoperative && e.Plugged)
+                  ?? _context.Evses.Values.FirstOrDefault(e => e.Transaction is null && e.AuthorizedToken is null && !e.Inoperative);
+            if (evse is null || evse.Inoperative || _availability.StationInoperative || (evse.AuthorizedToken is not null && evse.Transaction is null))
             {
                 return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected };
             }
@@ -34,23 +60,23 @@ public sealed class RemoteControl
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
 
         var existing = evse.Transaction?.Id;
         var target = evse;
-        _station.Background.Run("remote start", async () =>
+        _context.Background.Run("remote start", async () =>
         {
-            var status = _station.Model.Flag("AuthCtrlr", "AuthorizeRemoteStart", true)
-                ? await _station.Authorization.AuthorizeAsync(request.IdToken).ConfigureAwait(false)
+            var status = _context.Model.Flag("AuthCtrlr", "AuthorizeRemoteStart", true)
+                ? await _authorization.AuthorizeAsync(request.IdToken).ConfigureAwait(false)
                 : AuthorizationStatusEnumType.Accepted;
             if (status != AuthorizationStatusEnumType.Accepted)
             {
-                _station.Report($"remote start of {request.IdToken.IdToken} refused: {status}");
+                _context.Report($"remote start of {request.IdToken.IdToken} refused: {status}");
                 return;
             }
 
-            await _station.Transactions.WithEvseAsync(target.Id, e => _station.Authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart)).ConfigureAwait(false);
+            await _transactions.WithEvseAsync(target.Id, e => _authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart)).ConfigureAwait(false);
         });
         return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted, TransactionId = existing };
     }
@@ -58,10 +84,10 @@ public sealed class RemoteControl
     /// <summary>F03: RequestStopTransaction: deauthorizes; the transaction ends per TxStopPoint.</summary>
     internal async ValueTask<RequestStopTransactionResponse> RequestStopTransaction(RequestStopTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
-        await _station.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var evse = _station.Transactions.Find(request.TransactionId);
+            var evse = _transactions.Find(request.TransactionId);
             if (evse is null)
             {
                 return new RequestStopTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected };
@@ -69,18 +95,18 @@ public sealed class RemoteControl
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
 
-        _station.Background.Run("remote stop", async () =>
+        _context.Background.Run("remote stop", async () =>
         {
-            await _station.Gate.WaitAsync(_station.Stopping).ConfigureAwait(false);
+            await _gate.EnterAsync(_context.Stopping).ConfigureAwait(false);
             try
             {
-                if (_station.Transactions.Find(request.TransactionId) is { } evse)
+                if (_transactions.Find(request.TransactionId) is { } evse)
                 {
                     evse.AuthorizedToken = null;
-                    var stops = _station.Model.List("TxCtrlr", "TxStopPoint");
+                    var stops = _context.Model.List("TxCtrlr", "TxStopPoint");
                     var force = !stops.Any(p => p is "Authorized" or "PowerPathClosed" or "DataSigned" or "EnergyTransfer");
                     if (force)
                     {
@@ -88,12 +114,12 @@ public sealed class RemoteControl
                         evse.Deauthorized = true;
                     }
 
-                    _station.Transactions.Evaluate(evse, TriggerReasonEnumType.RemoteStop, ReasonEnumType.Remote);
+                    _transactions.Evaluate(evse, TriggerReasonEnumType.RemoteStop, ReasonEnumType.Remote);
                 }
             }
             finally
             {
-                _station.Gate.Release();
+                _gate.Exit();
             }
         });
         return new RequestStopTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted };
@@ -102,14 +128,14 @@ public sealed class RemoteControl
     /// <summary>F05: UnlockConnector.</summary>
     internal async ValueTask<UnlockConnectorResponse> UnlockConnector(UnlockConnectorRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
-        var status = !_station.Evses.TryGetValue(request.EvseId, out var evse) || request.ConnectorId != evse.ConnectorId
+        var status = !_context.Evses.TryGetValue(request.EvseId, out var evse) || request.ConnectorId != evse.ConnectorId
             ? UnlockStatusEnumType.UnknownConnector
             : evse.Transaction is not null && evse.AuthorizedToken is not null
                 ? UnlockStatusEnumType.OngoingAuthorizedTransaction
-                : await _station.Hardware.ConnectorLock.UnlockAsync(evse.Id, evse.ConnectorId, cancellationToken).ConfigureAwait(false) == UnlockResult.Unlocked
+                : await _context.Hardware.ConnectorLock.UnlockAsync(evse.Id, evse.ConnectorId, cancellationToken).ConfigureAwait(false) == UnlockResult.Unlocked
                     ? UnlockStatusEnumType.Unlocked
                     : UnlockStatusEnumType.UnlockFailed;
-        _station.Report($"unlock EVSE {request.EvseId}: {status}");
+        _context.Report($"unlock EVSE {request.EvseId}: {status}");
         return new UnlockConnectorResponse { Status = status };
     }
 
@@ -117,7 +143,7 @@ public sealed class RemoteControl
     internal async ValueTask<TriggerMessageResponse> TriggerMessage(TriggerMessageRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         var evseId = request.Evse?.Id;
-        if (evseId is not null && evseId != 0 && !_station.Evses.ContainsKey(evseId.Value))
+        if (evseId is not null && evseId != 0 && !_context.Evses.ContainsKey(evseId.Value))
         {
             return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.Rejected };
         }
@@ -125,47 +151,46 @@ public sealed class RemoteControl
         switch (request.RequestedMessage)
         {
             case MessageTriggerEnumType.BootNotification:
-                if (_station.Registration == RegistrationStatusEnumType.Accepted)
+                if (_context.Registration == RegistrationStatusEnumType.Accepted)
                 {
                     return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.Rejected };
                 }
 
-                _station.BootReason = BootReasonEnumType.Triggered;
-                _station.BootNow();
+                _provisioning.TriggerBootNotification();
                 break;
             case MessageTriggerEnumType.Heartbeat:
-                _station.Provisioning.AllowTriggered(true);
-                _station.Background.Run("triggered Heartbeat", async () =>
+                _provisioning.AllowTriggered(true);
+                _context.Background.Run("triggered Heartbeat", async () =>
                 {
                     try
                     {
-                        await _station.Availability.SendHeartbeatAsync(_station.Stopping).ConfigureAwait(false);
+                        await _availability.SendHeartbeatAsync(_context.Stopping).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException or OperationCanceledException)
                     {
-                        _station.Report("triggered Heartbeat failed: " + ex.Message);
+                        _context.Report("triggered Heartbeat failed: " + ex.Message);
                     }
                     finally
                     {
-                        _station.Provisioning.AllowTriggered(false);
+                        _provisioning.AllowTriggered(false);
                     }
                 });
                 break;
             case MessageTriggerEnumType.StatusNotification:
             case MessageTriggerEnumType.MeterValues:
             case MessageTriggerEnumType.TransactionEvent:
-                if (_station.Registration != RegistrationStatusEnumType.Accepted)
+                if (_context.Registration != RegistrationStatusEnumType.Accepted)
                 {
                     return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.Rejected };
                 }
 
-                _station.Background.Run("triggered " + request.RequestedMessage, () => SendTriggeredAsync(request.RequestedMessage, evseId is 0 ? null : evseId));
+                _context.Background.Run("triggered " + request.RequestedMessage, () => SendTriggeredAsync(request.RequestedMessage, evseId is 0 ? null : evseId));
                 break;
             case MessageTriggerEnumType.FirmwareStatusNotification:
-                _station.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
+                _context.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
                 break;
             case MessageTriggerEnumType.LogStatusNotification:
-                _station.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));
+                _context.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));
                 break;
             default:
                 return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.NotImplemented };
@@ -177,33 +202,33 @@ public sealed class RemoteControl
 
     private async Task SendTriggeredAsync(MessageTriggerEnumType message, int? evseId)
     {
-        await _station.Gate.WaitAsync(_station.Stopping).ConfigureAwait(false);
+        await _gate.EnterAsync(_context.Stopping).ConfigureAwait(false);
         try
         {
-            foreach (var evse in _station.Evses.Values.Where(e => evseId is null || e.Id == evseId))
+            foreach (var evse in _context.Evses.Values.Where(e => evseId is null || e.Id == evseId))
             {
                 switch (message)
                 {
                     case MessageTriggerEnumType.StatusNotification:
-                        _station.Availability.Update(evse, force: true);
+                        _availability.Update(evse, force: true);
                         break;
                     case MessageTriggerEnumType.TransactionEvent when evse.Transaction is not null:
-                        _station.Transactions.Emit(
+                        _events.Emit(
                             evse,
                             TransactionEventEnumType.Updated,
                             TriggerReasonEnumType.Trigger,
-                            meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.Trigger),
+                            meter: _metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.Trigger),
                             chargingState: evse.Transaction.ChargingState);
                         break;
                     case MessageTriggerEnumType.MeterValues:
-                        _station.Metering.SendTriggered(evse.Id);
+                        _metering.SendTriggered(evse.Id);
                         break;
                 }
             }
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -212,11 +237,11 @@ public sealed class RemoteControl
     {
         try
         {
-            await _station.CallAsync(request, _station.Stopping).ConfigureAwait(false);
+            await _context.CallAsync(request, _context.Stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException or OperationCanceledException)
         {
-            _station.Report("triggered message failed: " + ex.Message);
+            _context.Report("triggered message failed: " + ex.Message);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Ohm.Ocpp.Messages;
+using Ohm.Station.Context;
 
 namespace Ohm.Station.Blocks;
 
@@ -13,15 +14,31 @@ public sealed class Transactions
     /// <summary>The TxStartPoint / TxStopPoint values.</summary>
     public static readonly string[] Points = ["ParkingBayOccupancy", "EVConnected", "Authorized", "DataSigned", "PowerPathClosed", "EnergyTransfer"];
 
-    private readonly ChargingStation _station;
+    private readonly IStationContext _context;
+    private readonly IStateGate _gate;
+    private readonly TransactionEvents _events;
+    private readonly Metering _metering;
+    private readonly Availability _availability;
+    private readonly AuthorizationCache _cache;
     private readonly Dictionary<int, HashSet<string>> _lastConditions = [];
 
-    internal Transactions(ChargingStation station) => _station = station;
+    internal Transactions(IStationContext context, IStateGate gate, TransactionEvents events, Metering metering, Availability availability, AuthorizationCache cache)
+    {
+        _context = context;
+        _gate = gate;
+        _events = events;
+        _metering = metering;
+        _availability = availability;
+        _cache = cache;
+    }
+
+    /// <summary>Raised under the gate when a transaction ended, after the EVSE's availability was brought up to date.</summary>
+    internal event Action? Ended;
 
     /// <summary>Simulator input: the EV driver plugs the cable in (E02).</summary>
     public Task PlugInAsync(int evseId) => WithEvseAsync(evseId, evse =>
     {
-        _station.Simulator?.SetPlugged(evseId, true);
+        _context.Simulator?.SetPlugged(evseId, true);
         evse.Plugged = true;
         Evaluate(evse, TriggerReasonEnumType.CablePluggedIn);
     });
@@ -29,10 +46,10 @@ public sealed class Transactions
     /// <summary>Simulator input: the cable is unplugged at the EV side (E09/E10).</summary>
     public Task UnplugAsync(int evseId) => WithEvseAsync(evseId, evse =>
     {
-        _station.Metering.Accumulate(evse, _station.Now);
-        _station.Simulator?.SetPlugged(evseId, false);
+        _metering.Accumulate(evse, _context.Now);
+        _context.Simulator?.SetPlugged(evseId, false);
         evse.Plugged = false;
-        var force = evse.Transaction is not null && _station.Model.Flag("TxCtrlr", "StopTxOnEVSideDisconnect", true);
+        var force = evse.Transaction is not null && _context.Model.Flag("TxCtrlr", "StopTxOnEVSideDisconnect", true);
         Evaluate(evse, TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected, force);
     });
 
@@ -46,7 +63,7 @@ public sealed class Transactions
     /// <summary>Simulator input: the power the EV draws (0 suspends charging from the EV side); needs the simulated hardware.</summary>
     public Task SetEvPowerAsync(int evseId, decimal watts)
     {
-        var simulator = _station.Simulator ?? throw new InvalidOperationException("The EV's power is simulator input; with real hardware call EvPowerChangedAsync when the EV changes what it draws.");
+        var simulator = _context.Simulator ?? throw new InvalidOperationException("The EV's power is simulator input; with real hardware call EvPowerChangedAsync when the EV changes what it draws.");
         return WithEvseAsync(evseId, evse =>
         {
             Accumulate(evse);
@@ -68,16 +85,16 @@ public sealed class Transactions
         if (evse.Transaction is { } tx)
         {
             Accumulate(evse);
-            Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
-            tx.LastSample = _station.Now;
-            _station.SaveEvse(evse);
+            _events.Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
+            tx.LastSample = _context.Now;
+            _context.SaveEvse(evse);
         }
     });
 
     /// <summary>E14: GetTransactionStatus: whether the transaction runs and whether its messages wait in the queue.</summary>
     internal ValueTask<GetTransactionStatusResponse> GetTransactionStatus(GetTransactionStatusRequest request, Ohm.Ocpp.Rpc.OcppCallContext context, CancellationToken cancellationToken)
     {
-        var queued = _station.Store.PeekAll()
+        var queued = _context.Store.PeekAll()
             .Where(m => m.Action == OcppActions.TransactionEvent.Name)
             .Select(m => System.Text.Json.JsonSerializer.Deserialize(m.Payload, OcppJsonContext.Default.TransactionEventRequest)!.TransactionInfo.TransactionId)
             .ToList();
@@ -94,7 +111,7 @@ public sealed class Transactions
     }
 
     /// <summary>The EVSE running the transaction, or null.</summary>
-    public Evse? Find(string transactionId) => _station.Evses.Values.FirstOrDefault(e => e.Transaction?.Id == transactionId);
+    public Evse? Find(string transactionId) => _context.Evses.Values.FirstOrDefault(e => e.Transaction?.Id == transactionId);
 
     /// <summary>How many transactions this engine started since it was created.</summary>
     public int StartedCount { get; private set; }
@@ -103,51 +120,51 @@ public sealed class Transactions
     public int EndedCount { get; private set; }
 
     /// <summary>Whether any transaction runs.</summary>
-    public bool AnyRunning => _station.Evses.Values.Any(e => e.Transaction is not null);
+    public bool AnyRunning => _context.Evses.Values.Any(e => e.Transaction is not null);
 
     internal async Task WithEvseAsync(int evseId, Action<Evse> action)
     {
-        if (!_station.Evses.TryGetValue(evseId, out var evse))
+        if (!_context.Evses.TryGetValue(evseId, out var evse))
         {
             throw new ArgumentOutOfRangeException(nameof(evseId), evseId, "No such EVSE.");
         }
 
-        await _station.Gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             action(evse);
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
     }
 
-    private void Accumulate(Evse evse) => _station.Metering.Accumulate(evse, _station.Now);
+    private void Accumulate(Evse evse) => _metering.Accumulate(evse, _context.Now);
 
     /// <summary>
     /// Whether a transaction may start now: not while connected and Pending or Rejected, unless TxBeforeAcceptedEnabled
     /// (offline, a station starts transactions as E04 says).
     /// </summary>
     private bool MayStart =>
-        !_station.IsConnected
-        || _station.Registration is null or RegistrationStatusEnumType.Accepted
-        || _station.Model.Flag("TxCtrlr", "TxBeforeAcceptedEnabled", false);
+        !_context.IsConnected
+        || _context.Registration is null or RegistrationStatusEnumType.Accepted
+        || _context.Model.Flag("TxCtrlr", "TxBeforeAcceptedEnabled", false);
 
     /// <summary>Starts the transactions whose start point was met while the station waited for Accepted.</summary>
     internal async Task ResumeAfterAcceptedAsync()
     {
-        await _station.Gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
-            foreach (var evse in _station.Evses.Values.Where(e => e.Transaction is null))
+            foreach (var evse in _context.Evses.Values.Where(e => e.Transaction is null))
             {
                 Evaluate(evse, evse.AuthorizedToken is not null ? TriggerReasonEnumType.Authorized : evse.Plugged ? TriggerReasonEnumType.CablePluggedIn : TriggerReasonEnumType.EVDetected);
             }
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -155,7 +172,7 @@ public sealed class Transactions
     internal HashSet<string> Conditions(Evse evse)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        var operative = !evse.Inoperative && !_station.Availability.StationInoperative;
+        var operative = !evse.Inoperative && !_availability.StationInoperative;
         var authorized = evse.AuthorizedToken is not null;
         if (evse.BayOccupied || evse.Plugged)
         {
@@ -173,7 +190,7 @@ public sealed class Transactions
         }
 
         // The relay closes for a plugged, authorized EV on an operative EVSE; the energy until now is counted first.
-        var hardware = _station.Hardware;
+        var hardware = _context.Hardware;
         var close = evse.Plugged && authorized && operative && !evse.Deauthorized;
         if (close != hardware.PowerPath.IsClosed(evse.Id))
         {
@@ -220,7 +237,7 @@ public sealed class Transactions
         var conditions = Conditions(evse);
         var previous = _lastConditions.GetValueOrDefault(evse.Id) ?? [];
         _lastConditions[evse.Id] = conditions;
-        var model = _station.Model;
+        var model = _context.Model;
         if (evse.Transaction is null)
         {
             var starts = model.List("TxCtrlr", "TxStartPoint");
@@ -234,7 +251,7 @@ public sealed class Transactions
                 {
                     // TxBeforeAcceptedEnabled false: wait for Accepted, then ResumeAfterAccepted starts it.
                     _lastConditions[evse.Id] = previous;
-                    _station.Report($"EVSE {evse.Id}: no transaction before the CSMS accepts the station");
+                    _context.Report($"EVSE {evse.Id}: no transaction before the CSMS accepts the station");
                 }
             }
         }
@@ -262,8 +279,8 @@ public sealed class Transactions
                 if (state != tx.ChargingState || tokenChanged || trigger is TriggerReasonEnumType.StopAuthorized or TriggerReasonEnumType.RemoteStop or TriggerReasonEnumType.Deauthorized or TriggerReasonEnumType.EnergyLimitReached)
                 {
                     tx.ChargingState = state;
-                    Emit(evse, TransactionEventEnumType.Updated, tokenChanged && trigger != TriggerReasonEnumType.RemoteStart ? TriggerReasonEnumType.Authorized : trigger, chargingState: state);
-                    _station.SaveEvse(evse);
+                    _events.Emit(evse, TransactionEventEnumType.Updated, tokenChanged && trigger != TriggerReasonEnumType.RemoteStart ? TriggerReasonEnumType.Authorized : trigger, chargingState: state);
+                    _context.SaveEvse(evse);
                 }
             }
         }
@@ -273,8 +290,8 @@ public sealed class Transactions
             evse.AuthorizedToken = null;
         }
 
-        _station.Availability.Update(evse);
-        _station.SaveEvse(evse);
+        _availability.Update(evse);
+        _context.SaveEvse(evse);
     }
 
     /// <summary>Ends the transaction of an EVSE now. Call under the gate.</summary>
@@ -289,7 +306,7 @@ public sealed class Transactions
         var state = ChargingState(evse, Conditions(evse));
         tx.ChargingState = state == ChargingStateEnumType.Charging ? ChargingStateEnumType.EVConnected : state;
         // J02/J01: the samples gathered every TxEndedInterval (and at each aligned interval) go with the Ended event.
-        Emit(evse, TransactionEventEnumType.Ended, trigger, reason, _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.TransactionEnd), tx.ChargingState, tx.EndedSamples);
+        _events.Emit(evse, TransactionEventEnumType.Ended, trigger, reason, _metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.TransactionEnd), tx.ChargingState, tx.EndedSamples);
         evse.Transaction = null;
         EndedCount++;
         evse.AuthorizedToken = null;
@@ -298,11 +315,11 @@ public sealed class Transactions
         evse.Deauthorized = false;
         evse.InvalidIdEnergyLimitWh = null;
         _lastConditions[evse.Id] = Conditions(evse);
-        _station.SaveEvse(evse);
-        _station.Report($"transaction {tx.Id} ended on EVSE {evse.Id}: {reason}");
-        _station.Availability.OnTransactionEnded(evse);
-        _station.Availability.Update(evse);
-        _station.Provisioning.OnTransactionEnded();
+        _context.SaveEvse(evse);
+        _context.Report($"transaction {tx.Id} ended on EVSE {evse.Id}: {reason}");
+        _availability.OnTransactionEnded(evse);
+        _availability.Update(evse);
+        Ended?.Invoke();
     }
 
     /// <summary>E: the CSMS's answer to a TransactionEvent; a refused idToken deauthorizes the transaction (E05, C).</summary>
@@ -313,13 +330,13 @@ public sealed class Transactions
             return;
         }
 
-        _station.Authorization.Remember(token, info);
+        _cache.Remember(token, info);
         if (info.Status == AuthorizationStatusEnumType.Accepted)
         {
             return;
         }
 
-        await _station.Gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             var evse = Find(request.TransactionInfo.TransactionId);
@@ -328,7 +345,7 @@ public sealed class Transactions
                 return;
             }
 
-            if (_station.Model.Flag("TxCtrlr", "StopTxOnInvalidId", true))
+            if (_context.Model.Flag("TxCtrlr", "StopTxOnInvalidId", true))
             {
                 evse.AuthorizedToken = null;
                 End(evse, TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
@@ -336,11 +353,11 @@ public sealed class Transactions
             else
             {
                 // E05: energy goes on up to MaxEnergyOnInvalidId, then it is withheld; the transaction goes on until a stop point.
-                var max = _station.Model.Number("TxCtrlr", "MaxEnergyOnInvalidId", 0);
+                var max = _context.Model.Number("TxCtrlr", "MaxEnergyOnInvalidId", 0);
                 if (max > 0)
                 {
                     evse.InvalidIdEnergyLimitWh = evse.EnergyWh + max;
-                    _station.Report($"EVSE {evse.Id}: idToken refused; {max} Wh more at most");
+                    _context.Report($"EVSE {evse.Id}: idToken refused; {max} Wh more at most");
                 }
                 else
                 {
@@ -351,19 +368,19 @@ public sealed class Transactions
         }
         finally
         {
-            _station.Gate.Release();
+            _gate.Exit();
         }
     }
 
     /// <summary>Periodic work: EVConnectionTimeOut, energy accounting and TxUpdatedInterval samples. Called under the gate.</summary>
     internal void Tick(DateTimeOffset now)
     {
-        var model = _station.Model;
+        var model = _context.Model;
         var timeout = model.Number("TxCtrlr", "EVConnectionTimeOut", 60);
         var interval = model.Number("SampledDataCtrlr", "TxUpdatedInterval", 0);
-        foreach (var evse in _station.Evses.Values)
+        foreach (var evse in _context.Evses.Values)
         {
-            _station.Metering.Accumulate(evse, now);
+            _metering.Accumulate(evse, now);
             if (evse.InvalidIdEnergyLimitWh is { } limit && evse.EnergyWh >= limit)
             {
                 evse.InvalidIdEnergyLimitWh = null;
@@ -385,84 +402,25 @@ public sealed class Transactions
                     Evaluate(evse, TriggerReasonEnumType.EVConnectTimeout);
                 }
 
-                _station.Report($"EVSE {evse.Id}: EV connection timeout");
+                _context.Report($"EVSE {evse.Id}: EV connection timeout");
             }
 
             var endedInterval = model.Number("SampledDataCtrlr", "TxEndedInterval", 0);
             if (evse.Transaction is { } ended && endedInterval > 0 && now - ended.LastEndedSample >= TimeSpan.FromSeconds(endedInterval)
-                && _station.Metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SamplePeriodic) is { } endedSample)
+                && _metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.SamplePeriodic) is { } endedSample)
             {
                 ended.LastEndedSample = now;
                 ended.EndedSamples.Add(endedSample);
-                _station.SaveEvse(evse);
+                _context.SaveEvse(evse);
             }
 
             if (evse.Transaction is { } tx && interval > 0 && model.Flag("SampledDataCtrlr", "Enabled", true) && now - tx.LastSample >= TimeSpan.FromSeconds(interval))
             {
                 tx.LastSample = now;
-                Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
-                _station.SaveEvse(evse);
+                _events.Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.SamplePeriodic));
+                _context.SaveEvse(evse);
             }
         }
-    }
-
-    /// <summary>Queues a TransactionEvent of the EVSE's transaction with the next seqNo. Call under the gate.</summary>
-    internal void Emit(
-        Evse evse,
-        TransactionEventEnumType type,
-        TriggerReasonEnumType trigger,
-        ReasonEnumType? stoppedReason = null,
-        MeterValueType? meter = null,
-        ChargingStateEnumType? chargingState = null,
-        List<MeterValueType>? earlier = null)
-    {
-        var tx = evse.Transaction ?? throw new InvalidOperationException("No transaction on EVSE " + evse.Id);
-        var seqNo = tx.NextSeqNo++;
-        var token = evse.AuthorizedToken;
-        var sendToken = token is not null && token.IdToken != tx.ReportedIdToken;
-        if (sendToken)
-        {
-            tx.ReportedIdToken = token!.IdToken;
-        }
-
-        var request = new TransactionEventRequest
-        {
-            EventType = type,
-            Timestamp = _station.Now,
-            TriggerReason = trigger,
-            SeqNo = seqNo,
-            TransactionInfo = new TransactionType
-            {
-                TransactionId = tx.Id,
-                ChargingState = chargingState,
-                StoppedReason = type == TransactionEventEnumType.Ended ? stoppedReason : null,
-                RemoteStartId = tx.RemoteStartId is not null && !tx.RemoteStartIdSent ? tx.RemoteStartId : null,
-                TimeSpentCharging = type == TransactionEventEnumType.Ended ? (int)tx.ChargingSeconds : null,
-            },
-            Evse = seqNo == 0 || type == TransactionEventEnumType.Started ? new EVSEType { Id = evse.Id, ConnectorId = evse.ConnectorId } : null,
-            IdToken = sendToken ? token : null,
-            MeterValue = Meters(earlier, meter),
-        };
-        if (request.TransactionInfo.RemoteStartId is not null)
-        {
-            tx.RemoteStartIdSent = true;
-        }
-
-        // Persist the next seqNo before the event can leave, so that no seqNo is ever used twice.
-        _station.SaveEvse(evse);
-        _station.Enqueue(request);
-        _station.Report($"TransactionEvent {type} {trigger} seqNo {seqNo} ({tx.Id})");
-    }
-
-    private static List<MeterValueType>? Meters(List<MeterValueType>? earlier, MeterValueType? last)
-    {
-        var all = new List<MeterValueType>(earlier ?? []);
-        if (last is not null)
-        {
-            all.Add(last);
-        }
-
-        return all.Count == 0 ? null : all;
     }
 
     private void Start(Evse evse, TriggerReasonEnumType trigger, HashSet<string> conditions)
@@ -472,14 +430,14 @@ public sealed class Transactions
         evse.Transaction = new TransactionState
         {
             Id = Guid.NewGuid().ToString(),
-            StartedAt = _station.Now,
+            StartedAt = _context.Now,
             StartEnergyWh = evse.EnergyWh,
             RemoteStartId = evse.RemoteStartId,
             ChargingState = state,
             Conditions = [.. conditions],
-            LastSample = _station.Now,
-            LastEndedSample = _station.Now,
+            LastSample = _context.Now,
+            LastEndedSample = _context.Now,
         };
-        Emit(evse, TransactionEventEnumType.Started, trigger, meter: _station.Metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
+        _events.Emit(evse, TransactionEventEnumType.Started, trigger, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
     }
 }
