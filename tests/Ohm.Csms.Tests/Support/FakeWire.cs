@@ -184,6 +184,14 @@ public sealed class FakeStationRouter : IStationCallRouter
         return this;
     }
 
+    public Task<bool> DisconnectAsync(string stationId, string reason, CancellationToken cancellationToken = default)
+    {
+        lock (_connected)
+        {
+            return Task.FromResult(_connected.Remove(stationId));
+        }
+    }
+
     public bool IsConnected(string stationId)
     {
         lock (_connected)
