@@ -25,7 +25,7 @@ public sealed class TestHostTests
     public void An_expected_error_and_warnings_do_not_fail_the_test()
     {
         var logs = new LogRecorder();
-        logs.ExpectErrors(e => e.Message.Contains("on purpose", StringComparison.Ordinal));
+        logs.ExpectError(e => e.Message.Contains("on purpose", StringComparison.Ordinal));
         var logger = logs.CreateLogger("Ohm.Csms.Blocks.Example");
         logger.LogError("Broken on purpose");
         logger.LogWarning("A warning");

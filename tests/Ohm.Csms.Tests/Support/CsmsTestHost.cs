@@ -31,7 +31,7 @@ public sealed class CsmsTestHost : IAsyncDisposable
 
     public WebApplication App { get; }
 
-    /// <summary>What the host logged; an Error or Critical the test did not declare with ExpectErrors fails it at dispose.</summary>
+    /// <summary>What the host logged; an Error or Critical the test did not declare with ExpectError fails it at dispose.</summary>
     public LogRecorder Logs { get; }
 
     public HttpClient Api { get; }

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+
+namespace Ohm.Csms.Tests.Support;
+
+/// <summary>
+/// Task exceptions nobody observed, process-wide. Test classes run in parallel, so an exception is recorded globally
+/// and fails the first test that collects after it surfaced, whichever test leaked it: the run fails, which is the
+/// point, and the failing test ran at the time, which is enough to go looking. The station tests link this file.
+/// </summary>
+public static class UnobservedTaskExceptions
+{
+    private static readonly ConcurrentQueue<Exception> Seen = new();
+
+    static UnobservedTaskExceptions() => TaskScheduler.UnobservedTaskException += (_, e) =>
+    {
+        Seen.Enqueue(e.Exception);
+        e.SetObserved();
+    };
+
+    /// <summary>Subscribes (once, by touching the class); call before the work that may leave a task unobserved.</summary>
+    public static void Watch()
+    {
+    }
+
+    /// <summary>Surfaces the exceptions of collected tasks and returns (and forgets) what was seen.</summary>
+    public static IReadOnlyList<Exception> Collect()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        var list = new List<Exception>();
+        while (Seen.TryDequeue(out var exception))
+        {
+            list.Add(exception);
+        }
+
+        return list;
+    }
+
+    /// <summary>Fails when an unobserved task exception surfaced.</summary>
+    public static void AssertNone()
+    {
+        var found = Collect();
+        if (found.Count > 0)
+        {
+            Assert.Fail($"{found.Count} unobserved task exception(s):" + Environment.NewLine + string.Join(Environment.NewLine, found));
+        }
+    }
+}
