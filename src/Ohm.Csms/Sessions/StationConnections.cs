@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Storage;
@@ -10,10 +9,12 @@ using Ohm.Ocpp.Transport;
 namespace Ohm.Csms.Sessions;
 
 /// <summary>Opens and closes sessions as stations connect and disconnect, and keeps the connection history.</summary>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger) : IAsyncDisposable
+/// <remarks>
+/// What it does after the event (closing a connection, recording a disconnection) is <see cref="BackgroundWork"/>:
+/// owned, awaited when the host stops (before the writer stops), its failure logged.
+/// </remarks>
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger)
 {
-    private readonly ConcurrentDictionary<Task, byte> _closing = new();
-
     /// <summary>Subscribes to the server's connection events.</summary>
     public void Attach(OcppServer server)
     {
@@ -56,7 +57,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         }
 
         logger.LogWarning("Closing the connection of {StationId}: no BootNotification within {Seconds} s (Csms:BootDeadlineSeconds)", session.StationId, options.BootDeadlineSeconds);
-        Own(CloseForNoBootAsync(session));
+        background.Start($"Closing {session.StationId} for want of a BootNotification", _ => CloseForNoBootAsync(session));
     }
 
     private async Task CloseForNoBootAsync(StationSession session)
@@ -71,13 +72,6 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         {
             logger.LogError(ex, "Could not close the connection of {StationId}", session.StationId);
         }
-    }
-
-    // Owned, not fire-and-forget: the task is kept until it ends, awaited when the host stops, and logs its failure.
-    private void Own(Task task)
-    {
-        _closing.TryAdd(task, 0);
-        _ = task.ContinueWith(static (task, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(task, out _), _closing, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task<long> Record(StationSession session, Task<ConnectionRecord> write)
@@ -97,15 +91,6 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         }
     }
 
-    /// <summary>Waits for the disconnections still being recorded; the host calls it when it stops, before the writer stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        while (!_closing.IsEmpty)
-        {
-            await Task.WhenAll(_closing.Keys).ConfigureAwait(false);
-        }
-    }
-
     private void OnDisconnected(OcppConnection connection)
     {
         if (connection.State is not StationSession session)
@@ -118,7 +103,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         var now = time.GetUtcNow();
         var lastSeen = session.LastSeenAt;
 
-        Own(CloseRecordAsync(session, now, lastSeen));
+        background.Start($"Recording the disconnection of {session.StationId}", _ => CloseRecordAsync(session, now, lastSeen));
     }
 
     private async Task CloseRecordAsync(StationSession session, DateTimeOffset now, DateTimeOffset? lastSeen)
