@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Ohm.Ocpp.Rpc;
@@ -31,6 +32,7 @@ public static class OcppClient
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Rpc.Validate();
+        using var pinned = options.CsmsRoot is { } root ? PinnedInvoker(options, root, invoker) : null;
         var socket = new ClientWebSocket();
         var o = socket.Options;
         o.AddSubProtocol(OcppSubProtocols.Ocpp201);
@@ -48,12 +50,12 @@ public static class OcppClient
             o.SetRequestHeader("Authorization", "Basic " + token);
         }
 
-        if (options.ClientCertificate is not null)
+        if (pinned is null && options.ClientCertificate is not null)
         {
             o.ClientCertificates.Add(options.ClientCertificate);
         }
 
-        if (options.ServerCertificateValidation is not null)
+        if (pinned is null && options.ServerCertificateValidation is not null)
         {
             o.RemoteCertificateValidationCallback = options.ServerCertificateValidation;
         }
@@ -62,7 +64,9 @@ public static class OcppClient
         timeout.CancelAfter(options.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(options.ConnectionUri, invoker, timeout.Token).ConfigureAwait(false);
+            // The upgraded connection leaves the handler's pool, so disposing the pinned handler after the handshake
+            // leaves the WebSocket open (ClientWebSocket does the same with the handler it makes for itself).
+            await socket.ConnectAsync(options.ConnectionUri, pinned ?? invoker, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException)
         {
@@ -93,5 +97,27 @@ public static class OcppClient
         var headers = socket.HttpResponseHeaders ?? new Dictionary<string, IEnumerable<string>>();
         socket.HttpResponseHeaders = null;
         return (socket, headers);
+    }
+
+    /// <summary>
+    /// A handler whose TLS handshake trusts <paramref name="root"/> only and downloads nothing: SslStream builds its own
+    /// chain before any validation callback runs, so the policy must be on the handler, not only in the callback.
+    /// </summary>
+    private static HttpMessageInvoker PinnedInvoker(OcppClientOptions options, X509Certificate2 root, HttpMessageInvoker? invoker)
+    {
+        if (invoker is not null)
+        {
+            throw new ArgumentException("OcppClientOptions.CsmsRoot cannot be combined with a caller's HttpMessageInvoker: give that handler OcppTls.ChainPolicy.", nameof(invoker));
+        }
+
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.CertificateChainPolicy = OcppTls.ChainPolicy(root, X509KeyUsageOids.ServerAuth);
+        handler.SslOptions.RemoteCertificateValidationCallback = OcppTls.TrustRoot(root);
+        if (options.ClientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [options.ClientCertificate];
+        }
+
+        return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 }

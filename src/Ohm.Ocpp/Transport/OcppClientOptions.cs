@@ -19,8 +19,17 @@ public sealed class OcppClientOptions
     /// <summary>The client certificate of security profile 3, with its private key.</summary>
     public X509Certificate2? ClientCertificate { get; set; }
 
-    /// <summary>Checks the CSMS's TLS certificate; null uses the machine's trust store.</summary>
+    /// <summary>Checks the CSMS's TLS certificate; null uses the machine's trust store. Ignored when <see cref="CsmsRoot"/> is set.</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
+
+    /// <summary>
+    /// The private root the CSMS certificate must chain to (security profiles 2 and 3, as OCPP deployments use). When
+    /// set, the TLS handshake builds the chain from what the CSMS presents and this root alone, requires the server
+    /// usage, and downloads nothing (no issuer from an AIA address, no online revocation): see <see cref="OcppTls"/>.
+    /// It cannot be combined with a caller's <see cref="HttpMessageInvoker"/> (give that handler
+    /// <see cref="OcppTls.ChainPolicy"/> instead).
+    /// </summary>
+    public X509Certificate2? CsmsRoot { get; set; }
 
     /// <summary>Offer permessage-deflate (RFC 7692). Default on.</summary>
     public bool EnableCompression { get; set; } = true;

@@ -144,4 +144,62 @@ public sealed class SecurityProfileTests : IDisposable
             o.ServerCertificateValidation = OcppTls.TrustRoot(_csmsRoot)), new OcppHandlers()));
         Assert.Null(csms.Server.Find("SP3C"));
     }
+
+    [Fact]
+    public async Task SP2_a_station_pinned_to_the_CSMS_root_connects()
+    {
+        await using var csms = await LoopbackCsms.StartAsync(RequirePassword, ServerTls(requireClientCertificate: false));
+        await AssertServesAsync(csms, csms.ClientOptions("SP2C", o =>
+        {
+            o.Password = Password;
+            o.CsmsRoot = _csmsRoot;
+        }));
+    }
+
+    [Fact]
+    public async Task SP2_a_station_pinned_to_a_root_refuses_a_CSMS_from_another_root()
+    {
+        await using var csms = await LoopbackCsms.StartAsync(RequirePassword, ServerTls(requireClientCertificate: false));
+        using var otherRoot = TestCertificates.CreateRoot("Yet another root");
+        await Assert.ThrowsAsync<OcppConnectException>(() => OcppClient.ConnectAsync(csms.ClientOptions("SP2D", o =>
+        {
+            o.Password = Password;
+            o.CsmsRoot = otherRoot;
+        }), new OcppHandlers()));
+    }
+
+    [Fact]
+    public async Task SP2_the_stations_handshake_downloads_nothing_named_in_the_CSMS_certificate()
+    {
+        // The addresses the certificate names (issuer, OCSP, CRL) all point at this listener, which must stay untouched.
+        var addresses = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        addresses.Start();
+        var tlsServer = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        tlsServer.Start();
+        try
+        {
+            var baseUrl = $"http://127.0.0.1:{((IPEndPoint)addresses.LocalEndpoint).Port}";
+            using var certificate = TestCertificates.CreateServerBehindMissingIntermediate(_csmsRoot, baseUrl);
+            // A bare TLS server that hands out the leaf alone (offline), so that only the station could fetch anything.
+            var serving = Task.Run(async () =>
+            {
+                using var client = await tlsServer.AcceptTcpClientAsync();
+                await using var tls = new System.Net.Security.SslStream(client.GetStream());
+                await Record.ExceptionAsync(() => tls.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = System.Net.Security.SslStreamCertificateContext.Create(certificate, null, offline: true),
+                }));
+            });
+            var endpoint = new Uri($"wss://localhost:{((IPEndPoint)tlsServer.LocalEndpoint).Port}/ocpp");
+            await Assert.ThrowsAsync<OcppConnectException>(() => OcppClient.ConnectAsync(
+                new OcppClientOptions { Endpoint = endpoint, StationId = "SP2E", CsmsRoot = _csmsRoot }, new OcppHandlers()));
+            await serving;
+            Assert.False(addresses.Pending(), "The station connected to an address named in the CSMS certificate.");
+        }
+        finally
+        {
+            addresses.Stop();
+            tlsServer.Stop();
+        }
+    }
 }
