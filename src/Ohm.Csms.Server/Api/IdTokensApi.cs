@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Storage;
@@ -14,18 +15,59 @@ internal static class IdTokensApi
     public static void Map(RouteGroupBuilder api)
     {
         var tokens = api.MapGroup("/id-tokens").WithTags("Id tokens");
-        tokens.MapGet("/", ListAsync).WithSummary("All id tokens");
-        tokens.MapGet("/{id:long}", GetAsync).WithSummary("One id token");
-        tokens.MapPost("/", CreateAsync).WithSummary("Add an id token");
-        tokens.MapPut("/{id:long}", UpdateAsync).WithSummary("Change an id token");
-        tokens.MapDelete("/{id:long}", DeleteAsync).WithSummary("Remove an id token");
+        tokens.MapGet("/", ListAsync).WithName("listIdTokens").WithSummary("Id tokens in the order they were added");
+        tokens.MapGet("/{id:long}", GetAsync).WithName("getIdToken").WithSummary("One id token").ProducesProblem(StatusCodes.Status404NotFound);
+        tokens.MapPost("/", CreateAsync).WithName("createIdToken")
+            .WithSummary("Add an id token").WithDescription("409 when a token with the same idToken and type is in the store.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        tokens.MapPut("/{id:long}", UpdateAsync).WithName("updateIdToken")
+            .WithSummary("Change an id token; what the body leaves out stays as it is")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        tokens.MapDelete("/{id:long}", DeleteAsync).WithName("deleteIdToken").WithSummary("Remove an id token").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    internal sealed record IdTokenBody(
-        string? IdToken, string? Type, string? Status, DateTimeOffset? ExpiresAt, string? GroupIdToken, string? GroupIdTokenType,
-        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool? AllowConcurrentTx);
+    /// <summary>An id token in the store. Types and statuses are spelled as in OCPP (ISO14443, eMAID, Accepted, Blocked, ...).</summary>
+    internal sealed record IdTokenView(
+        long Id, string IdToken, IdTokenEnumType Type, AuthorizationStatusEnumType Status, DateTimeOffset? ExpiresAt, string? GroupIdToken, IdTokenEnumType? GroupIdTokenType,
+        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool AllowConcurrentTx, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-    private static IResult? Check(IdTokenBody body, bool creating)
+    /// <summary>A new id token; its status is Accepted unless given, allowedEvses null for any EVSE.</summary>
+    internal sealed record IdTokenCreation
+    {
+        public required string IdToken { get; init; }
+
+        public required string Type { get; init; }
+
+        public string? Status { get; init; }
+
+        public DateTimeOffset? ExpiresAt { get; init; }
+
+        public string? GroupIdToken { get; init; }
+
+        public string? GroupIdTokenType { get; init; }
+
+        public string? Language { get; init; }
+
+        public string? PersonalMessage { get; init; }
+
+        public int[]? AllowedEvses { get; init; }
+
+        public bool? AllowConcurrentTx { get; init; }
+
+        public IdTokenBody ToBody() => new(IdToken, Type, Status, ExpiresAt, GroupIdToken, GroupIdTokenType, Language, PersonalMessage, AllowedEvses, AllowConcurrentTx);
+    }
+
+    /// <summary>A change of an id token: what is left out (or null) stays as it is.</summary>
+    internal sealed record IdTokenBody(
+        string? IdToken = null, string? Type = null, string? Status = null, DateTimeOffset? ExpiresAt = null, string? GroupIdToken = null, string? GroupIdTokenType = null,
+        string? Language = null, string? PersonalMessage = null, int[]? AllowedEvses = null, bool? AllowConcurrentTx = null);
+
+    private static IdTokenView View(IdTokenRecord t) => new(
+        t.Id, t.IdToken, t.Type, t.Status, t.ExpiresAt, t.GroupIdToken, t.GroupIdTokenType, t.Language, t.PersonalMessage,
+        t.AllowedEvses is { Length: > 0 } evses ? evses.Split(',').Select(e => int.Parse(e, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null,
+        t.AllowConcurrentTx, t.CreatedAt, t.UpdatedAt);
+
+    private static ValidationProblem? Check(IdTokenBody body, bool creating)
     {
         if (creating && string.IsNullOrEmpty(body.IdToken))
         {
@@ -99,21 +141,36 @@ internal static class IdTokensApi
         record.UpdatedAt = now;
     }
 
-    private static async Task<IResult> ListAsync(CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<IdTokenView>>, ValidationProblem>> ListAsync(string? cursor, int? limit, CsmsDatabase database, CancellationToken ct)
     {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
+        {
+            return bad!;
+        }
+
         await using var db = database.CreateContext();
-        return Results.Ok(await db.IdTokens.AsNoTracking().OrderBy(t => t.Id).ToListAsync(ct).ConfigureAwait(false));
+        var query = db.IdTokens.AsNoTracking();
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
+        if (after is { } a)
+        {
+            query = query.Where(t => t.Id > a);
+        }
+
+        var rows = await query.OrderBy(t => t.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Of(rows, take, total, View, t => Paging.Key(t.Id)));
     }
 
-    private static async Task<IResult> GetAsync(long id, CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<IdTokenView>, ProblemHttpResult>> GetAsync(long id, CsmsDatabase database, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var token = await db.IdTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct).ConfigureAwait(false);
-        return token is null ? ApiResults.NotFound($"No id token {id}.") : Results.Ok(token);
+        return token is null ? ApiResults.NotFound($"No id token {id}.") : TypedResults.Ok(View(token));
     }
 
-    private static async Task<IResult> CreateAsync(IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<IdTokenView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        IdTokenCreation creation, CsmsWriter writer, TimeProvider time, CancellationToken ct)
     {
+        var body = creation.ToBody();
         if (Check(body, creating: true) is { } invalid)
         {
             return invalid;
@@ -134,11 +191,11 @@ internal static class IdTokensApi
             return created;
         }, ct).ConfigureAwait(false);
         return record is null
-            ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The id token exists", detail: $"{body.Type} token '{body.IdToken}' is in the store already.")
-            : Results.Created($"/api/id-tokens/{record.Id}", record);
+            ? ApiResults.Conflict("The id token exists", $"{body.Type} token '{body.IdToken}' is in the store already.")
+            : TypedResults.Created($"/api/id-tokens/{record.Id}", View(record));
     }
 
-    private static async Task<IResult> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<IdTokenView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
     {
         if (Check(body, creating: false) is { } invalid)
         {
@@ -155,10 +212,10 @@ internal static class IdTokensApi
 
             return existing;
         }, ct).ConfigureAwait(false);
-        return record is null ? ApiResults.NotFound($"No id token {id}.") : Results.Ok(record);
+        return record is null ? ApiResults.NotFound($"No id token {id}.") : TypedResults.Ok(View(record));
     }
 
-    private static async Task<IResult> DeleteAsync(long id, CsmsWriter writer, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CsmsWriter writer, CancellationToken ct)
     {
         var removed = await writer.ExecuteAsync(async db =>
         {
@@ -170,6 +227,6 @@ internal static class IdTokensApi
 
             return existing is not null;
         }, ct).ConfigureAwait(false);
-        return removed ? Results.NoContent() : ApiResults.NotFound($"No id token {id}.");
+        return removed ? TypedResults.NoContent() : ApiResults.NotFound($"No id token {id}.");
     }
 }
