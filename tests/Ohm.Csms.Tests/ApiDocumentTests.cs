@@ -203,9 +203,10 @@ public sealed partial class ApiDocumentTests
             Assert.Equal(["items", "next", "total"], properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
             Assert.Equal(["items", "next", "total"], Required(page));
             Assert.Equal("integer", properties.GetProperty("total").GetProperty("type").GetString());
-            var parameters = operation.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
-            Assert.Contains("cursor", parameters);
-            Assert.Contains("limit", parameters);
+            var parameters = operation.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
+            Assert.True(parameters.ContainsKey("cursor"), $"{path}: no cursor");
+            var limit = parameters["limit"].GetProperty("schema");
+            Assert.Equal((1, 500), (limit.GetProperty("minimum").GetInt32(), limit.GetProperty("maximum").GetInt32()));
         }
     }
 

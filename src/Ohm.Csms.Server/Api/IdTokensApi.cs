@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -141,7 +143,7 @@ internal static class IdTokensApi
         record.UpdatedAt = now;
     }
 
-    private static async Task<Results<Ok<Page<IdTokenView>>, ValidationProblem>> ListAsync(string? cursor, int? limit, CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<IdTokenView>>, ValidationProblem>> ListAsync([Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
         {

@@ -25,6 +25,10 @@ internal static class Paging
 
     public const int MaxLimit = 500;
 
+    public const string CursorHelp = "the next of the previous page; leave it out for the first page";
+
+    public const string LimitHelp = "items per page, 1 to 500, default 50";
+
     /// <summary>The page size asked for, or the 400 that names <c>limit</c>.</summary>
     public static bool TryLimit(int? limit, out int take, out ValidationProblem? problem)
     {

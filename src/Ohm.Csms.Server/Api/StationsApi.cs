@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -83,7 +85,7 @@ internal static class StationsApi
     /// Only the page's rows are read in full. The cursor is the last id of the page.
     /// </summary>
     private static async Task<Results<Ok<Page<StationView>>, ValidationProblem>> ListAsync(
-        string? cursor, int? limit, CsmsDatabase database, StationSessions sessions, CancellationToken ct)
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, StationSessions sessions, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var badLimit))
         {
@@ -202,7 +204,7 @@ internal static class StationsApi
     }
 
     private static async Task<Results<Ok<Page<ConnectionView>>, ValidationProblem, ProblemHttpResult>> ConnectionsAsync(
-        string stationId, string? cursor, int? limit, CsmsDatabase database, CancellationToken ct)
+        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var badLimit) || !Paging.TryIdKey(cursor, out var before, out badLimit))
         {
@@ -241,7 +243,7 @@ internal static class StationsApi
     }
 
     private static async Task<Results<Ok<Page<StatusChangeView>>, ValidationProblem, ProblemHttpResult>> StatusHistoryAsync(
-        string stationId, string? cursor, int? limit, CsmsDatabase database, CancellationToken ct)
+        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var badLimit) || !Paging.TryIdKey(cursor, out var before, out badLimit))
         {
@@ -292,7 +294,7 @@ internal static class StationsApi
     }
 
     private static async Task<Results<Ok<Page<ReportView>>, ValidationProblem, ProblemHttpResult>> ReportsAsync(
-        string stationId, string? cursor, int? limit, CsmsDatabase database, CancellationToken ct)
+        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var badLimit) || !Paging.TryIdKey(cursor, out var before, out badLimit))
         {
