@@ -187,6 +187,7 @@ public sealed partial class ApiDocumentTests
         var creation = Schema(document, "IdTokenCreation");
         Assert.Equal(["idToken", "type"], Required(creation));
         Assert.False(AllowsNull(document, creation.GetProperty("properties").GetProperty("idToken")));
+        Assert.Contains("eMAID", Resolve(document, creation.GetProperty("properties").GetProperty("type")).GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Empty(Required(Schema(document, "IdTokenBody")));
     }
 

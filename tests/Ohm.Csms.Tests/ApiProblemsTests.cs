@@ -82,6 +82,13 @@ public sealed class ApiProblemsTests
         Assert.Equal(400, missing);
         Assert.Equal("is required", missingProblem.GetProperty("errors").GetProperty("idToken")[0].GetString());
 
+        var (badEnum, enumProblem) = await SendAsync(csms, HttpMethod.Post, "api/id-tokens", """{"idToken":"T","type":"Passport"}""");
+        Assert.Equal(400, badEnum);
+        Assert.StartsWith("must be one of Central, eMAID, ISO14443", enumProblem.GetProperty("errors").GetProperty("type")[0].GetString(), StringComparison.Ordinal);
+        var (numbered, numberProblem) = await SendAsync(csms, HttpMethod.Put, "api/stations/CS-W1", """{"password":"station-password-16","bootPolicy":7}""");
+        Assert.Equal(400, numbered);
+        Assert.True(numberProblem.GetProperty("errors").TryGetProperty("bootPolicy", out _), numberProblem.GetRawText());
+
         var (nulled, nullProblem) = await SendAsync(csms, HttpMethod.Post, "api/id-tokens", """{"idToken":null,"type":"Central"}""");
         Assert.Equal(400, nulled);
         Assert.Contains("idToken", Detail(nullProblem), StringComparison.Ordinal);

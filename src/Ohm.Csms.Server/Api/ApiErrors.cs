@@ -108,9 +108,16 @@ internal static partial class ApiErrors
         "System.Boolean" => "true or false",
         "System.String" => "a string",
         "System.DateTimeOffset" or "System.DateTime" => "a date and time (RFC 3339, such as 2025-06-01T10:00:00Z)",
+        var t when typeof(Ocpp.Messages.IdTokenEnumType).Assembly.GetType(t) is { IsEnum: true } e => "one of " + string.Join(", ", Names(e)),
+
         // System.Text.Json names the enclosing type when a constructor parameter fails: say only that the type is wrong.
         _ => "of another type (the value has the wrong type for this field)",
     };
+
+    /// <summary>The names of an OCPP enum as the JSON spells them.</summary>
+    private static IEnumerable<string> Names(Type type) =>
+        type.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => f.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false) is [System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute name] ? name.Name : f.Name);
 
     /// <summary>The parameter named by Minimal APIs' "Failed to bind parameter "int? limit" from "x"."</summary>
     private static string? BoundParameter(string message) =>

@@ -38,15 +38,15 @@ internal static class IdTokensApi
     {
         public required string IdToken { get; init; }
 
-        public required string Type { get; init; }
+        public required IdTokenEnumType Type { get; init; }
 
-        public string? Status { get; init; }
+        public AuthorizationStatusEnumType? Status { get; init; }
 
         public DateTimeOffset? ExpiresAt { get; init; }
 
         public string? GroupIdToken { get; init; }
 
-        public string? GroupIdTokenType { get; init; }
+        public IdTokenEnumType? GroupIdTokenType { get; init; }
 
         public string? Language { get; init; }
 
@@ -56,13 +56,36 @@ internal static class IdTokensApi
 
         public bool? AllowConcurrentTx { get; init; }
 
-        public IdTokenBody ToBody() => new(IdToken, Type, Status, ExpiresAt, GroupIdToken, GroupIdTokenType, Language, PersonalMessage, AllowedEvses, AllowConcurrentTx);
+        public IdTokenBody ToBody() => new()
+        {
+            IdToken = IdToken, Type = Type, Status = Status, ExpiresAt = ExpiresAt, GroupIdToken = GroupIdToken, GroupIdTokenType = GroupIdTokenType,
+            Language = Language, PersonalMessage = PersonalMessage, AllowedEvses = AllowedEvses, AllowConcurrentTx = AllowConcurrentTx,
+        };
     }
 
     /// <summary>A change of an id token: what is left out (or null) stays as it is.</summary>
-    internal sealed record IdTokenBody(
-        string? IdToken = null, string? Type = null, string? Status = null, DateTimeOffset? ExpiresAt = null, string? GroupIdToken = null, string? GroupIdTokenType = null,
-        string? Language = null, string? PersonalMessage = null, int[]? AllowedEvses = null, bool? AllowConcurrentTx = null);
+    internal sealed record IdTokenBody
+    {
+        public string? IdToken { get; init; }
+
+        public IdTokenEnumType? Type { get; init; }
+
+        public AuthorizationStatusEnumType? Status { get; init; }
+
+        public DateTimeOffset? ExpiresAt { get; init; }
+
+        public string? GroupIdToken { get; init; }
+
+        public IdTokenEnumType? GroupIdTokenType { get; init; }
+
+        public string? Language { get; init; }
+
+        public string? PersonalMessage { get; init; }
+
+        public int[]? AllowedEvses { get; init; }
+
+        public bool? AllowConcurrentTx { get; init; }
+    }
 
     private static IdTokenView View(IdTokenRecord t) => new(
         t.Id, t.IdToken, t.Type, t.Status, t.ExpiresAt, t.GroupIdToken, t.GroupIdTokenType, t.Language, t.PersonalMessage,
@@ -81,17 +104,18 @@ internal static class IdTokensApi
             return ApiResults.Invalid("idToken", "is at most 36 characters long");
         }
 
-        if ((creating || body.Type is not null) && !IsWire<IdTokenEnumType>(body.Type))
+        // The JSON reads an enum from its name or from a number; a number must name a value.
+        if ((creating || body.Type is not null) && !(body.Type is { } type && Enum.IsDefined(type)))
         {
             return ApiResults.Invalid("type", "must be one of " + Wires<IdTokenEnumType>());
         }
 
-        if (body.Status is not null && !IsWire<AuthorizationStatusEnumType>(body.Status))
+        if (body.Status is { } status && !Enum.IsDefined(status))
         {
             return ApiResults.Invalid("status", "must be one of " + Wires<AuthorizationStatusEnumType>());
         }
 
-        if (body.GroupIdTokenType is not null && !IsWire<IdTokenEnumType>(body.GroupIdTokenType))
+        if (body.GroupIdTokenType is { } groupType && !Enum.IsDefined(groupType))
         {
             return ApiResults.Invalid("groupIdTokenType", "must be one of " + Wires<IdTokenEnumType>());
         }
@@ -114,9 +138,6 @@ internal static class IdTokensApi
         return body.AllowedEvses is { } evses && evses.Any(e => e < 1) ? ApiResults.Invalid("allowedEvses", "EVSE ids start at 1") : null;
     }
 
-    private static bool IsWire<T>(string? value)
-        where T : struct, Enum => value is not null && Enum.GetValues<T>().Any(v => Wire(v) == value);
-
     private static string Wires<T>()
         where T : struct, Enum => string.Join(", ", Enum.GetValues<T>().Select(v => Wire(v)));
 
@@ -131,11 +152,11 @@ internal static class IdTokensApi
     private static void Apply(IdTokenRecord record, IdTokenBody body, DateTimeOffset now)
     {
         record.IdToken = body.IdToken ?? record.IdToken;
-        record.Type = body.Type is null ? record.Type : IdTokenEnumTypeSchema.FromWire(body.Type);
-        record.Status = body.Status is null ? record.Status : AuthorizationStatusEnumTypeSchema.FromWire(body.Status);
+        record.Type = body.Type ?? record.Type;
+        record.Status = body.Status ?? record.Status;
         record.ExpiresAt = body.ExpiresAt?.ToUniversalTime() ?? record.ExpiresAt;
         record.GroupIdToken = body.GroupIdToken ?? record.GroupIdToken;
-        record.GroupIdTokenType = body.GroupIdTokenType is null ? record.GroupIdTokenType : IdTokenEnumTypeSchema.FromWire(body.GroupIdTokenType);
+        record.GroupIdTokenType = body.GroupIdTokenType ?? record.GroupIdTokenType;
         record.Language = body.Language ?? record.Language;
         record.PersonalMessage = body.PersonalMessage ?? record.PersonalMessage;
         record.AllowedEvses = body.AllowedEvses is null ? record.AllowedEvses : string.Join(',', body.AllowedEvses);
@@ -181,7 +202,7 @@ internal static class IdTokensApi
         var record = await writer.ExecuteAsync(async db =>
         {
             // Inside the writer's batch: the request's token must not cancel a statement that other writes share.
-            var type = IdTokenEnumTypeSchema.FromWire(body.Type!);
+            var type = body.Type!.Value;
             if (await db.IdTokens.AnyAsync(t => t.IdToken == body.IdToken && t.Type == type).ConfigureAwait(false))
             {
                 return null;

@@ -16,8 +16,6 @@ namespace Ohm.Csms.Server.Api;
 /// <summary>The station registry, live state, connection history, EVSE status and stored device model.</summary>
 internal static class StationsApi
 {
-    private static readonly string[] BootPolicies = ["Accepted", "Pending", "Rejected"];
-
     public static void Map(RouteGroupBuilder api)
     {
         var stations = api.MapGroup("/stations").WithTags("Stations");
@@ -43,12 +41,24 @@ internal static class StationsApi
     }
 
     internal sealed record StationView(
-        string Id, bool Enabled, int SecurityProfile, string BootPolicy, string? RegistrationStatus, bool Online, DateTimeOffset? LastSeenAt,
+        string Id, bool Enabled, int SecurityProfile, RegistrationStatusEnumType BootPolicy, string? RegistrationStatus, bool Online, DateTimeOffset? LastSeenAt,
         string? VendorName, string? Model, string? SerialNumber, string? FirmwareVersion, string? ModemIccid, string? ModemImsi,
         string? LastBootReason, DateTimeOffset? LastBootAt, bool AutoRegistered, DateTimeOffset CreatedAt);
 
     /// <summary>A registration or a change of one; what is left out (or null) stays as it is (a new station: enabled, profile 1, Accepted).</summary>
-    internal sealed record StationRegistration(bool? Enabled = null, int? SecurityProfile = null, string? Password = null, string? BootPolicy = null);
+    internal sealed record StationRegistration
+    {
+        public bool? Enabled { get; init; }
+
+        /// <summary>0 (no password, development only), 1, 2 or 3.</summary>
+        public int? SecurityProfile { get; init; }
+
+        /// <summary>The Basic-auth password of profiles 1 and 2, 16 to 40 characters; stored as a salted hash.</summary>
+        public string? Password { get; init; }
+
+        /// <summary>How the station's BootNotification is answered.</summary>
+        public RegistrationStatusEnumType? BootPolicy { get; init; }
+    }
 
     internal sealed record ConnectionView(DateTimeOffset ConnectedAt, DateTimeOffset? DisconnectedAt, string? RemoteAddress, int SecurityProfile);
 
@@ -74,7 +84,7 @@ internal static class StationsApi
     {
         var session = sessions.Find(s.Id);
         return new StationView(
-            s.Id, s.Enabled, s.SecurityProfile, s.BootPolicy.ToWire(), session?.RegistrationStatus ?? s.RegistrationStatus?.ToWire(), session is not null,
+            s.Id, s.Enabled, s.SecurityProfile, s.BootPolicy, session?.RegistrationStatus ?? s.RegistrationStatus?.ToWire(), session is not null,
             session?.LastSeenAt ?? s.LastSeenAt, s.VendorName, s.Model, s.SerialNumber, s.FirmwareVersion, s.ModemIccid, s.ModemImsi,
             s.LastBootReason, s.LastBootAt, s.AutoRegistered, s.CreatedAt);
     }
@@ -131,9 +141,9 @@ internal static class StationsApi
             return ApiResults.Invalid("password", "must be 16 to 40 characters long (OCPP BasicAuthPassword)");
         }
 
-        if (body.BootPolicy is not null && !BootPolicies.Contains(body.BootPolicy))
+        if (body.BootPolicy is { } policy && !Enum.IsDefined(policy))
         {
-            return ApiResults.Invalid("bootPolicy", "must be Accepted, Pending or Rejected");
+            return ApiResults.Invalid("bootPolicy", "must be one of Accepted, Pending, Rejected");
         }
 
         string? revoked = null;
@@ -149,7 +159,7 @@ internal static class StationsApi
                 : null;
             record.Enabled = body.Enabled ?? record.Enabled;
             record.SecurityProfile = body.SecurityProfile ?? (isNew ? 1 : record.SecurityProfile);
-            record.BootPolicy = body.BootPolicy is null ? record.BootPolicy : RegistrationStatusEnumTypeSchema.FromWire(body.BootPolicy);
+            record.BootPolicy = body.BootPolicy ?? record.BootPolicy;
             record.AutoRegistered = false;
             if (body.Password is not null)
             {
