@@ -30,7 +30,8 @@ internal static class EventsApi
         int? ConnectorId, string Variable, string? VariableInstance, DateTimeOffset GeneratedAt, bool ReportComplete, DateTimeOffset ReceivedAt);
 
     private static async Task<Results<Ok<Page<EventView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string stationId, string? component, string? variable, [Description("Alerting, Delta or Periodic")] string? trigger, bool? cleared, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
+        string stationId, string? component, string? variable, [Description("Alerting, Delta or Periodic")] string? trigger, bool? cleared,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
         if (trigger is not null && !Triggers.Contains(trigger))
         {

@@ -164,7 +164,8 @@ internal static class IdTokensApi
         record.UpdatedAt = now;
     }
 
-    private static async Task<Results<Ok<Page<IdTokenView>>, ValidationProblem>> ListAsync([Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<IdTokenView>>, ValidationProblem>> ListAsync(
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
         {

@@ -23,7 +23,8 @@ internal static class SecurityEventsApi
         long Id, DateTimeOffset Timestamp, DateTimeOffset LastAt, int Count, string Source, string Type, string? StationId, string? RemoteAddress, string? TechInfo);
 
     private static async Task<Results<Ok<Page<SecurityEventView>>, ValidationProblem>> ListAsync(
-        CsmsDatabase database, SecurityEventLog log, string? stationId, string? type, [Description("Csms or Station")] string? source, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+        CsmsDatabase database, SecurityEventLog log, string? stationId, string? type, [Description("Csms or Station")] string? source,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
         {

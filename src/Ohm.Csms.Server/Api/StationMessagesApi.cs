@@ -29,7 +29,8 @@ internal static class StationMessagesApi
     internal sealed record StationMessageView(long Id, string Action, string MessageId, DateTimeOffset ReceivedAt, JsonElement Payload);
 
     private static async Task<Results<Ok<Page<StationMessageView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string stationId, [Description("an OCPP action a station sends, such as SecurityEventNotification")] string? action, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
+        string stationId, [Description("an OCPP action a station sends, such as SecurityEventNotification")] string? action,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
         if (action is not null && (OcppActions.Find(action) is not { } definition || !definition.IsSentBy(OcppRole.ChargingStation)))
         {

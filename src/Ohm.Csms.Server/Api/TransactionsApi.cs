@@ -54,14 +54,18 @@ internal static class TransactionsApi
     internal sealed record TransactionFilter(string? State, DateTimeOffset? From, DateTimeOffset? To, int? RemoteStartId, string? Cursor, int? Limit);
 
     private static async Task<Results<Ok<Page<TransactionView>>, ValidationProblem>> ListAsync(
-        CsmsDatabase database, string? stationId, [Description("Active or Ended")] string? state, [Description("started at or after (RFC 3339)")] DateTimeOffset? from, [Description("started before (RFC 3339)")] DateTimeOffset? to, int? remoteStartId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+        CsmsDatabase database, string? stationId, [Description("Active or Ended")] string? state,
+        [Description("started at or after (RFC 3339)")] DateTimeOffset? from, [Description("started before (RFC 3339)")] DateTimeOffset? to, int? remoteStartId,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
         var (page, problem) = await PageAsync(database, stationId, new TransactionFilter(state, from, to, remoteStartId, cursor, limit), ct).ConfigureAwait(false);
         return page is null ? problem! : TypedResults.Ok(page);
     }
 
     private static async Task<Results<Ok<Page<TransactionView>>, ValidationProblem, ProblemHttpResult>> ListOfStationAsync(
-        string stationId, CsmsDatabase database, [Description("Active or Ended")] string? state, [Description("started at or after (RFC 3339)")] DateTimeOffset? from, [Description("started before (RFC 3339)")] DateTimeOffset? to, int? remoteStartId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+        string stationId, CsmsDatabase database, [Description("Active or Ended")] string? state,
+        [Description("started at or after (RFC 3339)")] DateTimeOffset? from, [Description("started before (RFC 3339)")] DateTimeOffset? to, int? remoteStartId,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
         if (!await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
         {
