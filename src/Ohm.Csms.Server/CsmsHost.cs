@@ -119,7 +119,7 @@ public static class CsmsHost
         });
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them
-        services.AddOpenApi();
+        services.AddApiDocument();
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OcppMetrics.MeterName, CsmsMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         services.AddSingleton<CsmsMetrics>();
 
@@ -150,7 +150,7 @@ public static class CsmsHost
         onApi.MapPrometheusScrapingEndpoint("/metrics");
         onApi.MapOpenApi("/openapi/{documentName}.json");
         onApi.MapScalarApiReference("/scalar");
-        var apiGroup = onApi.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        var apiGroup = onApi.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
         StationsApi.Map(apiGroup);
         IdTokensApi.Map(apiGroup);
         TransactionsApi.Map(apiGroup);
@@ -160,6 +160,7 @@ public static class CsmsHost
         EventsApi.Map(apiGroup);
         StationLimitsApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
+        apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         app.Services.GetRequiredService<CsmsMetrics>();
         return app;
     }

@@ -118,6 +118,7 @@ public sealed class DiagnosticsTests
         Assert.Equal("Available", await ConnectorStatus(csms, "CS-NAV", 1, 1));
 
         var history = await csms.GetJsonAsync("api/stations/CS-NAV/status-history");
-        Assert.Equal(6, history.GetArrayLength());
+        Assert.Equal(6, history.GetProperty("items").GetArrayLength());
+        Assert.Equal(6, history.GetProperty("total").GetInt32());
     }
 }

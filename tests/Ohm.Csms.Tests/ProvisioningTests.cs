@@ -36,7 +36,7 @@ public sealed class ProvisioningTests
         Assert.Equal("1.2.3", stored.GetProperty("firmwareVersion").GetString());
         Assert.Equal("8931", stored.GetProperty("modemIccid").GetString());
         Assert.True(stored.GetProperty("online").GetBoolean());
-        var connections = await csms.GetJsonAsync("api/stations/CS-B01/connections");
+        var connections = (await csms.GetJsonAsync("api/stations/CS-B01/connections")).GetProperty("items");
         Assert.Equal(1, connections[0].GetProperty("securityProfile").GetInt32());
         Assert.Equal("127.0.0.1", connections[0].GetProperty("remoteAddress").GetString());
     }
@@ -203,7 +203,7 @@ public sealed class ProvisioningTests
         Assert.Equal("Inst", variable.GetProperty("instance").GetString());
         Assert.Equal("v75", variable.GetProperty("attributes")[0].GetProperty("value").GetString());
         Assert.Equal("integer", variable.GetProperty("characteristics").GetProperty("dataType").GetString());
-        var reports = await csms.GetJsonAsync("api/stations/CS-B07/reports");
+        var reports = (await csms.GetJsonAsync("api/stations/CS-B07/reports")).GetProperty("items");
         Assert.Equal(10, reports[0].GetProperty("partsReceived").GetInt32());
         Assert.True(reports[0].GetProperty("complete").GetBoolean());
     }
@@ -279,7 +279,7 @@ public sealed class ProvisioningTests
     }
 
     [Fact]
-    public async Task B11_B12_reset_round_trips_and_an_unconnected_station_gives_404()
+    public async Task B11_B12_reset_round_trips_an_unregistered_station_gives_404_and_an_unconnected_one_503()
     {
         await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
         ResetRequest? received = null;
@@ -298,6 +298,10 @@ public sealed class ProvisioningTests
 
         var (missing, problem) = await csms.PostJsonAsync("api/stations/NOT-HERE/commands/reset", """{"type":"Immediate"}""");
         Assert.Equal(404, missing);
-        Assert.Contains("not connected", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not registered", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await csms.RegisterAsync("CS-OFF");
+        var (offline, notConnected) = await csms.PostJsonAsync("api/stations/CS-OFF/commands/reset", """{"type":"Immediate"}""");
+        Assert.Equal(503, offline);
+        Assert.Contains("not connected", notConnected.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }

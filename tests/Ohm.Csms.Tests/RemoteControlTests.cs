@@ -48,7 +48,7 @@ public sealed class RemoteControlTests
 
         await station.CallAsync(Event("tx-remote", 0, TransactionEventEnumType.Started, remoteStartId: remoteStartId));
         var linked = await csms.GetJsonAsync($"api/transactions?remoteStartId={remoteStartId}");
-        Assert.Equal("tx-remote", Assert.Single(linked.EnumerateArray()).GetProperty("transactionId").GetString());
+        Assert.Equal("tx-remote", Assert.Single(linked.GetProperty("items").EnumerateArray()).GetProperty("transactionId").GetString());
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public sealed class RemoteControlTests
         var evses = await csms.GetJsonAsync("api/stations/CS-G01/evses");
         Assert.Equal("Occupied", evses[0].GetProperty("connectors")[0].GetProperty("status").GetString());
         Assert.Equal("Unavailable", evses[1].GetProperty("connectors")[0].GetProperty("status").GetString());
-        Assert.Equal(4, (await csms.GetJsonAsync("api/stations/CS-G01/status-history")).GetArrayLength());
+        Assert.Equal(4, (await csms.GetJsonAsync("api/stations/CS-G01/status-history")).GetProperty("items").GetArrayLength());
         Assert.True((await csms.GetJsonAsync("api/stations/CS-G01")).GetProperty("lastSeenAt").GetDateTimeOffset() > before);
     }
 

@@ -40,7 +40,7 @@ public sealed class SecurityHardeningTests
 
     private sealed record SecurityEvent(long Id, DateTimeOffset Timestamp, DateTimeOffset LastAt, int Count, string Source, string Type, string? StationId, string? RemoteAddress, string? TechInfo);
 
-    private sealed record SecurityEventPage(List<SecurityEvent> Items, long? Next);
+    private sealed record SecurityEventPage(List<SecurityEvent> Items, int Total, string? Next);
 
     // Finding 1 ------------------------------------------------------------------------------------------------------
 
@@ -195,7 +195,8 @@ public sealed class SecurityHardeningTests
 
         var first = await csms.Api.GetFromJsonAsync<SecurityEventPage>("api/security-events?limit=2");
         Assert.Equal(["CS-PAGE-2", "CS-PAGE-1"], first!.Items.Select(e => e.StationId));
-        var second = await csms.Api.GetFromJsonAsync<SecurityEventPage>($"api/security-events?limit=2&before={first.Next}");
+        Assert.Equal(3, first.Total);
+        var second = await csms.Api.GetFromJsonAsync<SecurityEventPage>($"api/security-events?limit=2&cursor={first.Next}");
         Assert.Equal(["CS-PAGE-0"], second!.Items.Select(e => e.StationId));
         Assert.Null(second.Next);
     }

@@ -55,7 +55,7 @@ public sealed class SecurityProfileTests : IDisposable
         await csms.RegisterAsync("CS-SP2", securityProfile: 2);
         await using var station = await OcppClient.ConnectAsync(Options(csms, "CS-SP2", "station-password-16"), new OcppHandlers());
         Assert.Equal(RegistrationStatusEnumType.Accepted, (await station.CallAsync(CsmsTestHost.Boot())).Status);
-        var history = await csms.GetJsonAsync("api/stations/CS-SP2/connections");
+        var history = (await csms.GetJsonAsync("api/stations/CS-SP2/connections")).GetProperty("items");
         Assert.Equal(2, history[0].GetProperty("securityProfile").GetInt32());
     }
 

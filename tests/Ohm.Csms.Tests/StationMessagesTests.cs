@@ -104,10 +104,11 @@ public sealed class StationMessagesTests
         var first = await csms.GetJsonAsync("api/stations/CS-A04/messages?action=SecurityEventNotification&limit=2");
         var items = first.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["n2", "n1"], items.Select(i => i.GetProperty("payload").GetProperty("techInfo").GetString()));
-        var next = first.GetProperty("nextBefore").GetInt64();
-        var second = await csms.GetJsonAsync($"api/stations/CS-A04/messages?action=SecurityEventNotification&limit=2&before={next}");
+        Assert.Equal(3, first.GetProperty("total").GetInt32());
+        var next = first.GetProperty("next").GetString();
+        var second = await csms.GetJsonAsync($"api/stations/CS-A04/messages?action=SecurityEventNotification&limit=2&cursor={next}");
         Assert.Equal("n0", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("payload").GetProperty("techInfo").GetString());
-        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextBefore").ValueKind);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
 
         Assert.Equal(400, (int)(await csms.Api.GetAsync("api/stations/CS-A04/messages?action=Reset")).StatusCode);
         Assert.Equal(404, (int)(await csms.Api.GetAsync("api/stations/NOBODY/messages")).StatusCode);

@@ -71,7 +71,7 @@ public sealed class StorageHardeningTests
         var e = tx.GetProperty("events")[0];
         Assert.Equal("N\0L", e.GetProperty("idToken").GetString());
         Assert.Equal("s\0d", e.GetProperty("meterValues")[0].GetProperty("sampledValue")[0].GetProperty("signedMeterData").GetString());
-        var tokens = await csms.GetJsonAsync("api/id-tokens");
+        var tokens = (await csms.GetJsonAsync("api/id-tokens")).GetProperty("items");
         Assert.Equal("N\0L", tokens[0].GetProperty("idToken").GetString());
 
         await using var context = csms.Database.CreateContext();
@@ -152,7 +152,7 @@ public sealed class StorageHardeningTests
         Assert.Equal("eMAID/eMAID/Accepted", stored);
         var boot = await context.Database.SqlQueryRaw<string>("SELECT \"BootPolicy\" || '/' || \"RegistrationStatus\" AS \"Value\" FROM \"Stations\"").SingleAsync();
         Assert.Equal("Accepted/Accepted", boot);
-        var listed = await csms.GetJsonAsync("api/id-tokens");
+        var listed = (await csms.GetJsonAsync("api/id-tokens")).GetProperty("items");
         Assert.Equal(("eMAID", "eMAID", "Accepted"), (listed[0].GetProperty("type").GetString(), listed[0].GetProperty("groupIdTokenType").GetString(), listed[0].GetProperty("status").GetString()));
     }
 

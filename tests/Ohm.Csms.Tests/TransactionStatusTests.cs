@@ -48,7 +48,7 @@ public sealed class TransactionStatusTests
         Assert.False(check.GetProperty("ongoingIndicator").GetBoolean());
         Assert.Equal(JsonValueKind.Null, check.GetProperty("error").ValueKind);
         var listed = await csms.GetJsonAsync("api/transactions?stationId=CS-E14G&state=Ended");
-        Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("transactionId").GetString() == "tx-gaps" && t.GetProperty("statusCheck").GetProperty("messagesInQueue").GetBoolean());
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), t => t.GetProperty("transactionId").GetString() == "tx-gaps" && t.GetProperty("statusCheck").GetProperty("messagesInQueue").GetBoolean());
 
         // The late events that fill the gaps ask nothing more.
         await station.CallAsync(Event("tx-gaps", 1, TransactionEventEnumType.Updated));

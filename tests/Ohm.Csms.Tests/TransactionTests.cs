@@ -273,9 +273,10 @@ public sealed class TransactionTests
         await station.CallAsync(Event("tx-b", 1, TransactionEventEnumType.Ended));
 
         var active = await csms.GetJsonAsync("api/transactions?stationId=CS-LIST&state=Active");
-        Assert.Equal(["tx-a"], active.EnumerateArray().Select(t => t.GetProperty("transactionId").GetString()));
+        Assert.Equal(["tx-a"], active.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("transactionId").GetString()));
         var all = await csms.GetJsonAsync("api/transactions?stationId=CS-LIST&from=2025-06-01T09:00:00Z&to=2025-06-01T11:00:00Z");
-        Assert.Equal(2, all.GetArrayLength());
+        Assert.Equal(2, all.GetProperty("items").GetArrayLength());
+        Assert.Equal(2, all.GetProperty("total").GetInt32());
         var (status, problem) = await csms.PostJsonAsync("api/transactions?state=Sleeping", "{}");
         Assert.Equal(405, status);
         var bad = await csms.Api.GetAsync("api/transactions?state=Sleeping");

@@ -1,5 +1,8 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Storage;
@@ -14,18 +17,82 @@ internal static class IdTokensApi
     public static void Map(RouteGroupBuilder api)
     {
         var tokens = api.MapGroup("/id-tokens").WithTags("Id tokens");
-        tokens.MapGet("/", ListAsync).WithSummary("All id tokens");
-        tokens.MapGet("/{id:long}", GetAsync).WithSummary("One id token");
-        tokens.MapPost("/", CreateAsync).WithSummary("Add an id token");
-        tokens.MapPut("/{id:long}", UpdateAsync).WithSummary("Change an id token");
-        tokens.MapDelete("/{id:long}", DeleteAsync).WithSummary("Remove an id token");
+        tokens.MapGet("/", ListAsync).WithName("listIdTokens").WithSummary("Id tokens in the order they were added");
+        tokens.MapGet("/{id:long}", GetAsync).WithName("getIdToken").WithSummary("One id token").ProducesProblem(StatusCodes.Status404NotFound);
+        tokens.MapPost("/", CreateAsync).WithName("createIdToken")
+            .WithSummary("Add an id token").WithDescription("409 when a token with the same idToken and type is in the store.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        tokens.MapPut("/{id:long}", UpdateAsync).WithName("updateIdToken")
+            .WithSummary("Change an id token; what the body leaves out stays as it is")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        tokens.MapDelete("/{id:long}", DeleteAsync).WithName("deleteIdToken").WithSummary("Remove an id token").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    internal sealed record IdTokenBody(
-        string? IdToken, string? Type, string? Status, DateTimeOffset? ExpiresAt, string? GroupIdToken, string? GroupIdTokenType,
-        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool? AllowConcurrentTx);
+    /// <summary>An id token in the store. Types and statuses are spelled as in OCPP (ISO14443, eMAID, Accepted, Blocked, ...).</summary>
+    internal sealed record IdTokenView(
+        long Id, string IdToken, IdTokenEnumType Type, AuthorizationStatusEnumType Status, DateTimeOffset? ExpiresAt, string? GroupIdToken, IdTokenEnumType? GroupIdTokenType,
+        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool AllowConcurrentTx, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-    private static IResult? Check(IdTokenBody body, bool creating)
+    /// <summary>A new id token; its status is Accepted unless given, allowedEvses null for any EVSE.</summary>
+    internal sealed record IdTokenCreation
+    {
+        public required string IdToken { get; init; }
+
+        public required IdTokenEnumType Type { get; init; }
+
+        public AuthorizationStatusEnumType? Status { get; init; }
+
+        public DateTimeOffset? ExpiresAt { get; init; }
+
+        public string? GroupIdToken { get; init; }
+
+        public IdTokenEnumType? GroupIdTokenType { get; init; }
+
+        public string? Language { get; init; }
+
+        public string? PersonalMessage { get; init; }
+
+        public int[]? AllowedEvses { get; init; }
+
+        public bool? AllowConcurrentTx { get; init; }
+
+        public IdTokenBody ToBody() => new()
+        {
+            IdToken = IdToken, Type = Type, Status = Status, ExpiresAt = ExpiresAt, GroupIdToken = GroupIdToken, GroupIdTokenType = GroupIdTokenType,
+            Language = Language, PersonalMessage = PersonalMessage, AllowedEvses = AllowedEvses, AllowConcurrentTx = AllowConcurrentTx,
+        };
+    }
+
+    /// <summary>A change of an id token: what is left out (or null) stays as it is.</summary>
+    internal sealed record IdTokenBody
+    {
+        public string? IdToken { get; init; }
+
+        public IdTokenEnumType? Type { get; init; }
+
+        public AuthorizationStatusEnumType? Status { get; init; }
+
+        public DateTimeOffset? ExpiresAt { get; init; }
+
+        public string? GroupIdToken { get; init; }
+
+        public IdTokenEnumType? GroupIdTokenType { get; init; }
+
+        public string? Language { get; init; }
+
+        public string? PersonalMessage { get; init; }
+
+        public int[]? AllowedEvses { get; init; }
+
+        public bool? AllowConcurrentTx { get; init; }
+    }
+
+    private static IdTokenView View(IdTokenRecord t) => new(
+        t.Id, t.IdToken, t.Type, t.Status, t.ExpiresAt, t.GroupIdToken, t.GroupIdTokenType, t.Language, t.PersonalMessage,
+        t.AllowedEvses is { Length: > 0 } evses ? evses.Split(',').Select(e => int.Parse(e, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null,
+        t.AllowConcurrentTx, t.CreatedAt, t.UpdatedAt);
+
+    private static ValidationProblem? Check(IdTokenBody body, bool creating)
     {
         if (creating && string.IsNullOrEmpty(body.IdToken))
         {
@@ -37,17 +104,18 @@ internal static class IdTokensApi
             return ApiResults.Invalid("idToken", "is at most 36 characters long");
         }
 
-        if ((creating || body.Type is not null) && !IsWire<IdTokenEnumType>(body.Type))
+        // The JSON reads an enum from its name or from a number; a number must name a value.
+        if ((creating || body.Type is not null) && !(body.Type is { } type && Enum.IsDefined(type)))
         {
             return ApiResults.Invalid("type", "must be one of " + Wires<IdTokenEnumType>());
         }
 
-        if (body.Status is not null && !IsWire<AuthorizationStatusEnumType>(body.Status))
+        if (body.Status is { } status && !Enum.IsDefined(status))
         {
             return ApiResults.Invalid("status", "must be one of " + Wires<AuthorizationStatusEnumType>());
         }
 
-        if (body.GroupIdTokenType is not null && !IsWire<IdTokenEnumType>(body.GroupIdTokenType))
+        if (body.GroupIdTokenType is { } groupType && !Enum.IsDefined(groupType))
         {
             return ApiResults.Invalid("groupIdTokenType", "must be one of " + Wires<IdTokenEnumType>());
         }
@@ -70,9 +138,6 @@ internal static class IdTokensApi
         return body.AllowedEvses is { } evses && evses.Any(e => e < 1) ? ApiResults.Invalid("allowedEvses", "EVSE ids start at 1") : null;
     }
 
-    private static bool IsWire<T>(string? value)
-        where T : struct, Enum => value is not null && Enum.GetValues<T>().Any(v => Wire(v) == value);
-
     private static string Wires<T>()
         where T : struct, Enum => string.Join(", ", Enum.GetValues<T>().Select(v => Wire(v)));
 
@@ -87,11 +152,11 @@ internal static class IdTokensApi
     private static void Apply(IdTokenRecord record, IdTokenBody body, DateTimeOffset now)
     {
         record.IdToken = body.IdToken ?? record.IdToken;
-        record.Type = body.Type is null ? record.Type : IdTokenEnumTypeSchema.FromWire(body.Type);
-        record.Status = body.Status is null ? record.Status : AuthorizationStatusEnumTypeSchema.FromWire(body.Status);
+        record.Type = body.Type ?? record.Type;
+        record.Status = body.Status ?? record.Status;
         record.ExpiresAt = body.ExpiresAt?.ToUniversalTime() ?? record.ExpiresAt;
         record.GroupIdToken = body.GroupIdToken ?? record.GroupIdToken;
-        record.GroupIdTokenType = body.GroupIdTokenType is null ? record.GroupIdTokenType : IdTokenEnumTypeSchema.FromWire(body.GroupIdTokenType);
+        record.GroupIdTokenType = body.GroupIdTokenType ?? record.GroupIdTokenType;
         record.Language = body.Language ?? record.Language;
         record.PersonalMessage = body.PersonalMessage ?? record.PersonalMessage;
         record.AllowedEvses = body.AllowedEvses is null ? record.AllowedEvses : string.Join(',', body.AllowedEvses);
@@ -99,21 +164,37 @@ internal static class IdTokensApi
         record.UpdatedAt = now;
     }
 
-    private static async Task<IResult> ListAsync(CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<IdTokenView>>, ValidationProblem>> ListAsync(
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
+        {
+            return bad!;
+        }
+
         await using var db = database.CreateContext();
-        return Results.Ok(await db.IdTokens.AsNoTracking().OrderBy(t => t.Id).ToListAsync(ct).ConfigureAwait(false));
+        var query = db.IdTokens.AsNoTracking();
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
+        if (after is { } a)
+        {
+            query = query.Where(t => t.Id > a);
+        }
+
+        var rows = await query.OrderBy(t => t.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Of(rows, take, total, View, t => Paging.Key(t.Id)));
     }
 
-    private static async Task<IResult> GetAsync(long id, CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<IdTokenView>, ProblemHttpResult>> GetAsync(long id, CsmsDatabase database, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var token = await db.IdTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct).ConfigureAwait(false);
-        return token is null ? ApiResults.NotFound($"No id token {id}.") : Results.Ok(token);
+        return token is null ? ApiResults.NotFound($"No id token {id}.") : TypedResults.Ok(View(token));
     }
 
-    private static async Task<IResult> CreateAsync(IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<IdTokenView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        IdTokenCreation creation, CsmsWriter writer, TimeProvider time, CancellationToken ct)
     {
+        var body = creation.ToBody();
         if (Check(body, creating: true) is { } invalid)
         {
             return invalid;
@@ -122,7 +203,7 @@ internal static class IdTokensApi
         var record = await writer.ExecuteAsync(async db =>
         {
             // Inside the writer's batch: the request's token must not cancel a statement that other writes share.
-            var type = IdTokenEnumTypeSchema.FromWire(body.Type!);
+            var type = body.Type!.Value;
             if (await db.IdTokens.AnyAsync(t => t.IdToken == body.IdToken && t.Type == type).ConfigureAwait(false))
             {
                 return null;
@@ -134,11 +215,11 @@ internal static class IdTokensApi
             return created;
         }, ct).ConfigureAwait(false);
         return record is null
-            ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The id token exists", detail: $"{body.Type} token '{body.IdToken}' is in the store already.")
-            : Results.Created($"/api/id-tokens/{record.Id}", record);
+            ? ApiResults.Conflict("The id token exists", $"{body.Type} token '{body.IdToken}' is in the store already.")
+            : TypedResults.Created($"/api/id-tokens/{record.Id}", View(record));
     }
 
-    private static async Task<IResult> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<IdTokenView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
     {
         if (Check(body, creating: false) is { } invalid)
         {
@@ -155,10 +236,10 @@ internal static class IdTokensApi
 
             return existing;
         }, ct).ConfigureAwait(false);
-        return record is null ? ApiResults.NotFound($"No id token {id}.") : Results.Ok(record);
+        return record is null ? ApiResults.NotFound($"No id token {id}.") : TypedResults.Ok(View(record));
     }
 
-    private static async Task<IResult> DeleteAsync(long id, CsmsWriter writer, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CsmsWriter writer, CancellationToken ct)
     {
         var removed = await writer.ExecuteAsync(async db =>
         {
@@ -170,6 +251,6 @@ internal static class IdTokensApi
 
             return existing is not null;
         }, ct).ConfigureAwait(false);
-        return removed ? Results.NoContent() : ApiResults.NotFound($"No id token {id}.");
+        return removed ? TypedResults.NoContent() : ApiResults.NotFound($"No id token {id}.");
     }
 }

@@ -1,9 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Ohm.Csms.Blocks;
 using Ohm.Csms.Sessions;
+using Ohm.Csms.Storage;
 using Ohm.Ocpp;
 using Ohm.Ocpp.Messages;
 
@@ -18,17 +21,28 @@ namespace Ohm.Csms.Server.Api;
 /// </summary>
 internal static class OcppGenericApi
 {
-    public static void Map(RouteGroupBuilder api) =>
-        api.MapPost("/stations/{stationId}/ocpp/{action}", SendAsync)
+    public static void Map(RouteGroupBuilder api)
+    {
+        var builder = api.MapPost("/stations/{stationId}/ocpp/{action}", SendAsync)
             .WithTags("Commands")
-            .WithSummary("Send any CSMS-to-station OCPP action; the body is the request payload");
+            .WithName("sendOcppAction")
+            .WithSummary("Send any CSMS-to-station OCPP action; the body is the request payload")
+            .WithDescription("action is the OCPP 2.0.1 action name (ClearCache, GetLog, ...); the body is validated against its request schema and the answer is the station's response payload. 404 for a name that is no OCPP action.")
+            .Accepts<JsonObject>("application/json")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        foreach (var status in ApiResults.CallProblems)
+        {
+            builder.ProducesProblem(status);
+        }
+    }
 
     /// <summary>The blocks that serve CSMS-to-station actions.</summary>
     internal sealed record Blocks(Provisioning Provisioning, RemoteControl RemoteControl, Availability Availability, Transactions Transactions, DataTransfer DataTransfer);
 
-    private static async Task<IResult> SendAsync(
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> SendAsync(
         string stationId, string action, HttpRequest http, IStationCallRouter router, Provisioning provisioning, RemoteControl remoteControl,
-        Availability availability, Transactions transactions, DataTransfer dataTransfer, ApiOptions options, CancellationToken ct)
+        Availability availability, Transactions transactions, DataTransfer dataTransfer, ApiOptions options, CsmsDatabase database, CancellationToken ct)
     {
         var definition = OcppActions.Find(action);
         if (definition is null)
@@ -41,30 +55,29 @@ internal static class OcppGenericApi
             return ApiResults.Invalid("action", $"{definition.Name} is sent by the charging station, not by the CSMS.");
         }
 
-        var body = await OcppBody.ReadAsync(http, ct).ConfigureAwait(false);
-        if (body is null || body.Length == 0)
+        var read = await OcppBody.ReadAsync(http, definition, null, ct).ConfigureAwait(false);
+        if (read.Refused is { } refused)
         {
-            return ApiResults.Invalid("body", $"send the {definition.Name}Request payload as JSON (at most 1 MiB)");
+            return refused;
         }
 
-        var error = definition.ValidateRequest(body);
-        if (error is not null)
+        if (read.Invalid is { } invalid)
         {
-            return ApiResults.Invalid(error);
+            return invalid;
         }
 
         var blocks = new Blocks(provisioning, remoteControl, availability, transactions, dataTransfer);
-        return await ApiResults.CallAsync(stationId, options, async t =>
+        return await ApiResults.CallAsync<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>>(stationId, options, database, async t =>
         {
-            var served = ThroughBlock(blocks, stationId, definition.ReadRequest(body), t);
+            var served = ThroughBlock(blocks, stationId, read.Request!, t);
             if (served is null)
             {
-                return Results.Bytes(await router.CallRawAsync(stationId, definition, body, t).ConfigureAwait(false), "application/json");
+                return TypedResults.Bytes(await router.CallRawAsync(stationId, definition, read.Json, t).ConfigureAwait(false), "application/json");
             }
 
             var response = await served.ConfigureAwait(false);
-            return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(response, definition.ResponseTypeInfo), "application/json");
-        }, ct).ConfigureAwait(false);
+            return TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(response, definition.ResponseTypeInfo), "application/json");
+        }, p => p, ct).ConfigureAwait(false);
     }
 
     /// <summary>The call through the block that serves the request's action, or null when no block serves it.</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,30 +11,29 @@ using Ohm.Csms.Storage.Entities;
 
 namespace Ohm.Csms.Server.Api;
 
-/// <summary>The security-event log: refused handshakes and certificates the CSMS saw, newest first, paged.</summary>
+/// <summary>The security-event log: refused handshakes and certificates the CSMS saw, newest first.</summary>
 internal static class SecurityEventsApi
 {
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/security-events", ListAsync).WithTags("Security").WithSummary("Security events, newest first; filter by station, type or source; page with before=next");
+        api.MapGet("/security-events", ListAsync).WithTags("Security").WithName("listSecurityEvents")
+            .WithSummary("Security events (refused handshakes and certificates, and those stations reported), newest first; filter by station, type or source");
 
     /// <summary>One event, or <see cref="Count"/> alike ones from <see cref="Timestamp"/> to <see cref="LastAt"/>.</summary>
     internal sealed record SecurityEventView(
         long Id, DateTimeOffset Timestamp, DateTimeOffset LastAt, int Count, string Source, string Type, string? StationId, string? RemoteAddress, string? TechInfo);
 
-    /// <summary>A page of events; <see cref="Next"/> is the <c>before</c> of the next page, null on the last.</summary>
-    internal sealed record SecurityEventPage(IReadOnlyList<SecurityEventView> Items, long? Next);
-
-    private static async Task<Results<Ok<SecurityEventPage>, ValidationProblem>> ListAsync(
-        CsmsDatabase database, SecurityEventLog log, string? stationId, string? type, string? source, long? before, int? limit, CancellationToken ct)
+    private static async Task<Results<Ok<Page<SecurityEventView>>, ValidationProblem>> ListAsync(
+        CsmsDatabase database, SecurityEventLog log, string? stationId, string? type, [Description("Csms or Station")] string? source,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000)
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 1000"] });
+            return bad!;
         }
 
         if (source is not null and not (SecurityEventRecord.FromCsms or SecurityEventRecord.FromStation))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["source"] = ["must be Csms or Station"] });
+            return ApiResults.Invalid("source", "must be Csms or Station");
         }
 
         // What was counted in memory since the last flush is part of the log.
@@ -54,14 +55,14 @@ internal static class SecurityEventsApi
             query = query.Where(e => e.Source == source);
         }
 
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
         if (before is { } b)
         {
             query = query.Where(e => e.Id < b);
         }
 
-        var take = limit ?? 100;
         var rows = await query.OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        var items = rows.Take(take).Select(e => new SecurityEventView(e.Id, e.Timestamp, e.LastAt, e.Count, e.Source, e.Type, e.StationId, e.RemoteAddress, e.TechInfo)).ToList();
-        return TypedResults.Ok(new SecurityEventPage(items, rows.Count > take ? items[^1].Id : null));
+        return TypedResults.Ok(Paging.Of(
+            rows, take, total, e => new SecurityEventView(e.Id, e.Timestamp, e.LastAt, e.Count, e.Source, e.Type, e.StationId, e.RemoteAddress, e.TechInfo), e => Paging.Key(e.Id)));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Blocks;
@@ -21,33 +22,33 @@ internal static class StationLimitsApi
     public static void Map(RouteGroupBuilder api)
     {
         var limits = api.MapGroup("/stations/{stationId}/limits").WithTags("Stations");
-        limits.MapGet("/", GetAsync).WithSummary("The station's message limits: the operator's, the station's own, and those in effect")
-            .Produces<StationLimitsView>().ProducesProblem(StatusCodes.Status404NotFound);
-        limits.MapPut("/", PutAsync).WithSummary("Set the station's message limits (null: use the station's own)")
-            .Produces<StationLimitsView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        limits.MapGet("/", GetAsync).WithName("getStationLimits").WithSummary("The station's message limits: the operator's, the station's own, and those in effect")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        limits.MapPut("/", PutAsync).WithName("setStationLimits").WithSummary("Set the station's message limits (null: use the station's own)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
     /// <summary>The limits of one request type; null for not known (no limit).</summary>
-    internal sealed record MessageLimits(int? ItemsPerMessage, int? BytesPerMessage);
+    internal sealed record MessageLimits(int? ItemsPerMessage = null, int? BytesPerMessage = null);
 
     /// <summary>The limits of GetVariables and of SetVariables.</summary>
-    internal sealed record StationLimits(MessageLimits? GetVariables, MessageLimits? SetVariables);
+    internal sealed record StationLimits(MessageLimits? GetVariables = null, MessageLimits? SetVariables = null);
 
     internal sealed record StationLimitsView(StationLimits Operator, StationLimits Station, StationLimits Effective, DateTimeOffset? ReadFromStationAt);
 
-    private static async Task<IResult> GetAsync(string stationId, CsmsDatabase database, Provisioning provisioning, CancellationToken ct)
+    private static async Task<Results<Ok<StationLimitsView>, ProblemHttpResult>> GetAsync(string stationId, CsmsDatabase database, Provisioning provisioning, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
         {
-            return ApiResults.NotFound($"Station '{stationId}' is not registered.");
+            return ApiResults.StationNotFound(stationId);
         }
 
         var record = await db.StationMessageLimits.AsNoTracking().FirstOrDefaultAsync(l => l.StationId == stationId, ct).ConfigureAwait(false);
-        return Results.Ok(await ViewAsync(stationId, record, provisioning, ct).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewAsync(stationId, record, provisioning, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> PutAsync(string stationId, StationLimits body, CsmsWriter writer, CsmsDatabase database, Provisioning provisioning, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<StationLimitsView>, ValidationProblem, ProblemHttpResult>> PutAsync(string stationId, StationLimits body, CsmsWriter writer, CsmsDatabase database, Provisioning provisioning, TimeProvider time, CancellationToken ct)
     {
         foreach (var (name, limits) in new[] { ("getVariables", body.GetVariables), ("setVariables", body.SetVariables) })
         {
@@ -85,8 +86,8 @@ internal static class StationLimitsApi
             return limits;
         }, ct).ConfigureAwait(false);
         return record is null
-            ? ApiResults.NotFound($"Station '{stationId}' is not registered.")
-            : Results.Ok(await ViewAsync(stationId, record, provisioning, ct).ConfigureAwait(false));
+            ? ApiResults.StationNotFound(stationId)
+            : TypedResults.Ok(await ViewAsync(stationId, record, provisioning, ct).ConfigureAwait(false));
     }
 
     private static async Task<StationLimitsView> ViewAsync(string stationId, StationMessageLimitsRecord? record, Provisioning provisioning, CancellationToken ct)

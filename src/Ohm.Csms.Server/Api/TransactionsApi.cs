@@ -1,7 +1,10 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Blocks;
@@ -17,8 +20,14 @@ internal static class TransactionsApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/transactions", ListAsync).WithTags("Transactions").WithSummary("Transactions, filtered by station, state (Active, Ended) and start time");
-        api.MapGet("/stations/{stationId}/transactions/{transactionId}", GetAsync).WithTags("Transactions").WithSummary("One transaction with its events, meter values, gaps and late events");
+        api.MapGet("/transactions", ListAsync).WithTags("Transactions").WithName("listTransactions")
+            .WithSummary("Transactions by start time, newest first; filtered by station, state (Active, Ended), start time and remoteStartId");
+        api.MapGet("/stations/{stationId}/transactions", ListOfStationAsync).WithTags("Transactions").WithName("listStationTransactions")
+            .WithSummary("The station's transactions by start time, newest first; filtered by state, start time and remoteStartId")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/stations/{stationId}/transactions/{transactionId}", GetAsync).WithTags("Transactions").WithName("getTransaction")
+            .WithSummary("One transaction with its events, meter values, gaps and late events")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     internal sealed record TransactionView(
@@ -41,17 +50,60 @@ internal static class TransactionsApi
         StatusCheck = t.StatusCheckedAt is { } checkedAt ? new StatusCheckView(checkedAt, t.StatusMessagesInQueue, t.StatusOngoing, t.StatusCheckError) : null,
     };
 
-    private static async Task<IResult> ListAsync(
-        CsmsDatabase database, string? stationId, string? state, DateTimeOffset? from, DateTimeOffset? to, int? remoteStartId, int? limit, CancellationToken ct)
+    /// <summary>The filters of a transaction list; <c>from</c> is inclusive, <c>to</c> exclusive.</summary>
+    internal sealed record TransactionFilter(string? State, DateTimeOffset? From, DateTimeOffset? To, int? RemoteStartId, string? Cursor, int? Limit);
+
+    private static async Task<Results<Ok<Page<TransactionView>>, ValidationProblem>> ListAsync(
+        CsmsDatabase database, string? stationId, [Description("Active or Ended")] string? state,
+        [Description("started at or after (RFC 3339)")] DateTimeOffset? from, [Description("started before (RFC 3339)")] DateTimeOffset? to, int? remoteStartId,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
-        if (state is not null and not ("Active" or "Ended"))
+        var (page, problem) = await PageAsync(database, stationId, new TransactionFilter(state, from, to, remoteStartId, cursor, limit), ct).ConfigureAwait(false);
+        return page is null ? problem! : TypedResults.Ok(page);
+    }
+
+    private static async Task<Results<Ok<Page<TransactionView>>, ValidationProblem, ProblemHttpResult>> ListOfStationAsync(
+        string stationId, CsmsDatabase database, [Description("Active or Ended")] string? state,
+        [Description("started at or after (RFC 3339)")] DateTimeOffset? from, [Description("started before (RFC 3339)")] DateTimeOffset? to, int? remoteStartId,
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+    {
+        if (!await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
         {
-            return ApiResults.Invalid("state", "must be Active or Ended");
+            return ApiResults.StationNotFound(stationId);
         }
 
-        if (limit is < 1 or > 1000)
+        var (page, problem) = await PageAsync(database, stationId, new TransactionFilter(state, from, to, remoteStartId, cursor, limit), ct).ConfigureAwait(false);
+        return page is null ? problem! : TypedResults.Ok(page);
+    }
+
+    /// <summary>
+    /// The page in the order start time, newest first, then id (a transaction whose start the CSMS never saw sorts as
+    /// the oldest), keyset-paged on both; the cursor is the last item's start time in ticks and its id.
+    /// </summary>
+    private static async Task<(Page<TransactionView>? Page, ValidationProblem? Problem)> PageAsync(
+        CsmsDatabase database, string? stationId, TransactionFilter filter, CancellationToken ct)
+    {
+        if (filter.State is not null and not ("Active" or "Ended"))
         {
-            return ApiResults.Invalid("limit", "must be between 1 and 1000");
+            return (null, ApiResults.Invalid("state", "must be Active or Ended"));
+        }
+
+        if (!Paging.TryLimit(filter.Limit, out var take, out var problem) || !Paging.TryKey(filter.Cursor, out var key, out problem))
+        {
+            return (null, problem);
+        }
+
+        (DateTimeOffset At, long Id)? after = null;
+        if (key is not null)
+        {
+            var parts = key.Split(' ');
+            if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var ticks) || !long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var id)
+                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return (null, Paging.BadCursor());
+            }
+
+            after = (new DateTimeOffset(ticks, TimeSpan.Zero), id);
         }
 
         await using var db = database.CreateContext();
@@ -61,33 +113,50 @@ internal static class TransactionsApi
             query = query.Where(t => t.StationId == stationId);
         }
 
-        if (state is not null)
+        if (filter.State is { } state)
         {
             query = query.Where(t => t.State == state);
         }
 
-        if (remoteStartId is not null)
+        if (filter.RemoteStartId is { } remoteStartId)
         {
             query = query.Where(t => t.RemoteStartId == remoteStartId);
         }
 
-        if (from is { } f)
+        if (filter.From is { } f)
         {
             var utc = f.ToUniversalTime();
             query = query.Where(t => t.StartedAt >= utc);
         }
 
-        if (to is { } u)
+        if (filter.To is { } u)
         {
             var utc = u.ToUniversalTime();
             query = query.Where(t => t.StartedAt < utc);
         }
 
-        var rows = await query.OrderByDescending(t => t.Id).Take(limit ?? 100).ToListAsync(ct).ConfigureAwait(false);
-        return Results.Ok(rows.Select(View));
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
+        var never = DateTimeOffset.MinValue;
+        if (after is { } last)
+        {
+            var (at, afterId) = last;
+            query = query.Where(t => (t.StartedAt ?? never) < at || ((t.StartedAt ?? never) == at && t.Id < afterId));
+        }
+
+        var rows = await query.OrderByDescending(t => t.StartedAt ?? never).ThenByDescending(t => t.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
+        return (Paging.Of(rows, take, total, View, t => $"{(t.StartedAt ?? never).UtcTicks} {t.Id}"), null);
     }
 
-    private static async Task<IResult> GetAsync(string stationId, string transactionId, CsmsDatabase database, CancellationToken ct)
+    /// <summary>One transaction: <c>gaps</c> lists the first 1000 seqNos missing, <c>gapCount</c> how many are missing in all.</summary>
+    internal sealed record TransactionDetail(
+        TransactionView Transaction, List<int> Gaps, long GapCount, List<int> LateEvents, List<int> OutOfOrderEvents, List<TransactionEventView> Events);
+
+    internal sealed record TransactionEventView(
+        int SeqNo, string EventType, DateTimeOffset Timestamp, string TriggerReason, bool Offline, int? NumberOfPhasesUsed, decimal? CableMaxCurrent, int? ReservationId,
+        string? ChargingState, string? StoppedReason, int? RemoteStartId, int? EvseId, int? ConnectorId, string? IdToken, string? IdTokenType, bool Late, bool OutOfOrder,
+        DateTimeOffset ReceivedAt, List<MeterValueView> MeterValues);
+
+    private static async Task<Results<Ok<TransactionDetail>, ProblemHttpResult>> GetAsync(string stationId, string transactionId, CsmsDatabase database, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         var tx = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.StationId == stationId && t.TransactionId == transactionId, ct).ConfigureAwait(false);
@@ -100,19 +169,17 @@ internal static class TransactionsApi
         var legacy = events.Any(e => e.MeterValues is null)
             ? await db.SampledValues.AsNoTracking().Where(v => v.StationId == stationId && v.TransactionId == transactionId).OrderBy(v => v.Id).ToListAsync(ct).ConfigureAwait(false)
             : [];
-        return Results.Ok(new
-        {
-            transaction = View(tx),
-            gaps = Gaps(events.Select(e => e.SeqNo)),
-            lateEvents = events.Where(e => e.Late).Select(e => e.SeqNo),
-            outOfOrderEvents = events.Where(e => e.OutOfOrder).Select(e => e.SeqNo),
-            events = events.Select(e => new
-            {
+        var seqNos = events.Select(e => e.SeqNo).ToList();
+        return TypedResults.Ok(new TransactionDetail(
+            View(tx),
+            Gaps(seqNos).ToList(),
+            GapCount(seqNos),
+            events.Where(e => e.Late).Select(e => e.SeqNo).ToList(),
+            events.Where(e => e.OutOfOrder).Select(e => e.SeqNo).ToList(),
+            events.Select(e => new TransactionEventView(
                 e.SeqNo, e.EventType, e.Timestamp, e.TriggerReason, e.Offline, e.NumberOfPhasesUsed, e.CableMaxCurrent, e.ReservationId,
                 e.ChargingState, e.StoppedReason, e.RemoteStartId, e.EvseId, e.ConnectorId, e.IdToken, e.IdTokenType, e.Late, e.OutOfOrder, e.ReceivedAt,
-                meterValues = e.MeterValues is { } document ? MeterValueViews(document) : LegacyMeterValueViews(legacy.Where(s => s.TransactionEventId == e.Id)),
-            }),
-        });
+                e.MeterValues is { } document ? MeterValueViews(document) : LegacyMeterValueViews(legacy.Where(s => s.TransactionEventId == e.Id)))).ToList()));
     }
 
     /// <summary>
@@ -174,6 +241,12 @@ internal static class TransactionsApi
     /// 1000, so that a seqNo of int.MaxValue neither overflows nor enumerates two billion numbers; negative seqNos (valid
     /// integers in the schema) are outside the range and never gaps.
     /// </summary>
+    internal static long GapCount(IEnumerable<int> seqNos)
+    {
+        var seen = seqNos.Where(n => n >= 0).ToHashSet();
+        return seen.Count == 0 ? 0 : seen.Max() + 1L - seen.Count;
+    }
+
     internal static IEnumerable<int> Gaps(IEnumerable<int> seqNos)
     {
         var seen = seqNos.ToHashSet();
