@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using Ohm.Csms.Blocks;
 using Ohm.Csms.Server.Api;
@@ -44,7 +45,20 @@ public static class CsmsHost
         var csms = Bind<CsmsOptions>(builder.Configuration, "Csms");
         var api = Bind<ApiOptions>(builder.Configuration, "Api");
         var storage = Bind<StorageOptions>(builder.Configuration, "Storage");
-        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls)).ToList();
+        var apiTls = Bind<ApiTlsOptions>(builder.Configuration, "Api:Tls");
+        if (apiTls.CertificateFile is null && tls.CertificateFile is not null)
+        {
+            apiTls.CertificateFile = tls.CertificateFile;
+            apiTls.CertificatePassword ??= tls.CertificatePassword;
+        }
+
+        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls))
+            .Concat(ValidateApiSafety(api, apiTls)).ToList();
+        if (ConfigureConsole(builder) is { } logError)
+        {
+            errors.Add(logError);
+        }
+
         if (errors.Count > 0)
         {
             throw new ConfigurationException(string.Join(Environment.NewLine, errors));
@@ -65,12 +79,12 @@ public static class CsmsHost
         builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
         var maxConnections = ocpp.EffectiveMaxConnections();
         builder.WebHost.ConfigureKestrel(k => ConnectionLimits.Apply(k, maxConnections, TimeSpan.FromSeconds(ocpp.HandshakeTimeoutSeconds)));
-        builder.WebHost.ConfigureKestrel(k => listeners.Configure(k, new Uri(ocpp.Url), new Uri(api.Url), ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null));
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        builder.WebHost.ConfigureKestrel(k => listeners.Configure(
+            k,
+            new Uri(ocpp.Url),
+            new Uri(api.Url),
+            ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null,
+            api.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseApiTls(o, apiTls) : null));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
@@ -87,6 +101,8 @@ public static class CsmsHost
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ocpp).AddSingleton(csms).AddSingleton(api).AddSingleton(storage).AddSingleton(database);
+        services.AddSingleton<IMessageTraceSwitch, InProcessMessageTraceSwitch>();
+        services.AddSingleton<MessageTrace>();
         services.AddSingleton<CsmsWriter>();
         services.AddSingleton<StationSessions>();
         services.AddSingleton<IStationCallRouter>(sp => sp.GetRequiredService<StationSessions>());
@@ -110,7 +126,12 @@ public static class CsmsHost
                     PathPrefix = ocpp.PathPrefix,
                     EnableCompression = ocpp.Compression,
                     KeepAliveInterval = TimeSpan.FromSeconds(ocpp.KeepAliveSeconds),
-                    Rpc = new OcppRpcOptions { CallTimeout = TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds), MaxMessageSize = ocpp.MaxMessageBytes },
+                    Rpc = new OcppRpcOptions
+                    {
+                        CallTimeout = TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds),
+                        MaxMessageSize = ocpp.MaxMessageBytes,
+                        FrameObserver = sp.GetRequiredService<MessageTrace>(),
+                    },
                     Authenticate = admission.AdmitAsync,
                 },
                 sp.GetRequiredService<ILoggerFactory>());
@@ -160,6 +181,7 @@ public static class CsmsHost
         EventsApi.Map(apiGroup);
         StationLimitsApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
+        TraceApi.Map(apiGroup);
         app.Services.GetRequiredService<CsmsMetrics>();
         return app;
     }
@@ -170,6 +192,7 @@ public static class CsmsHost
         ArgumentNullException.ThrowIfNull(app);
         await app.Services.GetRequiredService<CsmsDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         await app.Services.GetRequiredService<StationAdmission>().WarnOfStationsWithoutCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        WarnOfDevelopmentMode(app);
         ConnectionLimits.LogAtStart(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -189,6 +212,73 @@ public static class CsmsHost
         return new Uri(text.TrimEnd('/') + path);
     }
 
+    /// <summary>
+    /// The console log format, from the standard setting <c>Logging:Console:FormatterName</c>: simple (one line per
+    /// entry, the default), json (one JSON object per line, with the fields of each entry and its scopes) or systemd.
+    /// Formatter options (<c>Logging:Console:FormatterOptions:...</c>) given in the configuration win over these defaults.
+    /// </summary>
+    private static string? ConfigureConsole(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var name = configuration["Logging:Console:FormatterName"] is { Length: > 0 } given ? given.Trim().ToLowerInvariant() : ConsoleFormatterNames.Simple;
+        if (name is not (ConsoleFormatterNames.Simple or ConsoleFormatterNames.Json or ConsoleFormatterNames.Systemd))
+        {
+            return $"Logging:Console:FormatterName must be simple, json or systemd (is '{configuration["Logging:Console:FormatterName"]}').";
+        }
+
+        bool Unset(string option) => configuration["Logging:Console:FormatterOptions:" + option] is null;
+        builder.Logging.AddConsole(o => o.FormatterName = name);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            o.SingleLine = Unset(nameof(o.SingleLine)) || o.SingleLine;
+            o.TimestampFormat = Unset(nameof(o.TimestampFormat)) ? "HH:mm:ss " : o.TimestampFormat;
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = Unset(nameof(o.IncludeScopes)) || o.IncludeScopes;
+            o.UseUtcTimestamp = Unset(nameof(o.UseUtcTimestamp)) || o.UseUtcTimestamp;
+            o.TimestampFormat = Unset(nameof(o.TimestampFormat)) ? "yyyy-MM-ddTHH:mm:ss.fffZ" : o.TimestampFormat;
+        });
+        return null;
+    }
+
+    /// <summary>
+    /// Refuses an API nobody could call safely: without a key outside development mode (Api:AllowLoopbackWithoutKey,
+    /// which <c>--accept-unknown</c> sets), and https without a certificate.
+    /// </summary>
+    private static IEnumerable<string> ValidateApiSafety(ApiOptions api, ApiTlsOptions apiTls)
+    {
+        if (api.Key is null && !api.AllowLoopbackWithoutKey)
+        {
+            yield return "Api:Key is not set, so the API would refuse every call: set Api:Key (OHM__Api__Key, at least 16 characters), "
+                + "or, for development only, let calls from loopback pass without a key with --accept-unknown or Api:AllowLoopbackWithoutKey=true.";
+        }
+
+        if (api.Url.StartsWith("https", StringComparison.Ordinal) && (apiTls.CertificateFile is null || !File.Exists(apiTls.CertificateFile)))
+        {
+            yield return $"Api:Tls:CertificateFile must name the API's certificate (.pfx) when Api:Url (--api-url) is https (is '{apiTls.CertificateFile}'); "
+                + "unset, Ocpp:Tls:CertificateFile is used.";
+        }
+    }
+
+    private static void WarnOfDevelopmentMode(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CsmsHost).FullName!);
+        if (app.Services.GetRequiredService<CsmsOptions>().AcceptUnknown)
+        {
+            logger.LogWarning(
+                "Development mode (Csms:AcceptUnknown, --accept-unknown): unknown stations are registered on first connection and accepted without credentials. Do not run it so in production.");
+        }
+
+        var api = app.Services.GetRequiredService<ApiOptions>();
+        if (api.AllowLoopbackWithoutKey)
+        {
+            logger.LogWarning(
+                "Development mode (Api:AllowLoopbackWithoutKey, --accept-unknown): API calls from loopback are accepted without a key{NoKey}",
+                api.Key is null ? "; no Api:Key is set, so only loopback can call the API" : "");
+        }
+    }
+
     private static IEnumerable<string> ValidateTls(OcppEndpointOptions ocpp, OcppTlsOptions tls)
     {
         if (!ocpp.Url.StartsWith("https", StringComparison.Ordinal))
@@ -206,6 +296,13 @@ public static class CsmsHost
             yield return $"Ocpp:Tls:ClientCaFile names no file ('{tls.ClientCaFile}').";
         }
     }
+
+    private static void UseApiTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, ApiTlsOptions tls) =>
+        listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile!, tls.CertificatePassword),
+            CheckCertificateRevocation = false,
+        });
 
     private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls)
     {
