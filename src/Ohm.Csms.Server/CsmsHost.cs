@@ -75,6 +75,11 @@ public static class CsmsHost
             throw new ConfigurationException($"Storage:Database (--db) or Storage:DataFolder (--data) is not usable: {ex.Message}", ex);
         }
 
+        // Read now, so that a wrong password or file stops the start with a message naming the setting, not with a
+        // stack trace when Kestrel starts.
+        var ocppCertificate = ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? LoadCertificate("Ocpp:Tls", tls.CertificateFile!, tls.CertificatePassword) : null;
+        var ocppClientRoot = ocppCertificate is not null && tls.ClientCaFile is not null ? LoadRoot(tls.ClientCaFile) : null;
+        var apiCertificate = api.Url.StartsWith("https", StringComparison.Ordinal) ? LoadCertificate("Api:Tls", apiTls.CertificateFile!, apiTls.CertificatePassword) : null;
         var listeners = new Listeners();
         builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
         var maxConnections = ocpp.EffectiveMaxConnections();
@@ -83,8 +88,8 @@ public static class CsmsHost
             k,
             new Uri(ocpp.Url),
             new Uri(api.Url),
-            ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null,
-            api.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseApiTls(o, apiTls) : null));
+            ocppCertificate is not null ? o => UseTls(o, tls, ocppCertificate, ocppClientRoot) : null,
+            apiCertificate is not null ? o => UseApiTls(o, apiCertificate) : null));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
@@ -297,26 +302,50 @@ public static class CsmsHost
         }
     }
 
-    private static void UseApiTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, ApiTlsOptions tls) =>
+    private static X509Certificate2 LoadCertificate(string section, string file, string? password)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(file, password);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new ConfigurationException(
+                $"{section}:CertificateFile '{file}' cannot be read as a .pfx with {section}:CertificatePassword (wrong password, or not a PKCS#12 file): {ex.Message}", ex);
+        }
+    }
+
+    private static X509Certificate2 LoadRoot(string file)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(file);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new ConfigurationException($"Ocpp:Tls:ClientCaFile '{file}' is not a certificate (PEM or DER): {ex.Message}", ex);
+        }
+    }
+
+    private static void UseApiTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, X509Certificate2 certificate) =>
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
-            ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile!, tls.CertificatePassword),
+            ServerCertificate = certificate,
             CheckCertificateRevocation = false,
         });
 
-    private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls)
+    private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls, X509Certificate2 certificate, X509Certificate2? root)
     {
         // No chain build of a handshake fetches anything (a client certificate's AIA or CDP address), and a handshake
         // that does not finish in time is closed: see OcppTls.
         var https = new HttpsConnectionAdapterOptions
         {
-            ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile!, tls.CertificatePassword),
+            ServerCertificate = certificate,
             CheckCertificateRevocation = false,
             HandshakeTimeout = TimeSpan.FromSeconds(tls.HandshakeTimeoutSeconds),
         };
-        if (tls.ClientCaFile is not null)
+        if (root is not null)
         {
-            var root = X509CertificateLoader.LoadCertificateFromFile(tls.ClientCaFile);
             var validator = OcppTls.ClientCertificateValidator(root);
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
             https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = OcppTls.ChainPolicy(root, X509KeyUsageOids.ClientAuth);

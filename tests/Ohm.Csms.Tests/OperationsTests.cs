@@ -187,6 +187,31 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task A_certificate_with_the_wrong_password_stops_the_start_with_one_line_naming_the_setting()
+    {
+        using var root = TestCertificates.CreateRoot("Wrong password root");
+        using var certificate = TestCertificates.CreateServer(root);
+        var folder = Directory.CreateTempSubdirectory("ohm-bad-pfx-").FullName;
+        try
+        {
+            var pfx = Path.Combine(folder, "csms.pfx");
+            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "right-password"));
+            var error = Assert.Throws<ConfigurationException>(() => CsmsHost.Build(Settings(
+                ("Api:Key", CsmsTestHost.ApiKey), ("Ocpp:Url", "https://127.0.0.1:0"), ("Ocpp:Tls:CertificateFile", pfx), ("Ocpp:Tls:CertificatePassword", "wrong-password"))));
+            Assert.Contains("Ocpp:Tls:CertificatePassword", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+
+            error = Assert.Throws<ConfigurationException>(() => CsmsHost.Build(Settings(
+                ("Api:Key", CsmsTestHost.ApiKey), ("Api:Url", "https://127.0.0.1:0"), ("Api:Tls:CertificateFile", pfx), ("Api:Tls:CertificatePassword", "wrong-password"))));
+            Assert.Contains("Api:Tls:CertificatePassword", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Development_mode_warns_at_start_that_stations_need_no_credentials_and_loopback_API_calls_no_key()
     {
         await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Csms:AcceptUnknown", "true"), ("Api:AllowLoopbackWithoutKey", "true"));
