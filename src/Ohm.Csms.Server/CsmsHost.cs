@@ -54,6 +54,7 @@ public static class CsmsHost
 
         var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls))
             .Concat(ValidateApiSafety(api, apiTls)).ToList();
+        errors.AddRange(ValidateLogLevels(builder.Configuration));
         if (ConfigureConsole(builder) is { } logError)
         {
             errors.Add(logError);
@@ -247,6 +248,21 @@ public static class CsmsHost
         return null;
     }
 
+    /// <summary>A log level the logging system cannot read would otherwise fail the start with a stack trace.</summary>
+    private static IEnumerable<string> ValidateLogLevels(ConfigurationManager configuration)
+    {
+        foreach (var section in new[] { "Logging:LogLevel", "Logging:Console:LogLevel" })
+        {
+            foreach (var entry in configuration.GetSection(section).GetChildren())
+            {
+                if (entry.Value is { } value && !Enum.TryParse<LogLevel>(value, ignoreCase: true, out _))
+                {
+                    yield return $"{entry.Path} must be Trace, Debug, Information, Warning, Error, Critical or None (is '{value}').";
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Refuses an API nobody could call safely: without a key outside development mode (Api:AllowLoopbackWithoutKey,
     /// which <c>--accept-unknown</c> sets), and https without a certificate.
@@ -272,7 +288,7 @@ public static class CsmsHost
         if (app.Services.GetRequiredService<CsmsOptions>().AcceptUnknown)
         {
             logger.LogWarning(
-                "Development mode (Csms:AcceptUnknown, --accept-unknown): unknown stations are registered on first connection and accepted without credentials. Do not run it so in production.");
+                "Development mode (Csms:AcceptUnknown, --accept-unknown): unknown stations are registered on first connection and accepted without credentials; not for production.");
         }
 
         var api = app.Services.GetRequiredService<ApiOptions>();

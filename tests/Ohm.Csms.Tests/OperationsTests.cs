@@ -171,6 +171,14 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public void A_log_level_that_does_not_exist_stops_the_start_naming_the_setting()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => CsmsHost.Build(Settings(("Api:Key", CsmsTestHost.ApiKey), ("Logging:LogLevel:Ohm.Csms", "Loud"))));
+        Assert.Contains("Logging:LogLevel:Ohm.Csms", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Loud'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_an_API_key_outside_development_mode_the_CSMS_refuses_to_start_naming_Api_Key_and_the_way_out()
     {
         var error = Assert.Throws<ConfigurationException>(() => CsmsHost.Build(Settings()));

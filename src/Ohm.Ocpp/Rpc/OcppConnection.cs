@@ -585,7 +585,7 @@ public sealed class OcppConnection : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Answering {Action} from {StationId} failed", frame.Action, StationId);
+            _logger.LogError(ex, "Answering {Action} message {MessageId} from {StationId} failed", frame.Action, frame.MessageId, StationId);
             await SendCallErrorAsync(frame.MessageId, frame.Action, OcppErrorCode.InternalError, "An internal error occurred.").ConfigureAwait(false);
         }
         finally
@@ -665,14 +665,14 @@ public sealed class OcppConnection : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "The {Action} handler failed for {StationId}", action.Name, StationId);
+            _logger.LogError(ex, "The {Action} handler failed for message {MessageId} of {StationId}", action.Name, frame.MessageId, StationId);
             return Error(output, frame.MessageId, frame.Action, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
         }
 
         var outgoing = OcppFrameWriter.WriteCallResult(output, frame.MessageId, action, response);
         if (outgoing is not null)
         {
-            _logger.LogError("The {Action} handler returned a response that breaks the schema: {Error}", action.Name, outgoing);
+            _logger.LogError("The {Action} handler returned a response to message {MessageId} of {StationId} that breaks the schema: {Error}", action.Name, frame.MessageId, StationId, outgoing);
             output.Clear();
             return Error(output, frame.MessageId, frame.Action, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
         }
