@@ -55,6 +55,12 @@ public sealed class MessageTraceTests
         Assert.Contains(Trace(csms), r => r.Field("Direction") == "Sent" && r.Field("MessageType") == "Call" && r.Field("Action") == "Reset");
         Assert.Contains(Trace(csms), r => r.Field("Direction") == "Received" && r.Field("MessageType") == "CallError" && r.Field("Action") == "Reset");
 
+        // Without a body the trace lasts the default hour.
+        var again = await csms.Api.PutAsync("api/stations/CS-OTHER/trace", null);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(["CS-OTHER", "CS-TRACED"], (await csms.GetJsonAsync("api/trace")).GetProperty("stations").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await csms.Api.DeleteAsync("api/stations/CS-OTHER/trace")).StatusCode);
+
         var off = await csms.Api.DeleteAsync("api/stations/CS-TRACED/trace");
         Assert.Equal(HttpStatusCode.OK, off.StatusCode);
         Assert.False((await csms.GetJsonAsync("api/trace")).GetProperty("on").GetBoolean());

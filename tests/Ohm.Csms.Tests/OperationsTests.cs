@@ -70,6 +70,23 @@ public sealed class OperationsTests
         var notJson = await exchange("""[2,"bad-3","Heartbeat",{]""");
         Assert.Equal("RpcFrameworkError", notJson[2].GetString());
         Assert.Contains(csms.Logs.Entries, e => e.Level == LogLevel.Warning && e.Field("ErrorCode") == "RpcFrameworkError" && e.Field("StationId") == "CS-ERR");
+
+        // The CSMS's own guard: a station that has not booted may send nothing but BootNotification.
+        await csms.RegisterAsync("CS-NOBOOT");
+        using var unbooted = new ClientWebSocket();
+        unbooted.Options.AddSubProtocol("ocpp2.0.1");
+        unbooted.Options.SetRequestHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("CS-NOBOOT:station-password-16")));
+        await unbooted.ConnectAsync(new Uri(csms.OcppEndpoint + "/CS-NOBOOT"), CancellationToken.None);
+        await unbooted.SendAsync(Encoding.UTF8.GetBytes("""[2,"early-1","Heartbeat",{}]"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = await unbooted.ReceiveAsync(buffer, timeout.Token);
+        var refused = JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement;
+        Assert.Equal(4, refused[0].GetInt32());
+        log = CallErrorLog(csms, "early-1");
+        Assert.Equal("CS-NOBOOT", log.Field("StationId"));
+        Assert.Equal("Heartbeat", log.Field("Action"));
+        Assert.Equal(refused[2].GetString(), log.Field("ErrorCode"));
     }
 
     [Fact]
