@@ -292,11 +292,13 @@ public static class CsmsHost
         }
 
         var api = app.Services.GetRequiredService<ApiOptions>();
-        if (api.AllowLoopbackWithoutKey)
+        if (api.AllowLoopbackWithoutKey && api.Key is null)
         {
-            logger.LogWarning(
-                "Development mode (Api:AllowLoopbackWithoutKey, --accept-unknown): API calls from loopback are accepted without a key{NoKey}",
-                api.Key is null ? "; no Api:Key is set, so only loopback can call the API" : "");
+            logger.LogWarning("Development mode (Api:AllowLoopbackWithoutKey, --accept-unknown): API calls from loopback are accepted without a key; no Api:Key is set, so only loopback can call the API.");
+        }
+        else if (api.AllowLoopbackWithoutKey)
+        {
+            logger.LogWarning("Development mode (Api:AllowLoopbackWithoutKey, --accept-unknown): API calls from loopback are accepted without a key; others need Api:Key.");
         }
     }
 
