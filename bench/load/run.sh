@@ -4,6 +4,8 @@
 #   bench/load/run.sh sqlite|postgres [idle|idle-nozip|heartbeat|transactions|transactions-nozip] ...
 # Results go to bench/load/results/.
 # Each run starts a fresh CSMS with an empty database, waits for it, runs the bench with --server-pid, stops it.
+# Nothing is left behind but the results: each run's data folder is removed after it, the throwaway PostgreSQL
+# cluster (with the run's databases) at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 db=${1:?sqlite or postgres}
@@ -19,14 +21,16 @@ ocpp_port=${OHM_LOAD_OCPP_PORT:-9000}
 api_port=${OHM_LOAD_API_PORT:-8080}
 
 pg_dir=""
+data=""
 cleanup() {
-  [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  [ -n "$data" ] && rm -rf "$data" || true
   [ -n "$pg_dir" ] && .ci/postgres stop "$pg_dir" || true
 }
 trap cleanup EXIT
 
 start_csms() {
-  local data args
+  local args
   data=$(mktemp -d /tmp/ohm-load.XXXXXX)
   args=(csms --accept-unknown --ocpp-url http://127.0.0.1:$ocpp_port --api-url http://127.0.0.1:$api_port --data "$data")
   if [ "$db" = postgres ]; then
@@ -56,4 +60,5 @@ for run in $runs; do
   echo "== $db $run: ohm bench ${bench[*]}" >&2
   $ohm bench --url ws://127.0.0.1:$ocpp_port/ocpp --server-pid "$server" --out "$out/$db-$run.json" "${bench[@]}"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  rm -rf "$data"; data=""
 done

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using Ohm.Csms.Blocks;
 using Ohm.Csms.Server.Api;
@@ -44,7 +45,21 @@ public static class CsmsHost
         var csms = Bind<CsmsOptions>(builder.Configuration, "Csms");
         var api = Bind<ApiOptions>(builder.Configuration, "Api");
         var storage = Bind<StorageOptions>(builder.Configuration, "Storage");
-        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls)).ToList();
+        var apiTls = Bind<ApiTlsOptions>(builder.Configuration, "Api:Tls");
+        if (apiTls.CertificateFile is null && tls.CertificateFile is not null)
+        {
+            apiTls.CertificateFile = tls.CertificateFile;
+            apiTls.CertificatePassword ??= tls.CertificatePassword;
+        }
+
+        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls))
+            .Concat(ValidateApiSafety(api, apiTls)).ToList();
+        errors.AddRange(ValidateLogLevels(builder.Configuration));
+        if (ConfigureConsole(builder) is { } logError)
+        {
+            errors.Add(logError);
+        }
+
         if (errors.Count > 0)
         {
             throw new ConfigurationException(string.Join(Environment.NewLine, errors));
@@ -61,16 +76,21 @@ public static class CsmsHost
             throw new ConfigurationException($"Storage:Database (--db) or Storage:DataFolder (--data) is not usable: {ex.Message}", ex);
         }
 
+        // Read now, so that a wrong password or file stops the start with a message naming the setting, not with a
+        // stack trace when Kestrel starts.
+        var ocppCertificate = ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? LoadCertificate("Ocpp:Tls", tls.CertificateFile!, tls.CertificatePassword) : null;
+        var ocppClientRoot = ocppCertificate is not null && tls.ClientCaFile is not null ? LoadRoot(tls.ClientCaFile) : null;
+        var apiCertificate = api.Url.StartsWith("https", StringComparison.Ordinal) ? LoadCertificate("Api:Tls", apiTls.CertificateFile!, apiTls.CertificatePassword) : null;
         var listeners = new Listeners();
         builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
         var maxConnections = ocpp.EffectiveMaxConnections();
         builder.WebHost.ConfigureKestrel(k => ConnectionLimits.Apply(k, maxConnections, TimeSpan.FromSeconds(ocpp.HandshakeTimeoutSeconds)));
-        builder.WebHost.ConfigureKestrel(k => listeners.Configure(k, new Uri(ocpp.Url), new Uri(api.Url), ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? o => UseTls(o, tls) : null));
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+        builder.WebHost.ConfigureKestrel(k => listeners.Configure(
+            k,
+            new Uri(ocpp.Url),
+            new Uri(api.Url),
+            ocppCertificate is not null ? o => UseTls(o, tls, ocppCertificate, ocppClientRoot) : null,
+            apiCertificate is not null ? o => UseApiTls(o, apiCertificate) : null));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
@@ -87,6 +107,8 @@ public static class CsmsHost
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ocpp).AddSingleton(csms).AddSingleton(api).AddSingleton(storage).AddSingleton(database);
+        services.AddSingleton<IMessageTraceSwitch, InProcessMessageTraceSwitch>();
+        services.AddSingleton<MessageTrace>();
         services.AddSingleton<CsmsWriter>();
         services.AddSingleton<StationSessions>();
         services.AddSingleton<IStationCallRouter>(sp => sp.GetRequiredService<StationSessions>());
@@ -110,7 +132,12 @@ public static class CsmsHost
                     PathPrefix = ocpp.PathPrefix,
                     EnableCompression = ocpp.Compression,
                     KeepAliveInterval = TimeSpan.FromSeconds(ocpp.KeepAliveSeconds),
-                    Rpc = new OcppRpcOptions { CallTimeout = TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds), MaxMessageSize = ocpp.MaxMessageBytes },
+                    Rpc = new OcppRpcOptions
+                    {
+                        CallTimeout = TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds),
+                        MaxMessageSize = ocpp.MaxMessageBytes,
+                        FrameObserver = sp.GetRequiredService<MessageTrace>(),
+                    },
                     Authenticate = admission.AdmitAsync,
                 },
                 sp.GetRequiredService<ILoggerFactory>());
@@ -160,6 +187,7 @@ public static class CsmsHost
         EventsApi.Map(apiGroup);
         StationLimitsApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
+        TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         app.Services.GetRequiredService<CsmsMetrics>();
         return app;
@@ -171,6 +199,7 @@ public static class CsmsHost
         ArgumentNullException.ThrowIfNull(app);
         await app.Services.GetRequiredService<CsmsDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         await app.Services.GetRequiredService<StationAdmission>().WarnOfStationsWithoutCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        WarnOfDevelopmentMode(app);
         ConnectionLimits.LogAtStart(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -188,6 +217,90 @@ public static class CsmsHost
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ElementAt(index);
         var text = ws ? address.Replace("http", "ws", StringComparison.Ordinal) : address;
         return new Uri(text.TrimEnd('/') + path);
+    }
+
+    /// <summary>
+    /// The console log format, from the standard setting <c>Logging:Console:FormatterName</c>: simple (one line per
+    /// entry, the default), json (one JSON object per line, with the fields of each entry and its scopes) or systemd.
+    /// Formatter options (<c>Logging:Console:FormatterOptions:...</c>) given in the configuration win over these defaults.
+    /// </summary>
+    private static string? ConfigureConsole(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var name = configuration["Logging:Console:FormatterName"] is { Length: > 0 } given ? given.Trim().ToLowerInvariant() : ConsoleFormatterNames.Simple;
+        if (name is not (ConsoleFormatterNames.Simple or ConsoleFormatterNames.Json or ConsoleFormatterNames.Systemd))
+        {
+            return $"Logging:Console:FormatterName must be simple, json or systemd (is '{configuration["Logging:Console:FormatterName"]}').";
+        }
+
+        bool Unset(string option) => configuration["Logging:Console:FormatterOptions:" + option] is null;
+        builder.Logging.AddConsole(o => o.FormatterName = name);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            o.SingleLine = Unset(nameof(o.SingleLine)) || o.SingleLine;
+            o.TimestampFormat = Unset(nameof(o.TimestampFormat)) ? "HH:mm:ss " : o.TimestampFormat;
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = Unset(nameof(o.IncludeScopes)) || o.IncludeScopes;
+            o.UseUtcTimestamp = Unset(nameof(o.UseUtcTimestamp)) || o.UseUtcTimestamp;
+            o.TimestampFormat = Unset(nameof(o.TimestampFormat)) ? "yyyy-MM-ddTHH:mm:ss.fffZ" : o.TimestampFormat;
+        });
+        return null;
+    }
+
+    /// <summary>A log level the logging system cannot read would otherwise fail the start with a stack trace.</summary>
+    private static IEnumerable<string> ValidateLogLevels(ConfigurationManager configuration)
+    {
+        foreach (var section in new[] { "Logging:LogLevel", "Logging:Console:LogLevel" })
+        {
+            foreach (var entry in configuration.GetSection(section).GetChildren())
+            {
+                if (entry.Value is { } value && !Enum.TryParse<LogLevel>(value, ignoreCase: true, out _))
+                {
+                    yield return $"{entry.Path} must be Trace, Debug, Information, Warning, Error, Critical or None (is '{value}').";
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses an API nobody could call safely: without a key outside development mode (Api:AllowLoopbackWithoutKey,
+    /// which <c>--accept-unknown</c> sets), and https without a certificate.
+    /// </summary>
+    private static IEnumerable<string> ValidateApiSafety(ApiOptions api, ApiTlsOptions apiTls)
+    {
+        if (api.Key is null && !api.AllowLoopbackWithoutKey)
+        {
+            yield return "Api:Key is not set, so the API would refuse every call: set Api:Key (OHM__Api__Key, at least 16 characters), "
+                + "or, for development only, let calls from loopback pass without a key with --accept-unknown or Api:AllowLoopbackWithoutKey=true.";
+        }
+
+        if (api.Url.StartsWith("https", StringComparison.Ordinal) && (apiTls.CertificateFile is null || !File.Exists(apiTls.CertificateFile)))
+        {
+            yield return $"Api:Tls:CertificateFile must name the API's certificate (.pfx) when Api:Url (--api-url) is https (is '{apiTls.CertificateFile}'); "
+                + "unset, Ocpp:Tls:CertificateFile is used.";
+        }
+    }
+
+    private static void WarnOfDevelopmentMode(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CsmsHost).FullName!);
+        if (app.Services.GetRequiredService<CsmsOptions>().AcceptUnknown)
+        {
+            logger.LogWarning(
+                "Development mode (Csms:AcceptUnknown, --accept-unknown): unknown stations are registered on first connection and accepted without credentials; not for production.");
+        }
+
+        var api = app.Services.GetRequiredService<ApiOptions>();
+        if (api.AllowLoopbackWithoutKey && api.Key is null)
+        {
+            logger.LogWarning("Development mode (Api:AllowLoopbackWithoutKey, --accept-unknown): API calls from loopback are accepted without a key; no Api:Key is set, so only loopback can call the API.");
+        }
+        else if (api.AllowLoopbackWithoutKey)
+        {
+            logger.LogWarning("Development mode (Api:AllowLoopbackWithoutKey, --accept-unknown): API calls from loopback are accepted without a key; others need Api:Key.");
+        }
     }
 
     private static IEnumerable<string> ValidateTls(OcppEndpointOptions ocpp, OcppTlsOptions tls)
@@ -208,19 +321,50 @@ public static class CsmsHost
         }
     }
 
-    private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls)
+    private static X509Certificate2 LoadCertificate(string section, string file, string? password)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(file, password);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new ConfigurationException(
+                $"{section}:CertificateFile '{file}' cannot be read as a .pfx with {section}:CertificatePassword (wrong password, or not a PKCS#12 file): {ex.Message}", ex);
+        }
+    }
+
+    private static X509Certificate2 LoadRoot(string file)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(file);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new ConfigurationException($"Ocpp:Tls:ClientCaFile '{file}' is not a certificate (PEM or DER): {ex.Message}", ex);
+        }
+    }
+
+    private static void UseApiTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, X509Certificate2 certificate) =>
+        listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = certificate,
+            CheckCertificateRevocation = false,
+        });
+
+    private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls, X509Certificate2 certificate, X509Certificate2? root)
     {
         // No chain build of a handshake fetches anything (a client certificate's AIA or CDP address), and a handshake
         // that does not finish in time is closed: see OcppTls.
         var https = new HttpsConnectionAdapterOptions
         {
-            ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificateFile!, tls.CertificatePassword),
+            ServerCertificate = certificate,
             CheckCertificateRevocation = false,
             HandshakeTimeout = TimeSpan.FromSeconds(tls.HandshakeTimeoutSeconds),
         };
-        if (tls.ClientCaFile is not null)
+        if (root is not null)
         {
-            var root = X509CertificateLoader.LoadCertificateFromFile(tls.ClientCaFile);
             var validator = OcppTls.ClientCertificateValidator(root);
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
             https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = OcppTls.ChainPolicy(root, X509KeyUsageOids.ClientAuth);

@@ -17,13 +17,17 @@ internal sealed class Listeners
 
     private readonly List<(ListenOptions Options, string[] Tags)> _listeners = [];
 
-    public void Configure(KestrelServerOptions kestrel, Uri ocpp, Uri api, Action<ListenOptions>? ocppTls)
+    /// <summary>
+    /// Listens on both addresses; each https one with its TLS setup. Where both share one address, it is one listener
+    /// with the OCPP endpoint's TLS.
+    /// </summary>
+    public void Configure(KestrelServerOptions kestrel, Uri ocpp, Uri api, Action<ListenOptions>? ocppTls, Action<ListenOptions>? apiTls)
     {
         var same = ocpp.Host == api.Host && ocpp.Port == api.Port && ocpp.Port != 0;
         Listen(kestrel, ocpp, same ? [Ocpp, Api] : [Ocpp], ocppTls);
         if (!same)
         {
-            Listen(kestrel, api, [Api], null);
+            Listen(kestrel, api, [Api], apiTls);
         }
     }
 

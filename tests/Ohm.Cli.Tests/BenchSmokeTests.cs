@@ -54,6 +54,7 @@ public sealed class BenchSmokeTests
             ["Ocpp:Url"] = "http://127.0.0.1:0",
             ["Api:Url"] = "http://127.0.0.1:0",
             ["Csms:AcceptUnknown"] = "true",
+            ["Api:AllowLoopbackWithoutKey"] = "true",
             ["Storage:DataFolder"] = data,
         }, data);
         await CsmsHost.StartAsync(app);

@@ -20,6 +20,7 @@ public sealed class OcppConnection : IAsyncDisposable
     private readonly OcppHandlers _handlers;
     private readonly OcppRpcOptions _options;
     private readonly ILogger _logger;
+    private readonly IOcppFrameObserver? _observer;
     private readonly AsyncGate _callGate = new();
     private readonly AsyncGate _sendLock = new();
     private readonly AsyncGate _incomingGate = new();
@@ -50,6 +51,7 @@ public sealed class OcppConnection : IAsyncDisposable
         _handlers = handlers;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _observer = options.FrameObserver;
     }
 
     /// <summary>The charging station's identity: the peer's on the CSMS side, our own on the station side.</summary>
@@ -268,6 +270,11 @@ public sealed class OcppConnection : IAsyncDisposable
                 }
 
                 Volatile.Write(ref _pending, pending);
+                if (_observer is not null)
+                {
+                    Observe(OcppFrameDirection.Sent, OcppMessageType.Call, messageId, action.Name, frame.WrittenSpan);
+                }
+
                 try
                 {
                     await SendAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
@@ -451,9 +458,25 @@ public sealed class OcppConnection : IAsyncDisposable
     {
         if (!OcppFrame.TryParse(message.WrittenSpan, out var frame, out var error))
         {
+            if (_observer is not null)
+            {
+                Observe(OcppFrameDirection.Received, null, error.MessageId, null, message.WrittenSpan);
+            }
+
             message.Dispose();
-            _logger.LogWarning("Malformed message from {StationId}: {Description}", StationId, error.Description);
-            return error.IsResponse ? ValueTask.CompletedTask : new ValueTask(SendCallErrorAsync(error.MessageId, error.Code, error.Description));
+            if (error.IsResponse)
+            {
+                // Nothing is answered to a malformed response; a CALLERROR we send is logged where it is sent.
+                _logger.LogWarning("Malformed response from {StationId} (message id {MessageId}): {Description}", StationId, error.MessageId, error.Description);
+                return ValueTask.CompletedTask;
+            }
+
+            return new ValueTask(SendCallErrorAsync(error.MessageId, null, error.Code, error.Description));
+        }
+
+        if (_observer is not null)
+        {
+            ObserveReceived(frame, message.WrittenSpan);
         }
 
         switch (frame.Type)
@@ -463,7 +486,7 @@ public sealed class OcppConnection : IAsyncDisposable
                 {
                     Interlocked.Decrement(ref _queuedIncoming);
                     message.Dispose();
-                    return new ValueTask(SendCallErrorAsync(frame.MessageId, OcppErrorCode.RpcFrameworkError, "Too many CALLs in flight; send one at a time and wait for its answer."));
+                    return new ValueTask(SendCallErrorAsync(frame.MessageId, frame.Action, OcppErrorCode.RpcFrameworkError, "Too many CALLs in flight; send one at a time and wait for its answer."));
                 }
 
                 _ = ServeCallAsync(frame, message);
@@ -502,6 +525,9 @@ public sealed class OcppConnection : IAsyncDisposable
         if (frame.Type == OcppMessageType.CallError)
         {
             OcppMetrics.ErrorReceived(OcppErrorCodes.FromWire(frame.ErrorCode));
+            _logger.LogWarning(
+                "{StationId} answered {Action} message {MessageId} with CALLERROR {ErrorCode}: {Description}",
+                StationId, pending.Action.Name, frame.MessageId, frame.ErrorCode, frame.ErrorDescription);
             pending.Fail(new OcppCallErrorException(pending.Action.Name, OcppErrorCodes.FromWire(frame.ErrorCode), frame.ErrorDescription ?? ""));
             return;
         }
@@ -542,7 +568,12 @@ public sealed class OcppConnection : IAsyncDisposable
         {
             using var output = new PooledBufferWriter();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await HandleCallAsync(frame, message, output).ConfigureAwait(false);
+            var answered = await HandleCallAsync(frame, message, output).ConfigureAwait(false);
+            if (_observer is not null)
+            {
+                Observe(OcppFrameDirection.Sent, answered ? OcppMessageType.CallResult : OcppMessageType.CallError, frame.MessageId, frame.Action, output.WrittenSpan);
+            }
+
             await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
             OcppMetrics.HandlerDone(frame.Action!, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -554,8 +585,8 @@ public sealed class OcppConnection : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Answering {Action} from {StationId} failed", frame.Action, StationId);
-            await SendCallErrorAsync(frame.MessageId, OcppErrorCode.InternalError, "An internal error occurred.").ConfigureAwait(false);
+            _logger.LogError(ex, "Answering {Action} message {MessageId} from {StationId} failed", frame.Action, frame.MessageId, StationId);
+            await SendCallErrorAsync(frame.MessageId, frame.Action, OcppErrorCode.InternalError, "An internal error occurred.").ConfigureAwait(false);
         }
         finally
         {
@@ -577,24 +608,24 @@ public sealed class OcppConnection : IAsyncDisposable
             }
             catch (OcppCallErrorException ex)
             {
-                return Error(output, frame.MessageId, ex.Code, ex.Description);
+                return Error(output, frame.MessageId, frame.Action, ex.Code, ex.Description);
             }
         }
 
         var action = OcppActions.Find(frame.Action!);
         if (action is null)
         {
-            return Error(output, frame.MessageId, OcppErrorCode.NotImplemented, $"The action '{frame.Action}' is not an OCPP 2.0.1 action.");
+            return Error(output, frame.MessageId, frame.Action, OcppErrorCode.NotImplemented, $"The action '{frame.Action}' is not an OCPP 2.0.1 action.");
         }
 
         if (!action.IsSentBy(PeerRole))
         {
-            return Error(output, frame.MessageId, OcppErrorCode.NotSupported, $"{action.Name} is not sent by the {PeerRole} role.");
+            return Error(output, frame.MessageId, frame.Action, OcppErrorCode.NotSupported, $"{action.Name} is not sent by the {PeerRole} role.");
         }
 
         if (!_handlers.TryGet(action.Name, out var entry))
         {
-            return Error(output, frame.MessageId, OcppErrorCode.NotSupported, $"{action.Name} is not supported here.");
+            return Error(output, frame.MessageId, frame.Action, OcppErrorCode.NotSupported, $"{action.Name} is not supported here.");
         }
 
         object request;
@@ -602,8 +633,7 @@ public sealed class OcppConnection : IAsyncDisposable
         var invalid = action.ValidateRequest(payload);
         if (invalid is not null)
         {
-            _logger.LogWarning("{StationId} sent an invalid {Action}: {Error}", StationId, action.Name, invalid);
-            return Error(output, frame.MessageId, invalid.Code, invalid.Message);
+            return Error(output, frame.MessageId, frame.Action, invalid.Code, invalid.Message);
         }
 
         try
@@ -612,7 +642,7 @@ public sealed class OcppConnection : IAsyncDisposable
         }
         catch (JsonException ex)
         {
-            return Error(output, frame.MessageId, OcppErrorCode.FormatViolation, ex.Message);
+            return Error(output, frame.MessageId, frame.Action, OcppErrorCode.FormatViolation, ex.Message);
         }
 
         object response;
@@ -625,7 +655,7 @@ public sealed class OcppConnection : IAsyncDisposable
         }
         catch (OcppCallErrorException ex)
         {
-            return Error(output, frame.MessageId, ex.Code, ex.Description);
+            return Error(output, frame.MessageId, frame.Action, ex.Code, ex.Description);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
@@ -635,33 +665,40 @@ public sealed class OcppConnection : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "The {Action} handler failed for {StationId}", action.Name, StationId);
-            return Error(output, frame.MessageId, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
+            _logger.LogError(ex, "The {Action} handler failed for message {MessageId} of {StationId}", action.Name, frame.MessageId, StationId);
+            return Error(output, frame.MessageId, frame.Action, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
         }
 
         var outgoing = OcppFrameWriter.WriteCallResult(output, frame.MessageId, action, response);
         if (outgoing is not null)
         {
-            _logger.LogError("The {Action} handler returned a response that breaks the schema: {Error}", action.Name, outgoing);
+            _logger.LogError("The {Action} handler returned a response to message {MessageId} of {StationId} that breaks the schema: {Error}", action.Name, frame.MessageId, StationId, outgoing);
             output.Clear();
-            return Error(output, frame.MessageId, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
+            return Error(output, frame.MessageId, frame.Action, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
         }
 
         return true;
     }
 
-    private static bool Error(PooledBufferWriter output, string messageId, OcppErrorCode code, string description)
+    private bool Error(PooledBufferWriter output, string messageId, string? action, OcppErrorCode code, string description)
     {
         OcppMetrics.ErrorSent(code);
+        LogCallErrorSent(messageId, action, code, description);
         OcppFrameWriter.WriteCallError(output, messageId, code, description);
         return false;
     }
 
-    private async Task SendCallErrorAsync(string messageId, OcppErrorCode code, string description)
+    private async Task SendCallErrorAsync(string messageId, string? action, OcppErrorCode code, string description)
     {
         OcppMetrics.ErrorSent(code);
+        LogCallErrorSent(messageId, action, code, description);
         using var output = new PooledBufferWriter(256);
         OcppFrameWriter.WriteCallError(output, messageId, code, description);
+        if (_observer is not null)
+        {
+            Observe(OcppFrameDirection.Sent, OcppMessageType.CallError, messageId, action, output.WrittenSpan);
+        }
+
         try
         {
             await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
@@ -669,6 +706,43 @@ public sealed class OcppConnection : IAsyncDisposable
         catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
         {
             _logger.LogDebug("Could not send a CALLERROR to {StationId}: the connection closed", StationId);
+        }
+    }
+
+    /// <summary>Every CALLERROR this end sends is logged once, here, with what an operator needs to find it.</summary>
+    private void LogCallErrorSent(string messageId, string? action, OcppErrorCode code, string description) =>
+        _logger.LogWarning(
+            "Answered {Action} message {MessageId} of {StationId} with CALLERROR {ErrorCode}: {Description}",
+            action ?? "(unknown action)", messageId, StationId, code.ToWire(), description);
+
+    private void ObserveReceived(in OcppFrame frame, ReadOnlySpan<byte> message)
+    {
+        var action = frame.Action;
+        if (action is null && Volatile.Read(ref _pending) is { } pending && pending.MessageId == frame.MessageId)
+        {
+            action = pending.Action.Name;
+        }
+
+        Observe(OcppFrameDirection.Received, frame.Type, frame.MessageId, action, message);
+    }
+
+    private void Observe(OcppFrameDirection direction, OcppMessageType? type, string? messageId, string? action, ReadOnlySpan<byte> frame)
+    {
+        var observer = _observer!;
+        if (!observer.IsObserving(this))
+        {
+            return;
+        }
+
+        try
+        {
+            observer.OnFrame(this, direction, type, messageId, action, frame);
+        }
+#pragma warning disable CA1031 // A trace must never break the connection it watches.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning(ex, "The frame observer failed on a frame of {StationId}", StationId);
         }
     }
 

@@ -19,6 +19,11 @@ public sealed class OcppRpcOptions
     /// </summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Sees every frame in and out when it asks to (a message trace); null, the default, costs nothing.
+    /// </summary>
+    public IOcppFrameObserver? FrameObserver { get; set; }
+
     /// <summary>Checks the values and names the first bad one.</summary>
     public void Validate()
     {

@@ -6,6 +6,12 @@ namespace Ohm.Csms.Tests.Support;
 /// <summary>One log entry a host or a station wrote.</summary>
 public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception)
 {
+    /// <summary>The entry's structured fields (a message template's named values), empty when it has none.</summary>
+    public IReadOnlyDictionary<string, object?> Fields { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>A field's value as text, or null when the entry has no such field.</summary>
+    public string? Field(string name) => Fields.TryGetValue(name, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+
     public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? "" : Environment.NewLine + Exception)}";
 }
 
@@ -69,6 +75,11 @@ public sealed class LogRecorder : ILoggerProvider, ILoggerFactory
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
+            owner._entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception)
+            {
+                Fields = state is IEnumerable<KeyValuePair<string, object?>> fields
+                    ? fields.GroupBy(f => f.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal)
+                    : new Dictionary<string, object?>(),
+            });
     }
 }
