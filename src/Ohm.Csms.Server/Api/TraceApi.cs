@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 
@@ -24,18 +23,34 @@ internal static class TraceApi
             .WithSummary("Switch the message trace on for some stations ({\"stations\":[...]}) or all ({\"all\":true}) for minutes (default 60, at most 10080)");
         trace.MapDelete("/", Delete).WithName("stopTrace").WithSummary("Switch the message trace off");
         var station = api.MapGroup("/stations/{stationId}/trace").WithTags("Trace");
-        station.MapPut("/", PutStationAsync).WithName("traceStation").WithSummary("Add a registered station to the message trace for minutes (default 60)");
-        station.MapDelete("/", DeleteStationAsync).WithName("stopStationTrace").WithSummary("Take a station out of the message trace");
+        station.MapPut("/", PutStationAsync).WithName("traceStation").WithSummary("Add a registered station to the message trace for minutes (default 60)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        station.MapDelete("/", DeleteStationAsync).WithName("stopStationTrace").WithSummary("Take a station out of the message trace")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <summary>The trace's state: <see cref="All"/> stations, or those in <see cref="Stations"/>, until <see cref="Until"/> (null: off).</summary>
     internal sealed record TraceView(bool On, bool All, IReadOnlyList<string> Stations, DateTimeOffset? Until);
 
     /// <summary>Body of PUT /api/trace: <see cref="Stations"/> or <see cref="All"/>, and optionally <see cref="Minutes"/>.</summary>
-    internal sealed record TraceRequest(IReadOnlyList<string>? Stations, bool? All, int? Minutes);
+    internal sealed record TraceRequest
+    {
+        /// <summary>The station ids to trace (registered or not yet: a station can be traced from its first connection).</summary>
+        public IReadOnlyList<string>? Stations { get; init; }
+
+        /// <summary>Trace every station instead.</summary>
+        public bool? All { get; init; }
+
+        /// <summary>How long the trace stays on (default 60, at most 10080).</summary>
+        public int? Minutes { get; init; }
+    }
 
     /// <summary>Optional body of PUT /api/stations/{id}/trace.</summary>
-    internal sealed record StationTraceRequest(int? Minutes);
+    internal sealed record StationTraceRequest
+    {
+        /// <summary>How long the station stays in the trace (default 60, at most 10080).</summary>
+        public int? Minutes { get; init; }
+    }
 
     private static TraceView View(MessageTraceState state) =>
         new(!state.IsOff, state.All, [.. state.Stations.Order(StringComparer.Ordinal)], state.IsOff ? null : state.Until);
@@ -46,13 +61,13 @@ internal static class TraceApi
     {
         if (Duration(request.Minutes) is not { } duration)
         {
-            return Invalid("minutes", $"must be between 1 and {(int)MessageTrace.MaxDuration.TotalMinutes}");
+            return ApiResults.Invalid("minutes", $"must be between 1 and {(int)MessageTrace.MaxDuration.TotalMinutes}");
         }
 
         var all = request.All ?? false;
         if (all && request.Stations is { Count: > 0 })
         {
-            return Invalid("stations", "give either stations or all: true, not both");
+            return ApiResults.Invalid("stations", "give either stations or all: true, not both");
         }
 
         if (all)
@@ -62,12 +77,12 @@ internal static class TraceApi
 
         if (request.Stations is not { Count: > 0 } stations)
         {
-            return Invalid("stations", "name at least one station id, or give all: true");
+            return ApiResults.Invalid("stations", "name at least one station id, or give all: true");
         }
 
         if (stations.FirstOrDefault(s => string.IsNullOrWhiteSpace(s) || s.Length > MaxStationIdLength) is { } bad)
         {
-            return Invalid("stations", $"'{bad}' is not a station id (1 to {MaxStationIdLength} characters)");
+            return ApiResults.Invalid("stations", $"'{bad}' is not a station id (1 to {MaxStationIdLength} characters)");
         }
 
         return TypedResults.Ok(View(trace.TraceStations(stations, duration)));
@@ -80,12 +95,12 @@ internal static class TraceApi
     {
         if (Duration(request?.Minutes) is not { } duration)
         {
-            return Invalid("minutes", $"must be between 1 and {(int)MessageTrace.MaxDuration.TotalMinutes}");
+            return ApiResults.Invalid("minutes", $"must be between 1 and {(int)MessageTrace.MaxDuration.TotalMinutes}");
         }
 
-        if (!await IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
+        if (!await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
         {
-            return NotRegistered(stationId);
+            return ApiResults.StationNotFound(stationId);
         }
 
         return TypedResults.Ok(View(trace.Add(stationId, duration)));
@@ -93,9 +108,9 @@ internal static class TraceApi
 
     private static async Task<Results<Ok<TraceView>, ProblemHttpResult>> DeleteStationAsync(string stationId, MessageTrace trace, CsmsDatabase database, CancellationToken ct)
     {
-        if (!await IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
+        if (!await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
         {
-            return NotRegistered(stationId);
+            return ApiResults.StationNotFound(stationId);
         }
 
         return TypedResults.Ok(View(trace.Remove(stationId)));
@@ -108,16 +123,4 @@ internal static class TraceApi
             { } m when m >= 1 && m <= MessageTrace.MaxDuration.TotalMinutes => TimeSpan.FromMinutes(m),
             _ => null,
         };
-
-    private static async Task<bool> IsRegisteredAsync(CsmsDatabase database, string stationId, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        return await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false);
-    }
-
-    private static ProblemHttpResult NotRegistered(string stationId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"stationId: station '{stationId}' is not registered.");
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: $"{field}: {message}", title: "The request is not valid");
 }
