@@ -31,6 +31,7 @@ public sealed class OcppConnection : IAsyncDisposable
     private int _queuedIncoming;
     private int _pendingSends;
     private int _running;
+    private int _end;
 
     /// <summary>Wraps an open WebSocket; call <see cref="RunAsync"/> to start receiving.</summary>
     public OcppConnection(WebSocket socket, string stationId, OcppRole localRole, OcppHandlers handlers, OcppRpcOptions options, ILogger? logger = null)
@@ -92,6 +93,9 @@ public sealed class OcppConnection : IAsyncDisposable
     /// <summary>The close status the connection ended with, when it ended with a close handshake.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
+    /// <summary>How the connection ended (the first cause wins); <see cref="OcppConnectionEnd.Open"/> while it has not.</summary>
+    public OcppConnectionEnd End => (OcppConnectionEnd)Volatile.Read(ref _end);
+
     /// <summary>Anything the host wants to keep with the connection (a session, for example).</summary>
     public object? State { get; set; }
 
@@ -140,10 +144,12 @@ public sealed class OcppConnection : IAsyncDisposable
         }
         catch (WebSocketException ex)
         {
+            Ended(IsKeepAliveTimeout(ex) ? OcppConnectionEnd.KeepAliveTimeout : OcppConnectionEnd.Lost);
             _logger.LogInformation("Connection of {StationId} lost: {Reason}", StationId, ex.Message);
         }
         finally
         {
+            Ended(OcppConnectionEnd.Lost);
             Shutdown();
         }
     }
@@ -193,8 +199,27 @@ public sealed class OcppConnection : IAsyncDisposable
     }
 
     /// <summary>Closes the connection with a close handshake.</summary>
-    public Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default) =>
-        CloseCoreAsync(status, description, fromReceiveLoop: false, cancellationToken);
+    public Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default)
+    {
+        Ended(OcppConnectionEnd.ClosedLocally);
+        return CloseCoreAsync(status, description, fromReceiveLoop: false, cancellationToken);
+    }
+
+    private void Ended(OcppConnectionEnd end) => Interlocked.CompareExchange(ref _end, (int)end, (int)OcppConnectionEnd.Open);
+
+    /// <summary>Whether a receive failed because the keep-alive ping went unanswered (ManagedWebSocket's KeepAliveTimeout).</summary>
+    private static bool IsKeepAliveTimeout(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException || e.Message.Contains("Pong", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Sends the close frame and stops. From outside the receive loop the socket is aborted, which ends the loop's
@@ -282,17 +307,38 @@ public sealed class OcppConnection : IAsyncDisposable
                 OcppMetrics.CallSent(action.Name);
             }
 
+            var sent = System.Diagnostics.Stopwatch.GetTimestamp();
+            var outcome = OcppMetrics.OutcomeClosed;
             try
             {
-                return await pending.Result.WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                var response = await pending.Result.WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                outcome = OcppMetrics.OutcomeResult;
+                return response;
             }
             catch (TimeoutException)
             {
+                outcome = OcppMetrics.OutcomeTimeout;
                 throw new OcppCallTimeoutException($"{action.Name} to {StationId} was not answered within {_options.CallTimeout.TotalSeconds:0.###} s.");
+            }
+            catch (OcppCallErrorException ex)
+            {
+                outcome = OcppMetrics.ErrorOutcome(ex.Code);
+                throw;
+            }
+            catch (OcppPayloadException)
+            {
+                outcome = OcppMetrics.OutcomeInvalid;
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = OcppMetrics.OutcomeCancelled;
+                throw;
             }
             finally
             {
                 Interlocked.CompareExchange(ref _pending, null, pending);
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, outcome, sent);
             }
         }
         finally
@@ -361,6 +407,7 @@ public sealed class OcppConnection : IAsyncDisposable
         }
 
         _logger.LogWarning("{StationId} did not take a message within {Timeout} s; aborting the connection", StationId, _options.SendTimeout.TotalSeconds);
+        Ended(OcppConnectionEnd.SendTimeout);
         Abort();
         try
         {
@@ -410,6 +457,7 @@ public sealed class OcppConnection : IAsyncDisposable
                 if (message.WrittenCount > _options.MaxMessageSize)
                 {
                     message.Dispose();
+                    Ended(OcppConnectionEnd.MessageTooBig);
                     _logger.LogWarning("{StationId} sent a message over {Max} bytes; closing with 1009", StationId, _options.MaxMessageSize);
                     await CloseCoreAsync(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {_options.MaxMessageSize} bytes.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
                     return null;
@@ -425,6 +473,7 @@ public sealed class OcppConnection : IAsyncDisposable
         if (binary)
         {
             message.Dispose();
+            Ended(OcppConnectionEnd.BinaryMessage);
             _logger.LogWarning("{StationId} sent a binary message; OCPP-J uses text frames. Closing with 1003", StationId);
             await CloseCoreAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
             return null;
@@ -435,6 +484,7 @@ public sealed class OcppConnection : IAsyncDisposable
 
     private async Task AnswerCloseAsync()
     {
+        Ended(OcppConnectionEnd.ClosedByPeer);
         _logger.LogDebug("{StationId} closed the connection: {Status} {Description}", StationId, _socket.CloseStatus, _socket.CloseStatusDescription);
         if (_socket.State == WebSocketState.CloseReceived)
         {
@@ -538,13 +588,14 @@ public sealed class OcppConnection : IAsyncDisposable
             return;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var output = new PooledBufferWriter();
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await HandleCallAsync(frame, message, output).ConfigureAwait(false);
+            var outcome = await HandleCallAsync(frame, message, output).ConfigureAwait(false);
             await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
             OcppMetrics.HandlerDone(frame.Action!, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            OcppMetrics.CallDone(frame.Action!, OcppMetrics.Incoming, outcome, started);
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
         {
@@ -555,6 +606,7 @@ public sealed class OcppConnection : IAsyncDisposable
 #pragma warning restore CA1031
         {
             _logger.LogError(ex, "Answering {Action} from {StationId} failed", frame.Action, StationId);
+            OcppMetrics.CallDone(frame.Action!, OcppMetrics.Incoming, OcppMetrics.ErrorOutcome(OcppErrorCode.InternalError), started);
             await SendCallErrorAsync(frame.MessageId, OcppErrorCode.InternalError, "An internal error occurred.").ConfigureAwait(false);
         }
         finally
@@ -565,8 +617,11 @@ public sealed class OcppConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Handles a CALL and writes its answer, a CALLRESULT or a CALLERROR, to <paramref name="output"/>.</summary>
-    private async Task<bool> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
+    /// <summary>
+    /// Handles a CALL and writes its answer, a CALLRESULT or a CALLERROR, to <paramref name="output"/>; returns the
+    /// outcome label of the metrics.
+    /// </summary>
+    private async Task<string> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
     {
         OcppMetrics.CallReceived(frame.Action!);
         if (_handlers.CallGuard is { } guard)
@@ -647,14 +702,14 @@ public sealed class OcppConnection : IAsyncDisposable
             return Error(output, frame.MessageId, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
         }
 
-        return true;
+        return OcppMetrics.OutcomeResult;
     }
 
-    private static bool Error(PooledBufferWriter output, string messageId, OcppErrorCode code, string description)
+    private static string Error(PooledBufferWriter output, string messageId, OcppErrorCode code, string description)
     {
         OcppMetrics.ErrorSent(code);
         OcppFrameWriter.WriteCallError(output, messageId, code, description);
-        return false;
+        return OcppMetrics.ErrorOutcome(code);
     }
 
     private async Task SendCallErrorAsync(string messageId, OcppErrorCode code, string description)
