@@ -239,9 +239,22 @@ public sealed partial class ObservabilityTests
         await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, b => b.Services.AddSingleton<TimeProvider>(clock));
         var before = await ScrapeAsync(csms);
         await using var connected = await RunScenarioAsync(csms);
-        clock.Advance(TimeSpan.FromSeconds(16)); // the active transactions are read again
 
-        var after = await EventuallyAsync(csms, m => Delta(before, m, "ohm_csms_connections_closed_total", ("reason", "station_closed")) >= 2);
+        // A station connects again (its older connection is replaced), then an operator disables it.
+        await using var first = await csms.ConnectAsync("CS-M-RAW");
+        await using var second = await csms.ConnectAsync("CS-M-RAW");
+        await first.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        (await csms.Api.PutAsJsonAsync("api/stations/CS-M-RAW", new { enabled = false })).EnsureSuccessStatusCode();
+        await second.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // A station that is not accepted yet connects and never boots: closed at the boot deadline.
+        await using var silent = await csms.ConnectAsync("CS-M-PW");
+        clock.Advance(TimeSpan.FromSeconds(61)); // also: the active transactions are read again
+        await silent.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var after = await EventuallyAsync(csms, m =>
+            Delta(before, m, "ohm_csms_connections_closed_total", ("reason", "station_closed")) >= 2
+            && Delta(before, m, "ohm_csms_connections_closed_total") >= 5);
         double D(string name, params (string Key, string Value)[] labels) => Delta(before, after, name, labels);
 
         Assert.Equal(1, D("ohm_csms_connections_refused_total", ("reason", "wrong_password")));
@@ -249,9 +262,12 @@ public sealed partial class ObservabilityTests
         Assert.Equal(1, D("ohm_csms_connections_refused_total", ("reason", "unknown")));
         Assert.Equal(1, D("ohm_csms_connections_refused_total", ("reason", "bad_subprotocol")));
         Assert.Equal(4, D("ohm_csms_connections_refused_total"));
-        Assert.Equal(3, D("ohm_csms_connections_opened_total"));
+        Assert.Equal(6, D("ohm_csms_connections_opened_total"));
         Assert.Equal(2, D("ohm_csms_connections_closed_total", ("reason", "station_closed")));
-        Assert.Equal(2, D("ohm_csms_connections_closed_total"));
+        Assert.Equal(1, D("ohm_csms_connections_closed_total", ("reason", "replaced")));
+        Assert.Equal(1, D("ohm_csms_connections_closed_total", ("reason", "by_operator")));
+        Assert.Equal(1, D("ohm_csms_connections_closed_total", ("reason", "no_boot")));
+        Assert.Equal(5, D("ohm_csms_connections_closed_total"));
 
         Assert.Equal(2, D("ohm_ocpp_call_duration_seconds_count", ("action", "BootNotification"), ("direction", "in"), ("outcome", "result")));
         Assert.Equal(2, D("ohm_ocpp_call_duration_seconds_count", ("action", "Heartbeat"), ("direction", "in"), ("outcome", "result")));
