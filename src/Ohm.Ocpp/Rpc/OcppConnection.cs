@@ -307,38 +307,43 @@ public sealed class OcppConnection : IAsyncDisposable
                 OcppMetrics.CallSent(action.Name);
             }
 
+            // The outcome is recorded in each branch rather than kept in a variable for a finally: every local that lives
+            // across the await makes each call's state machine bigger.
             var sent = System.Diagnostics.Stopwatch.GetTimestamp();
-            var outcome = OcppMetrics.OutcomeClosed;
             try
             {
                 var response = await pending.Result.WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
-                outcome = OcppMetrics.OutcomeResult;
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeResult, sent);
                 return response;
             }
             catch (TimeoutException)
             {
-                outcome = OcppMetrics.OutcomeTimeout;
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeTimeout, sent);
                 throw new OcppCallTimeoutException($"{action.Name} to {StationId} was not answered within {_options.CallTimeout.TotalSeconds:0.###} s.");
             }
             catch (OcppCallErrorException ex)
             {
-                outcome = OcppMetrics.ErrorOutcome(ex.Code);
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.ErrorOutcome(ex.Code), sent);
                 throw;
             }
             catch (OcppPayloadException)
             {
-                outcome = OcppMetrics.OutcomeInvalid;
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeInvalid, sent);
                 throw;
             }
             catch (OperationCanceledException)
             {
-                outcome = OcppMetrics.OutcomeCancelled;
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeCancelled, sent);
+                throw;
+            }
+            catch
+            {
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeClosed, sent);
                 throw;
             }
             finally
             {
                 Interlocked.CompareExchange(ref _pending, null, pending);
-                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, outcome, sent);
             }
         }
         finally
@@ -619,9 +624,10 @@ public sealed class OcppConnection : IAsyncDisposable
 
     /// <summary>
     /// Handles a CALL and writes its answer, a CALLRESULT or a CALLERROR, to <paramref name="output"/>; returns the
-    /// outcome label of the metrics.
+    /// outcome label of the metrics. A ValueTask: it completes at once when the handler does, and a Task of a string
+    /// would then be allocated for every CALL (a Task of a bool is cached).
     /// </summary>
-    private async Task<string> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
+    private async ValueTask<string> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
     {
         OcppMetrics.CallReceived(frame.Action!);
         if (_handlers.CallGuard is { } guard)
