@@ -124,6 +124,11 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
             return decided;
         }
 
+        if (connection.End == OcppConnectionEnd.ClosedByPeer)
+        {
+            return CloseReasons.StationClosed;
+        }
+
         // The server holds the newer connection of the station before it closes the older one.
         if (_server?.Find(connection.StationId) is { } current && current != connection)
         {
@@ -132,7 +137,6 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
 
         return connection.End switch
         {
-            OcppConnectionEnd.ClosedByPeer => CloseReasons.StationClosed,
             _ when _stopping => CloseReasons.ServerShutdown,
             OcppConnectionEnd.MessageTooBig or OcppConnectionEnd.BinaryMessage => CloseReasons.ProtocolError,
             OcppConnectionEnd.SendTimeout => CloseReasons.SendTimeout,
