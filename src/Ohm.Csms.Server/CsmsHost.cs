@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using Ohm.Csms.Blocks;
 using Ohm.Csms.Server.Api;
+using Ohm.Csms.Server.Health;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Ocpp.Rpc;
@@ -52,8 +53,9 @@ public static class CsmsHost
             apiTls.CertificatePassword ??= tls.CertificatePassword;
         }
 
+        var health = Bind<HealthOptions>(builder.Configuration, "Health");
         var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls))
-            .Concat(ValidateApiSafety(api, apiTls)).ToList();
+            .Concat(health.Validate()).Concat(ValidateApiSafety(api, apiTls)).ToList();
         errors.AddRange(ValidateLogLevels(builder.Configuration));
         if (ConfigureConsole(builder) is { } logError)
         {
@@ -106,9 +108,12 @@ public static class CsmsHost
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(ocpp).AddSingleton(csms).AddSingleton(api).AddSingleton(storage).AddSingleton(database);
+        services.AddSingleton(ocpp).AddSingleton(csms).AddSingleton(api).AddSingleton(storage).AddSingleton(database).AddSingleton(health).AddSingleton(listeners);
         services.AddSingleton<IMessageTraceSwitch, InProcessMessageTraceSwitch>();
         services.AddSingleton<MessageTrace>();
+        services.AddSingleton<MigrationGate>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ActiveTransactionCount>(sp, TimeSpan.FromSeconds(health.ActiveTransactionsRefreshSeconds)));
+        services.AddCsmsHealthChecks();
         services.AddSingleton<CsmsWriter>();
         services.AddSingleton<StationSessions>();
         services.AddSingleton<IStationCallRouter>(sp => sp.GetRequiredService<StationSessions>());
@@ -154,6 +159,10 @@ public static class CsmsHost
         var app = builder.Build();
         database.Tokens.Clock = app.Services.GetRequiredService<TimeProvider>();
         var server = app.Services.GetRequiredService<OcppServer>();
+        var metrics = app.Services.GetRequiredService<CsmsMetrics>();
+        var gate = app.Services.GetRequiredService<MigrationGate>();
+        app.Services.GetService<MeterProvider>(); // listening before Observe records the counters' zeros
+        metrics.Observe(app.Services.GetRequiredService<StationSessions>(), app.Services.GetRequiredService<CsmsWriter>(), app.Services.GetRequiredService<ActiveTransactionCount>());
         app.UseBadRequestProblems();
         var throttle = ActivatorUtilities.CreateInstance<HandshakeThrottle>(app.Services);
         app.UseWebSockets();
@@ -164,7 +173,21 @@ public static class CsmsHost
         {
             if (listeners.Is(context, Listeners.Ocpp))
             {
-                return throttle.Refuses(context) is { } refused ? refused : server.HandleAsync(context);
+                if (!gate.IsOpen)
+                {
+                    metrics.ConnectionRefused(RefusalReasons.NotReady);
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    context.Response.Headers.RetryAfter = "5";
+                    return Task.CompletedTask;
+                }
+
+                if (throttle.Refuses(context) is { } refused)
+                {
+                    return refused;
+                }
+
+                CountHandshakeRefusal(context, metrics);
+                return server.HandleAsync(context);
             }
 
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -173,11 +196,13 @@ public static class CsmsHost
 
         var onApi = app.MapGroup("").AddEndpointFilter((context, next) =>
             listeners.Is(context.HttpContext, Listeners.Api) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
-        onApi.MapGet("/health", (StationSessions sessions) => Results.Ok(new { status = "Healthy", connectedStations = sessions.Count })).ExcludeFromDescription();
+        HealthEndpoints.Map(onApi);
         onApi.MapPrometheusScrapingEndpoint("/metrics");
         onApi.MapOpenApi("/openapi/{documentName}.json");
         onApi.MapScalarApiReference("/scalar");
-        var apiGroup = onApi.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var apiGroup = onApi.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter((context, next) =>
+                gate.IsOpen ? next(context) : ValueTask.FromResult<object?>(Results.Problem("The CSMS is applying its database migrations; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable)))
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         StationsApi.Map(apiGroup);
         IdTokensApi.Map(apiGroup);
         TransactionsApi.Map(apiGroup);
@@ -189,19 +214,49 @@ public static class CsmsHost
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
-        app.Services.GetRequiredService<CsmsMetrics>();
         return app;
     }
 
-    /// <summary>Applies the database migrations, then starts listening.</summary>
+    /// <summary>
+    /// Starts listening, then applies the database migrations. Until they are applied (the <see cref="MigrationGate"/>)
+    /// /health/live answers 200 and /health/ready 503, and the OCPP endpoint and the API answer 503.
+    /// </summary>
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
-        await app.Services.GetRequiredService<CsmsDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
-        await app.Services.GetRequiredService<StationAdmission>().WarnOfStationsWithoutCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        var connections = app.Services.GetRequiredService<StationConnections>();
+        app.Lifetime.ApplicationStopping.Register(connections.HostStopping);
         WarnOfDevelopmentMode(app);
         ConnectionLimits.LogAtStart(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.Services.GetRequiredService<CsmsDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await app.Services.GetRequiredService<StationAdmission>().WarnOfStationsWithoutCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        app.Services.GetRequiredService<MigrationGate>().Open();
+    }
+
+    /// <summary>
+    /// Counts the handshakes that the OCPP server is about to refuse before any credential is read: an invalid station
+    /// identity, or no supported subprotocol offered (the server answers them 400).
+    /// </summary>
+    private static void CountHandshakeRefusal(HttpContext context, CsmsMetrics metrics)
+    {
+        if (!StationIdentity.IsValid(StationIdentity.FromPath(context.Request.Path.Value ?? ""), out _))
+        {
+            metrics.ConnectionRefused(RefusalReasons.BadIdentity);
+        }
+        else if (context.WebSockets.IsWebSocketRequest && !context.WebSockets.WebSocketRequestedProtocols.Contains(OcppSubProtocols.Ocpp201))
+        {
+            metrics.ConnectionRefused(RefusalReasons.BadSubprotocol);
+        }
     }
 
     /// <summary>The address stations connect to, once the host has started.</summary>

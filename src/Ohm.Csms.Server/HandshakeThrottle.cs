@@ -11,7 +11,7 @@ namespace Ohm.Csms.Server;
 /// station identity that has used up its failed handshakes (Ocpp:FailedHandshakes). Each refusal is a security event;
 /// only the first of a kind per flush is logged and stored as a row, the rest are counted.
 /// </summary>
-internal sealed class HandshakeThrottle(FailedHandshakes failures, SecurityEventLog securityEvents, ILogger<HandshakeThrottle> logger)
+internal sealed class HandshakeThrottle(FailedHandshakes failures, SecurityEventLog securityEvents, CsmsMetrics metrics, ILogger<HandshakeThrottle> logger)
 {
     /// <summary>The 429 answer when the request is throttled, else null.</summary>
     public Task? Refuses(HttpContext context)
@@ -28,6 +28,7 @@ internal sealed class HandshakeThrottle(FailedHandshakes failures, SecurityEvent
             return null;
         }
 
+        metrics.ConnectionRefused(RefusalReasons.RateLimited);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         if (securityEvents.Record(FailedHandshakes.RateLimitedType, stationId, remote, $"Too many failed handshakes (at most {failures.PerAddressPerMinute} per address, {failures.PerStationPerMinute} per station per minute); answered 429"))
         {

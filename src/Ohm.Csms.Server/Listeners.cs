@@ -57,6 +57,23 @@ internal sealed class Listeners
         }
     }
 
+    /// <summary>The address the OCPP listener is bound to (its port once Kestrel has bound it), or null before.</summary>
+    public IPEndPoint? OcppEndPoint
+    {
+        get
+        {
+            foreach (var (options, tags) in _listeners)
+            {
+                if (Array.IndexOf(tags, Ocpp) >= 0)
+                {
+                    return options.IPEndPoint;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>Whether the request came in on the named listener.</summary>
     /// <remarks>
     /// Kestrel writes the bound port back into the listen options (port 0 included), so the port tells the listeners

@@ -12,7 +12,7 @@ namespace Ohm.Csms.Sessions;
 /// registered are refused (401). Each refusal is a security event and counts against the failed-handshake limits.
 /// </summary>
 public sealed class StationAdmission(
-    CsmsDatabase database, CsmsWriter writer, CsmsOptions options, TimeProvider time, FailedHandshakes failures, SecurityEventLog securityEvents, ILogger<StationAdmission> logger)
+    CsmsDatabase database, CsmsWriter writer, CsmsOptions options, TimeProvider time, FailedHandshakes failures, SecurityEventLog securityEvents, ILogger<StationAdmission> logger, CsmsMetrics? metrics = null)
 {
     /// <summary>Security-event type of refused credentials (OCPP 2.0.1 Part 2 Appendices, Security Events).</summary>
     public const string FailedToAuthenticateType = "FailedToAuthenticateAtCsms";
@@ -84,7 +84,7 @@ public sealed class StationAdmission(
         {
             if (!options.AcceptUnknown)
             {
-                return Refuse(request, "it is not registered (register it through the API, or run with --accept-unknown for development)");
+                return Refuse(request, RefusalReasons.Unknown, "it is not registered (register it through the API, or run with --accept-unknown for development)");
             }
 
             station = await writer.ExecuteForStationAsync(request.StationId, async db =>
@@ -104,35 +104,38 @@ public sealed class StationAdmission(
 
         if (!station.Enabled)
         {
-            return Refuse(request, "it is disabled");
+            return Refuse(request, RefusalReasons.Disabled, "it is disabled");
         }
 
         if (!options.AcceptUnknown && HasNoCredentials(station))
         {
-            return Refuse(request, "it has no credentials (security profile 0, no password, or auto-registered in development mode); set a password through the API");
+            return Refuse(request, RefusalReasons.NoCredentials, "it has no credentials (security profile 0, no password, or auto-registered in development mode); set a password through the API");
         }
 
         if (station.SecurityProfile >= 1 && station.SecurityProfile <= 2 && !passwordMatches)
         {
-            return Refuse(request, request.Password is null ? "it sent no password" : "its password is wrong");
+            return request.Password is null
+                ? Refuse(request, RefusalReasons.NoPassword, "it sent no password")
+                : Refuse(request, RefusalReasons.WrongPassword, "its password is wrong");
         }
 
         if (station.SecurityProfile >= 2 && !request.IsTls)
         {
-            return Refuse(request, $"it is registered for security profile {station.SecurityProfile}, which needs TLS");
+            return Refuse(request, RefusalReasons.ProfileTooLow, $"it is registered for security profile {station.SecurityProfile}, which needs TLS");
         }
 
         if (station.SecurityProfile == 3 && request.ClientCertificate?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false) != station.Id)
         {
-            return Refuse(request, "security profile 3 needs a client certificate whose common name is the station identity");
+            return Refuse(request, RefusalReasons.BadCertificate, "security profile 3 needs a client certificate whose common name is the station identity");
         }
 
         request.Admission = station;
         return true;
     }
 
-    private bool Refuse(OcppConnectRequest request, string reason)
+    private bool Refuse(OcppConnectRequest request, string metricReason, string reason)
     {
+        metrics?.ConnectionRefused(metricReason);
         logger.LogWarning("Security event {Type}: refused station {StationId} from {Remote}: {Reason}", FailedToAuthenticateType, request.StationId, request.RemoteAddress, reason);
         failures.Fail(request.StationId, request.RemoteAddress);
         securityEvents.Record(FailedToAuthenticateType, request.StationId, request.RemoteAddress, "Refused: " + reason);

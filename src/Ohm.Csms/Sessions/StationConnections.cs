@@ -13,18 +13,26 @@ namespace Ohm.Csms.Sessions;
 /// What it does after the event (closing a connection, recording a disconnection) is <see cref="BackgroundWork"/>:
 /// owned, awaited when the host stops (before the writer stops), its failure logged.
 /// </remarks>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger)
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null)
 {
+    private OcppServer? _server;
+    private volatile bool _stopping;
+
     /// <summary>Subscribes to the server's connection events.</summary>
     public void Attach(OcppServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
+        _server = server;
         server.Connected += OnConnected;
         server.Disconnected += OnDisconnected;
     }
 
+    /// <summary>The host is stopping: the connections that close from now on are counted as closed by the shutdown.</summary>
+    public void HostStopping() => _stopping = true;
+
     private void OnConnected(OcppConnection connection, OcppConnectRequest request)
     {
+        metrics?.ConnectionOpened();
         var station = StationAdmission.AdmittedStation(request);
         var session = sessions.Open(connection, station?.RegistrationStatus?.ToWire(), request.SecurityProfile, time.GetUtcNow());
         var record = new ConnectionRecord
@@ -56,6 +64,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
             return;
         }
 
+        session.CloseReason ??= CloseReasons.NoBoot;
         logger.LogWarning("Closing the connection of {StationId}: no BootNotification within {Seconds} s (Csms:BootDeadlineSeconds)", session.StationId, options.BootDeadlineSeconds);
         background.Start($"Closing {session.StationId} for want of a BootNotification", _ => CloseForNoBootAsync(session));
     }
@@ -100,10 +109,41 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
 
         sessions.Close(session);
         session.DisarmBootDeadline();
+        metrics?.ConnectionClosed(CloseReason(connection, session));
         var now = time.GetUtcNow();
         var lastSeen = session.LastSeenAt;
 
         background.Start($"Recording the disconnection of {session.StationId}", _ => CloseRecordAsync(session, now, lastSeen));
+    }
+
+    /// <summary>Why the connection closed: what this CSMS decided, else what the connection saw.</summary>
+    private string CloseReason(OcppConnection connection, StationSession session)
+    {
+        if (session.CloseReason is { } decided)
+        {
+            return decided;
+        }
+
+        if (connection.End == OcppConnectionEnd.ClosedByPeer)
+        {
+            return CloseReasons.StationClosed;
+        }
+
+        // The server holds the newer connection of the station before it closes the older one.
+        if (_server?.Find(connection.StationId) is { } current && current != connection)
+        {
+            return CloseReasons.Replaced;
+        }
+
+        return connection.End switch
+        {
+            _ when _stopping => CloseReasons.ServerShutdown,
+            OcppConnectionEnd.MessageTooBig or OcppConnectionEnd.BinaryMessage => CloseReasons.ProtocolError,
+            OcppConnectionEnd.SendTimeout => CloseReasons.SendTimeout,
+            OcppConnectionEnd.KeepAliveTimeout => CloseReasons.KeepAliveTimeout,
+            OcppConnectionEnd.ClosedLocally => CloseReasons.ClosedByCsms,
+            _ => CloseReasons.ConnectionLost,
+        };
     }
 
     private async Task CloseRecordAsync(StationSession session, DateTimeOffset now, DateTimeOffset? lastSeen)

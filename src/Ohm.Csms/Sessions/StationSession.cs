@@ -70,6 +70,9 @@ public sealed class StationSession
     /// <summary>When the station last sent a message (Heartbeat or any other); kept in memory, stored at disconnect.</summary>
     public DateTimeOffset? LastSeenAt { get; internal set; }
 
+    /// <summary>Why this CSMS closed the connection, when it did (one of <see cref="CloseReasons"/>), for the metrics.</summary>
+    internal string? CloseReason { get; set; }
+
     /// <summary>The id of this connection's history row, once written.</summary>
     internal Task<long> ConnectionRecorded { get; set; } = Task.FromResult(0L);
 

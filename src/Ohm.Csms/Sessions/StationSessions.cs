@@ -14,6 +14,18 @@ public sealed class StationSessions : IStationCallRouter
     /// <summary>The number of connected stations.</summary>
     public int Count => _sessions.Count;
 
+    /// <summary>The sessions of the connected stations, without a snapshot (for the metrics).</summary>
+    internal IEnumerable<StationSession> All
+    {
+        get
+        {
+            foreach (var pair in _sessions)
+            {
+                yield return pair.Value;
+            }
+        }
+    }
+
     /// <summary>The session of a connected station, or null.</summary>
     public StationSession? Find(string stationId) => _sessions.GetValueOrDefault(stationId);
 
@@ -60,6 +72,7 @@ public sealed class StationSessions : IStationCallRouter
             reason = reason[..^1];
         }
 
+        session.CloseReason ??= CloseReasons.ByOperator;
         await session.Connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, reason, cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -18,11 +18,13 @@ public sealed class CsmsDatabase
 {
     private readonly DbContextOptions<SqliteCsmsDbContext>? _sqlite;
     private readonly DbContextOptions<PostgresCsmsDbContext>? _postgres;
+    private readonly string _connectionString;
 
     /// <summary>Opens the database of <paramref name="connectionString"/>; a string with <c>Host=</c> is PostgreSQL, anything else SQLite.</summary>
     public CsmsDatabase(string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        _connectionString = connectionString;
         Provider = connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
         if (Provider == DatabaseProvider.Postgres)
         {
@@ -65,6 +67,30 @@ public sealed class CsmsDatabase
         db.Tokens = Tokens;
         db.DeviceVariablesLoaded = (stationId, rows) => DeviceVariablesLoaded?.Invoke(stationId, rows);
         return db;
+    }
+
+    /// <summary>
+    /// One round trip to the database on a connection of its own, for the health check: counts the applied migrations.
+    /// SQLite opens the file without creating it (a missing or unreadable file fails) and without the pool; PostgreSQL
+    /// takes a pooled connection, whose query fails when the server or the database is gone. Throws when the database
+    /// does not answer within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<long> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        System.Data.Common.DbConnection connection = Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = seconds }.ToString())
+            : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(_connectionString) { Timeout = seconds, CommandTimeout = seconds }.ToString());
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(deadline.Token).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsHistory\"";
+            command.CommandTimeout = seconds;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(deadline.Token).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>Applies the migrations that the database lacks; on SQLite also turns on WAL mode.</summary>

@@ -22,12 +22,12 @@ public sealed class CsmsWriter : IAsyncDisposable
 
     private readonly WriterShard[] _shards;
 
-    /// <summary>Starts the writer loops.</summary>
-    public CsmsWriter(CsmsDatabase database, ILogger<CsmsWriter> logger)
+    /// <summary>Starts the writer loops; <paramref name="time"/> dates the queued work, <paramref name="metrics"/> counts batches, retries and errors.</summary>
+    public CsmsWriter(CsmsDatabase database, ILogger<CsmsWriter> logger, TimeProvider? time = null, CsmsMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var count = database.Provider == DatabaseProvider.Postgres ? PostgresShards : 1;
-        _shards = [.. Enumerable.Range(0, count).Select(_ => new WriterShard(database, logger))];
+        _shards = [.. Enumerable.Range(0, count).Select(_ => new WriterShard(database, logger, time ?? TimeProvider.System, metrics))];
     }
 
     /// <summary>
@@ -62,7 +62,41 @@ public sealed class CsmsWriter : IAsyncDisposable
     internal int LargestBatchSize => _shards.Max(s => s.LargestBatchSize);
 
     /// <summary>Work queued and not yet taken into a batch, on all loops.</summary>
-    internal int Queued => _shards.Sum(s => s.Queued);
+    public int Queued
+    {
+        get
+        {
+            var queued = 0;
+            foreach (var shard in _shards)
+            {
+                queued += shard.Queued;
+            }
+
+            return queued;
+        }
+    }
+
+    /// <summary>Whether any write is queued or in a running batch.</summary>
+    internal bool HasPending => _shards.Any(s => s.HasPending);
+
+    /// <summary>How long the oldest write not yet committed, on any loop, has waited; zero when the writer is idle.</summary>
+    public TimeSpan OldestPendingAge
+    {
+        get
+        {
+            var oldest = TimeSpan.Zero;
+            foreach (var shard in _shards)
+            {
+                var age = shard.OldestPendingAge;
+                if (age > oldest)
+                {
+                    oldest = age;
+                }
+            }
+
+            return oldest;
+        }
+    }
 
     /// <summary>The loop that a station's work goes to.</summary>
     internal int ShardOf(string stationId) =>
@@ -116,6 +150,8 @@ public sealed class CsmsWriter : IAsyncDisposable
     private sealed class Work<T>(Func<CsmsDbContext, Task<T>> work, int size) : IWriterWork
     {
         public int Size => size;
+
+        public long EnqueuedAt { get; set; }
 
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;

@@ -13,17 +13,22 @@ internal sealed class WriterShard : IAsyncDisposable
 
     private readonly CsmsDatabase _database;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CsmsMetrics? _metrics;
     private readonly Channel<IWriterWork> _queue = Channel.CreateBounded<IWriterWork>(new BoundedChannelOptions(20_000) { SingleReader = true });
     private readonly Task _loop;
     private CsmsDbContext? _db;
     private long _batches;
     private long _replayed;
     private int _largestBatchSize;
+    private long _inFlightSince;
 
-    public WriterShard(CsmsDatabase database, ILogger logger)
+    public WriterShard(CsmsDatabase database, ILogger logger, TimeProvider time, CsmsMetrics? metrics)
     {
         _database = database;
         _logger = logger;
+        _time = time;
+        _metrics = metrics;
         _loop = Task.Run(RunAsync);
     }
 
@@ -39,7 +44,32 @@ internal sealed class WriterShard : IAsyncDisposable
     /// <summary>Work queued and not yet taken into a batch.</summary>
     public int Queued => _queue.Reader.Count;
 
-    public ValueTask EnqueueAsync(IWriterWork work, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(work, cancellationToken);
+    /// <summary>
+    /// How long the oldest piece of work not yet committed has waited: the first of the running batch, else the first
+    /// queued; zero when there is none. Costs a peek at the queue.
+    /// </summary>
+    public TimeSpan OldestPendingAge
+    {
+        get
+        {
+            var since = Volatile.Read(ref _inFlightSince);
+            if (since == 0 && _queue.Reader.TryPeek(out var next))
+            {
+                since = next.EnqueuedAt;
+            }
+
+            return since == 0 ? TimeSpan.Zero : _time.GetElapsedTime(since);
+        }
+    }
+
+    /// <summary>Whether any work is queued or in the running batch.</summary>
+    public bool HasPending => Volatile.Read(ref _inFlightSince) != 0 || _queue.Reader.Count > 0;
+
+    public ValueTask EnqueueAsync(IWriterWork work, CancellationToken cancellationToken)
+    {
+        work.EnqueuedAt = _time.GetTimestamp();
+        return _queue.Writer.WriteAsync(work, cancellationToken);
+    }
 
     /// <summary>Stops taking work, finishes what is queued and stops.</summary>
     public async ValueTask DisposeAsync()
@@ -58,6 +88,11 @@ internal sealed class WriterShard : IAsyncDisposable
             var size = 0;
             while (_queue.Reader.TryPeek(out var next) && (batch.Count == 0 || size + next.Size <= CsmsWriter.MaxBatchSize) && _queue.Reader.TryRead(out var item))
             {
+                if (batch.Count == 0)
+                {
+                    Volatile.Write(ref _inFlightSince, item.EnqueuedAt);
+                }
+
                 batch.Add(item);
                 size += item.Size;
             }
@@ -80,14 +115,17 @@ internal sealed class WriterShard : IAsyncDisposable
 #pragma warning restore CA1031
             {
                 _logger.LogWarning(ex, "A batch of {Count} writes failed; retrying them one by one", batch.Count);
+                _metrics?.DatabaseError(ex);
                 foreach (var work in batch)
                 {
                     Interlocked.Increment(ref _replayed);
+                    _metrics?.WriteRetried();
                     await RunAloneAsync(work).ConfigureAwait(false);
                 }
             }
 
             batch.Clear();
+            Volatile.Write(ref _inFlightSince, 0);
         }
     }
 
@@ -108,6 +146,7 @@ internal sealed class WriterShard : IAsyncDisposable
             saved = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             await transaction.CommitAsync().ConfigureAwait(false);
             Interlocked.Increment(ref _batches);
+            _metrics?.BatchCommitted(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             db.OnCommitted();
             db.ChangeTracker.Clear();
         }
@@ -163,6 +202,7 @@ internal sealed class WriterShard : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            _metrics?.DatabaseError(ex);
             work.Fail(ex);
         }
     }
@@ -173,6 +213,9 @@ internal interface IWriterWork
 {
     /// <summary>An estimate of the rows the work writes; at least 1.</summary>
     int Size { get; }
+
+    /// <summary>When it was queued (<see cref="TimeProvider.GetTimestamp"/> of the writer's clock).</summary>
+    long EnqueuedAt { get; set; }
 
     Task RunAsync(CsmsDbContext db);
 

@@ -32,6 +32,7 @@ public sealed class OcppConnection : IAsyncDisposable
     private int _queuedIncoming;
     private int _pendingSends;
     private int _running;
+    private int _end;
 
     /// <summary>Wraps an open WebSocket; call <see cref="RunAsync"/> to start receiving.</summary>
     public OcppConnection(WebSocket socket, string stationId, OcppRole localRole, OcppHandlers handlers, OcppRpcOptions options, ILogger? logger = null)
@@ -94,6 +95,9 @@ public sealed class OcppConnection : IAsyncDisposable
     /// <summary>The close status the connection ended with, when it ended with a close handshake.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
+    /// <summary>How the connection ended (the first cause wins); <see cref="OcppConnectionEnd.Open"/> while it has not.</summary>
+    public OcppConnectionEnd End => (OcppConnectionEnd)Volatile.Read(ref _end);
+
     /// <summary>Anything the host wants to keep with the connection (a session, for example).</summary>
     public object? State { get; set; }
 
@@ -142,10 +146,12 @@ public sealed class OcppConnection : IAsyncDisposable
         }
         catch (WebSocketException ex)
         {
+            Ended(IsKeepAliveTimeout(ex) ? OcppConnectionEnd.KeepAliveTimeout : OcppConnectionEnd.Lost);
             _logger.LogInformation("Connection of {StationId} lost: {Reason}", StationId, ex.Message);
         }
         finally
         {
+            Ended(OcppConnectionEnd.Lost);
             Shutdown();
         }
     }
@@ -195,8 +201,27 @@ public sealed class OcppConnection : IAsyncDisposable
     }
 
     /// <summary>Closes the connection with a close handshake.</summary>
-    public Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default) =>
-        CloseCoreAsync(status, description, fromReceiveLoop: false, cancellationToken);
+    public Task CloseAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null, CancellationToken cancellationToken = default)
+    {
+        Ended(OcppConnectionEnd.ClosedLocally);
+        return CloseCoreAsync(status, description, fromReceiveLoop: false, cancellationToken);
+    }
+
+    private void Ended(OcppConnectionEnd end) => Interlocked.CompareExchange(ref _end, (int)end, (int)OcppConnectionEnd.Open);
+
+    /// <summary>Whether a receive failed because the keep-alive ping went unanswered (ManagedWebSocket's KeepAliveTimeout).</summary>
+    private static bool IsKeepAliveTimeout(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException || e.Message.Contains("Pong", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Sends the close frame and stops. From outside the receive loop the socket is aborted, which ends the loop's
@@ -289,13 +314,39 @@ public sealed class OcppConnection : IAsyncDisposable
                 OcppMetrics.CallSent(action.Name);
             }
 
+            // The outcome is recorded in each branch rather than kept in a variable for a finally: every local that lives
+            // across the await makes each call's state machine bigger.
+            var sent = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                return await pending.Result.WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                var response = await pending.Result.WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeResult, sent);
+                return response;
             }
             catch (TimeoutException)
             {
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeTimeout, sent);
                 throw new OcppCallTimeoutException($"{action.Name} to {StationId} was not answered within {_options.CallTimeout.TotalSeconds:0.###} s.");
+            }
+            catch (OcppCallErrorException ex)
+            {
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.ErrorOutcome(ex.Code), sent);
+                throw;
+            }
+            catch (OcppPayloadException)
+            {
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeInvalid, sent);
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeCancelled, sent);
+                throw;
+            }
+            catch
+            {
+                OcppMetrics.CallDone(action.Name, OcppMetrics.Outgoing, OcppMetrics.OutcomeClosed, sent);
+                throw;
             }
             finally
             {
@@ -368,6 +419,7 @@ public sealed class OcppConnection : IAsyncDisposable
         }
 
         _logger.LogWarning("{StationId} did not take a message within {Timeout} s; aborting the connection", StationId, _options.SendTimeout.TotalSeconds);
+        Ended(OcppConnectionEnd.SendTimeout);
         Abort();
         try
         {
@@ -417,6 +469,7 @@ public sealed class OcppConnection : IAsyncDisposable
                 if (message.WrittenCount > _options.MaxMessageSize)
                 {
                     message.Dispose();
+                    Ended(OcppConnectionEnd.MessageTooBig);
                     _logger.LogWarning("{StationId} sent a message over {Max} bytes; closing with 1009", StationId, _options.MaxMessageSize);
                     await CloseCoreAsync(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {_options.MaxMessageSize} bytes.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
                     return null;
@@ -432,6 +485,7 @@ public sealed class OcppConnection : IAsyncDisposable
         if (binary)
         {
             message.Dispose();
+            Ended(OcppConnectionEnd.BinaryMessage);
             _logger.LogWarning("{StationId} sent a binary message; OCPP-J uses text frames. Closing with 1003", StationId);
             await CloseCoreAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames.", fromReceiveLoop: true, cancellationToken).ConfigureAwait(false);
             return null;
@@ -442,6 +496,7 @@ public sealed class OcppConnection : IAsyncDisposable
 
     private async Task AnswerCloseAsync()
     {
+        Ended(OcppConnectionEnd.ClosedByPeer);
         _logger.LogDebug("{StationId} closed the connection: {Status} {Description}", StationId, _socket.CloseStatus, _socket.CloseStatusDescription);
         if (_socket.State == WebSocketState.CloseReceived)
         {
@@ -564,18 +619,20 @@ public sealed class OcppConnection : IAsyncDisposable
             return;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var output = new PooledBufferWriter();
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var answered = await HandleCallAsync(frame, message, output).ConfigureAwait(false);
+            var outcome = await HandleCallAsync(frame, message, output).ConfigureAwait(false);
             if (_observer is not null)
             {
+                var answered = string.Equals(outcome, OcppMetrics.OutcomeResult, StringComparison.Ordinal);
                 Observe(OcppFrameDirection.Sent, answered ? OcppMessageType.CallResult : OcppMessageType.CallError, frame.MessageId, frame.Action, output.WrittenSpan);
             }
 
             await SendAsync(output.WrittenMemory, _closing.Token).ConfigureAwait(false);
             OcppMetrics.HandlerDone(frame.Action!, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            OcppMetrics.CallDone(frame.Action!, OcppMetrics.Incoming, outcome, started);
         }
         catch (Exception ex) when (ex is OcppConnectionClosedException or OperationCanceledException)
         {
@@ -586,6 +643,7 @@ public sealed class OcppConnection : IAsyncDisposable
 #pragma warning restore CA1031
         {
             _logger.LogError(ex, "Answering {Action} message {MessageId} from {StationId} failed", frame.Action, frame.MessageId, StationId);
+            OcppMetrics.CallDone(frame.Action!, OcppMetrics.Incoming, OcppMetrics.ErrorOutcome(OcppErrorCode.InternalError), started);
             await SendCallErrorAsync(frame.MessageId, frame.Action, OcppErrorCode.InternalError, "An internal error occurred.").ConfigureAwait(false);
         }
         finally
@@ -596,8 +654,12 @@ public sealed class OcppConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Handles a CALL and writes its answer, a CALLRESULT or a CALLERROR, to <paramref name="output"/>.</summary>
-    private async Task<bool> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
+    /// <summary>
+    /// Handles a CALL and writes its answer, a CALLRESULT or a CALLERROR, to <paramref name="output"/>; returns the
+    /// outcome label of the metrics. A ValueTask: it completes at once when the handler does, and a Task of a string
+    /// would then be allocated for every CALL (a Task of a bool is cached).
+    /// </summary>
+    private async ValueTask<string> HandleCallAsync(OcppFrame frame, PooledBufferWriter message, PooledBufferWriter output)
     {
         OcppMetrics.CallReceived(frame.Action!);
         if (_handlers.CallGuard is { } guard)
@@ -677,15 +739,15 @@ public sealed class OcppConnection : IAsyncDisposable
             return Error(output, frame.MessageId, frame.Action, OcppErrorCode.InternalError, $"An internal error occurred while handling {action.Name}.");
         }
 
-        return true;
+        return OcppMetrics.OutcomeResult;
     }
 
-    private bool Error(PooledBufferWriter output, string messageId, string? action, OcppErrorCode code, string description)
+    private string Error(PooledBufferWriter output, string messageId, string? action, OcppErrorCode code, string description)
     {
         OcppMetrics.ErrorSent(code);
         LogCallErrorSent(messageId, action, code, description);
         OcppFrameWriter.WriteCallError(output, messageId, code, description);
-        return false;
+        return OcppMetrics.ErrorOutcome(code);
     }
 
     private async Task SendCallErrorAsync(string messageId, string? action, OcppErrorCode code, string description)

@@ -51,4 +51,50 @@ public sealed class MetricsTests
             }
         }
     }
+
+    [Fact]
+    public void A_call_outcome_is_recorded_with_cached_tags_and_allocates_nothing()
+    {
+        var seen = new ConcurrentBag<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == OcppMetrics.MeterName && instrument.Name == "ohm.ocpp.call.duration")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        var outcomes = 0;
+        var thread = Environment.CurrentManagedThreadId; // other tests' connections record too, on their threads
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            if (Environment.CurrentManagedThreadId != thread)
+            {
+                return;
+            }
+
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome" && outcomes++ == 0)
+                {
+                    seen.Add((string)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        OcppMetrics.CallDone("Heartbeat", OcppMetrics.Incoming, OcppMetrics.ErrorOutcome(OcppErrorCode.NotSupported), started);
+        Assert.Equal("error:NotSupported", Assert.Single(seen));
+        Assert.Same(OcppMetrics.ErrorOutcome(OcppErrorCode.NotSupported), OcppMetrics.ErrorOutcome(OcppErrorCode.NotSupported));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            OcppMetrics.CallDone("Heartbeat", OcppMetrics.Incoming, OcppMetrics.OutcomeResult, started);
+            OcppMetrics.CallDone("Reset", OcppMetrics.Outgoing, OcppMetrics.ErrorOutcome(OcppErrorCode.InternalError), started);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(2001, outcomes);
+    }
 }
