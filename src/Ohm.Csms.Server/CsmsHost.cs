@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Ohm.Ocpp.AspNetCore;
 using OpenTelemetry.Metrics;
 using Ohm.Csms.Blocks;
 using Ohm.Csms.Server.Api;
