@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,25 +50,32 @@ internal static class CsmsCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
-            Set(overrides, "Ocpp:Url", Given(parse, ocppUrl));
-            Set(overrides, "Api:Url", Given(parse, apiUrl));
-            Set(overrides, "Storage:DataFolder", Given(parse, data));
-            Set(overrides, "Storage:Database", Given(parse, db));
-            if (parse.GetValue(acceptUnknown))
-            {
-                overrides["Csms:AcceptUnknown"] = "true";
-                overrides["Api:AllowLoopbackWithoutKey"] = "true";
-            }
-
+            var overrides = Overrides(parse);
             return await RunAsync(overrides, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
     }
 
+    /// <summary>The settings that the flags given on the command line set; a flag left out (its default) sets none.</summary>
+    internal static Dictionary<string, string?> Overrides(ParseResult parse)
+    {
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        Set(overrides, "Ocpp:Url", Given<string>(parse, "--ocpp-url"));
+        Set(overrides, "Api:Url", Given<string>(parse, "--api-url"));
+        Set(overrides, "Storage:DataFolder", Given<string>(parse, "--data"));
+        Set(overrides, "Storage:Database", Given<string?>(parse, "--db"));
+        if (parse.GetValue<bool>("--accept-unknown"))
+        {
+            overrides["Csms:AcceptUnknown"] = "true";
+            overrides["Api:AllowLoopbackWithoutKey"] = "true";
+        }
+
+        return overrides;
+    }
+
     /// <summary>The value of a flag that was given on the command line; null when only its default applies.</summary>
-    private static T? Given<T>(ParseResult parse, Option<T> option) =>
-        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : default;
+    private static T? Given<T>(ParseResult parse, string name) =>
+        parse.GetResult(name) is OptionResult { Implicit: false } ? parse.GetValue<T>(name) : default;
 
     private static void Set(Dictionary<string, string?> overrides, string key, string? value)
     {

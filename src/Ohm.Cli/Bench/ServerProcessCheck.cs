@@ -5,8 +5,9 @@ namespace Ohm.Cli.Bench;
 /// <summary>
 /// Whether the process given by <c>--server-pid</c> is the one listening on the target's port, so that the bench does
 /// not sample the memory of a wrapper (<c>dotnet run</c>, a shell) while the CSMS is another process. Linux only: the
-/// LISTEN sockets of /proc/net/tcp and /proc/net/tcp6 on the port, matched by inode against the process's
-/// <c>/proc/&lt;pid&gt;/fd</c> links (<c>socket:[inode]</c>).
+/// LISTEN sockets on the port in <c>/proc/&lt;pid&gt;/net/tcp</c> and <c>tcp6</c> (the tables of the process's own network
+/// namespace, so that a CSMS in a container, given by its host pid, is found too), matched by inode against the
+/// process's <c>/proc/&lt;pid&gt;/fd</c> links (<c>socket:[inode]</c>).
 /// </summary>
 internal static class ServerProcessCheck
 {
@@ -35,7 +36,7 @@ internal static class ServerProcessCheck
     /// <summary>True when the process holds a LISTEN socket on the port; false when it holds none; null when its descriptors cannot be read.</summary>
     public static bool? IsListening(int pid, int port, string proc = "/proc")
     {
-        var listening = ListeningInodes(port, proc);
+        var listening = ListeningInodes(port, Path.Combine(proc, pid.ToString(CultureInfo.InvariantCulture)));
         if (listening.Count == 0)
         {
             return false;
@@ -72,20 +73,28 @@ internal static class ServerProcessCheck
         return false;
     }
 
-    /// <summary>The inodes of the TCP sockets (IPv4 and IPv6) in LISTEN state on <paramref name="port"/>.</summary>
-    public static HashSet<long> ListeningInodes(int port, string proc = "/proc")
+    /// <summary>
+    /// The inodes of the TCP sockets (IPv4 and IPv6) in LISTEN state on <paramref name="port"/>, from
+    /// <paramref name="procOrProcess"/>/net: /proc for this process's namespace, /proc/&lt;pid&gt; for that process's.
+    /// </summary>
+    public static HashSet<long> ListeningInodes(int port, string procOrProcess = "/proc")
     {
         var inodes = new HashSet<long>();
         foreach (var table in new[] { "tcp", "tcp6" })
         {
-            var path = Path.Combine(proc, "net", table);
-            if (!File.Exists(path))
+            var path = Path.Combine(procOrProcess, "net", table);
+            IEnumerable<string> lines;
+            try
             {
-                continue;
+                lines = File.ReadLines(path).Skip(1).ToList();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue; // no IPv6, or the process is gone
             }
 
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-            foreach (var line in File.ReadLines(path).Skip(1))
+            foreach (var line in lines)
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length < 10 || fields[3] != Listen)
