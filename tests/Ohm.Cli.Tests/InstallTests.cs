@@ -57,7 +57,7 @@ public sealed class InstallTests(InstallFixture fixture, ITestOutputHelper log) 
                 lines.Add(e.Data);
             }
 
-            if (e.Data.Contains("is running", StringComparison.Ordinal))
+            if (e.Data.Contains("/health", StringComparison.Ordinal))
             {
                 running.TrySetResult();
             }
@@ -78,7 +78,8 @@ public sealed class InstallTests(InstallFixture fixture, ITestOutputHelper log) 
         {
             var ended = demo.WaitForExitAsync();
             var first = await Task.WhenAny(running.Task, ended, Task.Delay(TimeSpan.FromMinutes(2)));
-            Assert.True(first == running.Task, "ohm demo did not say it is running:\n" + Joined(lines));
+            Assert.True(first == running.Task, "ohm demo did not say where it runs:\n" + Joined(lines));
+            Assert.Contains(lines, l => l.Contains("is running", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.Contains($"http://127.0.0.1:{apiPort}/health", StringComparison.Ordinal));
 
             using var http = new HttpClient();
@@ -188,6 +189,7 @@ public sealed class InstallTests(InstallFixture fixture, ITestOutputHelper log) 
         var app = ReadTar(files[layers[^1]]);
         Assert.Contains(app.Keys, k => k.TrimStart('.', '/') == "app/ohm");
         Assert.Contains(app.Keys, k => k.TrimStart('.', '/') == "app/ohm.dll");
+        Assert.Equal("https://github.com/ohm-ocpp/ohm", config.RootElement.GetProperty("config").GetProperty("Labels").GetProperty("org.opencontainers.image.source").GetString());
         log.WriteLine($"container publish and checks: {watch.Elapsed}");
     }
 
