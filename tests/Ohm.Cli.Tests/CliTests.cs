@@ -85,7 +85,7 @@ public sealed class CliTests
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var data = Directory.CreateTempSubdirectory("ohm-cli-port-").FullName;
 
-        var (code, _, error) = await RunAsync("csms", "--ocpp-url", $"http://127.0.0.1:{port}", "--api-url", "http://127.0.0.1:0", "--data", data);
+        var (code, _, error) = await RunAsync("csms", "--accept-unknown", "--ocpp-url", $"http://127.0.0.1:{port}", "--api-url", "http://127.0.0.1:0", "--data", data);
 
         Assert.Equal(2, code);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -136,7 +136,7 @@ public sealed class CliTests
         }
 
         var (code, _, error) = await RunAsync(
-            "csms", "--ocpp-url", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0",
+            "csms", "--accept-unknown", "--ocpp-url", "http://127.0.0.1:0", "--api-url", "http://127.0.0.1:0",
             "--db", $"Host=127.0.0.1;Port={port};Username=ohm;Password=ohm;Database=ohm;Timeout=5");
 
         Assert.Equal(2, code);
