@@ -15,12 +15,12 @@ internal static class BenchCommand
         var warmup = new Option<string>("--warmup") { Description = "How long to run the mix after the ramp before measuring: 10s ...", DefaultValueFactory = _ => "0s" };
         var mix = new Option<string>("--mix") { Description = "idle | heartbeat | transactions | mixed", DefaultValueFactory = _ => "heartbeat" };
         var compression = new Option<string>("--compression") { Description = "on | off: offer permessage-deflate.", DefaultValueFactory = _ => "on" };
-        var password = new Option<string?>("--password") { Description = "HTTP Basic password of every station (security profile 1)." };
+        var password = new Option<string?>("--password") { Description = "HTTP Basic password of every station, security profile 1 (default none: security profile 0)." };
         var prefix = new Option<string>("--id-prefix") { Description = "Station identities are <prefix>1 ... <prefix>N.", DefaultValueFactory = _ => "BENCH" };
-        var serverPid = new Option<int?>("--server-pid") { Description = "Sample this process's memory and CPU from /proc." };
-        var interval = new Option<string>("--interval") { Description = "Pause between a station's calls (0 = back to back).", DefaultValueFactory = _ => "0s" };
-        var sourceAddresses = new Option<int>("--source-addresses") { Description = "Loopback source addresses to use (0 = as many as the port range needs)." };
-        var output = new Option<string?>("--out") { Description = "Write the JSON result here (and the markdown summary beside it)." };
+        var serverPid = new Option<int?>("--server-pid") { Description = "The CSMS's process id: sample its memory and CPU from /proc; a warning when it is not listening on the --url port (default none: no server samples)." };
+        var interval = new Option<string>("--interval") { Description = "Pause between a station's calls, 0s = back to back.", DefaultValueFactory = _ => "0s" };
+        var sourceAddresses = new Option<int>("--source-addresses") { Description = "Loopback source addresses to use, 0 = as many as the port range needs.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Write the JSON result here, and the markdown summary beside it (default none: the summary on standard output only)." };
         var command = new Command("bench", "Drive many stations against an OCPP 2.0.1 CSMS (any, not only Ohm) and report throughput, latency and memory.")
         {
             url, stations, ramp, duration, warmup, mix, compression, password, prefix, serverPid, interval, sourceAddresses, output,
@@ -74,6 +74,11 @@ internal static class BenchCommand
             {
                 await Console.Error.WriteLineAsync("ohm bench: " + string.Join(Environment.NewLine + "ohm bench: ", invalid));
                 return 2;
+            }
+
+            if (options.ServerPid is { } pid && ServerProcessCheck.Warning(pid, options.Url.Port) is { } warning)
+            {
+                await Console.Error.WriteLineAsync("ohm bench: warning: " + warning);
             }
 
             var result = await new BenchRunner(options, Console.Error).RunAsync(cancellationToken);

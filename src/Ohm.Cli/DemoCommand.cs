@@ -14,37 +14,57 @@ internal static class DemoCommand
     public static Command Create()
     {
         var stations = new Option<int>("--stations") { Description = "How many simulated stations.", DefaultValueFactory = _ => 3 };
-        var port = new Option<int>("--port") { Description = "The CSMS port.", DefaultValueFactory = _ => 9000 };
-        var data = new Option<string?>("--data") { Description = "Where the CSMS and the stations keep their state; default: a temporary folder." };
-        var command = new Command("demo", "Start the CSMS (accepting any station) and simulated stations that charge.") { stations, port, data };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(stations), parse.GetValue(port), parse.GetValue(data), TimeSpan.FromSeconds(20), cancellationToken));
+        var port = new Option<int>("--port")
+        {
+            Description = "The CSMS's OCPP port on 127.0.0.1; the operator API listens on the next one (9000 gives the API 9001; sets Ocpp:Url and Api:Url).",
+            DefaultValueFactory = _ => 9000,
+        };
+        var data = new Option<string?>("--data") { Description = "Where the CSMS and the stations keep their state (default: a new temporary folder, ohm-demo-<pid>; Storage:DataFolder is <data>/csms)." };
+        var command = new Command("demo", "Start the CSMS (accepting any station, API without a key from loopback) and simulated stations that charge.") { stations, port, data };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(stations), parse.GetValue(port), parse.GetValue(data), TimeSpan.FromSeconds(20), cancellationToken,
+            output: parse.InvocationConfiguration.Output, error: parse.InvocationConfiguration.Error));
         return command;
     }
 
     /// <summary>Runs the demo until cancelled, or until <paramref name="until"/> holds for the stations.</summary>
-    public static async Task<int> RunAsync(int stations, int port, string? data, TimeSpan charge, CancellationToken cancellationToken, Func<IReadOnlyList<Ohm.Station.ChargingStation>, bool>? until = null)
+    public static async Task<int> RunAsync(
+        int stations, int port, string? data, TimeSpan charge, CancellationToken cancellationToken,
+        Func<IReadOnlyList<Ohm.Station.ChargingStation>, bool>? until = null, TextWriter? output = null, TextWriter? error = null)
     {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        if (port is < 0 or > 65534)
+        {
+            await error.WriteLineAsync($"ohm demo: --port must be between 0 and 65534, the API taking the next port (is {port}).");
+            return 2;
+        }
+
         var dataRoot = data ?? Path.Combine(Path.GetTempPath(), "ohm-demo-" + Environment.ProcessId);
-        var app = CsmsHost.Build(
-            new Dictionary<string, string?>(StringComparer.Ordinal)
-            {
-                ["Csms:AcceptUnknown"] = "true",
-                ["Api:AllowLoopbackWithoutKey"] = "true",
-                ["Ocpp:Url"] = $"http://127.0.0.1:{port}",
-                ["Api:Url"] = $"http://127.0.0.1:{(port == 0 ? 0 : port + 1)}",
-                ["Storage:DataFolder"] = Path.Combine(dataRoot, "csms"),
-            },
-            Directory.GetCurrentDirectory());
+        WebApplication app;
+        CsmsCommand.StartGate gate;
+        try
+        {
+            app = BuildHost(port, dataRoot, out gate);
+        }
+        catch (ConfigurationException ex)
+        {
+            await error.WriteLineAsync("ohm demo: " + CsmsCommand.OneLine(ex));
+            return 2;
+        }
+
         await using (app)
         {
-            if (!await CsmsCommand.TryStartAsync(app, "ohm demo", cancellationToken))
+            if (!await CsmsCommand.TryStartAsync(app, gate, "ohm demo", "--port", error, cancellationToken))
             {
                 return 2;
             }
 
             await RegisterDriversAsync(app, stations);
             var endpoint = CsmsHost.OcppEndpoint(app);
-            Console.WriteLine($"Ohm demo: CSMS at {endpoint}, operator API at {CsmsHost.ApiEndpoint(app)}api (try /api/transactions), data in {dataRoot}. Ctrl+C stops.");
+            await output.WriteLineAsync($"Ohm demo {CsmsCommand.Version} is running: the CSMS and {stations} simulated stations; data in {dataRoot}.");
+            CsmsCommand.WriteWhere(app, output);
+            await output.WriteLineAsync($"  Try {CsmsHost.ApiEndpoint(app).ToString().TrimEnd('/')}/api/transactions. Ctrl+C stops.");
             var model = DeviceModelConfig.Builtin()
                 .With("OCPPCommCtrlr", "RetryBackOffWaitMinimum", "1")
                 .With("OCPPCommCtrlr", "RetryBackOffRandomRange", "2")
@@ -54,6 +74,18 @@ internal static class DemoCommand
             return result;
         }
     }
+
+    private static WebApplication BuildHost(int port, string dataRoot, out CsmsCommand.StartGate gate) =>
+        CsmsCommand.Build(
+            new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["Csms:AcceptUnknown"] = "true",
+                ["Api:AllowLoopbackWithoutKey"] = "true",
+                ["Ocpp:Url"] = $"http://127.0.0.1:{port}",
+                ["Api:Url"] = $"http://127.0.0.1:{(port == 0 ? 0 : port + 1)}",
+                ["Storage:DataFolder"] = Path.Combine(dataRoot, "csms"),
+            },
+            out gate);
 
     /// <summary>Puts the tokens that the simulated drivers present (see ChargingActivity) into the CSMS's id-token store.</summary>
     private static Task RegisterDriversAsync(WebApplication app, int stations) =>

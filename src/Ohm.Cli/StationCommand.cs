@@ -12,15 +12,15 @@ internal static class StationCommand
     {
         var url = new Option<string>("--url") { Description = "The CSMS OCPP endpoint, without the station id.", DefaultValueFactory = _ => "ws://127.0.0.1:9000/ocpp" };
         var id = new Option<string>("--id") { Description = "The station id.", DefaultValueFactory = _ => "CS001" };
-        var password = new Option<string?>("--password") { Description = "Basic-auth password (security profile 1)." };
-        var evses = new Option<int?>("--evses") { Description = "Number of EVSEs (the configuration's EVSE 1 is the template)." };
-        var config = new Option<string?>("--config") { Description = "Device model configuration (JSON); default: the built-in 2-EVSE AC station; 'dc-fast' for the built-in DC charger." };
-        var scenario = new Option<string?>("--scenario") { Description = "Scenario file (YAML or JSON): run it and exit non-zero when an expectation fails." };
-        var data = new Option<string?>("--data") { Description = "Where the station keeps its state; default: a folder per station id under the working directory." };
+        var password = new Option<string?>("--password") { Description = "HTTP Basic password (security profile 1; default none: security profile 0)." };
+        var evses = new Option<int?>("--evses") { Description = "Number of EVSEs, EVSE 1 of the configuration being the template (default: as many as the configuration has)." };
+        var config = new Option<string?>("--config") { Description = "Device model configuration (JSON), or 'dc-fast' for the built-in DC charger (default: the built-in 2-EVSE AC station, ac-2evse)." };
+        var scenario = new Option<string?>("--scenario") { Description = "Scenario file (YAML or JSON): run it and exit non-zero when an expectation fails (default none: an interactive console)." };
+        var data = new Option<string?>("--data") { Description = "Where the station keeps its state (default: a folder per station id under the working directory)." };
         var count = new Option<int>("--count") { Description = "Run this many stations in one process.", DefaultValueFactory = _ => 1 };
         var prefix = new Option<string>("--id-prefix") { Description = "Station id prefix with --count.", DefaultValueFactory = _ => "CS" };
         var activity = new Option<string>("--activity") { Description = "With --count: idle or charging.", DefaultValueFactory = _ => "idle" };
-        var chargeSeconds = new Option<int>("--charge-seconds") { Description = "With --activity charging: how long a session charges.", DefaultValueFactory = _ => 30 };
+        var chargeSeconds = new Option<int>("--charge-seconds") { Description = "With --activity charging: how long a session charges, in seconds.", DefaultValueFactory = _ => 30 };
         var command = new Command("station", "Run a simulated charging station (or many) against a CSMS.")
         {
             url, id, password, evses, config, scenario, data, count, prefix, activity, chargeSeconds,

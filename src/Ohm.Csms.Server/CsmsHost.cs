@@ -15,6 +15,7 @@ using Ohm.Csms.Server.Api;
 using Ohm.Csms.Server.Health;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
+using Ohm.Ocpp.AspNetCore;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;
 using Scalar.AspNetCore;

@@ -84,7 +84,9 @@ internal static class CSharpEmitter
             throw new InvalidDataException($"Enumeration '{type.Name}' has values that map to one C# name '{clash.Key}'.");
         }
 
-        w.Summary(type.Description);
+        // The schemas describe most types; the rest get a line that says what they are, so that the package's XML
+        // documentation covers its whole public surface.
+        w.Summary(type.Description ?? $"The OCPP 2.0.1 enumeration {type.Name} (Part 2, Datatypes); its schema gives no description.");
         w.Line($"[JsonConverter(typeof(JsonStringEnumConverter<{type.Name}>))]");
         w.Open($"public enum {type.Name}");
         foreach (var m in members)
@@ -194,7 +196,9 @@ internal static class CSharpEmitter
     private static string EmitClass(TypeModel type, IReadOnlyDictionary<string, TypeModel> enums, ActionModel? action)
     {
         var w = Begin("System.Text.Json", "System.Text.Json.Serialization", "Ohm.Ocpp.Serialization", "Ohm.Ocpp.Validation");
-        w.Summary(type.Description ?? (action is null ? null : $"The {(type.Kind == TypeKind.Request ? "request" : "response")} of the {action.Name} action."));
+        w.Summary(type.Description ?? (action is null
+            ? $"The OCPP 2.0.1 data type {type.Name} (Part 2, Datatypes); its schema gives no description."
+            : $"The {(type.Kind == TypeKind.Request ? "request" : "response")} of the {action.Name} action."));
         var baseList = type.Kind switch
         {
             TypeKind.Request => $" : IOcppRequest<{action!.Response.Name}>",
@@ -204,7 +208,7 @@ internal static class CSharpEmitter
         w.Open($"public sealed partial class {type.Name}{baseList}");
         foreach (var p in type.Properties)
         {
-            w.Summary(p.Description);
+            w.Summary(p.Description ?? $"The <c>{p.JsonName}</c> field ({(p.Required ? "required" : "optional")}); its type says what it holds.");
             w.Line($"[JsonPropertyName(\"{p.JsonName}\")]");
             if (p.Value.Kind == ValueKind.DateTime)
             {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.AspNetCore;
 using Ohm.Ocpp.Transport;
 
 namespace Ohm.Csms.Sessions;

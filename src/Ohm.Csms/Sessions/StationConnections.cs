@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp.AspNetCore;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Ohm.Ocpp.AspNetCore;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;
 

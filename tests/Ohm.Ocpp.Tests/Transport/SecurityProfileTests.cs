@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Ohm.Ocpp.AspNetCore;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Tests.Support;

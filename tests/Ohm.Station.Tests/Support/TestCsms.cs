@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NJsonSchema;
 using Ohm.Ocpp;
+using Ohm.Ocpp.AspNetCore;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Ohm.Ocpp.Transport;

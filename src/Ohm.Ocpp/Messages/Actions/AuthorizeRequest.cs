@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class AuthorizeRequest : IOcppRequest<AuthorizeResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idToken&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idToken")]
     public required IdTokenType IdToken { get; set; }
 
@@ -28,6 +34,9 @@ public sealed partial class AuthorizeRequest : IOcppRequest<AuthorizeResponse>
     [JsonPropertyName("certificate")]
     public string? Certificate { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;iso15118CertificateHashData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("iso15118CertificateHashData")]
     public List<OCSPRequestDataType>? Iso15118CertificateHashData { get; set; }
 

@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class BootNotificationRequest : IOcppRequest<BootNotificationResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingStation&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingStation")]
     public required ChargingStationType ChargingStation { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;reason&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("reason")]
     public required BootReasonEnumType Reason { get; set; }
 

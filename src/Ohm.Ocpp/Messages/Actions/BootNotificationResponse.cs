@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class BootNotificationResponse : IOcppResponse
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -32,9 +35,15 @@ public sealed partial class BootNotificationResponse : IOcppResponse
     [JsonPropertyName("interval")]
     public required int Interval { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;status&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("status")]
     public required RegistrationStatusEnumType Status { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;statusInfo&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("statusInfo")]
     public StatusInfoType? StatusInfo { get; set; }
 

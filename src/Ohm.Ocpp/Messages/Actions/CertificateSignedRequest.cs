@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class CertificateSignedRequest : IOcppRequest<CertificateSignedResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -26,6 +29,9 @@ public sealed partial class CertificateSignedRequest : IOcppRequest<CertificateS
     [JsonPropertyName("certificateChain")]
     public required string CertificateChain { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;certificateType&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("certificateType")]
     public CertificateSigningUseEnumType? CertificateType { get; set; }
 

@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ChangeAvailabilityRequest : IOcppRequest<ChangeAvailabilityResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;evse&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("evse")]
     public EVSEType? Evse { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;operationalStatus&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("operationalStatus")]
     public required OperationalStatusEnumType OperationalStatus { get; set; }
 

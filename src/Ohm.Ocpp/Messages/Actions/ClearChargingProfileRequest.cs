@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ClearChargingProfileRequest : IOcppRequest<ClearChargingProfileResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class ClearChargingProfileRequest : IOcppRequest<ClearChar
     [JsonPropertyName("chargingProfileId")]
     public int? ChargingProfileId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfileCriteria&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfileCriteria")]
     public ClearChargingProfileType? ChargingProfileCriteria { get; set; }
 

@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ClearVariableMonitoringResponse : IOcppResponse
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;clearMonitoringResult&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("clearMonitoringResult")]
     public required List<ClearMonitoringResultType> ClearMonitoringResult { get; set; }
 

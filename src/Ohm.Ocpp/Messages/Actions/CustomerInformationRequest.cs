@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class CustomerInformationRequest : IOcppRequest<CustomerInformationResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;customerCertificate&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customerCertificate")]
     public CertificateHashDataType? CustomerCertificate { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idToken&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idToken")]
     public IdTokenType? IdToken { get; set; }
 

@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class DeleteCertificateResponse : IOcppResponse
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;status&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("status")]
     public required DeleteCertificateStatusEnumType Status { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;statusInfo&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("statusInfo")]
     public StatusInfoType? StatusInfo { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class Get15118EVCertificateRequest : IOcppRequest<Get15118EVCertificateResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class Get15118EVCertificateRequest : IOcppRequest<Get15118
     [JsonPropertyName("iso15118SchemaVersion")]
     public required string Iso15118SchemaVersion { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;action&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("action")]
     public required CertificateActionEnumType Action { get; set; }
 

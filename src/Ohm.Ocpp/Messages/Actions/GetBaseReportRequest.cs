@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetBaseReportRequest : IOcppRequest<GetBaseReportResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class GetBaseReportRequest : IOcppRequest<GetBaseReportRes
     [JsonPropertyName("requestId")]
     public required int RequestId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;reportBase&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("reportBase")]
     public required ReportBaseEnumType ReportBase { get; set; }
 

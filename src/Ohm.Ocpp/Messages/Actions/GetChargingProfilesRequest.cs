@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetChargingProfilesRequest : IOcppRequest<GetChargingProfilesResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -31,6 +34,9 @@ public sealed partial class GetChargingProfilesRequest : IOcppRequest<GetChargin
     [JsonPropertyName("evseId")]
     public int? EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfile&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfile")]
     public required ChargingProfileCriterionType ChargingProfile { get; set; }
 

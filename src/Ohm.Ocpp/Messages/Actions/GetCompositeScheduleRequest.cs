@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetCompositeScheduleRequest : IOcppRequest<GetCompositeScheduleResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class GetCompositeScheduleRequest : IOcppRequest<GetCompos
     [JsonPropertyName("duration")]
     public required int Duration { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingRateUnit&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingRateUnit")]
     public ChargingRateUnitEnumType? ChargingRateUnit { get; set; }
 

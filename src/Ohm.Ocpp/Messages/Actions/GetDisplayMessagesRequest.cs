@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetDisplayMessagesRequest : IOcppRequest<GetDisplayMessagesResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -31,9 +34,15 @@ public sealed partial class GetDisplayMessagesRequest : IOcppRequest<GetDisplayM
     [JsonPropertyName("requestId")]
     public required int RequestId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;priority&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("priority")]
     public MessagePriorityEnumType? Priority { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;state&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("state")]
     public MessageStateEnumType? State { get; set; }
 

@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetLogRequest : IOcppRequest<GetLogResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;log&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("log")]
     public required LogParametersType Log { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;logType&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("logType")]
     public required LogEnumType LogType { get; set; }
 

@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetMonitoringReportRequest : IOcppRequest<GetMonitoringReportResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;componentVariable&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("componentVariable")]
     public List<ComponentVariableType>? ComponentVariable { get; set; }
 

@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetVariablesRequest : IOcppRequest<GetVariablesResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;getVariableData&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("getVariableData")]
     public required List<GetVariableDataType> GetVariableData { get; set; }
 

@@ -17,6 +17,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class MeterValuesRequest : IOcppRequest<MeterValuesResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -28,6 +31,9 @@ public sealed partial class MeterValuesRequest : IOcppRequest<MeterValuesRespons
     [JsonPropertyName("evseId")]
     public required int EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;meterValue&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("meterValue")]
     public required List<MeterValueType> MeterValue { get; set; }
 

@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class NotifyChargingLimitRequest : IOcppRequest<NotifyChargingLimitResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingSchedule&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingSchedule")]
     public List<ChargingScheduleType>? ChargingSchedule { get; set; }
 
@@ -28,6 +34,9 @@ public sealed partial class NotifyChargingLimitRequest : IOcppRequest<NotifyChar
     [JsonPropertyName("evseId")]
     public int? EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingLimit&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingLimit")]
     public required ChargingLimitType ChargingLimit { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class NotifyEVChargingNeedsRequest : IOcppRequest<NotifyEVChargingNeedsResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class NotifyEVChargingNeedsRequest : IOcppRequest<NotifyEV
     [JsonPropertyName("maxScheduleTuples")]
     public int? MaxScheduleTuples { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingNeeds&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingNeeds")]
     public required ChargingNeedsType ChargingNeeds { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class NotifyEVChargingScheduleRequest : IOcppRequest<NotifyEVChargingScheduleResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -26,6 +29,9 @@ public sealed partial class NotifyEVChargingScheduleRequest : IOcppRequest<Notif
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset TimeBase { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingSchedule&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingSchedule")]
     public required ChargingScheduleType ChargingSchedule { get; set; }
 

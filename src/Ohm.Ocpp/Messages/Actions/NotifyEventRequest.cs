@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class NotifyEventRequest : IOcppRequest<NotifyEventResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -38,6 +41,9 @@ public sealed partial class NotifyEventRequest : IOcppRequest<NotifyEventRespons
     [JsonPropertyName("seqNo")]
     public required int SeqNo { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;eventData&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("eventData")]
     public required List<EventDataType> EventData { get; set; }
 

@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class NotifyMonitoringReportRequest : IOcppRequest<NotifyMonitoringReportResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;monitor&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("monitor")]
     public List<MonitoringDataType>? Monitor { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class NotifyReportRequest : IOcppRequest<NotifyReportResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -32,6 +35,9 @@ public sealed partial class NotifyReportRequest : IOcppRequest<NotifyReportRespo
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset GeneratedAt { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;reportData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("reportData")]
     public List<ReportDataType>? ReportData { get; set; }
 

@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class PublishFirmwareStatusNotificationRequest : IOcppRequest<PublishFirmwareStatusNotificationResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;status&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("status")]
     public required PublishFirmwareStatusEnumType Status { get; set; }
 

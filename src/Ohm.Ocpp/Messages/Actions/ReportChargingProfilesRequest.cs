@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ReportChargingProfilesRequest : IOcppRequest<ReportChargingProfilesResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,9 +28,15 @@ public sealed partial class ReportChargingProfilesRequest : IOcppRequest<ReportC
     [JsonPropertyName("requestId")]
     public required int RequestId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingLimitSource&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingLimitSource")]
     public required ChargingLimitSourceEnumType ChargingLimitSource { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfile&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfile")]
     public required List<ChargingProfileType> ChargingProfile { get; set; }
 

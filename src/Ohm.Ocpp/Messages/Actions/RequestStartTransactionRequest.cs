@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class RequestStartTransactionRequest : IOcppRequest<RequestStartTransactionResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,9 +28,15 @@ public sealed partial class RequestStartTransactionRequest : IOcppRequest<Reques
     [JsonPropertyName("evseId")]
     public int? EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;groupIdToken&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("groupIdToken")]
     public IdTokenType? GroupIdToken { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idToken&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idToken")]
     public required IdTokenType IdToken { get; set; }
 
@@ -37,6 +46,9 @@ public sealed partial class RequestStartTransactionRequest : IOcppRequest<Reques
     [JsonPropertyName("remoteStartId")]
     public required int RemoteStartId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfile&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfile")]
     public ChargingProfileType? ChargingProfile { get; set; }
 

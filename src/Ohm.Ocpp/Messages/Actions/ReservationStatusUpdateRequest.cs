@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ReservationStatusUpdateRequest : IOcppRequest<ReservationStatusUpdateResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class ReservationStatusUpdateRequest : IOcppRequest<Reserv
     [JsonPropertyName("reservationId")]
     public required int ReservationId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;reservationUpdateStatus&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("reservationUpdateStatus")]
     public required ReservationUpdateStatusEnumType ReservationUpdateStatus { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ReserveNowRequest : IOcppRequest<ReserveNowResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -32,9 +35,15 @@ public sealed partial class ReserveNowRequest : IOcppRequest<ReserveNowResponse>
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset ExpiryDateTime { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;connectorType&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("connectorType")]
     public ConnectorEnumType? ConnectorType { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idToken&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idToken")]
     public required IdTokenType IdToken { get; set; }
 
@@ -44,6 +53,9 @@ public sealed partial class ReserveNowRequest : IOcppRequest<ReserveNowResponse>
     [JsonPropertyName("evseId")]
     public int? EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;groupIdToken&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("groupIdToken")]
     public IdTokenType? GroupIdToken { get; set; }
 

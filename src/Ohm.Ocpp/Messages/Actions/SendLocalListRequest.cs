@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SendLocalListRequest : IOcppRequest<SendLocalListResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;localAuthorizationList&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("localAuthorizationList")]
     public List<AuthorizationData>? LocalAuthorizationList { get; set; }
 
@@ -28,6 +34,9 @@ public sealed partial class SendLocalListRequest : IOcppRequest<SendLocalListRes
     [JsonPropertyName("versionNumber")]
     public required int VersionNumber { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;updateType&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("updateType")]
     public required UpdateEnumType UpdateType { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SetChargingProfileRequest : IOcppRequest<SetChargingProfileResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class SetChargingProfileRequest : IOcppRequest<SetCharging
     [JsonPropertyName("evseId")]
     public required int EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfile&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfile")]
     public required ChargingProfileType ChargingProfile { get; set; }
 

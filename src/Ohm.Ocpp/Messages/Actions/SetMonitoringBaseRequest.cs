@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SetMonitoringBaseRequest : IOcppRequest<SetMonitoringBaseResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;monitoringBase&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("monitoringBase")]
     public required MonitoringBaseEnumType MonitoringBase { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SetNetworkProfileRequest : IOcppRequest<SetNetworkProfileResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class SetNetworkProfileRequest : IOcppRequest<SetNetworkPr
     [JsonPropertyName("configurationSlot")]
     public required int ConfigurationSlot { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;connectionData&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("connectionData")]
     public required NetworkConnectionProfileType ConnectionData { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SignCertificateRequest : IOcppRequest<SignCertificateResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class SignCertificateRequest : IOcppRequest<SignCertificat
     [JsonPropertyName("csr")]
     public required string Csr { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;certificateType&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("certificateType")]
     public CertificateSigningUseEnumType? CertificateType { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class StatusNotificationRequest : IOcppRequest<StatusNotificationResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -26,6 +29,9 @@ public sealed partial class StatusNotificationRequest : IOcppRequest<StatusNotif
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;connectorStatus&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("connectorStatus")]
     public required ConnectorStatusEnumType ConnectorStatus { get; set; }
 

@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class TransactionEventRequest : IOcppRequest<TransactionEventResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;eventType&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("eventType")]
     public required TransactionEventEnumType EventType { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;meterValue&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("meterValue")]
     public List<MeterValueType>? MeterValue { get; set; }
 
@@ -32,6 +41,9 @@ public sealed partial class TransactionEventRequest : IOcppRequest<TransactionEv
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;triggerReason&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("triggerReason")]
     public required TriggerReasonEnumType TriggerReason { get; set; }
 
@@ -65,12 +77,21 @@ public sealed partial class TransactionEventRequest : IOcppRequest<TransactionEv
     [JsonPropertyName("reservationId")]
     public int? ReservationId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;transactionInfo&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("transactionInfo")]
     public required TransactionType TransactionInfo { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;evse&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("evse")]
     public EVSEType? Evse { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idToken&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idToken")]
     public IdTokenType? IdToken { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class TransactionEventResponse : IOcppResponse
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -31,9 +34,15 @@ public sealed partial class TransactionEventResponse : IOcppResponse
     [JsonPropertyName("chargingPriority")]
     public int? ChargingPriority { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idTokenInfo&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idTokenInfo")]
     public IdTokenInfoType? IdTokenInfo { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;updatedPersonalMessage&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("updatedPersonalMessage")]
     public MessageContentType? UpdatedPersonalMessage { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class UpdateFirmwareRequest : IOcppRequest<UpdateFirmwareResponse>
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -37,6 +40,9 @@ public sealed partial class UpdateFirmwareRequest : IOcppRequest<UpdateFirmwareR
     [JsonPropertyName("requestId")]
     public required int RequestId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;firmware&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("firmware")]
     public required FirmwareType Firmware { get; set; }
 

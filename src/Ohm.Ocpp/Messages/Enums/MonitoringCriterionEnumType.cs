@@ -11,6 +11,9 @@ using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
 
+/// <summary>
+/// The OCPP 2.0.1 enumeration MonitoringCriterionEnumType (Part 2, Datatypes); its schema gives no description.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<MonitoringCriterionEnumType>))]
 public enum MonitoringCriterionEnumType
 {

@@ -19,6 +19,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class APNType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -71,6 +74,9 @@ public sealed partial class APNType
     [JsonPropertyName("useOnlyPreferredNetwork")]
     public bool? UseOnlyPreferredNetwork { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;apnAuthentication&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("apnAuthentication")]
     public required APNAuthenticationEnumType ApnAuthentication { get; set; }
 

@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class AuthorizationData
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idToken&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idToken")]
     public required IdTokenType IdToken { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;idTokenInfo&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("idTokenInfo")]
     public IdTokenInfoType? IdTokenInfo { get; set; }
 

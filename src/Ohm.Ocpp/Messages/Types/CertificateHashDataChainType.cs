@@ -11,17 +11,32 @@ using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
 
+/// <summary>
+/// The OCPP 2.0.1 data type CertificateHashDataChainType (Part 2, Datatypes); its schema gives no description.
+/// </summary>
 public sealed partial class CertificateHashDataChainType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;certificateHashData&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("certificateHashData")]
     public required CertificateHashDataType CertificateHashData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;certificateType&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("certificateType")]
     public required GetCertificateIdUseEnumType CertificateType { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;childCertificateHashData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("childCertificateHashData")]
     public List<CertificateHashDataType>? ChildCertificateHashData { get; set; }
 

@@ -17,9 +17,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ChargingLimitType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingLimitSource&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingLimitSource")]
     public required ChargingLimitSourceEnumType ChargingLimitSource { get; set; }
 

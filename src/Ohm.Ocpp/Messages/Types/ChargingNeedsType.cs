@@ -17,15 +17,27 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ChargingNeedsType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;acChargingParameters&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("acChargingParameters")]
     public ACChargingParametersType? AcChargingParameters { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;dcChargingParameters&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("dcChargingParameters")]
     public DCChargingParametersType? DcChargingParameters { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;requestedEnergyTransfer&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("requestedEnergyTransfer")]
     public required EnergyTransferModeEnumType RequestedEnergyTransfer { get; set; }
 

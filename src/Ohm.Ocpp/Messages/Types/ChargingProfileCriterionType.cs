@@ -18,9 +18,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ChargingProfileCriterionType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfilePurpose&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfilePurpose")]
     public ChargingProfilePurposeEnumType? ChargingProfilePurpose { get; set; }
 

@@ -18,6 +18,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ChargingProfileType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -37,12 +40,21 @@ public sealed partial class ChargingProfileType
     [JsonPropertyName("stackLevel")]
     public required int StackLevel { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfilePurpose&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfilePurpose")]
     public required ChargingProfilePurposeEnumType ChargingProfilePurpose { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfileKind&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfileKind")]
     public required ChargingProfileKindEnumType ChargingProfileKind { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;recurrencyKind&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("recurrencyKind")]
     public RecurrencyKindEnumType? RecurrencyKind { get; set; }
 
@@ -64,6 +76,9 @@ public sealed partial class ChargingProfileType
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public DateTimeOffset? ValidTo { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingSchedule&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingSchedule")]
     public required List<ChargingScheduleType> ChargingSchedule { get; set; }
 

@@ -18,6 +18,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ChargingScheduleType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -44,9 +47,15 @@ public sealed partial class ChargingScheduleType
     [JsonPropertyName("duration")]
     public int? Duration { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingRateUnit&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingRateUnit")]
     public required ChargingRateUnitEnumType ChargingRateUnit { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingSchedulePeriod&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingSchedulePeriod")]
     public required List<ChargingSchedulePeriodType> ChargingSchedulePeriod { get; set; }
 
@@ -58,6 +67,9 @@ public sealed partial class ChargingScheduleType
     [JsonPropertyName("minChargingRate")]
     public decimal? MinChargingRate { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;salesTariff&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("salesTariff")]
     public SalesTariffType? SalesTariff { get; set; }
 

@@ -18,6 +18,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ChargingStationType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -37,6 +40,9 @@ public sealed partial class ChargingStationType
     [JsonPropertyName("model")]
     public required string Model { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;modem&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("modem")]
     public ModemType? Modem { get; set; }
 

@@ -18,6 +18,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ClearChargingProfileType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -29,6 +32,9 @@ public sealed partial class ClearChargingProfileType
     [JsonPropertyName("evseId")]
     public int? EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingProfilePurpose&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingProfilePurpose")]
     public ChargingProfilePurposeEnumType? ChargingProfilePurpose { get; set; }
 

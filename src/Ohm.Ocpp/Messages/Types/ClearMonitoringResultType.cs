@@ -11,11 +11,20 @@ using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
 
+/// <summary>
+/// The OCPP 2.0.1 data type ClearMonitoringResultType (Part 2, Datatypes); its schema gives no description.
+/// </summary>
 public sealed partial class ClearMonitoringResultType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;status&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("status")]
     public required ClearMonitoringStatusEnumType Status { get; set; }
 
@@ -25,6 +34,9 @@ public sealed partial class ClearMonitoringResultType
     [JsonPropertyName("id")]
     public required int Id { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;statusInfo&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("statusInfo")]
     public StatusInfoType? StatusInfo { get; set; }
 

@@ -16,12 +16,21 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ComponentVariableType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;component&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("component")]
     public required ComponentType Component { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variable&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variable")]
     public VariableType? Variable { get; set; }
 

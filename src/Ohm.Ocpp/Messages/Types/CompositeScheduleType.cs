@@ -17,9 +17,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class CompositeScheduleType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingSchedulePeriod&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingSchedulePeriod")]
     public required List<ChargingSchedulePeriodType> ChargingSchedulePeriod { get; set; }
 
@@ -47,6 +53,9 @@ public sealed partial class CompositeScheduleType
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset ScheduleStart { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingRateUnit&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingRateUnit")]
     public required ChargingRateUnitEnumType ChargingRateUnit { get; set; }
 

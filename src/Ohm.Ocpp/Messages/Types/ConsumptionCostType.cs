@@ -17,6 +17,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ConsumptionCostType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -28,6 +31,9 @@ public sealed partial class ConsumptionCostType
     [JsonPropertyName("startValue")]
     public required decimal StartValue { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;cost&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("cost")]
     public required List<CostType> Cost { get; set; }
 

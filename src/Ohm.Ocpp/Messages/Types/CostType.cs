@@ -17,9 +17,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class CostType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;costKind&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("costKind")]
     public required CostKindEnumType CostKind { get; set; }
 

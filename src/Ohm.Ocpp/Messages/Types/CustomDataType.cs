@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class CustomDataType
 {
+    /// <summary>
+    /// The &lt;c&gt;vendorId&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("vendorId")]
     public required string VendorId { get; set; }
 

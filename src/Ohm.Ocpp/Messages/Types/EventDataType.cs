@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class EventDataType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -32,6 +35,9 @@ public sealed partial class EventDataType
     [JsonConverter(typeof(OcppDateTimeConverter))]
     public required DateTimeOffset Timestamp { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;trigger&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("trigger")]
     public required EventTriggerEnumType Trigger { get; set; }
 
@@ -72,6 +78,9 @@ public sealed partial class EventDataType
     [JsonPropertyName("transactionId")]
     public string? TransactionId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;component&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("component")]
     public required ComponentType Component { get; set; }
 
@@ -81,9 +90,15 @@ public sealed partial class EventDataType
     [JsonPropertyName("variableMonitoringId")]
     public int? VariableMonitoringId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;eventNotificationType&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("eventNotificationType")]
     public required EventNotificationEnumType EventNotificationType { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variable&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variable")]
     public required VariableType Variable { get; set; }
 

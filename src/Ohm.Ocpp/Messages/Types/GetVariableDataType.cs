@@ -16,15 +16,27 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class GetVariableDataType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;attributeType&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("attributeType")]
     public AttributeEnumType? AttributeType { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;component&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("component")]
     public required ComponentType Component { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variable&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variable")]
     public required VariableType Variable { get; set; }
 

@@ -19,9 +19,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class IdTokenInfoType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;status&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("status")]
     public required AuthorizationStatusEnumType Status { get; set; }
 
@@ -54,6 +60,9 @@ public sealed partial class IdTokenInfoType
     [JsonPropertyName("evseId")]
     public List<int>? EvseId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;groupIdToken&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("groupIdToken")]
     public IdTokenType? GroupIdToken { get; set; }
 
@@ -65,6 +74,9 @@ public sealed partial class IdTokenInfoType
     [JsonPropertyName("language2")]
     public string? Language2 { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;personalMessage&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("personalMessage")]
     public MessageContentType? PersonalMessage { get; set; }
 

@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class IdTokenType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;additionalInfo&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("additionalInfo")]
     public List<AdditionalInfoType>? AdditionalInfo { get; set; }
 
@@ -28,6 +34,9 @@ public sealed partial class IdTokenType
     [JsonPropertyName("idToken")]
     public required string IdToken { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;type&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("type")]
     public required IdTokenEnumType Type { get; set; }
 

@@ -18,9 +18,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class MessageContentType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;format&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("format")]
     public required MessageFormatEnumType Format { get; set; }
 

@@ -18,9 +18,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class MessageInfoType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;display&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("display")]
     public ComponentType? Display { get; set; }
 
@@ -32,9 +38,15 @@ public sealed partial class MessageInfoType
     [JsonPropertyName("id")]
     public required int Id { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;priority&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("priority")]
     public required MessagePriorityEnumType Priority { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;state&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("state")]
     public MessageStateEnumType? State { get; set; }
 
@@ -64,6 +76,9 @@ public sealed partial class MessageInfoType
     [JsonPropertyName("transactionId")]
     public string? TransactionId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;message&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("message")]
     public required MessageContentType Message { get; set; }
 

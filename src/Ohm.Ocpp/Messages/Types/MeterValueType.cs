@@ -18,9 +18,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class MeterValueType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;sampledValue&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("sampledValue")]
     public required List<SampledValueType> SampledValue { get; set; }
 

@@ -18,15 +18,27 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class NetworkConnectionProfileType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;apn&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("apn")]
     public APNType? Apn { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;ocppVersion&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("ocppVersion")]
     public required OCPPVersionEnumType OcppVersion { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;ocppTransport&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("ocppTransport")]
     public required OCPPTransportEnumType OcppTransport { get; set; }
 
@@ -52,9 +64,15 @@ public sealed partial class NetworkConnectionProfileType
     [JsonPropertyName("securityProfile")]
     public required int SecurityProfile { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;ocppInterface&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("ocppInterface")]
     public required OCPPInterfaceEnumType OcppInterface { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;vpn&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("vpn")]
     public VPNType? Vpn { get; set; }
 

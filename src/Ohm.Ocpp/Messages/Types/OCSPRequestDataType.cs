@@ -11,11 +11,20 @@ using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
 
+/// <summary>
+/// The OCPP 2.0.1 data type OCSPRequestDataType (Part 2, Datatypes); its schema gives no description.
+/// </summary>
 public sealed partial class OCSPRequestDataType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;hashAlgorithm&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("hashAlgorithm")]
     public required HashAlgorithmEnumType HashAlgorithm { get; set; }
 

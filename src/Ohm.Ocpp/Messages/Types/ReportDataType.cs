@@ -16,18 +16,33 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class ReportDataType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;component&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("component")]
     public required ComponentType Component { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variable&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variable")]
     public required VariableType Variable { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variableAttribute&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variableAttribute")]
     public required List<VariableAttributeType> VariableAttribute { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variableCharacteristics&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variableCharacteristics")]
     public VariableCharacteristicsType? VariableCharacteristics { get; set; }
 

@@ -17,9 +17,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SalesTariffEntryType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;relativeTimeInterval&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("relativeTimeInterval")]
     public required RelativeTimeIntervalType RelativeTimeInterval { get; set; }
 
@@ -31,6 +37,9 @@ public sealed partial class SalesTariffEntryType
     [JsonPropertyName("ePriceLevel")]
     public int? EPriceLevel { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;consumptionCost&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("consumptionCost")]
     public List<ConsumptionCostType>? ConsumptionCost { get; set; }
 

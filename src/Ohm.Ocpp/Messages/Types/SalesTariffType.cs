@@ -18,6 +18,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SalesTariffType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -45,6 +48,9 @@ public sealed partial class SalesTariffType
     [JsonPropertyName("numEPriceLevels")]
     public int? NumEPriceLevels { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;salesTariffEntry&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("salesTariffEntry")]
     public required List<SalesTariffEntryType> SalesTariffEntry { get; set; }
 

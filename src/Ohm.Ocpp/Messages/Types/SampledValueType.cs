@@ -19,6 +19,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SampledValueType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -30,21 +33,39 @@ public sealed partial class SampledValueType
     [JsonPropertyName("value")]
     public required decimal Value { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;context&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("context")]
     public ReadingContextEnumType? Context { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;measurand&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("measurand")]
     public MeasurandEnumType? Measurand { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;phase&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("phase")]
     public PhaseEnumType? Phase { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;location&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("location")]
     public LocationEnumType? Location { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;signedMeterValue&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("signedMeterValue")]
     public SignedMeterValueType? SignedMeterValue { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;unitOfMeasure&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("unitOfMeasure")]
     public UnitOfMeasureType? UnitOfMeasure { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class SetMonitoringDataType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -38,6 +41,9 @@ public sealed partial class SetMonitoringDataType
     [JsonPropertyName("value")]
     public required decimal Value { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;type&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("type")]
     public required MonitorEnumType Type { get; set; }
 
@@ -68,9 +74,15 @@ public sealed partial class SetMonitoringDataType
     [JsonPropertyName("severity")]
     public required int Severity { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;component&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("component")]
     public required ComponentType Component { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variable&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variable")]
     public required VariableType Variable { get; set; }
 

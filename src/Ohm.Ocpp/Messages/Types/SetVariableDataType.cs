@@ -11,11 +11,20 @@ using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
 
+/// <summary>
+/// The OCPP 2.0.1 data type SetVariableDataType (Part 2, Datatypes); its schema gives no description.
+/// </summary>
 public sealed partial class SetVariableDataType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;attributeType&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("attributeType")]
     public AttributeEnumType? AttributeType { get; set; }
 
@@ -26,9 +35,15 @@ public sealed partial class SetVariableDataType
     [JsonPropertyName("attributeValue")]
     public required string AttributeValue { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;component&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("component")]
     public required ComponentType Component { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variable&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variable")]
     public required VariableType Variable { get; set; }
 

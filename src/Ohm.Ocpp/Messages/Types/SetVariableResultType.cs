@@ -11,23 +11,44 @@ using Ohm.Ocpp.Validation;
 
 namespace Ohm.Ocpp.Messages;
 
+/// <summary>
+/// The OCPP 2.0.1 data type SetVariableResultType (Part 2, Datatypes); its schema gives no description.
+/// </summary>
 public sealed partial class SetVariableResultType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;attributeType&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("attributeType")]
     public AttributeEnumType? AttributeType { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;attributeStatus&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("attributeStatus")]
     public required SetVariableStatusEnumType AttributeStatus { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;attributeStatusInfo&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("attributeStatusInfo")]
     public StatusInfoType? AttributeStatusInfo { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;component&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("component")]
     public required ComponentType Component { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;variable&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("variable")]
     public required VariableType Variable { get; set; }
 

@@ -17,6 +17,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class TransactionType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -26,6 +29,9 @@ public sealed partial class TransactionType
     [JsonPropertyName("transactionId")]
     public required string TransactionId { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;chargingState&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("chargingState")]
     public ChargingStateEnumType? ChargingState { get; set; }
 
@@ -37,6 +43,9 @@ public sealed partial class TransactionType
     [JsonPropertyName("timeSpentCharging")]
     public int? TimeSpentCharging { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;stoppedReason&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("stoppedReason")]
     public ReasonEnumType? StoppedReason { get; set; }
 

@@ -18,6 +18,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class VPNType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -61,6 +64,9 @@ public sealed partial class VPNType
     [JsonPropertyName("key")]
     public required string Key { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;type&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("type")]
     public required VPNEnumType Type { get; set; }
 

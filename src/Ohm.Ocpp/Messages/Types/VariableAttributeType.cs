@@ -16,9 +16,15 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class VariableAttributeType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;type&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("type")]
     public AttributeEnumType? Type { get; set; }
 
@@ -29,6 +35,9 @@ public sealed partial class VariableAttributeType
     [JsonPropertyName("value")]
     public string? Value { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;mutability&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("mutability")]
     public MutabilityEnumType? Mutability { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class VariableCharacteristicsType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -25,6 +28,9 @@ public sealed partial class VariableCharacteristicsType
     [JsonPropertyName("unit")]
     public string? Unit { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;dataType&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("dataType")]
     public required DataEnumType DataType { get; set; }
 

@@ -16,6 +16,9 @@ namespace Ohm.Ocpp.Messages;
 /// </summary>
 public sealed partial class VariableMonitoringType
 {
+    /// <summary>
+    /// The &lt;c&gt;customData&lt;/c&gt; field (optional); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("customData")]
     public CustomDataType? CustomData { get; set; }
 
@@ -38,6 +41,9 @@ public sealed partial class VariableMonitoringType
     [JsonPropertyName("value")]
     public required decimal Value { get; set; }
 
+    /// <summary>
+    /// The &lt;c&gt;type&lt;/c&gt; field (required); its type says what it holds.
+    /// </summary>
     [JsonPropertyName("type")]
     public required MonitorEnumType Type { get; set; }
 

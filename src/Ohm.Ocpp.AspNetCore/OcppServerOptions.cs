@@ -1,6 +1,6 @@
 using Ohm.Ocpp.Rpc;
 
-namespace Ohm.Ocpp.Transport;
+namespace Ohm.Ocpp.AspNetCore;
 
 /// <summary>Settings of the CSMS side of the WebSocket transport.</summary>
 public sealed class OcppServerOptions

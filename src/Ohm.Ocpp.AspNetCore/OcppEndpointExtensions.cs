@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
-namespace Ohm.Ocpp.Transport;
+namespace Ohm.Ocpp.AspNetCore;
 
 /// <summary>Hosts an <see cref="OcppServer"/> in ASP.NET Core.</summary>
 public static class OcppEndpointExtensions

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 
-namespace Ohm.Ocpp.Transport;
+namespace Ohm.Ocpp.AspNetCore;
 
 /// <summary>What a station presents when it connects, for the host to decide before the WebSocket upgrade.</summary>
 public sealed class OcppConnectRequest

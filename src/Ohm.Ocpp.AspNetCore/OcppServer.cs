@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ohm.Ocpp.Rpc;
+using Ohm.Ocpp.Transport;
 
-namespace Ohm.Ocpp.Transport;
+namespace Ohm.Ocpp.AspNetCore;
 
 /// <summary>
 /// The CSMS end of the WebSocket transport: checks the station identity, the subprotocol and the credentials before the
