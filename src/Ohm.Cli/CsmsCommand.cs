@@ -193,10 +193,12 @@ internal static class CsmsCommand
                 return 2;
             }
 
+            // With JSON logs, standard output carries JSON lines only (a log collector parses every one): the banner goes to standard error.
+            var banner = string.Equals(app.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase) ? error : output;
             var database = app.Services.GetRequiredService<CsmsDatabase>();
-            await output.WriteLineAsync($"Ohm CSMS {Version} is running on {database.Description}.");
-            WriteWhere(app, output);
-            await output.WriteLineAsync("  Ctrl+C stops it.");
+            await banner.WriteLineAsync($"Ohm CSMS {Version} is running on {database.Description}.");
+            WriteWhere(app, banner);
+            await banner.WriteLineAsync("  Ctrl+C stops it.");
             await app.WaitForShutdownAsync(cancellationToken);
         }
 

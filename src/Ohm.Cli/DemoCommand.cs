@@ -16,27 +16,41 @@ internal static class DemoCommand
         var stations = new Option<int>("--stations") { Description = "How many simulated stations.", DefaultValueFactory = _ => 3 };
         var port = new Option<int>("--port")
         {
-            Description = "The CSMS's OCPP port on 127.0.0.1; the operator API listens on the next one (9000 gives the API 9001; sets Ocpp:Url and Api:Url).",
+            Description = "The CSMS's OCPP port on 127.0.0.1; 0 picks a free one (sets Ocpp:Url).",
             DefaultValueFactory = _ => 9000,
         };
+        var apiPort = new Option<int>("--api-port")
+        {
+            Description = "The operator API's port on 127.0.0.1, as for ohm csms; 0 picks a free one (sets Api:Url).",
+            DefaultValueFactory = _ => 8080,
+        };
         var data = new Option<string?>("--data") { Description = "Where the CSMS and the stations keep their state (default: a new temporary folder, ohm-demo-<pid>; Storage:DataFolder is <data>/csms)." };
-        var command = new Command("demo", "Start the CSMS (accepting any station, API without a key from loopback) and simulated stations that charge.") { stations, port, data };
+        var command = new Command("demo", "Start the CSMS (accepting any station, API without a key from loopback) and simulated stations that charge.") { stations, port, apiPort, data };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(stations), parse.GetValue(port), parse.GetValue(data), TimeSpan.FromSeconds(20), cancellationToken,
+            parse.GetValue(stations), parse.GetValue(port), parse.GetValue(apiPort), parse.GetValue(data), TimeSpan.FromSeconds(20), cancellationToken,
             output: parse.InvocationConfiguration.Output, error: parse.InvocationConfiguration.Error));
         return command;
     }
 
     /// <summary>Runs the demo until cancelled, or until <paramref name="until"/> holds for the stations.</summary>
     public static async Task<int> RunAsync(
-        int stations, int port, string? data, TimeSpan charge, CancellationToken cancellationToken,
+        int stations, int port, int apiPort, string? data, TimeSpan charge, CancellationToken cancellationToken,
         Func<IReadOnlyList<Ohm.Station.ChargingStation>, bool>? until = null, TextWriter? output = null, TextWriter? error = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        if (port is < 0 or > 65534)
+        foreach (var (flag, value) in new[] { ("--port", port), ("--api-port", apiPort) })
         {
-            await error.WriteLineAsync($"ohm demo: --port must be between 0 and 65534, the API taking the next port (is {port}).");
+            if (value is < 0 or > 65535)
+            {
+                await error.WriteLineAsync($"ohm demo: {flag} must be between 0 and 65535 (is {value}).");
+                return 2;
+            }
+        }
+
+        if (port == apiPort && port != 0)
+        {
+            await error.WriteLineAsync($"ohm demo: --port and --api-port must differ (both are {port}).");
             return 2;
         }
 
@@ -45,7 +59,7 @@ internal static class DemoCommand
         CsmsCommand.StartGate gate;
         try
         {
-            app = BuildHost(port, dataRoot, out gate);
+            app = BuildHost(port, apiPort, dataRoot, out gate);
         }
         catch (ConfigurationException ex)
         {
@@ -55,7 +69,7 @@ internal static class DemoCommand
 
         await using (app)
         {
-            if (!await CsmsCommand.TryStartAsync(app, gate, "ohm demo", "--port", error, cancellationToken))
+            if (!await CsmsCommand.TryStartAsync(app, gate, "ohm demo", "--port, --api-port", error, cancellationToken))
             {
                 return 2;
             }
@@ -75,14 +89,14 @@ internal static class DemoCommand
         }
     }
 
-    private static WebApplication BuildHost(int port, string dataRoot, out CsmsCommand.StartGate gate) =>
+    private static WebApplication BuildHost(int port, int apiPort, string dataRoot, out CsmsCommand.StartGate gate) =>
         CsmsCommand.Build(
             new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 ["Csms:AcceptUnknown"] = "true",
                 ["Api:AllowLoopbackWithoutKey"] = "true",
                 ["Ocpp:Url"] = $"http://127.0.0.1:{port}",
-                ["Api:Url"] = $"http://127.0.0.1:{(port == 0 ? 0 : port + 1)}",
+                ["Api:Url"] = $"http://127.0.0.1:{apiPort}",
                 ["Storage:DataFolder"] = Path.Combine(dataRoot, "csms"),
             },
             out gate);

@@ -103,7 +103,7 @@ public sealed class CliTests
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var data = Directory.CreateTempSubdirectory("ohm-cli-demo-port-").FullName;
 
-        var (code, _, error) = await RunAsync("demo", "--stations", "1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data);
+        var (code, _, error) = await RunAsync("demo", "--stations", "1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0", "--data", data);
 
         Assert.Equal(2, code);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -143,5 +143,37 @@ public sealed class CliTests
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains("--db", line, StringComparison.Ordinal);
         Assert.Contains("Storage:Database", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_JSON_logs_the_start_banner_goes_to_standard_error_so_standard_output_stays_JSON()
+    {
+        var data = Directory.CreateTempSubdirectory("ohm-cli-json-").FullName;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var syncOutput = TextWriter.Synchronized(output);
+        var syncError = TextWriter.Synchronized(error);
+        using var stop = new CancellationTokenSource();
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Csms:AcceptUnknown"] = "true",
+            ["Api:AllowLoopbackWithoutKey"] = "true",
+            ["Ocpp:Url"] = "http://127.0.0.1:0",
+            ["Api:Url"] = "http://127.0.0.1:0",
+            ["Storage:DataFolder"] = data,
+            ["Logging:Console:FormatterName"] = "json",
+        };
+        var running = CsmsCommand.RunAsync(overrides, syncOutput, syncError, stop.Token);
+        for (var i = 0; i < 600 && !running.IsCompleted && !error.ToString().Contains("Ctrl+C", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await running);
+        Assert.Contains("Ohm CSMS", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("/health", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+        Directory.Delete(data, recursive: true);
     }
 }

@@ -36,7 +36,11 @@ public sealed class InstallTests(InstallFixture fixture, ITestOutputHelper log) 
         var work = Directory.CreateDirectory(Path.Combine(fixture.Root, "demo-work")).FullName;
         var start = new ProcessStartInfo(ohm)
         {
-            ArgumentList = { "demo", "--stations", "1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", Path.Combine(work, "data") },
+            ArgumentList =
+            {
+                "demo", "--stations", "1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", Path.Combine(work, "data"),
+            },
             WorkingDirectory = work,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -233,7 +237,7 @@ public sealed class InstallTests(InstallFixture fixture, ITestOutputHelper log) 
         }
     }
 
-    /// <summary>A free port whose next port is free too: ohm demo puts the API on --port + 1.</summary>
+    /// <summary>Two free ports, one for --port and one for --api-port.</summary>
     private static (int Port, int ApiPort) TwoFreePorts()
     {
         for (var attempt = 0; attempt < 50; attempt++)

@@ -136,7 +136,7 @@ public sealed class ManyStationsAndDemoTests
         var data = Path.Combine(Path.GetTempPath(), "ohm-demo-test-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var code = await DemoCommand.RunAsync(2, 0, data, TimeSpan.FromSeconds(1), CancellationToken.None, stations => stations.All(s => s.IsOnline && s.Transactions.EndedCount >= 1));
+            var code = await DemoCommand.RunAsync(2, 0, 0, data, TimeSpan.FromSeconds(1), CancellationToken.None, stations => stations.All(s => s.IsOnline && s.Transactions.EndedCount >= 1));
             Assert.Equal(0, code);
             Assert.True(Directory.Exists(Path.Combine(data, "DEMO1")));
         }
