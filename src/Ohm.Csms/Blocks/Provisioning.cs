@@ -188,7 +188,8 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     private async Task<(int? Items, int? Bytes)> MessageLimitsAsync(string stationId, string instance, CancellationToken cancellationToken)
     {
         StationMessageLimitsRecord? set;
-        await using (var db = database.CreateContext())
+        var db = database.CreateContext();
+        await using (db.ConfigureAwait(false))
         {
             set = await db.StationMessageLimits.AsNoTracking().FirstOrDefaultAsync(l => l.StationId == stationId, cancellationToken).ConfigureAwait(false);
         }
@@ -214,7 +215,8 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     /// <summary>The station's own limits of one request type, from its stored device model (NotifyReport or read by the CSMS).</summary>
     public async Task<(int? Items, int? Bytes)> ReportedLimitsAsync(string stationId, string instance, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
+        var db = database.CreateContext();
+        await using var dbDisposal = db.ConfigureAwait(false);
         var values = await db.DeviceVariables.AsNoTracking()
             .Where(v => v.StationId == stationId && v.ComponentName == "DeviceDataCtrlr" && v.VariableInstance == instance
                         && (v.VariableName == "ItemsPerMessage" || v.VariableName == "BytesPerMessage"))

@@ -48,7 +48,8 @@ public sealed class StationAdmission(
             return 0;
         }
 
-        await using var db = database.CreateContext();
+        var db = database.CreateContext();
+        await using var dbDisposal = db.ConfigureAwait(false);
         var count = await db.Stations.CountAsync(s => s.SecurityProfile == 0 || s.AutoRegistered || ((s.SecurityProfile == 1 || s.SecurityProfile == 2) && s.PasswordHash == null), cancellationToken).ConfigureAwait(false);
         if (count > 0)
         {
@@ -66,7 +67,8 @@ public sealed class StationAdmission(
     {
         ArgumentNullException.ThrowIfNull(request);
         StationRecord? station;
-        await using (var db = database.CreateContext())
+        var db = database.CreateContext();
+        await using (db.ConfigureAwait(false))
         {
             // Every connection attempt runs this lookup: compiled, it is a good part cheaper when a crowd connects at once.
             station = await CompiledQueries.FindStation(db, request.StationId).ConfigureAwait(false);

@@ -86,7 +86,8 @@ public sealed class CsmsDatabase
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(deadline.Token).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
+            var command = connection.CreateCommand();
+            await using var commandDisposal = command.ConfigureAwait(false);
             command.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsHistory\"";
             command.CommandTimeout = seconds;
             return Convert.ToInt64(await command.ExecuteScalarAsync(deadline.Token).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
@@ -96,7 +97,8 @@ public sealed class CsmsDatabase
     /// <summary>Applies the migrations that the database lacks; on SQLite also turns on WAL mode.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = CreateContext();
+        var db = CreateContext();
+        await using var dbDisposal = db.ConfigureAwait(false);
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         if (Provider == DatabaseProvider.Sqlite)
         {

@@ -136,7 +136,8 @@ internal sealed class WriterShard : IAsyncDisposable
         TimeSpan saved;
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+            var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+            await using var transactionDisposal = transaction.ConfigureAwait(false);
             foreach (var work in batch)
             {
                 await work.RunAsync(db).ConfigureAwait(false);
