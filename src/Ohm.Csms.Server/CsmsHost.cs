@@ -141,6 +141,7 @@ public static class CsmsHost
                     Rpc = new OcppRpcOptions
                     {
                         CallTimeout = TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds),
+                        SendTimeout = TimeSpan.FromSeconds(ocpp.SendTimeoutSeconds),
                         MaxMessageSize = ocpp.MaxMessageBytes,
                         FrameObserver = sp.GetRequiredService<MessageTrace>(),
                     },

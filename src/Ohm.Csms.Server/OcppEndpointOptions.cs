@@ -18,6 +18,9 @@ public sealed class OcppEndpointOptions
     /// <summary>Seconds to wait for a CALL's answer. Default 30.</summary>
     public int CallTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Seconds a station has to take one message the CSMS sends before its connection is aborted (a station that stops reading). Default 30.</summary>
+    public int SendTimeoutSeconds { get; set; } = 30;
+
     /// <summary>The largest message accepted, in bytes. Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
@@ -110,6 +113,11 @@ public sealed class OcppEndpointOptions
         if (KeepAliveSeconds is < 0 or > 3600)
         {
             yield return $"Ocpp:KeepAliveSeconds must be between 0 and 3600 (is {KeepAliveSeconds}).";
+        }
+
+        if (SendTimeoutSeconds is < 1 or > 3600)
+        {
+            yield return $"Ocpp:SendTimeoutSeconds must be between 1 and 3600 (is {SendTimeoutSeconds}).";
         }
 
         if (CallTimeoutSeconds is < 1 or > 3600)

@@ -188,6 +188,16 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task Ocpp_SendTimeoutSeconds_reaches_every_connection_and_a_bad_value_stops_the_start_naming_it()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => CsmsHost.Build(Settings(("Api:Key", CsmsTestHost.ApiKey), ("Ocpp:SendTimeoutSeconds", "0"))));
+        Assert.Contains("Ocpp:SendTimeoutSeconds", error.Message, StringComparison.Ordinal);
+
+        await using var app = CsmsHost.Build(Settings(("Api:Key", CsmsTestHost.ApiKey), ("Ocpp:SendTimeoutSeconds", "7")));
+        Assert.Equal(TimeSpan.FromSeconds(7), app.Services.GetRequiredService<Ohm.Ocpp.AspNetCore.OcppServer>().Options.Rpc.SendTimeout);
+    }
+
+    [Fact]
     public void A_log_level_that_does_not_exist_stops_the_start_naming_the_setting()
     {
         var error = Assert.Throws<ConfigurationException>(() => CsmsHost.Build(Settings(("Api:Key", CsmsTestHost.ApiKey), ("Logging:LogLevel:Ohm.Csms", "Loud"))));
