@@ -122,6 +122,7 @@ public static class CsmsHost
         services.AddSingleton<SecurityEventLog>();
         services.AddSingleton<StationAdmission>();
         services.AddSingleton<StationConnections>();
+        services.AddHostedService<ConnectionDrain>();
         services.AddSingleton<Provisioning>().AddSingleton<Authorization>().AddSingleton<Transactions>().AddSingleton<Metering>()
             .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
         services.AddSingleton<BackgroundWork>();

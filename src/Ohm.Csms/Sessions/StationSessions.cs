@@ -77,6 +77,21 @@ public sealed class StationSessions : IStationCallRouter
         return true;
     }
 
+    /// <summary>
+    /// Closes every station's connection with 1001 (going away), as a CSMS that shuts down must so that its stations
+    /// reconnect (to another node, or to it when it is back) instead of waiting for their keep-alive to notice.
+    /// </summary>
+    public Task CloseAllAsync(string reason, CancellationToken cancellationToken)
+    {
+        var closing = new List<Task>(_sessions.Count);
+        foreach (var pair in _sessions)
+        {
+            closing.Add(pair.Value.Connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, reason, cancellationToken));
+        }
+
+        return Task.WhenAll(closing);
+    }
+
     private OcppConnection Connection(string stationId) =>
         _sessions.TryGetValue(stationId, out var session) && session.Connection.IsOpen
             ? session.Connection

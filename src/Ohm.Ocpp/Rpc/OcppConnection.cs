@@ -32,6 +32,9 @@ public sealed class OcppConnection : IAsyncDisposable
     private int _queuedIncoming;
     private int _pendingSends;
     private int _running;
+
+    /// <summary>How long a close handshake may take before the socket is aborted.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
     private int _end;
 
     /// <summary>Wraps an open WebSocket; call <see cref="RunAsync"/> to start receiving.</summary>
@@ -224,18 +227,22 @@ public sealed class OcppConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends the close frame and stops. From outside the receive loop the socket is aborted, which ends the loop's
-    /// pending read; from inside it the loop ends by itself, and the connection closes gracefully.
+    /// Sends the close frame and stops. From inside the receive loop the loop ends by itself. From outside it, the loop
+    /// is given a short while to read the peer's answering close frame, so that the close handshake completes and the
+    /// peer reads ours before the TCP connection goes (an abort right after it could reset the connection before the
+    /// peer read the frame); then the socket is aborted, which ends a read still pending.
     /// </summary>
     private async Task CloseCoreAsync(WebSocketCloseStatus status, string? description, bool fromReceiveLoop, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CloseHandshakeTimeout);
+        var sent = false;
         try
         {
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(5));
                 await _socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+                sent = true;
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -251,7 +258,18 @@ public sealed class OcppConnection : IAsyncDisposable
             }
             else if (!fromReceiveLoop)
             {
-                // Ends the receive loop's pending read; the close frame, if any, has been sent.
+                if (sent)
+                {
+                    try
+                    {
+                        await Completion.WaitAsync(timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        _logger.LogDebug("{StationId} did not answer the close in time; aborting", StationId);
+                    }
+                }
+
                 _socket.Abort();
             }
         }
