@@ -74,8 +74,8 @@ public sealed class Authorization
         var known = Known(token);
         if (_context.IsOnline)
         {
-            // C10, C14: LocalPreAuthorize starts an Accepted token at once; one known otherwise is asked about again
-            // (post-authorize, C14.FR.03) unless DisablePostAuthorize is set for where it was found.
+            // C10, C14.FR.02: LocalPreAuthorize starts an Accepted token at once; one known otherwise is asked about
+            // again (post-authorize, C14.FR.03) unless DisablePostAuthorize is set where it was found.
             if (model.Flag("AuthCtrlr", "LocalPreAuthorize", false) && known is { } local)
             {
                 if (local.Status == AuthorizationStatusEnumType.Accepted)
@@ -101,8 +101,9 @@ public sealed class Authorization
             }
         }
 
-        // C12, C13: offline, LocalAuthorizeOffline lets the station decide on a token it knows; a token it knows as not
-        // Accepted stays refused. C15: an unknown one is accepted only with OfflineTxForUnknownIdEnabled.
+        // C12, C13.FR.01-03: offline, LocalAuthorizeOffline lets the station decide on a token it knows; one it knows
+        // as not Accepted stays refused, even with OfflineTxForUnknownIdEnabled (C13.FR.04 as amended by the errata).
+        // C15: an unknown one is accepted only with OfflineTxForUnknownIdEnabled.
         if (model.Flag("AuthCtrlr", "LocalAuthorizeOffline", true) && known is { } offline)
         {
             return offline.Status;

@@ -48,8 +48,8 @@ public sealed class LocalAuthList
             .ToList();
 
     /// <summary>
-    /// The status the list gives a token, or null when the list is disabled or does not hold the token. An entry whose
-    /// cacheExpiryDateTime has passed is Expired when LocalAuthListCtrlr.SupportsExpiryDateTime is true.
+    /// The status the list gives a token, or null when the list is disabled or does not hold the token. With
+    /// LocalAuthListCtrlr.SupportsExpiryDateTime, an entry whose cacheExpiryDateTime has passed counts as absent.
     /// </summary>
     internal AuthorizationStatusEnumType? Lookup(IdTokenType token)
     {
@@ -60,11 +60,11 @@ public sealed class LocalAuthList
         }
 
         return entry.Expiry is { } expiry && expiry < _context.Now && _context.Model.Flag(Component, "SupportsExpiryDateTime", false)
-            ? AuthorizationStatusEnumType.Expired
+            ? null
             : entry.Status;
     }
 
-    /// <summary>Sets LocalAuthListCtrlr.Entries to the number of entries held; at start and after each update.</summary>
+    /// <summary>D01.FR.12: sets LocalAuthListCtrlr.Entries to the number of entries held; at start and after each update.</summary>
     internal void Refresh() =>
         _context.Model.SetInternal(new ComponentKey(Component), "Entries", _context.Store.GetRecords(Prefix).Count.ToString(CultureInfo.InvariantCulture));
 
@@ -84,18 +84,19 @@ public sealed class LocalAuthList
         var full = request.UpdateType == UpdateEnumType.Full;
         lock (_lock)
         {
+            // D02.FR.03: a disabled list has version 0, so it takes no update either.
             if (!Enabled)
             {
                 return Failed("Disabled", "LocalAuthListCtrlr.Enabled is false.");
             }
 
-            // Version 0 is what GetLocalListVersion answers for no list, so a list never takes it.
+            // D01.FR.18: version 0 is what GetLocalListVersion answers for no list, so a list never takes it.
             if (request.VersionNumber <= 0)
             {
                 return Failed("InvalidValue", "versionNumber must be greater than 0.");
             }
 
-            // D01: a Differential must be newer than the list it changes.
+            // D01.FR.19: a Differential must be newer than the list it changes.
             if (!full && request.VersionNumber <= StoredVersion)
             {
                 _context.Report($"SendLocalList Differential version {request.VersionNumber} refused: the list is at version {StoredVersion}");
@@ -108,7 +109,14 @@ public sealed class LocalAuthList
                 return Failed("TooManyItems", $"{items.Count} entries; LocalAuthListCtrlr.ItemsPerMessage is {itemsPerMessage}.");
             }
 
-            // Each idToken once per message; a Full list gives every entry its idTokenInfo.
+            var bytesPerMessage = _context.Model.Number(Component, "BytesPerMessage", int.MaxValue);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(request, OcppActions.SendLocalList.RequestTypeInfo).Length;
+            if (bytes > bytesPerMessage)
+            {
+                return Failed("TooManyBytes", $"{bytes} bytes; LocalAuthListCtrlr.BytesPerMessage is {bytesPerMessage}.");
+            }
+
+            // D01.FR.06: each idToken once; a Full list gives every entry its idTokenInfo.
             var keys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in items)
             {
@@ -123,7 +131,8 @@ public sealed class LocalAuthList
                 }
             }
 
-            // D01: Differential entries with idTokenInfo are added or updated, those without it are removed.
+            // D01.FR.01, D01.FR.04, D01.FR.15: a Full list replaces the list (no entries: clears it). D01.FR.16, D01.FR.17:
+            // Differential entries with idTokenInfo are added or updated, those without it are removed.
             var held = full ? new HashSet<string>(StringComparer.Ordinal) : _context.Store.GetRecords(Prefix).Keys.ToHashSet(StringComparer.Ordinal);
             var changes = new List<KeyValuePair<string, string?>>();
             foreach (var item in items)
@@ -141,6 +150,7 @@ public sealed class LocalAuthList
                 }
             }
 
+            // D01.FR.12: never more than the capacity (the maxLimit of Entries).
             if (held.Count > Capacity)
             {
                 return Failed("ListFull", $"The list would hold {held.Count} entries; it can hold {Capacity}.");

@@ -110,7 +110,7 @@ public sealed class LocalAuthListBlockTests
     }
 
     [Fact]
-    public void D01_More_entries_than_ItemsPerMessage_a_repeated_idToken_or_a_Full_entry_without_idTokenInfo_Failed()
+    public void D01_FR_06_FR_18_More_entries_than_ItemsPerMessage_a_repeated_idToken_a_Full_entry_without_idTokenInfo_or_version_0_Failed()
     {
         using var context = new FakeStationContext(StationHarness.Config(c => c.With("LocalAuthListCtrlr", "ItemsPerMessage", "2")));
         var list = context.Blocks().LocalAuthList;
@@ -118,6 +118,7 @@ public sealed class LocalAuthListBlockTests
         Assert.Equal("DuplicateIdToken", list.Apply(Full(1, Entry("A"), Entry("A"))).StatusInfo?.ReasonCode);
         Assert.Equal("MissingIdTokenInfo", list.Apply(Full(1, Entry("A"), Entry("B", null))).StatusInfo?.ReasonCode);
         Assert.Equal("InvalidValue", list.Apply(Full(0, Entry("A"))).StatusInfo?.ReasonCode);
+        Assert.Equal("InvalidValue", list.Apply(Differential(-1, Entry("A"))).StatusInfo?.ReasonCode);
         Assert.Empty(list.Entries());
         Assert.Equal(0, list.Version);
     }
@@ -161,14 +162,15 @@ public sealed class LocalAuthListBlockTests
     }
 
     [Fact]
-    public async Task C13_A_listed_entry_past_its_cacheExpiryDateTime_is_Expired_when_SupportsExpiryDateTime()
+    public async Task C13_A_listed_entry_past_its_cacheExpiryDateTime_counts_as_absent_when_SupportsExpiryDateTime()
     {
         using var context = new FakeStationContext();
         var (_, authorization, _, list) = context.Blocks();
         list.Apply(Full(1, Entry("SOON", expiry: context.Clock.GetUtcNow().AddMinutes(10))));
         Assert.Equal(AuthorizationStatusEnumType.Accepted, await authorization.AuthorizeAsync(T("SOON")));
         context.Clock.Advance(TimeSpan.FromMinutes(11));
-        Assert.Equal(AuthorizationStatusEnumType.Expired, await authorization.AuthorizeAsync(T("SOON")));
+        Assert.Equal(AuthorizationStatusEnumType.Unknown, await authorization.AuthorizeAsync(T("SOON")));
+        Assert.Single(list.Entries());
 
         // A station that does not support the expiry ignores it.
         using var ignoring = new FakeStationContext(StationHarness.Config(c => c.With("LocalAuthListCtrlr", "SupportsExpiryDateTime", "false")));
@@ -225,5 +227,16 @@ public sealed class LocalAuthListBlockTests
         context.Model.Set("LocalAuthListCtrlr", "DisablePostAuthorize", "true");
         Assert.Equal(AuthorizationStatusEnumType.Blocked, await authorization.AuthorizeAsync(T("BLOCKED")));
         Assert.Single(context.Calls);
+    }
+
+    [Fact]
+    public void D01_A_message_longer_than_BytesPerMessage_Failed()
+    {
+        using var context = new FakeStationContext(StationHarness.Config(c => c.With("LocalAuthListCtrlr", "BytesPerMessage", "200")));
+        var list = context.Blocks().LocalAuthList;
+        Assert.Equal(SendLocalListStatusEnumType.Accepted, list.Apply(Full(1, Entry("A"))).Status);
+        var response = list.Apply(Full(2, [.. Enumerable.Range(0, 10).Select(i => Entry("TOKEN-" + i))]));
+        Assert.Equal("TooManyBytes", response.StatusInfo?.ReasonCode);
+        Assert.Equal(["A"], Ids(list));
     }
 }
