@@ -239,4 +239,16 @@ public sealed class LocalAuthListBlockTests
         Assert.Equal("TooManyBytes", response.StatusInfo?.ReasonCode);
         Assert.Equal(["A"], Ids(list));
     }
+
+    [Fact]
+    public void D01_FR_05_A_Differential_without_entries_changes_only_the_version()
+    {
+        using var context = new FakeStationContext();
+        var list = context.Blocks().LocalAuthList;
+        list.Apply(Full(1, Entry("A")));
+        var response = list.Apply(new SendLocalListRequest { UpdateType = UpdateEnumType.Differential, VersionNumber = 2 });
+        Assert.Equal(SendLocalListStatusEnumType.Accepted, response.Status);
+        Assert.Equal(2, list.Version);
+        Assert.Equal(["A"], Ids(list));
+    }
 }
