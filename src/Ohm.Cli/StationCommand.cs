@@ -116,7 +116,7 @@ internal static class StationCommand
         await using var station = new ChargingStation(options);
         station.Activity += line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
         await station.StartAsync(cancellationToken);
-        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, quit");
+        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
         while (!cancellationToken.IsCancellationRequested)
         {
             var line = await Console.In.ReadLineAsync(cancellationToken);
@@ -157,10 +157,13 @@ internal static class StationCommand
                     case "status":
                         PrintStatus(station);
                         break;
+                    case "list":
+                        PrintLocalList(station, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
-                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, quit");
+                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
                         break;
                 }
             }
@@ -179,6 +182,18 @@ internal static class StationCommand
         foreach (var evse in station.Evses.Values)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse.Id}: {station.Availability.StatusOf(evse)}, plugged {evse.Plugged}, token {evse.AuthorizedToken?.IdToken ?? "-"}, transaction {evse.Transaction?.Id ?? "-"} ({evse.Transaction?.ChargingState.ToString() ?? "-"}), {evse.PowerW:0} W, {evse.EnergyWh:0.0} Wh"));
+        }
+    }
+
+    /// <summary>The console's <c>list</c>: the local authorization list's version and entries (D01, D02).</summary>
+    internal static void PrintLocalList(ChargingStation station, TextWriter output)
+    {
+        var entries = station.LocalAuthList.Entries();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{station.Id}: local list {(station.LocalAuthList.Enabled ? "enabled" : "disabled")}, version {station.LocalAuthList.Version}, {entries.Count} entries"));
+        foreach (var entry in entries)
+        {
+            var expiry = entry.CacheExpiryDateTime is { } at ? ", expires " + at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "";
+            output.WriteLine($"  {entry.IdToken.IdToken} ({entry.IdToken.Type}): {entry.Status}{expiry}");
         }
     }
 

@@ -66,7 +66,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Availability = new Availability(context, gate);
         Transactions = new Transactions(context, gate, events, Metering, Availability, cache);
         Provisioning = new Provisioning(context, gate, this, Transactions);
-        Authorization = new Authorization(context, cache, Transactions);
+        LocalAuthList = new LocalAuthList(context);
+        Authorization = new Authorization(context, cache, LocalAuthList, Transactions);
         RemoteControl = new RemoteControl(context, gate, Provisioning, Authorization, Transactions, events, Availability, Metering);
         DataTransfer = new DataTransfer(context, request => Options.DataTransferHandler?.Invoke(request));
         Handlers = StationRouting.Build(this);
@@ -113,6 +114,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>C: Authorize and the authorization cache.</summary>
     public Authorization Authorization { get; }
+
+    /// <summary>D: the local authorization list.</summary>
+    public LocalAuthList LocalAuthList { get; }
 
     /// <summary>E: transactions.</summary>
     public Transactions Transactions { get; }
@@ -360,6 +364,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Store = new StationStore(Options.DataPath);
         Model = new StationDeviceModel(Options.Config ?? DeviceModelConfig.Builtin(), Store);
         Model.Changed += OnVariableChanged;
+        LocalAuthList.Refresh();
         Model.LiveValue = (variable, type) => variable.Component.Name == "ClockCtrlr" && variable.Name == "DateTime" && type == AttributeEnumType.Actual
             ? Now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
             : type == AttributeEnumType.Actual ? Hardware.Sensors.Read(variable.Component, variable.Name) : null;

@@ -33,6 +33,9 @@ internal static class StationRouting
         .On(OcppActions.Reset, Guard(s, OcppActions.Reset, s.Provisioning.Reset))                                       // B11, B12
         // C Authorization
         .On(OcppActions.ClearCache, Guard(s, OcppActions.ClearCache, s.Authorization.ClearCache))                       // C11
+        // D LocalAuthorizationListManagement
+        .On(OcppActions.SendLocalList, Guard(s, OcppActions.SendLocalList, s.LocalAuthList.SendLocalList))              // D01
+        .On(OcppActions.GetLocalListVersion, Guard(s, OcppActions.GetLocalListVersion, s.LocalAuthList.GetLocalListVersion)) // D02
         // E Transactions
         .On(OcppActions.GetTransactionStatus, Guard(s, OcppActions.GetTransactionStatus, s.Transactions.GetTransactionStatus)) // E14
         // F RemoteControl

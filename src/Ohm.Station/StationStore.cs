@@ -110,6 +110,45 @@ public sealed class StationStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Applies several record changes in one transaction, all or nothing: first deletes every record whose key starts
+    /// with <paramref name="clearPrefix"/> (when given), then writes each change (a null value deletes the key).
+    /// </summary>
+    public void WriteRecords(string? clearPrefix, IEnumerable<KeyValuePair<string, string?>> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction();
+            if (clearPrefix is not null)
+            {
+                using var clear = _db.CreateCommand();
+                clear.Transaction = tx;
+                clear.CommandText = "DELETE FROM records WHERE substr(key, 1, length($p)) = $p";
+                clear.Parameters.AddWithValue("$p", clearPrefix);
+                clear.ExecuteNonQuery();
+            }
+
+            foreach (var (key, value) in changes)
+            {
+                using var cmd = _db.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = value is null
+                    ? "DELETE FROM records WHERE key = $k"
+                    : "INSERT INTO records(key, value) VALUES($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+                cmd.Parameters.AddWithValue("$k", key);
+                if (value is not null)
+                {
+                    cmd.Parameters.AddWithValue("$v", value);
+                }
+
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
     /// <summary>Reads and increments a persistent counter in one transaction; returns the value before the increment.</summary>
     public int NextCounter(string key)
     {

@@ -6,18 +6,21 @@ namespace Ohm.Station.Blocks;
 
 /// <summary>
 /// C: authorization. Authorize online (C01), the authorization cache (C10, C11: AuthCacheCtrlr Enabled, LifeTime),
-/// LocalPreAuthorize, LocalAuthorizeOffline and OfflineTxForUnknownIdEnabled (C12, C13, C15).
+/// the local authorization list before the cache (C13, C14), LocalPreAuthorize, DisablePostAuthorize,
+/// LocalAuthorizeOffline and OfflineTxForUnknownIdEnabled (C12, C13, C15).
 /// </summary>
 public sealed class Authorization
 {
     private readonly IStationContext _context;
     private readonly AuthorizationCache _cache;
+    private readonly LocalAuthList _list;
     private readonly Transactions _transactions;
 
-    internal Authorization(IStationContext context, AuthorizationCache cache, Transactions transactions)
+    internal Authorization(IStationContext context, AuthorizationCache cache, LocalAuthList list, Transactions transactions)
     {
         _context = context;
         _cache = cache;
+        _list = list;
         _transactions = transactions;
     }
 
@@ -54,7 +57,10 @@ public sealed class Authorization
         return status;
     }
 
-    /// <summary>Authorizes a token: from the cache when allowed, with Authorize when online, by the offline rules otherwise.</summary>
+    /// <summary>
+    /// Authorizes a token: from what the station holds (the local list first, then the cache) when allowed, with
+    /// Authorize when online, by the offline rules otherwise.
+    /// </summary>
     public async Task<AuthorizationStatusEnumType> AuthorizeAsync(IdTokenType token)
     {
         ArgumentNullException.ThrowIfNull(token);
@@ -65,12 +71,22 @@ public sealed class Authorization
             return AuthorizationStatusEnumType.Accepted;
         }
 
-        var cached = _cache.Cached(token);
+        var known = Known(token);
         if (_context.IsOnline)
         {
-            if (model.Flag("AuthCtrlr", "LocalPreAuthorize", false) && cached == AuthorizationStatusEnumType.Accepted)
+            // C10, C14.FR.02: LocalPreAuthorize starts an Accepted token at once; one known otherwise is asked about
+            // again (post-authorize, C14.FR.03) unless DisablePostAuthorize is set where it was found.
+            if (model.Flag("AuthCtrlr", "LocalPreAuthorize", false) && known is { } local)
             {
-                return AuthorizationStatusEnumType.Accepted;
+                if (local.Status == AuthorizationStatusEnumType.Accepted)
+                {
+                    return AuthorizationStatusEnumType.Accepted;
+                }
+
+                if (model.Flag(local.Listed ? "LocalAuthListCtrlr" : "AuthCacheCtrlr", "DisablePostAuthorize", false))
+                {
+                    return local.Status;
+                }
             }
 
             try
@@ -85,14 +101,17 @@ public sealed class Authorization
             }
         }
 
-        if (model.Flag("AuthCtrlr", "LocalAuthorizeOffline", true) && cached == AuthorizationStatusEnumType.Accepted)
+        // C12, C13.FR.01-03: offline, LocalAuthorizeOffline lets the station decide on a token it knows; one it knows
+        // as not Accepted stays refused, even with OfflineTxForUnknownIdEnabled (C13.FR.04 as amended by the errata).
+        // C15: an unknown one is accepted only with OfflineTxForUnknownIdEnabled.
+        if (model.Flag("AuthCtrlr", "LocalAuthorizeOffline", true) && known is { } offline)
         {
-            return AuthorizationStatusEnumType.Accepted;
+            return offline.Status;
         }
 
         return model.Flag("AuthCtrlr", "OfflineTxForUnknownIdEnabled", false)
             ? AuthorizationStatusEnumType.Accepted
-            : cached is null or AuthorizationStatusEnumType.Accepted ? AuthorizationStatusEnumType.Unknown : cached.Value;
+            : AuthorizationStatusEnumType.Unknown;
     }
 
     /// <summary>C11: ClearCache.</summary>
@@ -101,6 +120,12 @@ public sealed class Authorization
         var status = _cache.Clear() ? ClearCacheStatusEnumType.Accepted : ClearCacheStatusEnumType.Rejected;
         return ValueTask.FromResult(new ClearCacheResponse { Status = status });
     }
+
+    /// <summary>What the station holds about a token: the local list wins over the cache (C13, C14).</summary>
+    private (AuthorizationStatusEnumType Status, bool Listed)? Known(IdTokenType token) =>
+        _list.Lookup(token) is { } listed ? (listed, true)
+        : _cache.Cached(token) is { } cached ? (cached, false)
+        : null;
 
     /// <summary>Authorizes an EVSE with a token. Call under the gate.</summary>
     internal void Grant(Evse evse, IdTokenType token, int? remoteStartId, TriggerReasonEnumType trigger)

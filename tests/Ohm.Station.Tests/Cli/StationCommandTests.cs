@@ -181,4 +181,35 @@ public sealed class ManyStationsAndDemoTests
         Assert.Equal(0, process.ExitCode);
         Assert.Single(h.Csms.Of<StatusNotificationRequest>("CONSOLE"), s => s.EvseId == 1 && s.ConnectorStatus == ConnectorStatusEnumType.Available);
     }
+
+    [Fact]
+    public async Task Ohm_station_console_list_prints_the_local_list_version_and_entries()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-LIST");
+        using var empty = new StringWriter();
+        StationCommand.PrintLocalList(station, empty);
+        Assert.Equal("CS-LIST: local list enabled, version 0, 0 entries", empty.ToString().Trim());
+
+        var response = await h.Csms.Call("CS-LIST", new SendLocalListRequest
+        {
+            UpdateType = UpdateEnumType.Full,
+            VersionNumber = 3,
+            LocalAuthorizationList =
+            [
+                new AuthorizationData { IdToken = new IdTokenType { IdToken = "A", Type = IdTokenEnumType.ISO14443 }, IdTokenInfo = new IdTokenInfoType { Status = AuthorizationStatusEnumType.Accepted } },
+                new AuthorizationData
+                {
+                    IdToken = new IdTokenType { IdToken = "B", Type = IdTokenEnumType.Central },
+                    IdTokenInfo = new IdTokenInfoType { Status = AuthorizationStatusEnumType.Blocked, CacheExpiryDateTime = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero) },
+                },
+            ],
+        });
+        Assert.Equal(SendLocalListStatusEnumType.Accepted, response.Status);
+        using var output = new StringWriter();
+        StationCommand.PrintLocalList(station, output);
+        Assert.Equal(
+            ["CS-LIST: local list enabled, version 3, 2 entries", "  A (ISO14443): Accepted", "  B (Central): Blocked, expires 2030-01-02T03:04:05Z"],
+            output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
 }

@@ -104,7 +104,7 @@ internal sealed class FakeStationContext : IStationContext, IStateGate, IStation
     public void RequestRestart(BootReasonEnumType reason) => BootReason = reason;
 
     /// <summary>The blocks, built as <see cref="ChargingStation"/> builds them, on this context.</summary>
-    public (TransactionsBlock Transactions, Authorization Authorization, RemoteControl RemoteControl) Blocks()
+    public (TransactionsBlock Transactions, Authorization Authorization, RemoteControl RemoteControl, LocalAuthList LocalAuthList) Blocks()
     {
         var events = new TransactionEvents(this);
         var cache = new AuthorizationCache(this);
@@ -112,9 +112,10 @@ internal sealed class FakeStationContext : IStationContext, IStateGate, IStation
         var availability = new Availability(this, this);
         var transactions = new TransactionsBlock(this, this, events, metering, availability, cache);
         var provisioning = new ProvisioningBlock(this, this, this, transactions);
-        var authorization = new Authorization(this, cache, transactions);
+        var list = new LocalAuthList(this);
+        var authorization = new Authorization(this, cache, list, transactions);
         var remoteControl = new RemoteControl(this, this, provisioning, authorization, transactions, events, availability, metering);
-        return (transactions, authorization, remoteControl);
+        return (transactions, authorization, remoteControl, list);
     }
 
     public void Dispose()

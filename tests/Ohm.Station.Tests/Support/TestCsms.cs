@@ -133,11 +133,15 @@ public sealed class TestCsms : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a CALL to a station; its answer is checked against the official schema as its requests are.</summary>
     public async Task<TResponse> Call<TResponse>(string stationId, IOcppRequest<TResponse> request)
         where TResponse : class, IOcppResponse
     {
         await Until(() => Server.Find(stationId) is { IsOpen: true }, stationId + " connected");
-        return await Server.Find(stationId)!.CallAsync(request);
+        var response = await Server.Find(stationId)!.CallAsync(request);
+        var action = request.Action;
+        Check(action.Name + "Response", JsonSerializer.Serialize(response, action.ResponseTypeInfo));
+        return response;
     }
 
     public async ValueTask DisposeAsync()
@@ -167,13 +171,7 @@ public sealed class TestCsms : IAsyncDisposable
         where TResponse : class, IOcppResponse
     {
         var action = ((IOcppRequest)request).Action;
-        var json = JsonSerializer.Serialize(request, action.RequestTypeInfo);
-        var schema = Schemas.GetOrAdd(action.Name, name => JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(SchemaFolder, name + "Request.json")))).GetAwaiter().GetResult();
-        var errors = schema.Validate(json);
-        if (errors.Count > 0)
-        {
-            SchemaErrors.Enqueue($"{action.Name}: {string.Join("; ", errors)} in {json}");
-        }
+        Check(action.Name + "Request", JsonSerializer.Serialize(request, action.RequestTypeInfo));
 
         var response = respond();
         lock (_lock)
@@ -182,6 +180,17 @@ public sealed class TestCsms : IAsyncDisposable
         }
 
         return ValueTask.FromResult(response);
+    }
+
+    /// <summary>Checks what the station sent against the official schema named <paramref name="schemaName"/>; a break is kept in <see cref="SchemaErrors"/>.</summary>
+    private void Check(string schemaName, string json)
+    {
+        var schema = Schemas.GetOrAdd(schemaName, name => JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(SchemaFolder, name + ".json")))).GetAwaiter().GetResult();
+        var errors = schema.Validate(json);
+        if (errors.Count > 0)
+        {
+            SchemaErrors.Enqueue($"{schemaName}: {string.Join("; ", errors)} in {json}");
+        }
     }
 
     private static string SchemaFolder { get; } = FindSchemas();
