@@ -217,14 +217,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     {
         var db = database.CreateContext();
         await using var dbDisposal = db.ConfigureAwait(false);
-        var values = await db.DeviceVariables.AsNoTracking()
-            .Where(v => v.StationId == stationId && v.ComponentName == "DeviceDataCtrlr" && v.VariableInstance == instance
-                        && (v.VariableName == "ItemsPerMessage" || v.VariableName == "BytesPerMessage"))
-            .Select(v => new { v.VariableName, Actual = v.Attributes.Where(a => a.Type == "Actual").Select(a => a.Value).FirstOrDefault() })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        int? Read(string name) =>
-            values.FirstOrDefault(v => v.VariableName == name)?.Actual is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
-        return (Read("ItemsPerMessage"), Read("BytesPerMessage"));
+        return await DeviceModelStore.MessageLimitsAsync(db, stationId, "DeviceDataCtrlr", instance, cancellationToken).ConfigureAwait(false);
     }
 
     // B06 Get Variables of DeviceDataCtrlr ItemsPerMessage/BytesPerMessage (instances GetVariables, SetVariables), one
