@@ -257,7 +257,7 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
                                     l.FullRequested = false;
                                 }
 
-                                if (last && l.State == LocalListState.Pending && l.Generation == list.Generation)
+                                if (last && l.Generation == list.Generation)
                                 {
                                     SetState(l, LocalListState.InSync, null);
                                 }
