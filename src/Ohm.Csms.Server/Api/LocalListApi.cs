@@ -29,8 +29,9 @@ internal static class LocalListApi
             .WithSummary("Set which tokens the station's local list holds; the station gets the update")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         list.MapPost("/sync", SyncAsync).WithName("syncLocalList")
-            .WithSummary("Send the station its whole local list again (a Full update)").WithDescription("404 when the station has no local list (set one first).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Send the station its local list now: in full (the default), or only what it lacks")
+            .WithDescription("404 when the station has no local list (set one first). Also tries again a list the station answered NotSupported or Failed to.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapGet("/local-lists", ListAsync).WithTags("Local lists").WithName("listLocalLists").WithSummary("Stations with a local list and its state, by station id");
     }
 
@@ -48,6 +49,12 @@ internal static class LocalListApi
         public string[]? Groups { get; init; }
 
         public LocalListTokenView[]? IdTokens { get; init; }
+    }
+
+    /// <summary>How to send a station its list: <c>full</c> true (the default) for a Full update, false for the difference only.</summary>
+    internal sealed record LocalListSync
+    {
+        public bool? Full { get; init; }
     }
 
     /// <summary>
@@ -112,9 +119,9 @@ internal static class LocalListApi
     }
 
     private static async Task<Results<Ok<LocalListView>, ValidationProblem, ProblemHttpResult>> SyncAsync(
-        string stationId, LocalAuthList lists, LocalListDriver driver, CsmsDatabase database, CancellationToken ct)
+        string stationId, LocalListSync body, LocalAuthList lists, LocalListDriver driver, CsmsDatabase database, CancellationToken ct)
     {
-        if (!await lists.RequestFullAsync(stationId, ct).ConfigureAwait(false))
+        if (!await lists.RequestSyncAsync(stationId, body.Full ?? true, ct).ConfigureAwait(false))
         {
             return await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false)
                 ? ApiResults.NotFound($"Station '{stationId}' has no local list; set one with PUT /api/stations/{stationId}/local-list.")

@@ -60,8 +60,11 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Asks for a Full update of a station's list (also one that answered NotSupported); false when it has no list.</summary>
-    public Task<bool> RequestFullAsync(string stationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for an update of a station's list, a Full one when <paramref name="full"/> (also of one that answered
+    /// NotSupported or Failed); false when it has no list.
+    /// </summary>
+    public Task<bool> RequestSyncAsync(string stationId, bool full, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return writer.ExecuteForStationAsync(stationId, async db =>
@@ -72,7 +75,7 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
                 return false;
             }
 
-            list.FullRequested = true;
+            list.FullRequested |= full;
             list.Generation++;
             list.State = LocalListState.Pending;
             list.Reason = null;

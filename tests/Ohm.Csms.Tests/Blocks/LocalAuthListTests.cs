@@ -267,7 +267,7 @@ public sealed class LocalAuthListTests
         Assert.Empty(bed.Router.Requests<SendLocalListRequest>());
 
         bed.Router.Answer<GetLocalListVersionRequest, GetLocalListVersionResponse>(new GetLocalListVersionResponse { VersionNumber = 0 });
-        Assert.True(await bed.LocalAuthList.RequestFullAsync(Station, CancellationToken.None));
+        Assert.True(await bed.LocalAuthList.RequestSyncAsync(Station, full: true, CancellationToken.None));
         await bed.LocalAuthList.SyncAsync(Station, verify: false, CancellationToken.None);
         Assert.Equal(UpdateEnumType.Full, Assert.Single(bed.Router.Requests<SendLocalListRequest>()).UpdateType);
         Assert.Equal(LocalListState.InSync, (await ListAsync(bed)).State);
