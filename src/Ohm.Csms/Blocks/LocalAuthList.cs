@@ -229,6 +229,11 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
                 return false;
             }
 
+            if (limits is { Items: null, Bytes: null } && changes.Count > 1)
+            {
+                limits = await ReadLimitsAsync(stationId, cancellationToken).ConfigureAwait(false);
+            }
+
             // D01: a list larger than the station takes in one message (ItemsPerMessageSendLocalList,
             // BytesPerMessageSendLocalList) goes in parts: a Full update with the first part, Differential updates with the
             // rest, each with a higher versionNumber (a Differential update's version is that of the list after it).
@@ -302,6 +307,56 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
             logger.LogWarning("{StationId} refused a local list message: {Code} {Description}", stationId, ex.Code, ex.Description);
             await StoreAsync(stationId, l => { l.Version = null; SetState(l, reason, $"{ex.Code}: {ex.Description}"); }, replaceEntries: null).ConfigureAwait(false);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// B06 Get Variables of LocalAuthListCtrlr ItemsPerMessage and BytesPerMessage, when the stored device model has
+    /// neither (no NotifyReport told them); what the station reports is stored, so that it is asked once. A station that
+    /// does not tell them is asked again at its next update of more than one entry.
+    /// </summary>
+    private async Task<(int? Items, int? Bytes)> ReadLimitsAsync(string stationId, CancellationToken cancellationToken)
+    {
+        GetVariablesResponse response;
+        try
+        {
+            response = await router.CallAsync(
+                stationId,
+                new GetVariablesRequest
+                {
+                    GetVariableData =
+                    [
+                        new GetVariableDataType { Component = new ComponentType { Name = LimitsComponent }, Variable = new VariableType { Name = "ItemsPerMessage" } },
+                        new GetVariableDataType { Component = new ComponentType { Name = LimitsComponent }, Variable = new VariableType { Name = "BytesPerMessage" } },
+                    ],
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OcppCallErrorException ex)
+        {
+            logger.LogInformation("{StationId} did not tell its SendLocalList message limits: {Code} {Description}", stationId, ex.Code, ex.Description);
+            return (null, null);
+        }
+
+        var found = response.GetVariableResult
+            .Where(r => r.AttributeStatus == GetVariableStatusEnumType.Accepted && r.AttributeValue is not null)
+            .Select(r => new ReportDataType
+            {
+                Component = r.Component,
+                Variable = r.Variable,
+                VariableAttribute = [new VariableAttributeType { Type = r.AttributeType ?? AttributeEnumType.Actual, Value = r.AttributeValue }],
+            })
+            .ToList();
+        if (found.Count == 0)
+        {
+            return (null, null);
+        }
+
+        await writer.ExecuteForStationAsync(stationId, db => DeviceModelStore.UpsertAsync(db, stationId, found, time.GetUtcNow()), found.Count, CancellationToken.None).ConfigureAwait(false);
+        var read = database.CreateContext();
+        await using (read.ConfigureAwait(false))
+        {
+            return await DeviceModelStore.MessageLimitsAsync(read, stationId, LimitsComponent, "", cancellationToken).ConfigureAwait(false);
         }
     }
 

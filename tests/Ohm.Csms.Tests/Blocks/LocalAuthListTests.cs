@@ -35,8 +35,42 @@ public sealed class LocalAuthListTests
         });
         bed.Router
             .Answer<GetLocalListVersionRequest, GetLocalListVersionResponse>(new GetLocalListVersionResponse { VersionNumber = 0 })
-            .Answer<SendLocalListRequest, SendLocalListResponse>(new SendLocalListResponse { Status = SendLocalListStatusEnumType.Accepted });
+            .Answer<SendLocalListRequest, SendLocalListResponse>(new SendLocalListResponse { Status = SendLocalListStatusEnumType.Accepted })
+            .Answer<GetVariablesRequest, GetVariablesResponse>(r => Limits(r, null));
         return bed;
+    }
+
+    /// <summary>The station's answer to the CSMS's read of its LocalAuthListCtrlr limits: <paramref name="items"/>, or unknown.</summary>
+    private static GetVariablesResponse Limits(GetVariablesRequest request, string? items) => new()
+    {
+        GetVariableResult = [.. request.GetVariableData.Select(d => new GetVariableResultType
+        {
+            AttributeStatus = items is not null && d.Variable.Name == "ItemsPerMessage" ? GetVariableStatusEnumType.Accepted : GetVariableStatusEnumType.UnknownVariable,
+            AttributeValue = items is not null && d.Variable.Name == "ItemsPerMessage" ? items : null,
+            Component = d.Component,
+            Variable = d.Variable,
+        })],
+    };
+
+    [Fact]
+    public async Task D01_with_no_stored_limits_the_CSMS_reads_LocalAuthListCtrlr_ItemsPerMessage_from_the_station_once_and_splits_by_it()
+    {
+        await using var bed = await BedAsync(Token("A", "G"), Token("B", "G"), Token("C", "G"));
+        bed.Router.Answer<GetVariablesRequest, GetVariablesResponse>(r => Limits(r, "2"));
+        await bed.LocalAuthList.SetMembershipAsync(Station, Members(["G"]), CancellationToken.None);
+        await bed.LocalAuthList.SyncAsync(Station, verify: false, CancellationToken.None);
+
+        var read = Assert.Single(bed.Router.Requests<GetVariablesRequest>());
+        Assert.All(read.GetVariableData, d => Assert.Equal("LocalAuthListCtrlr", d.Component.Name));
+        Assert.Equal(
+            [(UpdateEnumType.Full, 1, "A,B"), (UpdateEnumType.Differential, 2, "C")],
+            bed.Router.Requests<SendLocalListRequest>().Select(r => (r.UpdateType, r.VersionNumber, Ids(r))));
+
+        // Stored in the device model: the next update does not ask again.
+        Assert.True(await bed.LocalAuthList.RequestSyncAsync(Station, full: true, CancellationToken.None));
+        await bed.LocalAuthList.SyncAsync(Station, verify: false, CancellationToken.None);
+        Assert.Single(bed.Router.Requests<GetVariablesRequest>());
+        Assert.Equal(4, bed.Router.Requests<SendLocalListRequest>().Count);
     }
 
     private static LocalAuthList.Membership Members(string[] groups, params string[] idTokens) =>
