@@ -128,6 +128,7 @@ public static class CsmsHost
         services.AddSingleton<BackgroundWork>();
         services.AddSingleton<StationMessageStore>().AddSingleton<Security>().AddSingleton<SmartCharging>().AddSingleton<Firmware>()
             .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
+        services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton(sp =>
         {
@@ -214,6 +215,7 @@ public static class CsmsHost
         StationMessagesApi.Map(apiGroup);
         EventsApi.Map(apiGroup);
         StationLimitsApi.Map(apiGroup);
+        LocalListApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);

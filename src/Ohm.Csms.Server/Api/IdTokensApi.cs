@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Blocks;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
@@ -192,7 +193,7 @@ internal static class IdTokensApi
     }
 
     private static async Task<Results<Created<IdTokenView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        IdTokenCreation creation, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+        IdTokenCreation creation, CsmsWriter writer, LocalListDriver localLists, TimeProvider time, CancellationToken ct)
     {
         var body = creation.ToBody();
         if (Check(body, creating: true) is { } invalid)
@@ -214,12 +215,17 @@ internal static class IdTokensApi
             db.IdTokens.Add(created);
             return created;
         }, ct).ConfigureAwait(false);
+        if (record is not null)
+        {
+            await localLists.TokensChangedAsync(ct).ConfigureAwait(false); // D01: the lists that hold it
+        }
+
         return record is null
             ? ApiResults.Conflict("The id token exists", $"{body.Type} token '{body.IdToken}' is in the store already.")
             : TypedResults.Created($"/api/id-tokens/{record.Id}", View(record));
     }
 
-    private static async Task<Results<Ok<IdTokenView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<IdTokenView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, IdTokenBody body, CsmsWriter writer, LocalListDriver localLists, TimeProvider time, CancellationToken ct)
     {
         if (Check(body, creating: false) is { } invalid)
         {
@@ -236,10 +242,15 @@ internal static class IdTokensApi
 
             return existing;
         }, ct).ConfigureAwait(false);
+        if (record is not null)
+        {
+            await localLists.TokensChangedAsync(ct).ConfigureAwait(false); // D01: the lists that hold it
+        }
+
         return record is null ? ApiResults.NotFound($"No id token {id}.") : TypedResults.Ok(View(record));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CsmsWriter writer, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CsmsWriter writer, LocalListDriver localLists, CancellationToken ct)
     {
         var removed = await writer.ExecuteAsync(async db =>
         {
@@ -251,6 +262,11 @@ internal static class IdTokensApi
 
             return existing is not null;
         }, ct).ConfigureAwait(false);
+        if (removed)
+        {
+            await localLists.TokensChangedAsync(ct).ConfigureAwait(false); // D01: the lists that held it
+        }
+
         return removed ? TypedResults.NoContent() : ApiResults.NotFound($"No id token {id}.");
     }
 }

@@ -10,7 +10,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block B, Provisioning, on the CSMS side: boot, the stored device model, variables, reports and reset.</summary>
-public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, TimeProvider time, ILogger<Provisioning> logger)
+public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, TimeProvider time, ILogger<Provisioning> logger, LocalListDriver? localLists = null)
 {
     private int _lastRequestId = Environment.TickCount & 0x3FFFFFFF;
 
@@ -46,6 +46,11 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
 
         session.RegistrationStatus = status.ToWire();
         session.LastSeenAt = now;
+        if (status == RegistrationStatusEnumType.Accepted)
+        {
+            localLists?.Connected(context.StationId); // D01, D02: what is pending for its local list
+        }
+
         logger.LogInformation("{StationId} booted ({Reason}): {Vendor} {Model}; answered {Status}", context.StationId, request.Reason.ToWire(), request.ChargingStation.VendorName, request.ChargingStation.Model, status.ToWire());
         return new BootNotificationResponse
         {
@@ -217,14 +222,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
     {
         var db = database.CreateContext();
         await using var dbDisposal = db.ConfigureAwait(false);
-        var values = await db.DeviceVariables.AsNoTracking()
-            .Where(v => v.StationId == stationId && v.ComponentName == "DeviceDataCtrlr" && v.VariableInstance == instance
-                        && (v.VariableName == "ItemsPerMessage" || v.VariableName == "BytesPerMessage"))
-            .Select(v => new { v.VariableName, Actual = v.Attributes.Where(a => a.Type == "Actual").Select(a => a.Value).FirstOrDefault() })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        int? Read(string name) =>
-            values.FirstOrDefault(v => v.VariableName == name)?.Actual is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
-        return (Read("ItemsPerMessage"), Read("BytesPerMessage"));
+        return await DeviceModelStore.MessageLimitsAsync(db, stationId, "DeviceDataCtrlr", instance, cancellationToken).ConfigureAwait(false);
     }
 
     // B06 Get Variables of DeviceDataCtrlr ItemsPerMessage/BytesPerMessage (instances GetVariables, SetVariables), one

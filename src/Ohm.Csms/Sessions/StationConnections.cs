@@ -14,7 +14,7 @@ namespace Ohm.Csms.Sessions;
 /// What it does after the event (closing a connection, recording a disconnection) is <see cref="BackgroundWork"/>:
 /// owned, awaited when the host stops (before the writer stops), its failure logged.
 /// </remarks>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null)
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null)
 {
     private OcppServer? _server;
     private volatile bool _stopping;
@@ -54,6 +54,11 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         if (!session.IsAccepted)
         {
             session.ArmBootDeadline(time.CreateTimer(_ => OnBootDeadline(session), null, TimeSpan.FromSeconds(options.BootDeadlineSeconds), Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            // D01: an accepted station that reconnects gets what is pending for its local list.
+            localLists?.Connected(connection.StationId);
         }
     }
 

@@ -50,6 +50,12 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>The security-event log: what the CSMS saw (refused handshakes) and what stations reported.</summary>
     public DbSet<SecurityEventRecord> SecurityEvents => Set<SecurityEventRecord>();
 
+    /// <summary>Each station's local authorization list: membership, version and sync state (block D).</summary>
+    public DbSet<LocalListRecord> LocalLists => Set<LocalListRecord>();
+
+    /// <summary>The entries each station's local list holds, as the CSMS last sent them.</summary>
+    public DbSet<LocalListEntryRecord> LocalListEntries => Set<LocalListEntryRecord>();
+
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
@@ -201,6 +207,21 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.Property(s => s.StationId).HasMaxLength(48);
             e.Property(s => s.RemoteAddress).HasMaxLength(64);
             e.Property(s => s.TechInfo).HasMaxLength(255);
+        });
+        modelBuilder.Entity<LocalListRecord>(e =>
+        {
+            e.HasKey(l => l.StationId);
+            e.Property(l => l.StationId).HasMaxLength(48);
+            e.Property(l => l.State).HasMaxLength(16).HasConversion<string>();
+            e.Property(l => l.Reason).HasMaxLength(512);
+            e.HasIndex(l => l.State);
+        });
+        modelBuilder.Entity<LocalListEntryRecord>(e =>
+        {
+            e.HasIndex(l => new { l.StationId, l.IdToken, l.Type }).IsUnique();
+            e.Property(l => l.StationId).HasMaxLength(48);
+            e.Property(l => l.IdToken).HasMaxLength(36);
+            e.Property(l => l.Type).HasMaxLength(16);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {

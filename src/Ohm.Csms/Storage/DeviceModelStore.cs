@@ -16,6 +16,23 @@ internal static class DeviceModelStore
         new(v.ComponentName, v.ComponentInstance, v.EvseId, v.ConnectorId, v.VariableName, v.VariableInstance);
 
     /// <summary>
+    /// A station's own message limits from its stored device model: the Actual values of
+    /// <paramref name="component"/>'s ItemsPerMessage and BytesPerMessage of <paramref name="instance"/> ("" for none);
+    /// null where not reported or not a positive number.
+    /// </summary>
+    public static async Task<(int? Items, int? Bytes)> MessageLimitsAsync(CsmsDbContext db, string stationId, string component, string instance, CancellationToken cancellationToken)
+    {
+        var values = await db.DeviceVariables.AsNoTracking()
+            .Where(v => v.StationId == stationId && v.ComponentName == component && v.VariableInstance == instance
+                        && (v.VariableName == "ItemsPerMessage" || v.VariableName == "BytesPerMessage"))
+            .Select(v => new { v.VariableName, Actual = v.Attributes.Where(a => a.Type == "Actual").Select(a => a.Value).FirstOrDefault() })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        int? Read(string name) =>
+            values.FirstOrDefault(v => v.VariableName == name)?.Actual is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+        return (Read("ItemsPerMessage"), Read("BytesPerMessage"));
+    }
+
+    /// <summary>
     /// The stored variables of the given keys. Only the rows whose component and variable names both occur among the keys
     /// are read, not the station's whole model: a report of many parts reads for part N (almost) none of the rows that
     /// parts 1..N-1 wrote, where it used to read all of them, so that storing a report grew quadratically.

@@ -40,6 +40,7 @@ public sealed class BlockTestBed : IAsyncDisposable
     private Availability? _availability;
     private RemoteControl? _remoteControl;
     private DataTransfer? _dataTransfer;
+    private LocalAuthList? _localAuthList;
 
     private BlockTestBed(string folder, CsmsDatabase database, LogRecorder logs, ILoggerFactory loggers)
     {
@@ -84,6 +85,8 @@ public sealed class BlockTestBed : IAsyncDisposable
     public RemoteControl RemoteControl => _remoteControl ??= new RemoteControl(Router, Sessions);
 
     public DataTransfer DataTransfer => _dataTransfer ??= new DataTransfer(Router);
+
+    public LocalAuthList LocalAuthList => _localAuthList ??= new LocalAuthList(Writer, Database, Router, Clock, Logger<LocalAuthList>());
 
     /// <summary>A fresh, migrated database and everything around it.</summary>
     public static async Task<BlockTestBed> CreateAsync()

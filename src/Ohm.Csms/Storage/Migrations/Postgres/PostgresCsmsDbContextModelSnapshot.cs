@@ -384,6 +384,86 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.ToTable("IdTokens");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.LocalListEntryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("IdToken")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Info")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "IdToken", "Type")
+                        .IsUnique();
+
+                    b.ToTable("LocalListEntries");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.LocalListRecord", b =>
+                {
+                    b.Property<string>("StationId")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<bool>("FullRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Groups")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("IdTokens")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("LastSentVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("StateAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("StationId");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("LocalLists");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.MeterValueRecord", b =>
                 {
                     b.Property<long>("Id")

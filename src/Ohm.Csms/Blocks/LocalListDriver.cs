@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Ohm.Csms.Sessions;
+
+namespace Ohm.Csms.Blocks;
+
+/// <summary>
+/// Runs the local-list updates of block D: when a list's membership or the token store changes, and when a station
+/// connects. The work to do is in the database (a Pending list); this only decides when a connected station's update
+/// runs, at most one at a time per station, another run following when more changed meanwhile. It is the seam a cluster
+/// replaces, so that one node (the one holding the station's connection) runs a station's update.
+/// </summary>
+public class LocalListDriver(LocalAuthList lists, IStationCallRouter router, BackgroundWork background)
+{
+    // Per station running now: false, or true when another run must follow.
+    private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
+
+    /// <summary>A station's list changed (membership, a full update asked for): its update runs if it is connected.</summary>
+    public virtual void Changed(string stationId) => Run(stationId, verify: false);
+
+    /// <summary>The token store changed: every list that may hold the token is marked Pending and updated.</summary>
+    public virtual async Task TokensChangedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var stationId in await lists.TokensChangedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Run(stationId, verify: false);
+        }
+    }
+
+    /// <summary>
+    /// A station is connected and accepted (it booted, or reconnected as accepted): a Pending or Failed list is sent,
+    /// after asking the station's version (D02), which may have changed while it was away.
+    /// </summary>
+    public virtual void Connected(string stationId) => Run(stationId, verify: true);
+
+    private void Run(string stationId, bool verify)
+    {
+        if (!router.IsConnected(stationId))
+        {
+            return;
+        }
+
+        while (true)
+        {
+            if (_running.TryAdd(stationId, false))
+            {
+                background.Start($"Local list update of {stationId}", ct => RunAsync(stationId, verify, ct));
+                return;
+            }
+
+            if (_running.TryUpdate(stationId, true, false) || (_running.TryGetValue(stationId, out var again) && again))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RunAsync(string stationId, bool verify, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await lists.SyncAsync(stationId, verify, cancellationToken).ConfigureAwait(false);
+                verify = false;
+                if (_running.TryUpdate(stationId, false, true))
+                {
+                    continue;
+                }
+
+                if (_running.TryRemove(new KeyValuePair<string, bool>(stationId, false)))
+                {
+                    return;
+                }
+            }
+        }
+        catch
+        {
+            _running.TryRemove(stationId, out _);
+            throw;
+        }
+    }
+}
