@@ -148,6 +148,7 @@ public static class CsmsHost
                         FrameObserver = sp.GetRequiredService<MessageTrace>(),
                     },
                     Authenticate = admission.AdmitAsync,
+                    Refused = CountRefusal(sp.GetRequiredService<CsmsMetrics>()),
                 },
                 sp.GetRequiredService<ILoggerFactory>());
             sp.GetRequiredService<StationConnections>().Attach(server);
@@ -190,7 +191,6 @@ public static class CsmsHost
                     return refused;
                 }
 
-                CountHandshakeRefusal(context, metrics);
                 return server.HandleAsync(context);
             }
 
@@ -252,17 +252,22 @@ public static class CsmsHost
     /// Counts the handshakes that the OCPP server is about to refuse before any credential is read: an invalid station
     /// identity, or no supported subprotocol offered (the server answers them 400).
     /// </summary>
-    private static void CountHandshakeRefusal(HttpContext context, CsmsMetrics metrics)
+    /// <summary>
+    /// The refusals the OCPP server decides itself that the metrics count; those of the admission (unknown, disabled,
+    /// wrong password, profile too low) are counted by StationAdmission with their finer reason.
+    /// </summary>
+    private static Action<OcppHandshakeRefusal> CountRefusal(CsmsMetrics metrics) => refusal =>
     {
-        if (!StationIdentity.IsValid(StationIdentity.FromPath(context.Request.Path.Value ?? ""), out _))
+        switch (refusal)
         {
-            metrics.ConnectionRefused(RefusalReasons.BadIdentity);
+            case OcppHandshakeRefusal.BadIdentity:
+                metrics.ConnectionRefused(RefusalReasons.BadIdentity);
+                break;
+            case OcppHandshakeRefusal.NoSupportedSubprotocol:
+                metrics.ConnectionRefused(RefusalReasons.BadSubprotocol);
+                break;
         }
-        else if (context.WebSockets.IsWebSocketRequest && !context.WebSockets.WebSocketRequestedProtocols.Contains(OcppSubProtocols.Ocpp201))
-        {
-            metrics.ConnectionRefused(RefusalReasons.BadSubprotocol);
-        }
-    }
+    };
 
     /// <summary>The address stations connect to, once the host has started.</summary>
     public static Uri OcppEndpoint(WebApplication app) => Address(app, 0, ws: true, app.Services.GetRequiredService<OcppEndpointOptions>().PathPrefix);

@@ -85,13 +85,13 @@ public sealed class OcppServer
         var stationId = StationIdentity.FromPath(context.Request.Path.Value ?? "");
         if (!StationIdentity.IsValid(stationId, out var reason))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, reason).ConfigureAwait(false);
+            await RefuseAsync(context, OcppHandshakeRefusal.BadIdentity, StatusCodes.Status400BadRequest, reason).ConfigureAwait(false);
             return default;
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, "This is an OCPP-J WebSocket endpoint; connect with a WebSocket upgrade.").ConfigureAwait(false);
+            await RefuseAsync(context, OcppHandshakeRefusal.NotWebSocket, StatusCodes.Status400BadRequest, "This is an OCPP-J WebSocket endpoint; connect with a WebSocket upgrade.").ConfigureAwait(false);
             return default;
         }
 
@@ -101,19 +101,19 @@ public sealed class OcppServer
         if (!offered.Contains(OcppSubProtocols.Ocpp201))
         {
             _logger.LogWarning("Station {StationId} offered no supported subprotocol ({Offered}); refused with 400", stationId, string.Join(",", offered));
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, $"No supported subprotocol offered: this CSMS supports {OcppSubProtocols.Ocpp201} only (Sec-WebSocket-Protocol).").ConfigureAwait(false);
+            await RefuseAsync(context, OcppHandshakeRefusal.NoSupportedSubprotocol, StatusCodes.Status400BadRequest, $"No supported subprotocol offered: this CSMS supports {OcppSubProtocols.Ocpp201} only (Sec-WebSocket-Protocol).").ConfigureAwait(false);
             return default;
         }
 
         if (!TryReadBasicAuth(context, out var user, out var password))
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The Authorization header is not valid HTTP Basic authentication.").ConfigureAwait(false);
+            await RefuseAsync(context, OcppHandshakeRefusal.BadAuthorizationHeader, StatusCodes.Status401Unauthorized, "The Authorization header is not valid HTTP Basic authentication.").ConfigureAwait(false);
             return default;
         }
 
         if (user is not null && user != stationId)
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The Basic-auth user name must equal the station identity in the URL.").ConfigureAwait(false);
+            await RefuseAsync(context, OcppHandshakeRefusal.UserNameMismatch, StatusCodes.Status401Unauthorized, "The Basic-auth user name must equal the station identity in the URL.").ConfigureAwait(false);
             return default;
         }
 
@@ -122,7 +122,7 @@ public sealed class OcppServer
         if (Options.Authenticate is { } authenticate && !await authenticate(request).ConfigureAwait(false))
         {
             _logger.LogWarning("Refused station {StationId} from {Remote}: not authorized", stationId, request.RemoteAddress);
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "The station is not authorized to connect.").ConfigureAwait(false);
+            await RefuseAsync(context, OcppHandshakeRefusal.NotAuthorized, StatusCodes.Status401Unauthorized, "The station is not authorized to connect.").ConfigureAwait(false);
             return default;
         }
 
@@ -200,8 +200,9 @@ public sealed class OcppServer
         return true;
     }
 
-    private static Task RefuseAsync(HttpContext context, int status, string reason)
+    private Task RefuseAsync(HttpContext context, OcppHandshakeRefusal refusal, int status, string reason)
     {
+        Options.Refused?.Invoke(refusal);
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized)
         {

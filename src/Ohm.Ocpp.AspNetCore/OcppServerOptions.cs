@@ -32,6 +32,9 @@ public sealed class OcppServerOptions
     /// </summary>
     public Func<OcppConnectRequest, ValueTask<bool>>? Authenticate { get; set; }
 
+    /// <summary>Told of every handshake the server refuses before the upgrade, with why (for metrics); null tells no one.</summary>
+    public Action<OcppHandshakeRefusal>? Refused { get; set; }
+
     /// <summary>Checks the values and names the first bad one.</summary>
     public void Validate()
     {
