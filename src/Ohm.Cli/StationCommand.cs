@@ -194,7 +194,7 @@ internal static class StationCommand
         Console.WriteLine($"{station.Id}: registration {station.Registration?.ToString() ?? "-"}, {(station.IsConnected ? "connected" : "disconnected")}, queued {station.QueueLength}");
         foreach (var evse in station.Evses.Values)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse.Id}: {station.Availability.StatusOf(evse)}, plugged {evse.Plugged}, token {evse.AuthorizedToken?.IdToken ?? "-"}, transaction {evse.Transaction?.Id ?? "-"} ({evse.Transaction?.ChargingState.ToString() ?? "-"}), {evse.PowerW:0} W, {evse.EnergyWh:0.0} Wh"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse.Id}: {station.Availability.StatusOf(evse)}, plugged {evse.Plugged}, token {(evse.AuthorizedToken?.Type == IdTokenEnumType.KeyCode ? "PIN" : evse.AuthorizedToken?.IdToken ?? "-")}, transaction {evse.Transaction?.Id ?? "-"} ({evse.Transaction?.ChargingState.ToString() ?? "-"}), {evse.PowerW:0} W, {evse.EnergyWh:0.0} Wh"));
         }
     }
 

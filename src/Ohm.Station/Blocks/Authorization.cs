@@ -155,6 +155,13 @@ public sealed class Authorization
     public async Task<AuthorizationStatusEnumType> AuthorizeAsync(IdTokenType token) =>
         (await DecideAsync(token).ConfigureAwait(false)).Status;
 
+    /// <summary>C09: the status of a token and its groupIdToken (null when none is known), as AuthorizeAsync decides them.</summary>
+    internal async Task<(AuthorizationStatusEnumType Status, IdTokenType? Group)> AuthorizeWithGroupAsync(IdTokenType token)
+    {
+        var decision = await DecideAsync(token).ConfigureAwait(false);
+        return (decision.Status, decision.Group);
+    }
+
     /// <summary>The status of a token and its groupIdToken, as AuthorizeAsync decides it.</summary>
     private async Task<Decision> DecideAsync(IdTokenType token)
     {
