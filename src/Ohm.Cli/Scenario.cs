@@ -12,6 +12,8 @@ namespace Ohm.Cli;
 /// steps:
 ///   - plug: 1
 ///   - auth: { token: ABC123, evse: 1 }
+///   - auth: { token: "1234", evse: 2, type: KeyCode }
+///   - button: 2
 ///   - charge: { evse: 1, power: 11000, seconds: 5 }
 ///   - offline: 3
 ///   - network: offline
@@ -53,8 +55,13 @@ internal sealed class Scenario
 
             if (step.Auth is { } auth)
             {
-                var status = await station.Authorization.PresentTokenAsync(auth.Evse, auth.Token);
-                log($"token {auth.Token} at EVSE {auth.Evse}: {status}");
+                var status = await station.Authorization.PresentTokenAsync(auth.Evse, auth.Token, auth.Type);
+                log($"token {(auth.Type == IdTokenEnumType.KeyCode ? "PIN" : auth.Token)} at EVSE {auth.Evse}: {status}");
+            }
+
+            if (step.Button is { } button)
+            {
+                log($"start button at EVSE {button}: {await station.Authorization.PressStartButtonAsync(button)}");
             }
 
             if (step.Charge is { } charge)
@@ -169,6 +176,9 @@ internal sealed class ScenarioStep
 
     public ScenarioAuth? Auth { get; set; }
 
+    /// <summary>C02: the start button of this EVSE is pressed.</summary>
+    public int? Button { get; set; }
+
     public ScenarioCharge? Charge { get; set; }
 
     public double? Wait { get; set; }
@@ -186,6 +196,9 @@ internal sealed class ScenarioAuth
     public string Token { get; set; } = "";
 
     public int Evse { get; set; } = 1;
+
+    /// <summary>The idToken type (ISO14443 when not given): KeyCode for a PIN (C04), Local (C06), ...</summary>
+    public IdTokenEnumType Type { get; set; } = IdTokenEnumType.ISO14443;
 }
 
 internal sealed class ScenarioCharge

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ohm.Ocpp.Messages;
 using Ohm.Station;
 using Ohm.Station.DeviceModel;
 
@@ -116,7 +117,7 @@ internal static class StationCommand
         await using var station = new ChargingStation(options);
         station.Activity += line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
         await station.StartAsync(cancellationToken);
-        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
+        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], offline, online, status, list, quit");
         while (!cancellationToken.IsCancellationRequested)
         {
             var line = await Console.In.ReadLineAsync(cancellationToken);
@@ -145,6 +146,18 @@ internal static class StationCommand
                     case "auth" when words.Length > 1:
                         Console.WriteLine(await station.Authorization.PresentTokenAsync(Evse(2), words[1]));
                         break;
+                    case "button":
+                        Console.WriteLine(await station.Authorization.PressStartButtonAsync(Evse(1)));
+                        break;
+                    case "pin" when words.Length > 1:
+                        Console.WriteLine(await station.Authorization.EnterPinAsync(Evse(2), words[1]));
+                        break;
+                    case "pay" when words.Length > 1:
+                        await station.Authorization.PaymentAcceptedAsync(Evse(2), words[1]);
+                        break;
+                    case "local" when words.Length > 1:
+                        Console.WriteLine(await station.Authorization.PresentTokenAsync(Evse(2), words[1], IdTokenEnumType.Local));
+                        break;
                     case "power" when words.Length > 1 && decimal.TryParse(words[1], CultureInfo.InvariantCulture, out var watts):
                         await station.Transactions.SetEvPowerAsync(Evse(2), watts);
                         break;
@@ -163,11 +176,11 @@ internal static class StationCommand
                     case "quit" or "exit":
                         return 0;
                     default:
-                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
+                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], offline, online, status, list, quit");
                         break;
                 }
             }
-            catch (ArgumentOutOfRangeException ex)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
             {
                 Console.WriteLine(ex.Message);
             }
@@ -181,7 +194,7 @@ internal static class StationCommand
         Console.WriteLine($"{station.Id}: registration {station.Registration?.ToString() ?? "-"}, {(station.IsConnected ? "connected" : "disconnected")}, queued {station.QueueLength}");
         foreach (var evse in station.Evses.Values)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse.Id}: {station.Availability.StatusOf(evse)}, plugged {evse.Plugged}, token {evse.AuthorizedToken?.IdToken ?? "-"}, transaction {evse.Transaction?.Id ?? "-"} ({evse.Transaction?.ChargingState.ToString() ?? "-"}), {evse.PowerW:0} W, {evse.EnergyWh:0.0} Wh"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse.Id}: {station.Availability.StatusOf(evse)}, plugged {evse.Plugged}, token {(evse.AuthorizedToken?.Type == IdTokenEnumType.KeyCode ? "PIN" : evse.AuthorizedToken?.IdToken ?? "-")}, transaction {evse.Transaction?.Id ?? "-"} ({evse.Transaction?.ChargingState.ToString() ?? "-"}), {evse.PowerW:0} W, {evse.EnergyWh:0.0} Wh"));
         }
     }
 

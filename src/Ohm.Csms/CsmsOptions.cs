@@ -18,6 +18,13 @@ public sealed class CsmsOptions
     /// </summary>
     public int BootDeadlineSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// C16: the groupIdToken of master passes (as stations hold it in AuthCtrlr.MasterPassGroupId), or null for none.
+    /// A token of this group may stop any transaction; a TransactionEvent in which it would start or authorize one is
+    /// answered Invalid.
+    /// </summary>
+    public string? MasterPassGroupId { get; set; }
+
     /// <summary>Checks the values and names the first bad setting.</summary>
     public IEnumerable<string> Validate()
     {

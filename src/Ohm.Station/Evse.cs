@@ -22,6 +22,12 @@ public sealed class Evse
     /// <summary>The idToken authorized on this EVSE, or null.</summary>
     public IdTokenType? AuthorizedToken { get; internal set; }
 
+    /// <summary>C09: the groupIdToken of the authorized idToken, when the station learned it with the authorization.</summary>
+    public IdTokenType? AuthorizedGroup { get; internal set; }
+
+    /// <summary>C09.FR.03: the idToken of the group that stopped the transaction, sent with the next event.</summary>
+    internal IdTokenType? StopToken { get; set; }
+
     /// <summary>The remote start id the authorization came with, if any.</summary>
     public int? RemoteStartId { get; internal set; }
 

@@ -4,8 +4,12 @@ using Ohm.Ocpp.Rpc;
 
 namespace Ohm.Csms.Blocks;
 
-/// <summary>Block C, Authorization, on the CSMS side: tokens answered from the id-token store.</summary>
-public sealed class Authorization(CsmsDatabase database, TimeProvider time)
+/// <summary>
+/// Block C, Authorization, on the CSMS side: tokens answered from the id-token store, of every type (ISO14443, KeyCode
+/// for PINs C04, Local C06, ...), each with its groupIdToken (C09); NoAuthorization (C02) is always Accepted; a Central
+/// token the CSMS does not hold is Accepted in a transaction (C03 payment terminal reference, C05); master passes (C16).
+/// </summary>
+public sealed class Authorization(CsmsDatabase database, TimeProvider time, CsmsOptions? options = null)
 {
     // C01 EV Driver Authorization using RFID, C02 (start button), C04 (PIN), C05 (central), C06 (local start).
     public async ValueTask<AuthorizeResponse> AuthorizeAsync(AuthorizeRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -78,7 +82,9 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
             return info;
         }
 
-        if (!record.AllowConcurrentTx)
+        // C09: ConcurrentTx is per idToken, as C01 defines it (the token is in another transaction), not per group: the
+        // members of a group are different drivers, each with a card of their own. A master pass holds no transaction.
+        if (!record.AllowConcurrentTx && !IsMasterPass(info.GroupIdToken))
         {
             if (await CompiledQueries.HasOtherActiveTransaction(db(), token.IdToken, token.Type.ToWire(), currentTransaction ?? 0).ConfigureAwait(false))
             {
@@ -88,6 +94,36 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
 
         return info;
     }
+
+    /// <summary>
+    /// The IdTokenInfo for the idToken of a TransactionEvent: as <see cref="ResolveAsync"/> gives it, except that a
+    /// Central token the store does not hold is Accepted (C03: the payment terminal's reference, C05: a token the CSMS
+    /// generated; a station never sends Authorize for those, C03.FR.01), and that a token of the master pass group may
+    /// not start or authorize a transaction (C16.FR.03): it is answered Invalid then, and Accepted when it stops one.
+    /// </summary>
+    public async Task<IdTokenInfoType> ResolveForEventAsync(Func<CsmsDbContext> db, TransactionEventRequest request, int? evseId, long transaction)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var token = request.IdToken ?? throw new ArgumentException("The event carries no idToken.", nameof(request));
+        var info = await ResolveAsync(db, token, evseId, transaction).ConfigureAwait(false);
+        if (info.Status == AuthorizationStatusEnumType.Unknown && token.Type == IdTokenEnumType.Central)
+        {
+            return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Accepted };
+        }
+
+        var starts = request.EventType == TransactionEventEnumType.Started || request.TriggerReason == TriggerReasonEnumType.Authorized;
+        if (IsMasterPass(info.GroupIdToken) && starts)
+        {
+            info.Status = AuthorizationStatusEnumType.Invalid;
+        }
+
+        return info;
+    }
+
+    /// <summary>C16: whether a group is the configured master pass group (Csms:MasterPassGroupId).</summary>
+    public bool IsMasterPass(IdTokenType? group) =>
+        group is not null && options?.MasterPassGroupId is { Length: > 0 } master
+        && string.Equals(group.IdToken, master, StringComparison.OrdinalIgnoreCase);
 
     private static List<int>? ParseEvses(string? text) =>
         string.IsNullOrWhiteSpace(text)

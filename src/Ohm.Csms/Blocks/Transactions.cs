@@ -235,7 +235,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         {
             IdTokenInfo = request.IdToken is null
                 ? null
-                : await authorization.ResolveAsync(() => db, request.IdToken, request.Evse?.Id ?? tx.EvseId, tx.Id).ConfigureAwait(false),
+                : await authorization.ResolveForEventAsync(() => db, request, request.Evse?.Id ?? tx.EvseId, tx.Id).ConfigureAwait(false), // C03, C09, C16
         };
 
     /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now, whether it ended it.</summary>

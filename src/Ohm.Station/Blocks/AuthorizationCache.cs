@@ -6,7 +6,8 @@ using Ohm.Station.Context;
 namespace Ohm.Station.Blocks;
 
 /// <summary>
-/// C10, C11: the authorization cache, kept in the store: AuthCacheCtrlr Enabled, LifeTime, Storage and Policy. Filled
+/// C10, C11: the authorization cache, kept in the store (with each token's groupIdToken, C09): AuthCacheCtrlr Enabled,
+/// LifeTime, Storage and Policy. Filled
 /// from Authorize and TransactionEvent answers; read by Authorization.
 /// </summary>
 internal sealed class AuthorizationCache
@@ -26,7 +27,7 @@ internal sealed class AuthorizationCache
         var lifetime = _context.Model.Number("AuthCacheCtrlr", "LifeTime", 86400);
         var now = _context.Now;
         var expiry = info.CacheExpiryDateTime ?? now.AddSeconds(lifetime);
-        _context.Store.SetRecord(Key(token), JsonSerializer.Serialize(new CacheEntry(info.Status, expiry, now, now)));
+        _context.Store.SetRecord(Key(token), JsonSerializer.Serialize(new CacheEntry(info.Status, expiry, now, now, info.GroupIdToken?.IdToken, info.GroupIdToken?.Type)));
         Evict(now);
     }
 
@@ -47,6 +48,18 @@ internal sealed class AuthorizationCache
 
         _context.Store.SetRecord(Key(token), JsonSerializer.Serialize(entry with { LastUsed = now }));
         return entry.Status;
+    }
+
+    /// <summary>C09: the groupIdToken cached with a token, or null (no entry, expired, no group, or the cache disabled).</summary>
+    internal IdTokenType? GroupOf(IdTokenType token)
+    {
+        if (!_context.Model.Flag("AuthCacheCtrlr", "Enabled", true) || _context.Store.GetRecord(Key(token)) is not { } json
+            || JsonSerializer.Deserialize<CacheEntry>(json) is not { GroupIdToken: { } group } entry || entry.Expiry < _context.Now)
+        {
+            return null;
+        }
+
+        return new IdTokenType { IdToken = group, Type = entry.GroupType ?? IdTokenEnumType.Central };
     }
 
     /// <summary>C11: empties the cache; false when the cache is disabled (nothing is cleared then).</summary>
@@ -85,5 +98,5 @@ internal sealed class AuthorizationCache
 
     private static string Key(IdTokenType token) => string.Create(CultureInfo.InvariantCulture, $"auth:{token.Type}:{token.IdToken}");
 
-    private sealed record CacheEntry(AuthorizationStatusEnumType Status, DateTimeOffset Expiry, DateTimeOffset Added, DateTimeOffset LastUsed);
+    private sealed record CacheEntry(AuthorizationStatusEnumType Status, DateTimeOffset Expiry, DateTimeOffset Added, DateTimeOffset LastUsed, string? GroupIdToken = null, IdTokenEnumType? GroupType = null);
 }

@@ -64,6 +64,13 @@ public sealed class LocalAuthList
             : entry.Status;
     }
 
+    /// <summary>C09: the groupIdToken the list holds for a token, or null (the list disabled, no entry, or no group).</summary>
+    internal IdTokenType? GroupOf(IdTokenType token) =>
+        Enabled && _context.Store.GetRecord(Key(token.Type, token.IdToken)) is { } json
+        && JsonSerializer.Deserialize<StoredEntry>(json) is { GroupIdToken: { } group } entry
+            ? new IdTokenType { IdToken = group, Type = entry.GroupType ?? IdTokenEnumType.Central }
+            : null;
+
     /// <summary>D01.FR.12: sets LocalAuthListCtrlr.Entries to the number of entries held; at start and after each update.</summary>
     internal void Refresh() =>
         _context.Model.SetInternal(new ComponentKey(Component), "Entries", _context.Store.GetRecords(Prefix).Count.ToString(CultureInfo.InvariantCulture));
@@ -141,7 +148,7 @@ public sealed class LocalAuthList
                 if (item.IdTokenInfo is { } info)
                 {
                     held.Add(key);
-                    changes.Add(new(key, JsonSerializer.Serialize(new StoredEntry(item.IdToken.IdToken, item.IdToken.Type, info.Status, info.CacheExpiryDateTime))));
+                    changes.Add(new(key, JsonSerializer.Serialize(new StoredEntry(item.IdToken.IdToken, item.IdToken.Type, info.Status, info.CacheExpiryDateTime, info.GroupIdToken?.IdToken, info.GroupIdToken?.Type))));
                 }
                 else
                 {
@@ -176,7 +183,7 @@ public sealed class LocalAuthList
 
     private static string Key(IdTokenEnumType type, string idToken) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{type}:{idToken}");
 
-    private sealed record StoredEntry(string IdToken, IdTokenEnumType Type, AuthorizationStatusEnumType Status, DateTimeOffset? Expiry);
+    private sealed record StoredEntry(string IdToken, IdTokenEnumType Type, AuthorizationStatusEnumType Status, DateTimeOffset? Expiry, string? GroupIdToken = null, IdTokenEnumType? GroupType = null);
 }
 
 /// <summary>An entry of the local authorization list: the idToken, its status and, when given, its cacheExpiryDateTime.</summary>

@@ -26,7 +26,9 @@ internal sealed class TransactionEvents
     {
         var tx = evse.Transaction ?? throw new InvalidOperationException("No transaction on EVSE " + evse.Id);
         var seqNo = tx.NextSeqNo++;
-        var token = evse.AuthorizedToken;
+        // C09.FR.03: a token of the group that stops the transaction goes with the event it causes.
+        var token = evse.StopToken ?? evse.AuthorizedToken;
+        evse.StopToken = null;
         var sendToken = token is not null && token.IdToken != tx.ReportedIdToken;
         if (sendToken)
         {
