@@ -32,6 +32,9 @@ public sealed class DisplayMessageTests
         /// <summary>How many messages go in one NotifyDisplayMessages part.</summary>
         public int PerPart { get; set; } = 1;
 
+        /// <summary>Whether the station answers GetDisplayMessages Accepted and then sends no report.</summary>
+        public bool Silent { get; set; }
+
         public OcppConnection? Connection { get; set; }
 
         public OcppHandlers Handlers() => new OcppHandlers()
@@ -64,6 +67,11 @@ public sealed class DisplayMessageTests
                     Asked.Add(request);
                     matching = [.. Held.Values.Where(m => (request.Id is not { Count: > 0 } ids || ids.Contains(m.Id)) && (request.Priority is not { } p || m.Priority == p)
                         && (request.State is not { } s || m.State == s)).OrderBy(m => m.Id)];
+                }
+
+                if (Silent)
+                {
+                    return ValueTask.FromResult(new GetDisplayMessagesResponse { Status = GetDisplayMessagesStatusEnumType.Accepted });
                 }
 
                 if (matching.Count == 0)
@@ -340,5 +348,21 @@ public sealed class DisplayMessageTests
         var next = first.GetProperty("next").GetString();
         var second = await csms.GetJsonAsync($"api/stations/CS-O3P/display-messages?limit=2&cursor={next}");
         Assert.Equal([3], second.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("id").GetInt32()));
+    }
+
+    [Fact]
+    public async Task O03_a_report_that_does_not_come_in_time_is_a_504_and_arriving_later_it_is_stored_without_removing_anything()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Api:CommandTimeoutSeconds", "1"));
+        var (connection, display) = await StationAsync(csms, "CS-O3T");
+        await using var _ = connection;
+        await PostAsync(csms, "api/stations/CS-O3T/display-messages", new { id = 1, priority = "NormalCycle", messages = new[] { new { format = "UTF8", content = "One" } } });
+        display.Silent = true;
+
+        var late = await csms.Api.PostAsJsonAsync("api/stations/CS-O3T/display-messages/report", new { requestId = 12 });
+        Assert.Equal(504, (int)late.StatusCode);
+
+        await connection.CallAsync(new NotifyDisplayMessagesRequest { RequestId = 12, MessageInfo = [Held(2, "Two")] });
+        Assert.Equal([(1, "One", "Set", null), (2, "Two", "Report", null)], await StoredAsync(csms, "CS-O3T"));
     }
 }
