@@ -24,6 +24,7 @@ namespace Ohm.Cli;
 ///   transactionsStarted: 1
 ///   transactionsEnded: 1
 ///   queueEmpty: true
+///   display: "Welcome"   # some display (the station's or an EVSE's) shows this text at the end
 /// </code>
 /// </summary>
 internal sealed class Scenario
@@ -137,6 +138,15 @@ internal sealed class Scenario
             Check(failures, total >= energy, string.Create(CultureInfo.InvariantCulture, $"minEnergyWh: the meters read {total:0.###} Wh, expected at least {energy}"));
         }
 
+        if (Expect.Display is { } text)
+        {
+            // O: the display message on now, or the last transient text, of the station's display or an EVSE's.
+            bool Shows() => StationCommand.Screens(station).Any(s => s.Message?.Message.Content == text || s.Text == text);
+            await Until(Shows, TimeSpan.FromSeconds(Expect.TimeoutSeconds), cancellationToken, throwOnTimeout: false);
+            Check(failures, Shows(), $"display: no display shows \"{text}\" (" + string.Join("; ", StationCommand.Screens(station)
+                .Select(s => $"{(s.EvseId is { } e ? "EVSE " + e.ToString(CultureInfo.InvariantCulture) : "station")}: {s.Message?.Message.Content ?? s.Text ?? "-"}")) + ")");
+        }
+
         return failures;
     }
 
@@ -232,6 +242,9 @@ internal sealed class ScenarioExpect
     public bool? QueueEmpty { get; set; }
 
     public decimal? MinEnergyWh { get; set; }
+
+    /// <summary>A text some display shows at the end: a display message on now (O) or the last transient text.</summary>
+    public string? Display { get; set; }
 
     public double TimeoutSeconds { get; set; } = 60;
 }

@@ -117,7 +117,7 @@ internal static class StationCommand
         await using var station = new ChargingStation(options);
         station.Activity += line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
         await station.StartAsync(cancellationToken);
-        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], offline, online, status, list, quit");
+        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: {ConsoleCommands}");
         while (!cancellationToken.IsCancellationRequested)
         {
             var line = await Console.In.ReadLineAsync(cancellationToken);
@@ -173,10 +173,13 @@ internal static class StationCommand
                     case "list":
                         PrintLocalList(station, Console.Out);
                         break;
+                    case "display":
+                        PrintDisplay(station, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
-                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], offline, online, status, list, quit");
+                        Console.WriteLine("Commands: " + ConsoleCommands);
                         break;
                 }
             }
@@ -188,6 +191,11 @@ internal static class StationCommand
 
         return 0;
     }
+
+    /// <summary>The interactive console's commands, as its greeting and <c>help</c> list them.</summary>
+    private const string ConsoleCommands =
+        "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], "
+        + "offline, online, status, list, display, quit";
 
     internal static void PrintStatus(ChargingStation station)
     {
@@ -207,6 +215,35 @@ internal static class StationCommand
         {
             var expiry = entry.CacheExpiryDateTime is { } at ? ", expires " + at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "";
             output.WriteLine($"  {entry.IdToken.IdToken} ({entry.IdToken.Type}): {entry.Status}{expiry}");
+        }
+    }
+
+    /// <summary>
+    /// What each display shows now (O): the station's and each EVSE's, with the display message on (its id, priority and
+    /// text) and the last transient text; from the simulator, or from the block when the hardware is not simulated.
+    /// </summary>
+    internal static IReadOnlyList<(int? EvseId, MessageInfoType? Message, string? Text)> Screens(ChargingStation station)
+    {
+        var texts = station.Simulator?.Screens(station.Evses.Keys);
+        var ids = new int?[] { null }.Concat(station.Evses.Keys.Order().Select(id => (int?)id));
+        return [.. ids.Select(id => (id, station.DisplayMessage.Showing(id), texts?.FirstOrDefault(s => s.EvseId == id)?.LastText))];
+    }
+
+    /// <summary>The console's <c>display</c>: what each display shows now (O01-O06), and the messages the station holds.</summary>
+    internal static void PrintDisplay(ChargingStation station, TextWriter output)
+    {
+        foreach (var (evseId, message, text) in Screens(station))
+        {
+            var on = message is null ? "no display message" : $"message {message.Id} ({message.Priority}): \"{message.Message.Content}\"";
+            output.WriteLine($"  {(evseId is null ? "station" : "EVSE " + evseId.Value.ToString(CultureInfo.InvariantCulture))}: {on}{(text is null ? "" : $"; last text \"{text}\"")}");
+        }
+
+        var held = station.DisplayMessage.Messages();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{station.Id}: {held.Count} display message(s) held"));
+        foreach (var m in held)
+        {
+            var window = (m.StartDateTime, m.EndDateTime) is (null, null) ? "" : $", {m.StartDateTime?.ToString("u", CultureInfo.InvariantCulture) ?? "now"} to {m.EndDateTime?.ToString("u", CultureInfo.InvariantCulture) ?? "cleared"}";
+            output.WriteLine($"  {m.Id}: {m.Priority}{(m.State is { } st ? ", " + st : "")}{window}{(m.TransactionId is { } tx ? ", transaction " + tx : "")}, {m.Message.Format} {m.Message.Language ?? "-"}: \"{m.Message.Content}\"");
         }
     }
 

@@ -70,6 +70,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Authorization = new Authorization(context, cache, LocalAuthList, Transactions);
         RemoteControl = new RemoteControl(context, gate, Provisioning, Authorization, Transactions, events, Availability, Metering);
         DataTransfer = new DataTransfer(context, request => Options.DataTransferHandler?.Invoke(request));
+        DisplayMessage = new DisplayMessage(context, Transactions, Availability);
         Handlers = StationRouting.Build(this);
     }
 
@@ -132,6 +133,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>P: data transfer.</summary>
     public DataTransfer DataTransfer { get; }
+
+    /// <summary>O: display messages, and what each display shows.</summary>
+    public DisplayMessage DisplayMessage { get; }
 
     internal OcppHandlers Handlers { get; }
 
@@ -398,6 +402,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
         Evses = evses;
         Availability.Load();
+        DisplayMessage.Load();
     }
 
     private void OnVariableChanged(DeviceVariable variable)
@@ -693,6 +698,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                     var now = Now;
                     Transactions.Tick(now);
                     Metering.Tick(now);
+                    DisplayMessage.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

@@ -45,6 +45,10 @@ internal static class StationRouting
         .On(OcppActions.TriggerMessage, Guard(s, OcppActions.TriggerMessage, s.RemoteControl.TriggerMessage))           // F06
         // G Availability
         .On(OcppActions.ChangeAvailability, Guard(s, OcppActions.ChangeAvailability, s.Availability.ChangeAvailability)) // G03, G04
+        // O DisplayMessage
+        .On(OcppActions.SetDisplayMessage, Guard(s, OcppActions.SetDisplayMessage, s.DisplayMessage.SetDisplayMessage))       // O01, O02, O06
+        .On(OcppActions.GetDisplayMessages, Guard(s, OcppActions.GetDisplayMessages, s.DisplayMessage.GetDisplayMessages))    // O03, O04
+        .On(OcppActions.ClearDisplayMessage, Guard(s, OcppActions.ClearDisplayMessage, s.DisplayMessage.ClearDisplayMessage)) // O05
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

@@ -59,6 +59,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
+    /// <summary>Block O: each station's display messages as it last reported them.</summary>
+    public DbSet<DisplayMessageRecord> DisplayMessages => Set<DisplayMessageRecord>();
+
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
         where T : class
@@ -227,6 +230,16 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         {
             e.HasIndex(v => new { v.StationId, v.TransactionId });
             e.HasOne(v => v.Event).WithMany().HasForeignKey(v => v.TransactionEventId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<DisplayMessageRecord>(e =>
+        {
+            e.HasIndex(m => new { m.StationId, m.MessageId }).IsUnique();
+            e.Property(m => m.StationId).HasMaxLength(48);
+            e.Property(m => m.Priority).HasMaxLength(16);
+            e.Property(m => m.State).HasMaxLength(16);
+            e.Property(m => m.Language).HasMaxLength(8);
+            e.Property(m => m.TransactionId).HasMaxLength(36);
+            e.Property(m => m.Source).HasMaxLength(8);
         });
     }
 

@@ -55,6 +55,10 @@ public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath
 
     private readonly List<string> _displayed = [];
 
+    // Per display (0: the station's, else the EVSE id): the display message on now, the last transient text.
+    private readonly Dictionary<int, MessageContentType> _standing = [];
+    private readonly Dictionary<int, string> _lastText = [];
+
     /// <summary>Makes the next unlocks of an EVSE fail (true) or work again (false).</summary>
     public void FailUnlock(int evseId, bool fail = true)
     {
@@ -167,6 +171,43 @@ public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath
         lock (_lock)
         {
             _displayed.Add(evseId is null ? message : $"EVSE {evseId}: {message}");
+            _lastText[evseId ?? 0] = message;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ShowMessage(int? evseId, MessageContentType? message)
+    {
+        lock (_lock)
+        {
+            if (message is null)
+            {
+                _standing.Remove(evseId ?? 0);
+            }
+            else
+            {
+                _standing[evseId ?? 0] = message;
+            }
+        }
+    }
+
+    /// <summary>The display message on now at an EVSE's display, or the station's (null); null when none is on.</summary>
+    public MessageContentType? ShowingMessage(int? evseId)
+    {
+        lock (_lock)
+        {
+            return _standing.GetValueOrDefault(evseId ?? 0);
+        }
+    }
+
+    /// <summary>What each display shows now, the station's first (EvseId null), then the EVSEs' by id: the display message on, and the last transient text.</summary>
+    public IReadOnlyList<DisplayScreen> Screens(IEnumerable<int> evseIds)
+    {
+        ArgumentNullException.ThrowIfNull(evseIds);
+        lock (_lock)
+        {
+            return [.. new int?[] { null }.Concat(evseIds.Order().Select(id => (int?)id))
+                .Select(id => new DisplayScreen(id, _standing.GetValueOrDefault(id ?? 0), _lastText.GetValueOrDefault(id ?? 0)))];
         }
     }
 
@@ -253,3 +294,6 @@ public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath
         public bool UnlockFails { get; set; }
     }
 }
+
+/// <summary>What one display shows now: the station's (<paramref name="EvseId"/> null) or an EVSE's; its display message on (O) and its last transient text.</summary>
+public sealed record DisplayScreen(int? EvseId, MessageContentType? Message, string? LastText);
