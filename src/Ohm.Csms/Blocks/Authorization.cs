@@ -5,7 +5,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block C, Authorization, on the CSMS side: tokens answered from the id-token store.</summary>
-public sealed class Authorization(CsmsDatabase database, TimeProvider time)
+public sealed class Authorization(CsmsDatabase database, TimeProvider time, TariffCost? tariffs = null)
 {
     // C01 EV Driver Authorization using RFID, C02 (start button), C04 (PIN), C05 (central), C06 (local start).
     public async ValueTask<AuthorizeResponse> AuthorizeAsync(AuthorizeRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -14,7 +14,7 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
         CsmsDbContext? db = null;
         try
         {
-            var info = await ResolveAsync(() => db ??= database.CreateContext(), request.IdToken, evseId: null, currentTransaction: null).ConfigureAwait(false);
+            var info = await ResolveAsync(() => db ??= database.CreateContext(), request.IdToken, evseId: null, currentTransaction: null, context?.StationId).ConfigureAwait(false);
             return new AuthorizeResponse { IdTokenInfo = info };
         }
         finally
@@ -32,7 +32,7 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
     /// may not have two; otherwise Accepted with its group, language, message and cache expiry. The token comes from
     /// the id-token cache; <paramref name="db"/> gives the context for what must be read (made only when needed).
     /// </summary>
-    public async Task<IdTokenInfoType> ResolveAsync(Func<CsmsDbContext> db, IdTokenType token, int? evseId, long? currentTransaction)
+    public async Task<IdTokenInfoType> ResolveAsync(Func<CsmsDbContext> db, IdTokenType token, int? evseId, long? currentTransaction, string? stationId = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(token);
@@ -84,6 +84,11 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time)
             {
                 info.Status = AuthorizationStatusEnumType.ConcurrentTx;
             }
+        }
+
+        if (tariffs is not null && info.Status == AuthorizationStatusEnumType.Accepted)
+        {
+            await TariffCost.DecorateAsync(db(), info, record, stationId, evseId).ConfigureAwait(false); // I01, C17
         }
 
         return info;
