@@ -116,7 +116,7 @@ internal static class StationCommand
         await using var station = new ChargingStation(options);
         station.Activity += line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
         await station.StartAsync(cancellationToken);
-        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
+        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, cost, quit");
         while (!cancellationToken.IsCancellationRequested)
         {
             var line = await Console.In.ReadLineAsync(cancellationToken);
@@ -160,10 +160,13 @@ internal static class StationCommand
                     case "list":
                         PrintLocalList(station, Console.Out);
                         break;
+                    case "cost":
+                        PrintCost(station, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
-                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
+                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, cost, quit");
                         break;
                 }
             }
@@ -194,6 +197,19 @@ internal static class StationCommand
         {
             var expiry = entry.CacheExpiryDateTime is { } at ? ", expires " + at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "";
             output.WriteLine($"  {entry.IdToken.IdToken} ({entry.IdToken.Type}): {entry.Status}{expiry}");
+        }
+    }
+
+    /// <summary>The console's <c>cost</c>: per EVSE, the tariff text, running cost and total cost the driver last saw (I01-I05).</summary>
+    internal static void PrintCost(ChargingStation station, TextWriter output)
+    {
+        var shown = station.TariffCost.Shown();
+        output.WriteLine($"{station.Id}: tariff and cost {(station.TariffCost.Enabled ? "enabled" : "disabled")}, currency {station.TariffCost.Currency}");
+        foreach (var evse in station.Evses.Values)
+        {
+            var v = shown.GetValueOrDefault(evse.Id);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  EVSE {evse.Id}: tariff {v?.TariffText ?? "-"}, running {v?.RunningCost?.ToString("0.00##", CultureInfo.InvariantCulture) ?? "-"}, total {v?.TotalCost?.ToString("0.00##", CultureInfo.InvariantCulture) ?? v?.TotalCostText ?? "-"}, transaction {v?.TransactionId ?? "-"}"));
         }
     }
 

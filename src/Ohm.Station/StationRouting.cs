@@ -45,6 +45,8 @@ internal static class StationRouting
         .On(OcppActions.TriggerMessage, Guard(s, OcppActions.TriggerMessage, s.RemoteControl.TriggerMessage))           // F06
         // G Availability
         .On(OcppActions.ChangeAvailability, Guard(s, OcppActions.ChangeAvailability, s.Availability.ChangeAvailability)) // G03, G04
+        // I TariffAndCost
+        .On(OcppActions.CostUpdated, Guard(s, OcppActions.CostUpdated, s.TariffCost.CostUpdated))                     // I02
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

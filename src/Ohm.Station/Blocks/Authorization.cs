@@ -49,6 +49,7 @@ public sealed class Authorization
         var status = await AuthorizeAsync(token).ConfigureAwait(false);
         _context.Report($"idToken {idToken} at EVSE {evseId}: {status}");
         _context.Hardware.Display.Show(evseId, status == AuthorizationStatusEnumType.Accepted ? "Authorized" : "Not authorized: " + status);
+        Tariffs?.OnPresented(evseId, token, status); // I01, I04
         if (status == AuthorizationStatusEnumType.Accepted)
         {
             await _transactions.WithEvseAsync(evseId, evse => Grant(evse, token, null, TriggerReasonEnumType.Authorized)).ConfigureAwait(false);
@@ -93,6 +94,7 @@ public sealed class Authorization
             {
                 var response = await _context.CallAsync(new AuthorizeRequest { IdToken = token }, _context.Stopping).ConfigureAwait(false);
                 _cache.Remember(token, response.IdTokenInfo);
+                Tariffs?.OnAuthorized(token, response.IdTokenInfo); // I01
                 return response.IdTokenInfo.Status;
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException)
@@ -113,6 +115,9 @@ public sealed class Authorization
             ? AuthorizationStatusEnumType.Accepted
             : AuthorizationStatusEnumType.Unknown;
     }
+
+    /// <summary>I: where the tariff text of an Authorize answer goes; set by the station.</summary>
+    internal TariffCost? Tariffs { get; set; }
 
     /// <summary>C11: ClearCache.</summary>
     internal ValueTask<ClearCacheResponse> ClearCache(ClearCacheRequest request, OcppCallContext context, CancellationToken cancellationToken)
