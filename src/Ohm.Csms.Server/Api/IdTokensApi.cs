@@ -32,7 +32,7 @@ internal static class IdTokensApi
     /// <summary>An id token in the store. Types and statuses are spelled as in OCPP (ISO14443, eMAID, Accepted, Blocked, ...).</summary>
     internal sealed record IdTokenView(
         long Id, string IdToken, IdTokenEnumType Type, AuthorizationStatusEnumType Status, DateTimeOffset? ExpiresAt, string? GroupIdToken, IdTokenEnumType? GroupIdTokenType,
-        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool AllowConcurrentTx, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Language2 = null, decimal? Balance = null, string? BalanceCurrency = null);
+        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool AllowConcurrentTx, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Language2, decimal? Balance, string? BalanceCurrency);
 
     /// <summary>A new id token; its status is Accepted unless given, allowedEvses null for any EVSE.</summary>
     internal sealed record IdTokenCreation

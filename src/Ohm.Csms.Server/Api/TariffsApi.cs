@@ -28,8 +28,8 @@ internal static class TariffsApi
         tariffs.MapPut("/{id:long}", UpdateAsync).WithName("updateTariff").WithSummary("Replace a tariff's prices; makes a new version (running transactions keep theirs)")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         tariffs.MapDelete("/{id:long}", DeleteAsync).WithName("deleteTariff").WithSummary("Delete a tariff; its versions stay for the transactions that used them").ProducesProblem(StatusCodes.Status404NotFound);
-        tariffs.MapGet("/{id:long}/versions", VersionsAsync).WithName("listTariffVersions").WithSummary("Every version of a tariff").ProducesProblem(StatusCodes.Status404NotFound);
-        tariffs.MapGet("/{id:long}/assignments", AssignmentsAsync).WithName("listTariffAssignments").WithSummary("Where a tariff applies").ProducesProblem(StatusCodes.Status404NotFound);
+        tariffs.MapGet("/{id:long}/versions", VersionsAsync).WithName("getTariffVersions").WithSummary("Every version of a tariff").ProducesProblem(StatusCodes.Status404NotFound);
+        tariffs.MapGet("/{id:long}/assignments", AssignmentsAsync).WithName("getTariffAssignments").WithSummary("Where a tariff applies").ProducesProblem(StatusCodes.Status404NotFound);
         tariffs.MapPost("/{id:long}/assignments", AssignAsync).WithName("assignTariff")
             .WithSummary("Apply a tariff to a token group (groupIdToken), an EVSE (stationId and evseId) or a station (stationId)")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
