@@ -59,7 +59,8 @@ public sealed record TariffDefinition
 /// <summary>A period of a tariff: on <see cref="Days"/> (all when empty), from <see cref="From"/> to <see cref="To"/> local time (wrapping midnight when To is not after From).</summary>
 public sealed record TariffPeriod
 {
-    /// <summary>Weekdays the period applies on; every day when empty.</summary>
+    /// <summary>Weekdays the period applies on (Monday, ...); every day when empty.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(WeekdaysConverter))]
     public List<DayOfWeek> Days { get; init; } = [];
 
     /// <summary>Local start time.</summary>
@@ -76,6 +77,42 @@ public sealed record TariffPeriod
 
     /// <summary>Idle price in this period; the tariff's when null.</summary>
     public decimal? IdlePerHour { get; init; }
+}
+
+/// <summary>Reads and writes weekdays by name (Monday, ...), as the API and the stored versions spell them.</summary>
+internal sealed class WeekdaysConverter : System.Text.Json.Serialization.JsonConverter<List<DayOfWeek>>
+{
+    public override List<DayOfWeek> Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        var days = new List<DayOfWeek>();
+        if (reader.TokenType != System.Text.Json.JsonTokenType.StartArray)
+        {
+            throw new System.Text.Json.JsonException("days must be an array of weekday names");
+        }
+
+        while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != System.Text.Json.JsonTokenType.String || !Enum.TryParse<DayOfWeek>(reader.GetString(), ignoreCase: true, out var day) || !Enum.IsDefined(day))
+            {
+                throw new System.Text.Json.JsonException("a day must be a weekday name (Monday ... Sunday)");
+            }
+
+            days.Add(day);
+        }
+
+        return days;
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, List<DayOfWeek> value, System.Text.Json.JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var day in value)
+        {
+            writer.WriteStringValue(day.ToString());
+        }
+
+        writer.WriteEndArray();
+    }
 }
 
 /// <summary>A meter reading: Energy.Active.Import.Register in Wh at a time.</summary>

@@ -132,6 +132,10 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         {
             response.TotalCost = (await tariffs.ComputeAsync(db, tx, tx.EndedAt ?? now, final: true).ConfigureAwait(false))?.Total; // I03
         }
+        else if (tariffs is not null && known is null && !late)
+        {
+            await tariffs.ComputeAsync(db, tx, record.Timestamp, final: false).ConfigureAwait(false); // I06: the tariff version is pinned at the start
+        }
 
         return new(response, note, known ?? new KnownTransaction(tx, []), tx, !late && request.EventType == TransactionEventEnumType.Ended);
     }
