@@ -176,6 +176,9 @@ internal static class StationCommand
                     case "display":
                         PrintDisplay(station, Console.Out);
                         break;
+                    case "cost":
+                        PrintCost(station, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
@@ -195,7 +198,7 @@ internal static class StationCommand
     /// <summary>The interactive console's commands, as its greeting and <c>help</c> list them.</summary>
     private const string ConsoleCommands =
         "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], "
-        + "offline, online, status, list, display, quit";
+        + "offline, online, status, list, display, cost, quit";
 
     internal static void PrintStatus(ChargingStation station)
     {
@@ -244,6 +247,19 @@ internal static class StationCommand
         {
             var window = (m.StartDateTime, m.EndDateTime) is (null, null) ? "" : $", {m.StartDateTime?.ToString("u", CultureInfo.InvariantCulture) ?? "now"} to {m.EndDateTime?.ToString("u", CultureInfo.InvariantCulture) ?? "cleared"}";
             output.WriteLine($"  {m.Id}: {m.Priority}{(m.State is { } st ? ", " + st : "")}{window}{(m.TransactionId is { } tx ? ", transaction " + tx : "")}, {m.Message.Format} {m.Message.Language ?? "-"}: \"{m.Message.Content}\"");
+        }
+    }
+
+    /// <summary>The console's <c>cost</c>: per EVSE, the tariff text, running cost and total cost the driver last saw (I01-I05).</summary>
+    internal static void PrintCost(ChargingStation station, TextWriter output)
+    {
+        var shown = station.TariffCost.Shown();
+        output.WriteLine($"{station.Id}: tariff and cost {(station.TariffCost.Enabled ? "enabled" : "disabled")}, currency {station.TariffCost.Currency}");
+        foreach (var evse in station.Evses.Values)
+        {
+            var v = shown.GetValueOrDefault(evse.Id);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  EVSE {evse.Id}: tariff {v?.TariffText ?? "-"}, running {v?.RunningCost?.ToString("0.00##", CultureInfo.InvariantCulture) ?? "-"}, total {v?.TotalCost?.ToString("0.00##", CultureInfo.InvariantCulture) ?? v?.TotalCostText ?? "-"}, transaction {v?.TransactionId ?? "-"}"));
         }
     }
 

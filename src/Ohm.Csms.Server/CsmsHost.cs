@@ -129,6 +129,7 @@ public static class CsmsHost
         services.AddSingleton<StationMessageStore>().AddSingleton<Security>().AddSingleton<SmartCharging>().AddSingleton<Firmware>()
             .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
+        services.AddSingleton<TariffCost>().AddSingleton<CostUpdateDriver>(); // I, C17
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton(sp =>
         {
@@ -164,6 +165,7 @@ public static class CsmsHost
         var app = builder.Build();
         database.Tokens.Clock = app.Services.GetRequiredService<TimeProvider>();
         var server = app.Services.GetRequiredService<OcppServer>();
+        app.Services.GetRequiredService<CostUpdateDriver>().Start(); // I02
         var metrics = app.Services.GetRequiredService<CsmsMetrics>();
         var gate = app.Services.GetRequiredService<MigrationGate>();
         app.Services.GetService<MeterProvider>(); // listening before Observe records the counters' zeros
@@ -217,6 +219,7 @@ public static class CsmsHost
         StationLimitsApi.Map(apiGroup);
         LocalListApi.Map(apiGroup);
         DisplayMessagesApi.Map(apiGroup);
+        TariffsApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);

@@ -25,6 +25,9 @@ public sealed class CsmsOptions
     /// </summary>
     public string? MasterPassGroupId { get; set; }
 
+    /// <summary>I02: seconds between the CostUpdated messages of running transactions that have a tariff; 0 sends none. Default 60.</summary>
+    public int CostUpdateIntervalSeconds { get; set; } = 60;
+
     /// <summary>Checks the values and names the first bad setting.</summary>
     public IEnumerable<string> Validate()
     {
@@ -41,6 +44,11 @@ public sealed class CsmsOptions
         if (BootDeadlineSeconds is < 1 or > 86400)
         {
             yield return $"Csms:BootDeadlineSeconds must be between 1 and 86400 seconds (is {BootDeadlineSeconds}).";
+        }
+
+        if (CostUpdateIntervalSeconds is < 0 or > 86400)
+        {
+            yield return $"Csms:CostUpdateIntervalSeconds must be between 0 (off) and 86400 seconds (is {CostUpdateIntervalSeconds}).";
         }
     }
 }

@@ -71,6 +71,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         RemoteControl = new RemoteControl(context, gate, Provisioning, Authorization, Transactions, events, Availability, Metering);
         DataTransfer = new DataTransfer(context, request => Options.DataTransferHandler?.Invoke(request));
         DisplayMessage = new DisplayMessage(context, Transactions, Availability);
+        TariffCost = new TariffCost(context);
+        Authorization.Tariffs = Transactions.Tariffs = TariffCost;
         Handlers = StationRouting.Build(this);
     }
 
@@ -115,6 +117,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>C: Authorize and the authorization cache.</summary>
     public Authorization Authorization { get; }
+
+    /// <summary>I: tariff and cost, what the driver last saw per EVSE.</summary>
+    public TariffCost TariffCost { get; }
 
     /// <summary>D: the local authorization list.</summary>
     public LocalAuthList LocalAuthList { get; }

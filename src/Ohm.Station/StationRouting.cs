@@ -49,6 +49,8 @@ internal static class StationRouting
         .On(OcppActions.SetDisplayMessage, Guard(s, OcppActions.SetDisplayMessage, s.DisplayMessage.SetDisplayMessage))       // O01, O02, O06
         .On(OcppActions.GetDisplayMessages, Guard(s, OcppActions.GetDisplayMessages, s.DisplayMessage.GetDisplayMessages))    // O03, O04
         .On(OcppActions.ClearDisplayMessage, Guard(s, OcppActions.ClearDisplayMessage, s.DisplayMessage.ClearDisplayMessage)) // O05
+        // I TariffAndCost
+        .On(OcppActions.CostUpdated, Guard(s, OcppActions.CostUpdated, s.TariffCost.CostUpdated))                     // I02
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

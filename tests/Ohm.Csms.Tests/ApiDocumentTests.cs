@@ -180,7 +180,7 @@ public sealed partial class ApiDocumentTests
         var all = view.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(all, Required(view));
         var nullable = view.GetProperty("properties").EnumerateObject().Where(p => AllowsNull(document, p.Value)).Select(p => p.Name).Order(StringComparer.Ordinal);
-        Assert.Equal(["allowedEvses", "expiresAt", "groupIdToken", "groupIdTokenType", "language", "personalMessage"], nullable);
+        Assert.Equal(["allowedEvses", "balance", "balanceCurrency", "expiresAt", "groupIdToken", "groupIdTokenType", "language", "language2", "personalMessage"], nullable);
         var type = Resolve(document, view.GetProperty("properties").GetProperty("type"));
         Assert.Contains("ISO14443", type.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
 

@@ -32,7 +32,7 @@ internal static class IdTokensApi
     /// <summary>An id token in the store. Types and statuses are spelled as in OCPP (ISO14443, eMAID, Accepted, Blocked, ...).</summary>
     internal sealed record IdTokenView(
         long Id, string IdToken, IdTokenEnumType Type, AuthorizationStatusEnumType Status, DateTimeOffset? ExpiresAt, string? GroupIdToken, IdTokenEnumType? GroupIdTokenType,
-        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool AllowConcurrentTx, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+        string? Language, string? PersonalMessage, int[]? AllowedEvses, bool AllowConcurrentTx, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Language2, decimal? Balance, string? BalanceCurrency);
 
     /// <summary>A new id token; its status is Accepted unless given, allowedEvses null for any EVSE.</summary>
     internal sealed record IdTokenCreation
@@ -57,10 +57,17 @@ internal static class IdTokensApi
 
         public bool? AllowConcurrentTx { get; init; }
 
+        public string? Language2 { get; init; }
+
+        public decimal? Balance { get; init; }
+
+        public string? BalanceCurrency { get; init; }
+
         public IdTokenBody ToBody() => new()
         {
             IdToken = IdToken, Type = Type, Status = Status, ExpiresAt = ExpiresAt, GroupIdToken = GroupIdToken, GroupIdTokenType = GroupIdTokenType,
             Language = Language, PersonalMessage = PersonalMessage, AllowedEvses = AllowedEvses, AllowConcurrentTx = AllowConcurrentTx,
+            Language2 = Language2, Balance = Balance, BalanceCurrency = BalanceCurrency,
         };
     }
 
@@ -86,12 +93,21 @@ internal static class IdTokensApi
         public int[]? AllowedEvses { get; init; }
 
         public bool? AllowConcurrentTx { get; init; }
+
+        /// <summary>The driver's second language (I01).</summary>
+        public string? Language2 { get; init; }
+
+        /// <summary>C17: the prepaid balance left.</summary>
+        public decimal? Balance { get; init; }
+
+        /// <summary>C17: the balance's ISO 4217 currency.</summary>
+        public string? BalanceCurrency { get; init; }
     }
 
     private static IdTokenView View(IdTokenRecord t) => new(
         t.Id, t.IdToken, t.Type, t.Status, t.ExpiresAt, t.GroupIdToken, t.GroupIdTokenType, t.Language, t.PersonalMessage,
         t.AllowedEvses is { Length: > 0 } evses ? evses.Split(',').Select(e => int.Parse(e, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null,
-        t.AllowConcurrentTx, t.CreatedAt, t.UpdatedAt);
+        t.AllowConcurrentTx, t.CreatedAt, t.UpdatedAt, t.Language2, t.Balance, t.BalanceCurrency);
 
     private static ValidationProblem? Check(IdTokenBody body, bool creating)
     {
@@ -162,6 +178,9 @@ internal static class IdTokensApi
         record.PersonalMessage = body.PersonalMessage ?? record.PersonalMessage;
         record.AllowedEvses = body.AllowedEvses is null ? record.AllowedEvses : string.Join(',', body.AllowedEvses);
         record.AllowConcurrentTx = body.AllowConcurrentTx ?? record.AllowConcurrentTx;
+        record.Language2 = body.Language2 ?? record.Language2;
+        record.Balance = body.Balance ?? record.Balance;
+        record.BalanceCurrency = body.BalanceCurrency ?? record.BalanceCurrency;
         record.UpdatedAt = now;
     }
 

@@ -7,9 +7,10 @@ namespace Ohm.Csms.Blocks;
 /// <summary>
 /// Block C, Authorization, on the CSMS side: tokens answered from the id-token store, of every type (ISO14443, KeyCode
 /// for PINs C04, Local C06, ...), each with its groupIdToken (C09); NoAuthorization (C02) is always Accepted; a Central
-/// token the CSMS does not hold is Accepted in a transaction (C03 payment terminal reference, C05); master passes (C16).
+/// token the CSMS does not hold is Accepted in a transaction (C03 payment terminal reference, C05); master passes (C16);
+/// the driver's tariff text as personalMessage (I01) and prepaid balances (NoCredit).
 /// </summary>
-public sealed class Authorization(CsmsDatabase database, TimeProvider time, CsmsOptions? options = null)
+public sealed class Authorization(CsmsDatabase database, TimeProvider time, CsmsOptions? options = null, TariffCost? tariffs = null)
 {
     // C01 EV Driver Authorization using RFID, C02 (start button), C04 (PIN), C05 (central), C06 (local start).
     public async ValueTask<AuthorizeResponse> AuthorizeAsync(AuthorizeRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -18,7 +19,7 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time, Csms
         CsmsDbContext? db = null;
         try
         {
-            var info = await ResolveAsync(() => db ??= database.CreateContext(), request.IdToken, evseId: null, currentTransaction: null).ConfigureAwait(false);
+            var info = await ResolveAsync(() => db ??= database.CreateContext(), request.IdToken, evseId: null, currentTransaction: null, context?.StationId).ConfigureAwait(false);
             return new AuthorizeResponse { IdTokenInfo = info };
         }
         finally
@@ -36,7 +37,7 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time, Csms
     /// may not have two; otherwise Accepted with its group, language, message and cache expiry. The token comes from
     /// the id-token cache; <paramref name="db"/> gives the context for what must be read (made only when needed).
     /// </summary>
-    public async Task<IdTokenInfoType> ResolveAsync(Func<CsmsDbContext> db, IdTokenType token, int? evseId, long? currentTransaction)
+    public async Task<IdTokenInfoType> ResolveAsync(Func<CsmsDbContext> db, IdTokenType token, int? evseId, long? currentTransaction, string? stationId = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(token);
@@ -92,6 +93,11 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time, Csms
             }
         }
 
+        if (tariffs is not null && info.Status == AuthorizationStatusEnumType.Accepted)
+        {
+            await TariffCost.DecorateAsync(db(), info, record, stationId, evseId).ConfigureAwait(false); // I01, C17
+        }
+
         return info;
     }
 
@@ -101,11 +107,11 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time, Csms
     /// generated; a station never sends Authorize for those, C03.FR.01), and that a token of the master pass group may
     /// not start or authorize a transaction (C16.FR.03): it is answered Invalid then, and Accepted when it stops one.
     /// </summary>
-    public async Task<IdTokenInfoType> ResolveForEventAsync(Func<CsmsDbContext> db, TransactionEventRequest request, int? evseId, long transaction)
+    public async Task<IdTokenInfoType> ResolveForEventAsync(Func<CsmsDbContext> db, TransactionEventRequest request, int? evseId, long transaction, string? stationId = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var token = request.IdToken ?? throw new ArgumentException("The event carries no idToken.", nameof(request));
-        var info = await ResolveAsync(db, token, evseId, transaction).ConfigureAwait(false);
+        var info = await ResolveAsync(db, token, evseId, transaction, stationId).ConfigureAwait(false);
         if (info.Status == AuthorizationStatusEnumType.Unknown && token.Type == IdTokenEnumType.Central)
         {
             return new IdTokenInfoType { Status = AuthorizationStatusEnumType.Accepted };

@@ -15,7 +15,7 @@ namespace Ohm.Csms.Blocks;
 /// is acknowledged and not applied twice; an event after Ended is stored as late and changes nothing; a transaction
 /// whose Started never arrived is created from its first event; an idToken that arrives after the start is attached.
 /// </summary>
-public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, BackgroundWork background, TimeProvider time, ILogger<Transactions> logger)
+public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, BackgroundWork background, TimeProvider time, ILogger<Transactions> logger, TariffCost? tariffs = null)
 {
     internal const string Active = "Active";
     internal const string Ended = "Ended";
@@ -128,6 +128,14 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
 
         record.TransactionRecordId = tx.Id;
         record.Id = await db.Statements<TransactionEventRecord>().InsertAsync(record, cancellationToken).ConfigureAwait(false);
+        if (tariffs is not null && !late && request.EventType == TransactionEventEnumType.Ended)
+        {
+            response.TotalCost = (await tariffs.ComputeAsync(db, tx, tx.EndedAt ?? now, final: true).ConfigureAwait(false))?.Total; // I03
+        }
+        else if (tariffs is not null && known is null && !late)
+        {
+            await tariffs.ComputeAsync(db, tx, record.Timestamp, final: false).ConfigureAwait(false); // I06: the tariff version is pinned at the start
+        }
 
         return new(response, note, known ?? new KnownTransaction(tx, []), tx, !late && request.EventType == TransactionEventEnumType.Ended);
     }
@@ -235,7 +243,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         {
             IdTokenInfo = request.IdToken is null
                 ? null
-                : await authorization.ResolveForEventAsync(() => db, request, request.Evse?.Id ?? tx.EvseId, tx.Id).ConfigureAwait(false), // C03, C09, C16
+                : await authorization.ResolveForEventAsync(() => db, request, request.Evse?.Id ?? tx.EvseId, tx.Id, tx.StationId).ConfigureAwait(false), // C03, C09, C16
         };
 
     /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now, whether it ended it.</summary>

@@ -56,6 +56,18 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>The entries each station's local list holds, as the CSMS last sent them.</summary>
     public DbSet<LocalListEntryRecord> LocalListEntries => Set<LocalListEntryRecord>();
 
+    /// <summary>Tariffs (block I), their versions, assignments, and each transaction's cost.</summary>
+    public DbSet<TariffRecord> Tariffs => Set<TariffRecord>();
+
+    /// <summary>Every version of every tariff.</summary>
+    public DbSet<TariffVersionRecord> TariffVersions => Set<TariffVersionRecord>();
+
+    /// <summary>Where tariffs apply (token group, EVSE, station).</summary>
+    public DbSet<TariffAssignmentRecord> TariffAssignments => Set<TariffAssignmentRecord>();
+
+    /// <summary>Each transaction's cost breakdown.</summary>
+    public DbSet<TransactionCostRecord> TransactionCosts => Set<TransactionCostRecord>();
+
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
@@ -225,6 +237,20 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.Property(l => l.StationId).HasMaxLength(48);
             e.Property(l => l.IdToken).HasMaxLength(36);
             e.Property(l => l.Type).HasMaxLength(16);
+        });
+        modelBuilder.Entity<TariffVersionRecord>(e => e.HasIndex(v => new { v.TariffId, v.Version }).IsUnique());
+        modelBuilder.Entity<TariffAssignmentRecord>(e =>
+        {
+            e.HasIndex(a => a.GroupIdToken);
+            e.HasIndex(a => new { a.StationId, a.EvseId });
+            e.Property(a => a.StationId).HasMaxLength(48);
+            e.Property(a => a.GroupIdToken).HasMaxLength(36);
+        });
+        modelBuilder.Entity<TransactionCostRecord>(e =>
+        {
+            e.HasKey(c => c.TransactionRecordId);
+            e.Property(c => c.Currency).HasMaxLength(3);
+            e.HasIndex(c => new { c.StationId, c.TransactionId });
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {

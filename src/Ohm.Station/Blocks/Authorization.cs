@@ -98,6 +98,7 @@ public sealed class Authorization
         }
 
         _context.Hardware.Display.Show(evseId, decision.Status == AuthorizationStatusEnumType.Accepted ? "Authorized" : "Not authorized: " + decision.Status);
+        Tariffs?.OnPresented(evseId, token, decision.Status); // I01, I04
         if (decision.Status == AuthorizationStatusEnumType.Accepted)
         {
             await _transactions.WithEvseAsync(evseId, evse =>
@@ -201,6 +202,7 @@ public sealed class Authorization
             {
                 var response = await _context.CallAsync(new AuthorizeRequest { IdToken = token }, _context.Stopping).ConfigureAwait(false);
                 _cache.Remember(token, response.IdTokenInfo);
+                Tariffs?.OnAuthorized(token, response.IdTokenInfo); // I01
                 return new(response.IdTokenInfo.Status, response.IdTokenInfo.GroupIdToken);
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException)
@@ -221,6 +223,9 @@ public sealed class Authorization
             ? AuthorizationStatusEnumType.Accepted
             : AuthorizationStatusEnumType.Unknown, null);
     }
+
+    /// <summary>I: where the tariff text of an Authorize answer goes; set by the station.</summary>
+    internal TariffCost? Tariffs { get; set; }
 
     /// <summary>C11: ClearCache.</summary>
     internal ValueTask<ClearCacheResponse> ClearCache(ClearCacheRequest request, OcppCallContext context, CancellationToken cancellationToken)

@@ -317,14 +317,19 @@ public sealed class Transactions
         _lastConditions[evse.Id] = Conditions(evse);
         _context.SaveEvse(evse);
         _context.Report($"transaction {tx.Id} ended on EVSE {evse.Id}: {reason}");
+        Tariffs?.OnEnded(evse.Id, tx.Id); // I05
         _availability.OnTransactionEnded(evse);
         _availability.Update(evse);
         Ended?.Invoke();
     }
 
+    /// <summary>I: where the costs and tariff texts of TransactionEvent answers go; set by the station.</summary>
+    internal TariffCost? Tariffs { get; set; }
+
     /// <summary>E: the CSMS's answer to a TransactionEvent; a refused idToken deauthorizes the transaction (E05, C).</summary>
     internal async Task OnResponseAsync(TransactionEventRequest request, TransactionEventResponse response)
     {
+        Tariffs?.OnTransactionEventResponse(request, response); // I01, I03, I06
         if (response.IdTokenInfo is not { } info || request.IdToken is not { } token)
         {
             return;

@@ -23,6 +23,15 @@ public sealed class IdTokenRecord
 
     public string? Language { get; set; }
 
+    /// <summary>The driver's second language (I01: the tariff text in language1, then language2, then the default).</summary>
+    public string? Language2 { get; set; }
+
+    /// <summary>C17 prepaid: the balance left, in <see cref="BalanceCurrency"/>; null for a token that is not prepaid.</summary>
+    public decimal? Balance { get; set; }
+
+    /// <summary>ISO 4217 currency of <see cref="Balance"/>.</summary>
+    public string? BalanceCurrency { get; set; }
+
     public string? PersonalMessage { get; set; }
 
     /// <summary>EVSE ids the token may charge at, comma-separated; null for any.</summary>

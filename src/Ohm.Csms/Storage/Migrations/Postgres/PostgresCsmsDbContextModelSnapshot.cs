@@ -399,6 +399,12 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.Property<string>("AllowedEvses")
                         .HasColumnType("text");
 
+                    b.Property<decimal?>("Balance")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("BalanceCurrency")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -416,6 +422,9 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("Language")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Language2")
                         .HasColumnType("text");
 
                     b.Property<string>("PersonalMessage")
@@ -834,6 +843,165 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("Stations");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TariffAssignmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("GroupIdToken")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("StationId")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<long>("TariffId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupIdToken");
+
+                    b.HasIndex("StationId", "EvseId");
+
+                    b.ToTable("TariffAssignments");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TariffRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Tariffs");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TariffVersionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("TariffId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TariffId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("TariffVersions");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TransactionCostRecord", b =>
+                {
+                    b.Property<long>("TransactionRecordId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("TransactionRecordId"));
+
+                    b.Property<bool>("BalanceCharged")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<decimal>("Energy")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("EnergyKwh")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Fees")
+                        .HasColumnType("numeric");
+
+                    b.Property<bool>("Final")
+                        .HasColumnType("boolean");
+
+                    b.Property<decimal>("Idle")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("TariffId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TariffVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("Tax")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Time")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Total")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("TransactionRecordId");
+
+                    b.HasIndex("StationId", "TransactionId");
+
+                    b.ToTable("TransactionCosts");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.TransactionEventRecord", b =>

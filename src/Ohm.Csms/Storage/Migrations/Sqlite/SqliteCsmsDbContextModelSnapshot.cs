@@ -377,6 +377,12 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.Property<string>("AllowedEvses")
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("Balance")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BalanceCurrency")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -394,6 +400,9 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Language")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language2")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PersonalMessage")
@@ -800,6 +809,157 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("Stations");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TariffAssignmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GroupIdToken")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationId")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TariffId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupIdToken");
+
+                    b.HasIndex("StationId", "EvseId");
+
+                    b.ToTable("TariffAssignments");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TariffRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Tariffs");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TariffVersionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TariffId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TariffId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("TariffVersions");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.TransactionCostRecord", b =>
+                {
+                    b.Property<long>("TransactionRecordId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BalanceCharged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Energy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("EnergyKwh")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Fees")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Final")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Idle")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TariffId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TariffVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Tax")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Time")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Total")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TransactionRecordId");
+
+                    b.HasIndex("StationId", "TransactionId");
+
+                    b.ToTable("TransactionCosts");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.TransactionEventRecord", b =>

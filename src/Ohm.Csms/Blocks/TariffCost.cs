@@ -1,0 +1,233 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Ohm.Csms.Sessions;
+using Ohm.Csms.Storage;
+using Ohm.Csms.Storage.Entities;
+using Ohm.Ocpp;
+using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Rpc;
+
+namespace Ohm.Csms.Blocks;
+
+/// <summary>
+/// Block I, Tariff and cost, on the CSMS side, and C17 prepaid tokens. The tariff of a transaction is, in this order:
+/// the tariff assigned to the driver's token group (a contract tariff), the EVSE's, the station's, the default tariff.
+/// A transaction is priced with the version of its tariff that was current at its first computation (pinned: I06, a
+/// tariff changed during a transaction applies to transactions that start afterwards). Costs are computed from the
+/// stored TransactionEvents only (Energy.Active.Import.Register readings and chargingState changes).
+/// </summary>
+public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStationCallRouter router, TimeProvider time, ILogger<TariffCost> logger)
+{
+    /// <summary>How tariff definitions are stored and shown.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Reads a stored definition.</summary>
+    public static TariffDefinition Parse(string json) => JsonSerializer.Deserialize<TariffDefinition>(json, Json)!;
+
+    /// <summary>Writes a definition for storage.</summary>
+    public static string Write(TariffDefinition tariff) => JsonSerializer.Serialize(tariff, Json);
+
+    /// <summary>The tariff that applies (group, then EVSE, then station, then default) in its current version; null for none.</summary>
+    public static async Task<TariffVersionRecord?> ResolveAsync(CsmsDbContext db, string? stationId, int? evseId, string? groupIdToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var live = db.Tariffs.Where(t => !t.Deleted);
+        long? tariffId = null;
+        if (groupIdToken is not null)
+        {
+            tariffId = await db.TariffAssignments.Where(a => a.GroupIdToken == groupIdToken && live.Any(t => t.Id == a.TariffId)).Select(a => (long?)a.TariffId).FirstOrDefaultAsync().ConfigureAwait(false);
+        }
+
+        if (tariffId is null && stationId is not null && evseId is not null)
+        {
+            tariffId = await db.TariffAssignments.Where(a => a.StationId == stationId && a.EvseId == evseId && a.GroupIdToken == null && live.Any(t => t.Id == a.TariffId)).Select(a => (long?)a.TariffId).FirstOrDefaultAsync().ConfigureAwait(false);
+        }
+
+        if (tariffId is null && stationId is not null)
+        {
+            tariffId = await db.TariffAssignments.Where(a => a.StationId == stationId && a.EvseId == null && a.GroupIdToken == null && live.Any(t => t.Id == a.TariffId)).Select(a => (long?)a.TariffId).FirstOrDefaultAsync().ConfigureAwait(false);
+        }
+
+        tariffId ??= await live.Where(t => t.IsDefault).Select(t => (long?)t.Id).FirstOrDefaultAsync().ConfigureAwait(false);
+        if (tariffId is null)
+        {
+            return null;
+        }
+
+        var version = await db.Tariffs.Where(t => t.Id == tariffId).Select(t => t.Version).FirstAsync().ConfigureAwait(false);
+        return await db.TariffVersions.FirstAsync(v => v.TariffId == tariffId && v.Version == version).ConfigureAwait(false);
+    }
+
+    /// <summary>The tariff text for a driver: language1, then language2, then the tariff's default text (I01).</summary>
+    public static (string Text, string? Language)? Text(TariffDefinition tariff, string? language1, string? language2)
+    {
+        ArgumentNullException.ThrowIfNull(tariff);
+        foreach (var language in new[] { language1, language2 })
+        {
+            if (language is not null && tariff.Texts.TryGetValue(language, out var text))
+            {
+                return (text, language);
+            }
+        }
+
+        return tariff.DefaultText is { } fallback ? (fallback, null) : null;
+    }
+
+    /// <summary>
+    /// C01/I01, C17: completes an Accepted idTokenInfo: language2; NoCredit for a prepaid token with no balance left; the
+    /// tariff text as personalMessage in the driver's language.
+    /// </summary>
+    public static async Task DecorateAsync(CsmsDbContext db, IdTokenInfoType info, IdTokenRecord record, string? stationId, int? evseId)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(record);
+        info.Language2 = record.Language2;
+        if (record.Balance is { } balance && balance <= 0)
+        {
+            info.Status = AuthorizationStatusEnumType.NoCredit; // C17
+            return;
+        }
+
+        var version = await ResolveAsync(db, stationId, evseId, record.GroupIdToken).ConfigureAwait(false);
+        if (version is not null && Text(Parse(version.Definition), record.Language, record.Language2) is { } text)
+        {
+            info.PersonalMessage = new MessageContentType { Format = MessageFormatEnumType.UTF8, Content = text.Text, Language = text.Language };
+        }
+    }
+
+    /// <summary>
+    /// I02, I03: computes the transaction's cost up to <paramref name="end"/> from its stored events and stores the
+    /// breakdown (in the writer's work <paramref name="db"/>); <paramref name="final"/> at the Ended event: then a
+    /// prepaid token's balance is reduced by the total, once (C17). Null when no tariff applies.
+    /// </summary>
+    public async Task<TransactionCostRecord?> ComputeAsync(CsmsDbContext db, TransactionRecord tx, DateTimeOffset end, bool final)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(tx);
+        var cost = await db.TransactionCosts.FindAsync(tx.Id).ConfigureAwait(false);
+        if (cost is { Final: true })
+        {
+            return cost;
+        }
+
+        IdTokenRecord? token = null;
+        if (tx.IdToken is not null && tx.IdTokenType is not null)
+        {
+            var type = IdTokenEnumTypeSchema.FromWire(tx.IdTokenType);
+            token = await db.IdTokens.FirstOrDefaultAsync(t => t.IdToken == tx.IdToken && t.Type == type).ConfigureAwait(false);
+        }
+
+        TariffVersionRecord? version;
+        if (cost is null)
+        {
+            version = await ResolveAsync(db, tx.StationId, tx.EvseId, token?.GroupIdToken).ConfigureAwait(false);
+            if (version is null)
+            {
+                return null;
+            }
+        }
+        else
+        {
+            version = await db.TariffVersions.FirstAsync(v => v.TariffId == cost.TariffId && v.Version == cost.TariffVersion).ConfigureAwait(false);
+        }
+
+        var tariff = Parse(version.Definition);
+        var events = await db.TransactionEvents.Where(e => e.TransactionRecordId == tx.Id && !e.Late)
+            .Select(e => new { e.Timestamp, e.ChargingState, e.MeterValues }).ToListAsync().ConfigureAwait(false);
+        var readings = new List<EnergyReading>();
+        foreach (var e in events.Where(e => e.MeterValues is not null))
+        {
+            foreach (var meterValue in Metering.FromDocument(e.MeterValues!))
+            {
+                foreach (var sample in meterValue.SampledValue)
+                {
+                    if (Metering.ImportRegisterWh(sample) is { } wh)
+                    {
+                        readings.Add(new EnergyReading(meterValue.Timestamp.ToUniversalTime(), wh));
+                    }
+                }
+            }
+        }
+
+        var states = events.Where(e => e.ChargingState is not null).Select(e => new ChargingStateChange(e.Timestamp, e.ChargingState!)).ToList();
+        var start = tx.StartedAt ?? (events.Count == 0 ? end : events.Min(e => e.Timestamp));
+        var breakdown = TariffCalculator.Compute(tariff, readings, states, start, end);
+        if (cost is null)
+        {
+            cost = new TransactionCostRecord { TransactionRecordId = tx.Id, StationId = tx.StationId, TransactionId = tx.TransactionId, TariffId = version.TariffId, TariffVersion = version.Version, Currency = tariff.Currency };
+            db.TransactionCosts.Add(cost);
+        }
+
+        cost.Energy = breakdown.Energy;
+        cost.Time = breakdown.Time;
+        cost.Idle = breakdown.Idle;
+        cost.Fees = breakdown.Fees;
+        cost.Tax = breakdown.Tax;
+        cost.Total = breakdown.Total;
+        cost.EnergyKwh = breakdown.EnergyKwh;
+        cost.ComputedAt = time.GetUtcNow();
+        cost.Final = final;
+        if (final && !cost.BalanceCharged && token?.Balance is { } balance)
+        {
+            token.Balance = balance - cost.Total; // C17: the balance pays the total, exactly once
+            token.UpdatedAt = cost.ComputedAt;
+            cost.BalanceCharged = true;
+        }
+
+        return cost;
+    }
+
+    // I02 Show EV Driver Running Total Cost During Charging; C17 (a spent prepaid balance stops the transaction).
+    /// <summary>Computes every active transaction's cost of connected stations, sends CostUpdated, stops those whose prepaid balance is spent.</summary>
+    public async Task UpdateRunningCostsAsync(CancellationToken cancellationToken)
+    {
+        List<TransactionRecord> active;
+        var db = database.CreateContext();
+        await using (db.ConfigureAwait(false))
+        {
+            active = await db.Transactions.AsNoTracking().Where(t => t.State == Transactions.Active).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var tx in active.Where(t => router.IsConnected(t.StationId)))
+        {
+            var now = time.GetUtcNow();
+            var outcome = await writer.ExecuteForStationAsync(tx.StationId, async w =>
+            {
+                var cost = await ComputeAsync(w, tx, now, final: false).ConfigureAwait(false);
+                var stop = false;
+                if (cost is not null && !cost.StopRequested && tx.IdToken is not null && tx.IdTokenType is not null)
+                {
+                    var type = IdTokenEnumTypeSchema.FromWire(tx.IdTokenType);
+                    var balance = await w.IdTokens.Where(t => t.IdToken == tx.IdToken && t.Type == type).Select(t => t.Balance).FirstOrDefaultAsync().ConfigureAwait(false);
+                    if (balance is { } left && cost.Total >= left)
+                    {
+                        cost.StopRequested = stop = true;
+                    }
+                }
+
+                return (Total: cost?.Total, Stop: stop);
+            }, cancellationToken).ConfigureAwait(false);
+            if (outcome.Total is not { } total)
+            {
+                continue;
+            }
+
+            try
+            {
+                await router.CallAsync(tx.StationId, new CostUpdatedRequest { TransactionId = tx.TransactionId, TotalCost = total }, cancellationToken).ConfigureAwait(false);
+                if (outcome.Stop)
+                {
+                    // C17: the prepaid balance is spent: the CSMS stops the transaction.
+                    logger.LogInformation("{StationId} transaction {TransactionId}: prepaid balance spent at {Total}; RequestStopTransaction", tx.StationId, tx.TransactionId, total);
+                    await router.CallAsync(tx.StationId, new RequestStopTransactionRequest { TransactionId = tx.TransactionId }, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is StationNotConnectedException or OcppCallTimeoutException or OcppConnectionClosedException or OcppCallErrorException or OcppPayloadException)
+            {
+                logger.LogWarning("{StationId} transaction {TransactionId}: cost update not delivered: {Error}", tx.StationId, tx.TransactionId, ex.Message);
+            }
+        }
+    }
+}
