@@ -33,12 +33,14 @@ public sealed class DisplayCommandTests
     {
         await using var h = await StationHarness.StartAsync();
         using var output = new StringWriter();
+        // The test CSMS answers Authorize without a personal message, so after "Authorized" the EVSE shows the
+        // station's TariffFallbackMessage (I04): the last text the driver sees.
         var passes = Scenario.Parse("""
             steps:
               - plug: 1
               - auth: { token: DISP1, evse: 1 }
             expect:
-              display: "Authorized"
+              display: "Tariff: see the operator's website"
             """);
         Assert.True(await StationCommand.RunScenarioAsync(h.Options("CS-DISP-OK"), passes, output, CancellationToken.None) == 0, output.ToString());
 
