@@ -216,6 +216,7 @@ public static class CsmsHost
         EventsApi.Map(apiGroup);
         StationLimitsApi.Map(apiGroup);
         LocalListApi.Map(apiGroup);
+        ReservationsApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);

@@ -129,6 +129,12 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         record.TransactionRecordId = tx.Id;
         record.Id = await db.Statements<TransactionEventRecord>().InsertAsync(record, cancellationToken).ConfigureAwait(false);
 
+        // H03: the event that carries a reservationId marks the reservation Used, in the same write.
+        if (!late && request.ReservationId is { } reservationId)
+        {
+            await Reservation.MarkUsedAsync(db, stationId, reservationId, info.TransactionId, now).ConfigureAwait(false);
+        }
+
         return new(response, note, known ?? new KnownTransaction(tx, []), tx, !late && request.EventType == TransactionEventEnumType.Ended);
     }
 

@@ -56,6 +56,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>The entries each station's local list holds, as the CSMS last sent them.</summary>
     public DbSet<LocalListEntryRecord> LocalListEntries => Set<LocalListEntryRecord>();
 
+    /// <summary>The reservations the CSMS made at stations, with how each stands (block H).</summary>
+    public DbSet<ReservationRecord> Reservations => Set<ReservationRecord>();
+
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
 
@@ -222,6 +225,21 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.Property(l => l.StationId).HasMaxLength(48);
             e.Property(l => l.IdToken).HasMaxLength(36);
             e.Property(l => l.Type).HasMaxLength(16);
+        });
+        modelBuilder.Entity<ReservationRecord>(e =>
+        {
+            e.HasIndex(r => new { r.StationId, r.State });
+            e.HasIndex(r => r.IdToken);
+            e.Property(r => r.StationId).HasMaxLength(48);
+            e.Property(r => r.ConnectorType).HasMaxLength(20);
+            e.Property(r => r.IdToken).HasMaxLength(36);
+            e.Property(r => r.IdTokenType).HasMaxLength(16);
+            e.Property(r => r.GroupIdToken).HasMaxLength(36);
+            e.Property(r => r.GroupIdTokenType).HasMaxLength(16);
+            e.Property(r => r.State).HasMaxLength(16).HasConversion<string>();
+            e.Property(r => r.StationStatus).HasMaxLength(16);
+            e.Property(r => r.CancelStatus).HasMaxLength(16);
+            e.Property(r => r.TransactionId).HasMaxLength(36);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {
