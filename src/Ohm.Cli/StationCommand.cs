@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ohm.Ocpp.Messages;
 using Ohm.Station;
 using Ohm.Station.DeviceModel;
 
@@ -116,7 +117,7 @@ internal static class StationCommand
         await using var station = new ChargingStation(options);
         station.Activity += line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
         await station.StartAsync(cancellationToken);
-        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
+        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, reservations, quit");
         while (!cancellationToken.IsCancellationRequested)
         {
             var line = await Console.In.ReadLineAsync(cancellationToken);
@@ -160,10 +161,13 @@ internal static class StationCommand
                     case "list":
                         PrintLocalList(station, Console.Out);
                         break;
+                    case "reservations":
+                        PrintReservations(station, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
-                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, quit");
+                        Console.WriteLine("Commands: plug [evse], unplug [evse], auth TOKEN [evse], power W [evse], offline, online, status, list, reservations, quit");
                         break;
                 }
             }
@@ -194,6 +198,20 @@ internal static class StationCommand
         {
             var expiry = entry.CacheExpiryDateTime is { } at ? ", expires " + at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "";
             output.WriteLine($"  {entry.IdToken.IdToken} ({entry.IdToken.Type}): {entry.Status}{expiry}");
+        }
+    }
+
+    /// <summary>The console's <c>reservations</c>: the reservations the station holds (H01).</summary>
+    internal static void PrintReservations(ChargingStation station, TextWriter output)
+    {
+        var held = station.Reservation.Active();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{station.Id}: {held.Count} reservation(s)"));
+        foreach (var r in held)
+        {
+            var evse = r.EvseId is { } id ? "EVSE " + id.ToString(CultureInfo.InvariantCulture) : "any EVSE";
+            var type = r.ConnectorType is { } t ? " " + t.ToWire() : "";
+            var group = r.GroupIdToken is { } g ? ", group " + g.IdToken : "";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Id}: {evse}{type} for {r.IdToken.IdToken}{group}, until {r.ExpiryDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}"));
         }
     }
 

@@ -70,6 +70,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Authorization = new Authorization(context, cache, LocalAuthList, Transactions);
         RemoteControl = new RemoteControl(context, gate, Provisioning, Authorization, Transactions, events, Availability, Metering);
         DataTransfer = new DataTransfer(context, request => Options.DataTransferHandler?.Invoke(request));
+        Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
         Handlers = StationRouting.Build(this);
     }
 
@@ -126,6 +127,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>G: status notifications, change availability, heartbeat.</summary>
     public Availability Availability { get; }
+
+    /// <summary>H: reservations.</summary>
+    public Reservation Reservation { get; }
 
     /// <summary>J: meter values.</summary>
     public Metering Metering { get; }
@@ -398,6 +402,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
         Evses = evses;
         Availability.Load();
+        Reservation.Load();
     }
 
     private void OnVariableChanged(DeviceVariable variable)
@@ -693,6 +698,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                     var now = Now;
                     Transactions.Tick(now);
                     Metering.Tick(now);
+                    Reservation.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

@@ -45,6 +45,9 @@ internal static class StationRouting
         .On(OcppActions.TriggerMessage, Guard(s, OcppActions.TriggerMessage, s.RemoteControl.TriggerMessage))           // F06
         // G Availability
         .On(OcppActions.ChangeAvailability, Guard(s, OcppActions.ChangeAvailability, s.Availability.ChangeAvailability)) // G03, G04
+        // H Reservation
+        .On(OcppActions.ReserveNow, Guard(s, OcppActions.ReserveNow, s.Reservation.ReserveNow))                         // H01
+        .On(OcppActions.CancelReservation, Guard(s, OcppActions.CancelReservation, s.Reservation.CancelReservation))    // H02
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

@@ -46,7 +46,14 @@ public sealed class Authorization
             return AuthorizationStatusEnumType.Accepted;
         }
 
-        var status = await AuthorizeAsync(token).ConfigureAwait(false);
+        var (status, group) = await AuthorizeWithGroupAsync(token).ConfigureAwait(false);
+
+        // H03, C09: a reserved EVSE takes only the reservation's idToken or a token of its group.
+        if (status == AuthorizationStatusEnumType.Accepted && Reservation is { } reservation && !await reservation.MayUseAsync(evseId, token, group).ConfigureAwait(false))
+        {
+            status = AuthorizationStatusEnumType.NotAtThisTime;
+        }
+
         _context.Report($"idToken {idToken} at EVSE {evseId}: {status}");
         _context.Hardware.Display.Show(evseId, status == AuthorizationStatusEnumType.Accepted ? "Authorized" : "Not authorized: " + status);
         if (status == AuthorizationStatusEnumType.Accepted)
@@ -61,14 +68,23 @@ public sealed class Authorization
     /// Authorizes a token: from what the station holds (the local list first, then the cache) when allowed, with
     /// Authorize when online, by the offline rules otherwise.
     /// </summary>
-    public async Task<AuthorizationStatusEnumType> AuthorizeAsync(IdTokenType token)
+    public async Task<AuthorizationStatusEnumType> AuthorizeAsync(IdTokenType token) => (await AuthorizeWithGroupAsync(token).ConfigureAwait(false)).Status;
+
+    /// <summary>H: the reservations, which gate a token presented at a reserved EVSE (set by the Reservation block).</summary>
+    internal Reservation? Reservation { get; set; }
+
+    /// <summary>
+    /// <see cref="AuthorizeAsync"/>, with the token's groupIdToken when the CSMS's Authorize answer told it (C09); null
+    /// when the station decided alone.
+    /// </summary>
+    internal async Task<(AuthorizationStatusEnumType Status, IdTokenType? Group)> AuthorizeWithGroupAsync(IdTokenType token)
     {
         ArgumentNullException.ThrowIfNull(token);
         var model = _context.Model;
         if (!model.Flag("AuthCtrlr", "Enabled", true))
         {
             // C: with authorization disabled every idToken is accepted without asking the CSMS.
-            return AuthorizationStatusEnumType.Accepted;
+            return (AuthorizationStatusEnumType.Accepted, null);
         }
 
         var known = Known(token);
@@ -80,12 +96,12 @@ public sealed class Authorization
             {
                 if (local.Status == AuthorizationStatusEnumType.Accepted)
                 {
-                    return AuthorizationStatusEnumType.Accepted;
+                    return (AuthorizationStatusEnumType.Accepted, null);
                 }
 
                 if (model.Flag(local.Listed ? "LocalAuthListCtrlr" : "AuthCacheCtrlr", "DisablePostAuthorize", false))
                 {
-                    return local.Status;
+                    return (local.Status, null);
                 }
             }
 
@@ -93,7 +109,7 @@ public sealed class Authorization
             {
                 var response = await _context.CallAsync(new AuthorizeRequest { IdToken = token }, _context.Stopping).ConfigureAwait(false);
                 _cache.Remember(token, response.IdTokenInfo);
-                return response.IdTokenInfo.Status;
+                return (response.IdTokenInfo.Status, response.IdTokenInfo.GroupIdToken);
             }
             catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or InvalidOperationException)
             {
@@ -106,12 +122,12 @@ public sealed class Authorization
         // C15: an unknown one is accepted only with OfflineTxForUnknownIdEnabled.
         if (model.Flag("AuthCtrlr", "LocalAuthorizeOffline", true) && known is { } offline)
         {
-            return offline.Status;
+            return (offline.Status, null);
         }
 
-        return model.Flag("AuthCtrlr", "OfflineTxForUnknownIdEnabled", false)
+        return (model.Flag("AuthCtrlr", "OfflineTxForUnknownIdEnabled", false)
             ? AuthorizationStatusEnumType.Accepted
-            : AuthorizationStatusEnumType.Unknown;
+            : AuthorizationStatusEnumType.Unknown, null);
     }
 
     /// <summary>C11: ClearCache.</summary>
