@@ -67,6 +67,9 @@ internal static class ReservationsApi
         public DateTimeOffset? ExpiryDateTime { get; init; }
     }
 
+    /// <summary>Cancelling takes no options: send <c>{}</c> or no body.</summary>
+    internal sealed record CancelBody;
+
     /// <summary>
     /// A reservation: <c>state</c> Requested, Accepted, Rejected, Cancelled, Expired, Removed or Used (an Accepted one past
     /// its expiry reads Expired); <c>stationStatus</c> the station's ReserveNow answer; <c>cancelStatus</c> its
@@ -158,7 +161,7 @@ internal static class ReservationsApi
     };
 
     private static async Task<Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        int reservationId, Reservation reservations, ApiOptions options, CsmsDatabase database, TimeProvider time, CancellationToken ct)
+        int reservationId, CancelBody? body, Reservation reservations, ApiOptions options, CsmsDatabase database, TimeProvider time, CancellationToken ct)
     {
         string? stationId;
         await using (var db = database.CreateContext())
