@@ -181,7 +181,7 @@ public sealed class Reservation(CsmsWriter writer, CsmsDatabase database, IStati
         return new(stored, OutcomeKind.Done);
     }
 
-    // H01.FR.17, H01.FR.18 (H04 expiry, removal): each ReservationStatusUpdate is stored and moves its reservation on.
+    // H01, H04 (the reservation expired or was removed): each ReservationStatusUpdate is stored and moves its reservation on.
     public async ValueTask<ReservationStatusUpdateResponse> ReservationStatusUpdateAsync(ReservationStatusUpdateRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -67,7 +67,7 @@ public sealed class Reservation
         }
     }
 
-    // H01 Reservation: H01.FR.01 (disabled: Rejected), H01.FR.02 (the same id replaces), H01.FR.04-07 (EVSE states), H01.FR.09-11 (any EVSE).
+    // H01 Reservation: disabled: Rejected; the same id replaces; the EVSE's state decides Occupied/Unavailable; any EVSE with NonEvseSpecific.
     internal async ValueTask<ReserveNowResponse> ReserveNow(ReserveNowRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -118,7 +118,7 @@ public sealed class Reservation
             return !IsFree(evse) || others.Any(r => r.EvseId == evseId) ? ReserveNowStatusEnumType.Occupied : ReserveNowStatusEnumType.Accepted;
         }
 
-        // H01.FR.19 (as we read it): a reservation of no EVSE only with NonEvseSpecific.
+        // H01: a reservation of no EVSE only with ReservationCtrlr.NonEvseSpecific.
         if (!_context.Model.Flag(Component, "NonEvseSpecific", false))
         {
             return ReserveNowStatusEnumType.Rejected;
@@ -141,7 +141,7 @@ public sealed class Reservation
         return free > anyEvse ? ReserveNowStatusEnumType.Accepted : ReserveNowStatusEnumType.Occupied;
     }
 
-    // H02 Cancel Reservation: H02.FR.01 (a held one: Accepted, its EVSE Available again), H02.FR.02 (unknown: Rejected).
+    // H02 Cancel Reservation: a held one is Accepted (its EVSE Available again), an unknown one Rejected.
     internal async ValueTask<CancelReservationResponse> CancelReservation(CancelReservationRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
         await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -234,7 +234,7 @@ public sealed class Reservation
     }
 
     /// <summary>
-    /// H03.FR.?: a transaction starts on the EVSE: the reservation its authorization was let through by (or the one its
+    /// H03: a transaction starts on the EVSE: the reservation its authorization was let through by (or the one its
     /// authorized idToken holds there) ends, and its id goes in the Started event. Call under the gate.
     /// </summary>
     internal int? Consume(Evse evse)
@@ -278,7 +278,7 @@ public sealed class Reservation
         }
     }
 
-    // H01.FR.?: an EVSE made Unavailable (or the whole station Inoperative) loses its reservation: ReservationStatusUpdate Removed.
+    // H01, H04: an EVSE made Unavailable (or the whole station Inoperative) loses its reservation: ReservationStatusUpdate Removed.
     private void OnUpdating(Evse evse)
     {
         foreach (var r in Others(null).Where(r => (r.EvseId == evse.Id && evse.Inoperative) || _availability.StationInoperative))
