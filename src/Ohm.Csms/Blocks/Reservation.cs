@@ -38,6 +38,8 @@ public sealed class Reservation(CsmsWriter writer, CsmsDatabase database, IStati
         Invalid,
     }
 
+    private const string NotConnected = "not connected";
+
     /// <summary>Whether a reservation still holds (it counts for overlaps) at <paramref name="now"/>.</summary>
     public static bool IsActive(ReservationRecord reservation, DateTimeOffset now)
     {
@@ -56,8 +58,9 @@ public sealed class Reservation(CsmsWriter writer, CsmsDatabase database, IStati
     /// H01 Reservation: stores the reservation as Requested with a new id (refused when it would overlap), sends ReserveNow
     /// and stores the station's answer. Overlap: an active unexpired reservation of the same EVSE; for any EVSE, as many
     /// active reservations at the station as it has EVSEs known to the CSMS (the EVSEs of its stored connector statuses).
-    /// A failed call (not connected, CALLERROR) leaves the reservation Rejected and is rethrown; a call without an answer
-    /// in time leaves it Requested, as the station may hold it.
+    /// A station not connected stores nothing (<see cref="StationNotConnectedException"/>); a CALLERROR or a closed
+    /// connection leaves the reservation Rejected and is rethrown; a call without an answer in time leaves it Requested,
+    /// as the station may hold it (it then counts for overlaps until its expiry).
     /// </summary>
     public async Task<Outcome> ReserveAsync(string stationId, Request request, CancellationToken cancellationToken)
     {
@@ -73,6 +76,12 @@ public sealed class Reservation(CsmsWriter writer, CsmsDatabase database, IStati
             if (await db.Stations.FindAsync(stationId).ConfigureAwait(false) is null)
             {
                 return new Outcome(null, OutcomeKind.NotFound, $"Station '{stationId}' is not registered.");
+            }
+
+            // Not connected: nothing is stored, the caller hears it as from any call.
+            if (!router.IsConnected(stationId))
+            {
+                return new Outcome(null, OutcomeKind.NotFound, NotConnected);
             }
 
             var open = (await db.Reservations.Where(r => r.StationId == stationId
@@ -112,6 +121,11 @@ public sealed class Reservation(CsmsWriter writer, CsmsDatabase database, IStati
             db.Reservations.Add(record);
             return new Outcome(record, OutcomeKind.Done);
         }, cancellationToken).ConfigureAwait(false);
+        if (created.Kind == OutcomeKind.NotFound && ReferenceEquals(created.Detail, NotConnected))
+        {
+            throw new StationNotConnectedException(stationId);
+        }
+
         if (created.Kind != OutcomeKind.Done)
         {
             return created;

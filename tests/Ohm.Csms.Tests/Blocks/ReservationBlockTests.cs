@@ -61,6 +61,10 @@ public sealed class ReservationBlockTests
         Assert.Equal(ReservationBlock.OutcomeKind.Invalid, (await block.ReserveAsync("CS-H", Evse(1, 0), CancellationToken.None)).Kind);
         Assert.Equal(ReservationBlock.OutcomeKind.NotFound, (await block.ReserveAsync("CS-NONE", Evse(1), CancellationToken.None)).Kind);
         Assert.Empty(bed.Router.Calls);
+
+        // A registered station that is not connected: nothing is stored.
+        await bed.RegisterStationAsync("CS-AWAY");
+        await Assert.ThrowsAsync<StationNotConnectedException>(() => block.ReserveAsync("CS-AWAY", Evse(1), CancellationToken.None));
         Assert.Empty(await AllAsync(bed));
     }
 
