@@ -179,6 +179,9 @@ internal static class StationCommand
                     case "cost":
                         PrintCost(station, Console.Out);
                         break;
+                    case "reservations":
+                        PrintReservations(station, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
@@ -198,7 +201,7 @@ internal static class StationCommand
     /// <summary>The interactive console's commands, as its greeting and <c>help</c> list them.</summary>
     private const string ConsoleCommands =
         "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], "
-        + "offline, online, status, list, display, cost, quit";
+        + "offline, online, status, list, reservations, display, cost, quit";
 
     internal static void PrintStatus(ChargingStation station)
     {
@@ -260,6 +263,20 @@ internal static class StationCommand
             var v = shown.GetValueOrDefault(evse.Id);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  EVSE {evse.Id}: tariff {v?.TariffText ?? "-"}, running {v?.RunningCost?.ToString("0.00##", CultureInfo.InvariantCulture) ?? "-"}, total {v?.TotalCost?.ToString("0.00##", CultureInfo.InvariantCulture) ?? v?.TotalCostText ?? "-"}, transaction {v?.TransactionId ?? "-"}"));
+        }
+    }
+
+    /// <summary>The console's <c>reservations</c>: the reservations the station holds (H01).</summary>
+    internal static void PrintReservations(ChargingStation station, TextWriter output)
+    {
+        var held = station.Reservation.Active();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{station.Id}: {held.Count} reservation(s)"));
+        foreach (var r in held)
+        {
+            var evse = r.EvseId is { } id ? "EVSE " + id.ToString(CultureInfo.InvariantCulture) : "any EVSE";
+            var type = r.ConnectorType is { } t ? " " + t.ToWire() : "";
+            var group = r.GroupIdToken is { } g ? ", group " + g.IdToken : "";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Id}: {evse}{type} for {r.IdToken.IdToken}{group}, until {r.ExpiryDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}"));
         }
     }
 

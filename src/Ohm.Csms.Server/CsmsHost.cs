@@ -220,6 +220,7 @@ public static class CsmsHost
         LocalListApi.Map(apiGroup);
         DisplayMessagesApi.Map(apiGroup);
         TariffsApi.Map(apiGroup);
+        ReservationsApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);

@@ -73,6 +73,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         DisplayMessage = new DisplayMessage(context, Transactions, Availability);
         TariffCost = new TariffCost(context);
         Authorization.Tariffs = Transactions.Tariffs = TariffCost;
+        Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
         Handlers = StationRouting.Build(this);
     }
 
@@ -132,6 +133,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>G: status notifications, change availability, heartbeat.</summary>
     public Availability Availability { get; }
+
+    /// <summary>H: reservations.</summary>
+    public Reservation Reservation { get; }
 
     /// <summary>J: meter values.</summary>
     public Metering Metering { get; }
@@ -408,6 +412,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Evses = evses;
         Availability.Load();
         DisplayMessage.Load();
+        Reservation.Load();
     }
 
     private void OnVariableChanged(DeviceVariable variable)
@@ -704,6 +709,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                     Transactions.Tick(now);
                     Metering.Tick(now);
                     DisplayMessage.Tick(now);
+                    Reservation.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

@@ -85,6 +85,9 @@ public sealed class TransactionState
     /// <summary>The remote start id, if it was started remotely.</summary>
     public int? RemoteStartId { get; set; }
 
+    /// <summary>H03: the reservation the transaction used, sent in its Started event.</summary>
+    public int? ReservationId { get; set; }
+
     /// <summary>Whether the remote start id was reported already.</summary>
     public bool RemoteStartIdSent { get; set; }
 

@@ -51,6 +51,9 @@ internal static class StationRouting
         .On(OcppActions.ClearDisplayMessage, Guard(s, OcppActions.ClearDisplayMessage, s.DisplayMessage.ClearDisplayMessage)) // O05
         // I TariffAndCost
         .On(OcppActions.CostUpdated, Guard(s, OcppActions.CostUpdated, s.TariffCost.CostUpdated))                     // I02
+        // H Reservation
+        .On(OcppActions.ReserveNow, Guard(s, OcppActions.ReserveNow, s.Reservation.ReserveNow))                         // H01
+        .On(OcppActions.CancelReservation, Guard(s, OcppActions.CancelReservation, s.Reservation.CancelReservation))    // H02
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

@@ -137,6 +137,12 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
             await tariffs.ComputeAsync(db, tx, record.Timestamp, final: false).ConfigureAwait(false); // I06: the tariff version is pinned at the start
         }
 
+        // H03: the event that carries a reservationId marks the reservation Used, in the same write.
+        if (!late && request.ReservationId is { } reservationId)
+        {
+            await Reservation.MarkUsedAsync(db, stationId, reservationId, info.TransactionId, now).ConfigureAwait(false);
+        }
+
         return new(response, note, known ?? new KnownTransaction(tx, []), tx, !late && request.EventType == TransactionEventEnumType.Ended);
     }
 

@@ -67,6 +67,8 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     /// <summary>Each transaction's cost breakdown.</summary>
     public DbSet<TransactionCostRecord> TransactionCosts => Set<TransactionCostRecord>();
+    /// <summary>The reservations the CSMS made at stations, with how each stands (block H).</summary>
+    public DbSet<ReservationRecord> Reservations => Set<ReservationRecord>();
 
     /// <summary>Meter values stored by earlier versions, one row per sampled value; read only.</summary>
     public DbSet<SampledValueRecord> SampledValues => Set<SampledValueRecord>();
@@ -251,6 +253,21 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.HasKey(c => c.TransactionRecordId);
             e.Property(c => c.Currency).HasMaxLength(3);
             e.HasIndex(c => new { c.StationId, c.TransactionId });
+        });
+        modelBuilder.Entity<ReservationRecord>(e =>
+        {
+            e.HasIndex(r => new { r.StationId, r.State });
+            e.HasIndex(r => r.IdToken);
+            e.Property(r => r.StationId).HasMaxLength(48);
+            e.Property(r => r.ConnectorType).HasMaxLength(20);
+            e.Property(r => r.IdToken).HasMaxLength(36);
+            e.Property(r => r.IdTokenType).HasMaxLength(16);
+            e.Property(r => r.GroupIdToken).HasMaxLength(36);
+            e.Property(r => r.GroupIdTokenType).HasMaxLength(16);
+            e.Property(r => r.State).HasMaxLength(16).HasConversion<string>();
+            e.Property(r => r.StationStatus).HasMaxLength(16);
+            e.Property(r => r.CancelStatus).HasMaxLength(16);
+            e.Property(r => r.TransactionId).HasMaxLength(36);
         });
         modelBuilder.Entity<SampledValueRecord>(e =>
         {

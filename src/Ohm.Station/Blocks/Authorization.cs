@@ -61,6 +61,14 @@ public sealed class Authorization
         }
 
         var decision = await DecideAsync(token).ConfigureAwait(false);
+
+        // H03, C09: a reserved EVSE takes only the reservation's idToken or a token of its group.
+        if (decision.Status == AuthorizationStatusEnumType.Accepted && !IsMasterPass(decision.Group)
+            && Reservation is { } reservation && !await reservation.MayUseAsync(evseId, token, decision.Group).ConfigureAwait(false))
+        {
+            decision = decision with { Status = AuthorizationStatusEnumType.NotAtThisTime };
+        }
+
         _context.Report($"idToken {shown} at EVSE {evseId}: {decision.Status}");
         if (decision.Status == AuthorizationStatusEnumType.Accepted && IsMasterPass(decision.Group))
         {
@@ -155,6 +163,9 @@ public sealed class Authorization
     /// </summary>
     public async Task<AuthorizationStatusEnumType> AuthorizeAsync(IdTokenType token) =>
         (await DecideAsync(token).ConfigureAwait(false)).Status;
+
+    /// <summary>H: the reservations, which gate a token presented at a reserved EVSE (set by the Reservation block).</summary>
+    internal Reservation? Reservation { get; set; }
 
     /// <summary>C09: the status of a token and its groupIdToken (null when none is known), as AuthorizeAsync decides them.</summary>
     internal async Task<(AuthorizationStatusEnumType Status, IdTokenType? Group)> AuthorizeWithGroupAsync(IdTokenType token)

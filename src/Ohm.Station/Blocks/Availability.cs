@@ -20,6 +20,12 @@ public sealed class Availability
         _gate = gate;
     }
 
+    /// <summary>H: whether a free EVSE's connector shows Reserved (set by the Reservation block).</summary>
+    internal Func<Evse, bool>? Reserved { get; set; }
+
+    /// <summary>H: told of an EVSE before its status is computed and reported (the Reservation block drops a reservation of an unavailable EVSE).</summary>
+    internal Action<Evse>? Updating { get; set; }
+
     /// <summary>Whether the whole station was made Inoperative.</summary>
     public bool StationInoperative { get; private set; }
 
@@ -29,6 +35,7 @@ public sealed class Availability
         ArgumentNullException.ThrowIfNull(evse);
         return evse.Transaction is null && (StationInoperative || evse.Inoperative) ? ConnectorStatusEnumType.Unavailable
             : evse.Plugged || evse.Transaction is not null ? ConnectorStatusEnumType.Occupied
+            : Reserved?.Invoke(evse) == true ? ConnectorStatusEnumType.Reserved
             : ConnectorStatusEnumType.Available;
     }
 
@@ -58,6 +65,7 @@ public sealed class Availability
     /// <summary>G01: queues a StatusNotification when the connector's status changed. Call under the gate.</summary>
     internal void Update(Evse evse, bool force = false)
     {
+        Updating?.Invoke(evse);
         var status = StatusOf(evse);
         var text = status.ToString();
         _context.Model.SetInternal(new ComponentKey("Connector", null, evse.Id, evse.ConnectorId), "AvailabilityState", text);

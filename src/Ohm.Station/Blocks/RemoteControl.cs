@@ -53,6 +53,12 @@ public sealed class RemoteControl
                 return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected };
             }
 
+            // H03, C09: a reserved EVSE takes only its idToken or group.
+            if (_authorization.Reservation?.MayUse(evse, request.IdToken, request.GroupIdToken) == false)
+            {
+                return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected };
+            }
+
             if (evse.Transaction is { } running && evse.AuthorizedToken is not null)
             {
                 return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected, TransactionId = running.Id };

@@ -51,6 +51,7 @@ internal sealed class TransactionEvents
             },
             Evse = seqNo == 0 || type == TransactionEventEnumType.Started ? new EVSEType { Id = evse.Id, ConnectorId = evse.ConnectorId } : null,
             IdToken = sendToken ? token : null,
+            ReservationId = type == TransactionEventEnumType.Started ? tx.ReservationId : null,
             MeterValue = Meters(earlier, meter),
         };
         if (request.TransactionInfo.RemoteStartId is not null)

@@ -119,6 +119,9 @@ public sealed class Transactions
     /// <summary>How many transactions this engine ended since it was created.</summary>
     public int EndedCount { get; private set; }
 
+    /// <summary>H: the reservations, told when a transaction starts (set by the Reservation block).</summary>
+    internal Reservation? Reservation { get; set; }
+
     /// <summary>Whether any transaction runs.</summary>
     public bool AnyRunning => _context.Evses.Values.Any(e => e.Transaction is not null);
 
@@ -443,6 +446,7 @@ public sealed class Transactions
             LastSample = _context.Now,
             LastEndedSample = _context.Now,
         };
+        evse.Transaction.ReservationId = Reservation?.Consume(evse);
         _events.Emit(evse, TransactionEventEnumType.Started, trigger, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
     }
 }

@@ -194,7 +194,7 @@ public sealed class DeviceModelTests
         Assert.All(report.ReportData!.Where(r => r.Component.Name == "EVSE"), r => Assert.Equal(2, r.Component.Evse!.Id));
         Assert.DoesNotContain(report.ReportData!, r => r.Component.Name == "OCPPCommCtrlr");
 
-        var criteria = await h.Csms.Call("CS-B08", new GetReportRequest { RequestId = 8, ComponentCriteria = [ComponentCriterionEnumType.Enabled], ComponentVariable = [new ComponentVariableType { Component = new ComponentType { Name = "ReservationCtrlr" } }] });
+        var criteria = await h.Csms.Call("CS-B08", new GetReportRequest { RequestId = 8, ComponentCriteria = [ComponentCriterionEnumType.Enabled], ComponentVariable = [new ComponentVariableType { Component = new ComponentType { Name = "SmartChargingCtrlr" } }] });
         Assert.Equal(GenericDeviceModelStatusEnumType.EmptyResultSet, criteria.Status);
         var none = await h.Csms.Call("CS-B08", new GetReportRequest { RequestId = 9, ComponentVariable = [new ComponentVariableType { Component = new ComponentType { Name = "NoSuchCtrlr" } }] });
         Assert.Equal(GenericDeviceModelStatusEnumType.EmptyResultSet, none.Status);

@@ -164,6 +164,7 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.DataTransfer, (r, c, _) => Answer(r, c, () => DataTransfer(r)));
         h.On(OcppActions.FirmwareStatusNotification, (r, c, _) => Answer(r, c, () => new FirmwareStatusNotificationResponse()));
         h.On(OcppActions.LogStatusNotification, (r, c, _) => Answer(r, c, () => new LogStatusNotificationResponse()));
+        h.On(OcppActions.ReservationStatusUpdate, (r, c, _) => Answer(r, c, () => new ReservationStatusUpdateResponse()));
     }
 
     private ValueTask<TResponse> Answer<TRequest, TResponse>(TRequest request, OcppCallContext context, Func<TResponse> respond)

@@ -1,0 +1,57 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Ohm.Csms.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Reservations : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Reservations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StationId = table.Column<string>(type: "TEXT", maxLength: 48, nullable: false),
+                    EvseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ConnectorType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    IdToken = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
+                    IdTokenType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    GroupIdToken = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
+                    GroupIdTokenType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    ExpiryDateTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StationStatus = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    CancelStatus = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    TransactionId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reservations", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reservations_IdToken",
+                table: "Reservations",
+                column: "IdToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reservations_StationId_State",
+                table: "Reservations",
+                columns: new[] { "StationId", "State" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Reservations");
+        }
+    }
+}
