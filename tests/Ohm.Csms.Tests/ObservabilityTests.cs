@@ -255,7 +255,7 @@ public sealed partial class ObservabilityTests
 
         // A station that is not accepted yet connects and never boots: closed at the boot deadline.
         await using var silent = await csms.ConnectAsync("CS-M-PW");
-        while (sessions.Find("CS-M-PW") is null) // the server opens the session (and arms the deadline) just after the upgrade
+        while (sessions.Find("CS-M-PW") is not { BootDeadlineArmed: true }) // the server opens the session, then arms the deadline, just after the upgrade
         {
             await Task.Delay(10);
         }

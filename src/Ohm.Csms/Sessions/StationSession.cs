@@ -41,6 +41,18 @@ public sealed class StationSession
     /// <summary>Whether the station has sent a BootNotification on this connection.</summary>
     internal bool BootReceived { get; private set; }
 
+    /// <summary>Whether the boot deadline's timer is armed (it is armed just after the session opens).</summary>
+    internal bool BootDeadlineArmed
+    {
+        get
+        {
+            lock (_triggered)
+            {
+                return _bootDeadline is not null;
+            }
+        }
+    }
+
     /// <summary>Arms the timer that closes the connection when no BootNotification comes first (Csms:BootDeadlineSeconds).</summary>
     internal void ArmBootDeadline(ITimer timer)
     {
