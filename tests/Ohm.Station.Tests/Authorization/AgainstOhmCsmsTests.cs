@@ -14,24 +14,15 @@ public sealed class AgainstOhmCsmsTests
     public async Task C09_C16_C02_A_group_member_stops_a_transaction_a_master_pass_stops_all_and_a_start_button_starts_one()
     {
         await using var h = await StationHarness.StartAsync();
-        await using WebApplication csms = CsmsHost.Build(new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Csms:AcceptUnknown"] = "true",
-            ["Csms:MasterPassGroupId"] = "POLICE",
-            ["Api:AllowLoopbackWithoutKey"] = "true",
-            ["Ocpp:Url"] = "http://127.0.0.1:0",
-            ["Api:Url"] = "http://127.0.0.1:0",
-            ["Storage:DataFolder"] = Path.Combine(h.DataRoot, "csms"),
-        });
-        await CsmsHost.StartAsync(csms);
-        using var api = new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(csms) };
+        await using var csms = await OhmCsms.StartAsync(h, new Dictionary<string, string?> { ["Csms:MasterPassGroupId"] = "POLICE" });
+        var api = csms.Api;
         foreach (var (token, group) in new[] { ("ANNA", "FAMILY"), ("BOB", "FAMILY"), ("OFFICER", "POLICE") })
         {
             (await api.PostAsJsonAsync("api/id-tokens", new { idToken = token, type = "ISO14443", groupIdToken = group, groupIdTokenType = "Central" })).EnsureSuccessStatusCode();
         }
 
         var options = h.Options("CS-OHM-C", StationHarness.Config(c => c.With("AuthCtrlr", "MasterPassGroupId", "POLICE")));
-        options.Endpoint = CsmsHost.OcppEndpoint(csms);
+        options.Endpoint = csms.OcppEndpoint;
         var station = await h.StartStation("CS-OHM-C", options: options);
 
         async Task<List<JsonElement>> Transactions()

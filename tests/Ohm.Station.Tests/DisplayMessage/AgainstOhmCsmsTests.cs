@@ -24,19 +24,9 @@ public sealed class AgainstOhmCsmsTests
     public async Task O01_O02_O03_O05_the_Ohm_CSMS_sets_a_message_an_Ohm_station_shows_it_the_report_is_stored_and_clearing_empties_both()
     {
         await using var h = await StationHarness.StartAsync();
-        var data = Path.Combine(h.DataRoot, "csms");
-        await using WebApplication csms = CsmsHost.Build(new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Csms:AcceptUnknown"] = "true",
-            ["Api:AllowLoopbackWithoutKey"] = "true",
-            ["Ocpp:Url"] = "http://127.0.0.1:0",
-            ["Api:Url"] = "http://127.0.0.1:0",
-            ["Storage:DataFolder"] = data,
-        });
-        await CsmsHost.StartAsync(csms);
-        using var api = new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(csms) };
-        var options = h.Options("CS-OHM-O");
-        options.Endpoint = CsmsHost.OcppEndpoint(csms);
+        await using var csms = await OhmCsms.StartAsync(h);
+        var api = csms.Api;
+        var options = csms.StationOptions(h, "CS-OHM-O");
         var station = await h.StartStation("CS-OHM-O", options: options);
 
         // O01: in two languages, one message each; the station's displays are in English.

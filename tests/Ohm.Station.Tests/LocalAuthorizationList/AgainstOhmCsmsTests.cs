@@ -14,20 +14,10 @@ public sealed class AgainstOhmCsmsTests
     public async Task D01_D02_the_Ohm_CSMS_sends_its_list_to_an_Ohm_station_then_a_change_as_a_Differential_and_shows_it_InSync()
     {
         await using var h = await StationHarness.StartAsync();
-        var data = Path.Combine(h.DataRoot, "csms");
-        await using WebApplication csms = CsmsHost.Build(new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Csms:AcceptUnknown"] = "true",
-            ["Api:AllowLoopbackWithoutKey"] = "true",
-            ["Ocpp:Url"] = "http://127.0.0.1:0",
-            ["Api:Url"] = "http://127.0.0.1:0",
-            ["Storage:DataFolder"] = data,
-        });
-        await CsmsHost.StartAsync(csms);
-        using var api = new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(csms) };
+        await using var csms = await OhmCsms.StartAsync(h);
+        var api = csms.Api;
 
-        var options = h.Options("CS-OHM-D");
-        options.Endpoint = CsmsHost.OcppEndpoint(csms);
+        var options = csms.StationOptions(h, "CS-OHM-D");
         var station = await h.StartStation("CS-OHM-D", options: options);
 
         (await api.PostAsJsonAsync("api/id-tokens", new { idToken = "RFID-D1", type = "ISO14443" })).EnsureSuccessStatusCode();

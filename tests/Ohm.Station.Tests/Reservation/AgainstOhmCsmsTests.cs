@@ -14,20 +14,10 @@ public sealed class AgainstOhmCsmsTests
     public async Task H01_H02_H03_the_Ohm_CSMS_reserves_an_EVSE_of_an_Ohm_station_the_reserving_token_uses_it_and_the_CSMS_shows_it_Used()
     {
         await using var h = await StationHarness.StartAsync();
-        var data = Path.Combine(h.DataRoot, "csms");
-        await using WebApplication csms = CsmsHost.Build(new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Csms:AcceptUnknown"] = "true",
-            ["Api:AllowLoopbackWithoutKey"] = "true",
-            ["Ocpp:Url"] = "http://127.0.0.1:0",
-            ["Api:Url"] = "http://127.0.0.1:0",
-            ["Storage:DataFolder"] = data,
-        });
-        await CsmsHost.StartAsync(csms);
-        using var api = new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(csms) };
+        await using var csms = await OhmCsms.StartAsync(h);
+        var api = csms.Api;
 
-        var options = h.Options("CS-OHM-H");
-        options.Endpoint = CsmsHost.OcppEndpoint(csms);
+        var options = csms.StationOptions(h, "CS-OHM-H");
         var station = await h.StartStation("CS-OHM-H", options: options);
         (await api.PostAsJsonAsync("api/id-tokens", new { idToken = "RFID-H1", type = "ISO14443" })).EnsureSuccessStatusCode();
         (await api.PostAsJsonAsync("api/id-tokens", new { idToken = "RFID-H2", type = "ISO14443" })).EnsureSuccessStatusCode();
@@ -93,19 +83,10 @@ public sealed class AgainstOhmCsmsTests
     public async Task H04_an_Ohm_station_expires_a_reservation_by_its_clock_and_the_Ohm_CSMS_stores_it_Expired()
     {
         await using var h = await StationHarness.StartAsync();
-        await using WebApplication csms = CsmsHost.Build(new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Csms:AcceptUnknown"] = "true",
-            ["Api:AllowLoopbackWithoutKey"] = "true",
-            ["Ocpp:Url"] = "http://127.0.0.1:0",
-            ["Api:Url"] = "http://127.0.0.1:0",
-            ["Storage:DataFolder"] = Path.Combine(h.DataRoot, "csms"),
-        });
-        await CsmsHost.StartAsync(csms);
-        using var api = new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(csms) };
+        await using var csms = await OhmCsms.StartAsync(h);
+        var api = csms.Api;
         var clock = FakeClock.Create(DateTimeOffset.UtcNow);
-        var options = h.Options("CS-OHM-H4");
-        options.Endpoint = CsmsHost.OcppEndpoint(csms);
+        var options = csms.StationOptions(h, "CS-OHM-H4");
         options.TimeProvider = clock;
         var station = await h.StartStation("CS-OHM-H4", options: options);
 

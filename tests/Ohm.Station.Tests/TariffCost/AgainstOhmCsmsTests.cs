@@ -17,22 +17,8 @@ public sealed class AgainstOhmCsmsTests
 {
     private const string DutchText = "Contracttarief: EUR 0,30 per kWh plus EUR 0,50 starttarief, excl. 21% btw";
 
-    private static async Task<(WebApplication Csms, HttpClient Api)> StartCsmsAsync(StationHarness h, FakeTimeProvider clock)
-    {
-        var csms = CsmsHost.Build(
-            new Dictionary<string, string?>(StringComparer.Ordinal)
-            {
-                ["Csms:AcceptUnknown"] = "true",
-                ["Csms:CostUpdateIntervalSeconds"] = "60",
-                ["Api:AllowLoopbackWithoutKey"] = "true",
-                ["Ocpp:Url"] = "http://127.0.0.1:0",
-                ["Api:Url"] = "http://127.0.0.1:0",
-                ["Storage:DataFolder"] = Path.Combine(h.DataRoot, "csms"),
-            },
-            configure: b => b.Services.AddSingleton<TimeProvider>(clock));
-        await CsmsHost.StartAsync(csms);
-        return (csms, new HttpClient { BaseAddress = CsmsHost.ApiEndpoint(csms) });
-    }
+    private static Task<OhmCsms> StartCsmsAsync(StationHarness h, FakeTimeProvider clock) =>
+        OhmCsms.StartAsync(h, new Dictionary<string, string?> { ["Csms:CostUpdateIntervalSeconds"] = "60" }, clock);
 
     private static async Task<long> TariffAsync(HttpClient api, object tariff, object assignment)
     {
@@ -44,9 +30,9 @@ public sealed class AgainstOhmCsmsTests
     }
 
     /// <summary>The Energy.Active.Import.Register readings the CSMS stored for the station's transactions, by time.</summary>
-    private static async Task<List<(DateTimeOffset At, decimal Wh)>> ReadingsAsync(WebApplication csms, string stationId)
+    private static async Task<List<(DateTimeOffset At, decimal Wh)>> ReadingsAsync(OhmCsms csms, string stationId)
     {
-        await using var db = csms.Services.GetRequiredService<CsmsDatabase>().CreateContext();
+        await using var db = csms.App.Services.GetRequiredService<CsmsDatabase>().CreateContext();
         var docs = await db.TransactionEvents.AsNoTracking().Where(e => e.StationId == stationId && e.MeterValues != null).Select(e => e.MeterValues!).ToListAsync();
         return [.. docs.SelectMany(Metering.FromDocument)
             .SelectMany(mv => mv.SampledValue.Where(s => (s.Measurand ?? MeasurandEnumType.EnergyActiveImportRegister) == MeasurandEnumType.EnergyActiveImportRegister && s.Phase is null)
@@ -67,12 +53,11 @@ public sealed class AgainstOhmCsmsTests
     {
         await using var h = await StationHarness.StartAsync();
         var clock = FakeClock.Create();
-        var (csms, api) = await StartCsmsAsync(h, clock);
-        await using var _ = csms;
-        using var __ = api;
+        await using var csms = await StartCsmsAsync(h, clock);
+        var api = csms.Api;
 
         var options = h.Options("CS-OHM-I", StationHarness.Config(c => c.With("SampledDataCtrlr", "TxUpdatedInterval", "30")));
-        options.Endpoint = CsmsHost.OcppEndpoint(csms);
+        options.Endpoint = csms.OcppEndpoint;
         options.TimeProvider = clock;
         var station = await h.StartStation("CS-OHM-I", options: options);
         var updates = new List<(DateTimeOffset At, decimal Cost)>();
@@ -165,11 +150,10 @@ public sealed class AgainstOhmCsmsTests
     {
         await using var h = await StationHarness.StartAsync();
         var clock = FakeClock.Create();
-        var (csms, api) = await StartCsmsAsync(h, clock);
-        await using var _ = csms;
-        using var __ = api;
+        await using var csms = await StartCsmsAsync(h, clock);
+        var api = csms.Api;
         var options = h.Options("CS-OHM-C17", StationHarness.Config(c => c.With("SampledDataCtrlr", "TxUpdatedInterval", "30")));
-        options.Endpoint = CsmsHost.OcppEndpoint(csms);
+        options.Endpoint = csms.OcppEndpoint;
         options.TimeProvider = clock;
         var station = await h.StartStation("CS-OHM-C17", options: options);
         await TariffAsync(api, new { name = "Standard", currency = "EUR", energyPerKwh = 0.40m, defaultText = "EUR 0.40 per kWh" }, new { stationId = "CS-OHM-C17" });
@@ -184,7 +168,7 @@ public sealed class AgainstOhmCsmsTests
         // 1.00 EUR at 0.40 per kWh is 2.5 kWh, about 14 minutes at 11 kW: the CSMS stops the transaction then.
         await clock.AdvanceUntil(TimeSpan.FromSeconds(2), () => station.Evses[1].Transaction is null, TimeSpan.FromMinutes(30), "the transaction stopped by the CSMS");
         await clock.AdvanceUntil(TimeSpan.FromSeconds(1), () => station.TariffCost.Of(1)?.TotalCost is not null, TimeSpan.FromSeconds(60), "the total cost");
-        await using (var db = csms.Services.GetRequiredService<CsmsDatabase>().CreateContext())
+        await using (var db = csms.App.Services.GetRequiredService<CsmsDatabase>().CreateContext())
         {
             var tx = await db.Transactions.AsNoTracking().SingleAsync(t => t.TransactionId == transactionId);
             Assert.Equal("Remote", tx.StoppedReason);
