@@ -165,7 +165,6 @@ public static class CsmsHost
         var app = builder.Build();
         database.Tokens.Clock = app.Services.GetRequiredService<TimeProvider>();
         var server = app.Services.GetRequiredService<OcppServer>();
-        app.Services.GetRequiredService<CostUpdateDriver>().Start(); // I02
         var metrics = app.Services.GetRequiredService<CsmsMetrics>();
         var gate = app.Services.GetRequiredService<MigrationGate>();
         app.Services.GetService<MeterProvider>(); // listening before Observe records the counters' zeros
@@ -251,6 +250,11 @@ public static class CsmsHost
         }
 
         app.Services.GetRequiredService<MigrationGate>().Open();
+
+        // I02: running costs are computed from the tables, so only once they are migrated; the ticks end when the host stops.
+        var costUpdates = app.Services.GetRequiredService<CostUpdateDriver>();
+        costUpdates.Start();
+        app.Lifetime.ApplicationStopping.Register(costUpdates.Dispose);
     }
 
     /// <summary>
