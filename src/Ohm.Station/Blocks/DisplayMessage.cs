@@ -221,35 +221,13 @@ public sealed class DisplayMessage
     }
 
     /// <summary>Splits a report into NotifyDisplayMessages parts (DeviceDataCtrlr ItemsPerMessage and BytesPerMessage of GetReport, as NotifyReport).</summary>
-    internal List<List<MessageInfoType>> Parts(List<MessageInfoType> messages)
-    {
-        var items = _context.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport");
-        var bytes = _context.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
-        const int Envelope = 100; // requestId, tbc and the frame around messageInfo
-        var parts = new List<List<MessageInfoType>>();
-        var current = new List<MessageInfoType>();
-        var size = Envelope;
-        foreach (var message in messages)
-        {
-            var length = JsonSerializer.SerializeToUtf8Bytes(message, OcppJsonContext.Default.MessageInfoType).Length + 1;
-            if (current.Count > 0 && ((items > 0 && current.Count >= items) || (bytes > 0 && size + length > bytes)))
-            {
-                parts.Add(current);
-                current = [];
-                size = Envelope;
-            }
-
-            current.Add(message);
-            size += length;
-        }
-
-        if (current.Count > 0)
-        {
-            parts.Add(current);
-        }
-
-        return parts;
-    }
+    internal List<List<MessageInfoType>> Parts(List<MessageInfoType> messages) =>
+        MessageParts.Split(
+            messages,
+            OcppJsonContext.Default.MessageInfoType,
+            _context.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport"),
+            _context.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport"),
+            envelope: 100); // requestId, tbc and the frame around messageInfo
 
     private void SendLater(int requestId, List<MessageInfoType> matching)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Ohm.Ocpp.Messages;
 
 namespace Ohm.Station.DeviceModel;
@@ -278,34 +277,8 @@ public sealed class StationDeviceModel
     }
 
     /// <summary>Splits report data into NotifyReport parts of at most <paramref name="itemsPerMessage"/> items and about <paramref name="bytesPerMessage"/> bytes.</summary>
-    public static List<List<ReportDataType>> Split(List<ReportDataType> data, int itemsPerMessage, int bytesPerMessage)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        const int Envelope = 200; // the NotifyReport fields around reportData, and the frame
-        var parts = new List<List<ReportDataType>>();
-        var current = new List<ReportDataType>();
-        var bytes = Envelope;
-        foreach (var item in data)
-        {
-            var size = JsonSerializer.SerializeToUtf8Bytes(item, OcppJsonContext.Default.ReportDataType).Length + 1;
-            if (current.Count > 0 && ((itemsPerMessage > 0 && current.Count >= itemsPerMessage) || (bytesPerMessage > 0 && bytes + size > bytesPerMessage)))
-            {
-                parts.Add(current);
-                current = [];
-                bytes = Envelope;
-            }
-
-            current.Add(item);
-            bytes += size;
-        }
-
-        if (current.Count > 0)
-        {
-            parts.Add(current);
-        }
-
-        return parts;
-    }
+    public static List<List<ReportDataType>> Split(List<ReportDataType> data, int itemsPerMessage, int bytesPerMessage) =>
+        MessageParts.Split(data, OcppJsonContext.Default.ReportDataType, itemsPerMessage, bytesPerMessage, envelope: 200); // the NotifyReport fields around reportData, and the frame
 
     private static bool Matches(DeviceVariable v, ComponentVariableType filter)
     {
