@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -77,20 +78,37 @@ public sealed class TariffCostTests
     }
 
     [Fact]
-    public async Task I06_a_tariff_changed_during_a_transaction_applies_to_later_transactions_the_running_one_keeps_its_version()
+    public async Task I06_a_tariff_changed_during_a_transaction_sends_updatedPersonalMessage_and_its_new_prices_apply_from_the_change()
     {
-        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
+        var t0 = new DateTimeOffset(2025, 6, 1, 10, 0, 0, TimeSpan.Zero); // the TransactionEvents' T0
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(t0);
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, b => b.Services.AddSingleton<TimeProvider>(clock));
         await using var station = await csms.BootedStationAsync("CS-I06");
-        var id = await TariffAsync(csms, new { currency = "EUR", energyPerKwh = 1m }, new { stationId = "CS-I06" });
-        await station.CallAsync(TransactionTests.Event("tx-i06", 0, TransactionEventEnumType.Started, 0, ChargingStateEnumType.Charging));
-        (await csms.Api.PutAsJsonAsync($"api/tariffs/{id}", new { tariff = new { currency = "EUR", energyPerKwh = 2m } })).EnsureSuccessStatusCode();
-        var ended = await station.CallAsync(TransactionTests.Event("tx-i06", 1, TransactionEventEnumType.Ended, 1000, ChargingStateEnumType.Idle));
-        Assert.Equal(1m, ended.TotalCost);
+        await csms.AddTokenAsync(new { idToken = "NL", type = "ISO14443", language = "nl" });
+        var id = await TariffAsync(csms, new { currency = "EUR", energyPerKwh = 1m, sessionFee = 0.5m, texts = new Dictionary<string, string> { ["nl"] = "1 euro per kWh" } }, new { stationId = "CS-I06" });
+        var started = await station.CallAsync(TransactionTests.Event("tx-i06", 0, TransactionEventEnumType.Started, 0, ChargingStateEnumType.Charging, Token("NL")));
+        Assert.Equal("1 euro per kWh", started.IdTokenInfo?.PersonalMessage?.Content);
+        Assert.Null((await station.CallAsync(TransactionTests.Event("tx-i06", 1, TransactionEventEnumType.Updated, 1000, ChargingStateEnumType.Charging))).UpdatedPersonalMessage);
 
+        // One minute in (T0 + 1 min) the tariff changes: the fee of the new version does not apply, its energy price does.
+        clock.SetUtcNow(t0.AddMinutes(1));
+        (await csms.Api.PutAsJsonAsync($"api/tariffs/{id}", new { tariff = new { currency = "EUR", energyPerKwh = 2m, sessionFee = 9m, texts = new Dictionary<string, string> { ["nl"] = "2 euro per kWh" }, defaultText = "2 EUR/kWh" } })).EnsureSuccessStatusCode();
+        var updated = await station.CallAsync(TransactionTests.Event("tx-i06", 2, TransactionEventEnumType.Updated, 2000, ChargingStateEnumType.Charging));
+        Assert.Equal("2 euro per kWh", updated.UpdatedPersonalMessage?.Content); // I06: the driver's language
+        Assert.Equal("nl", updated.UpdatedPersonalMessage?.Language);
+        Assert.Null((await station.CallAsync(TransactionTests.Event("tx-i06", 3, TransactionEventEnumType.Updated, 2500, ChargingStateEnumType.Charging))).UpdatedPersonalMessage); // told once
+
+        var ended = await station.CallAsync(TransactionTests.Event("tx-i06", 4, TransactionEventEnumType.Ended, 3000, ChargingStateEnumType.Idle));
+        // The first kWh (T0 .. T0+1 min) at 1, the next two at 2, plus the first version's fee 0.5.
+        Assert.Equal(5.5m, ended.TotalCost);
+        var cost = await csms.GetJsonAsync("api/stations/CS-I06/transactions/tx-i06/cost");
+        Assert.Equal(5m, cost.GetProperty("energy").GetDecimal());
+        Assert.Equal(0.5m, cost.GetProperty("fees").GetDecimal());
+        Assert.Equal(1, cost.GetProperty("tariffVersion").GetInt32());
+
+        // A transaction that starts afterwards has the new version from its start, fee included.
         await station.CallAsync(TransactionTests.Event("tx-i06b", 0, TransactionEventEnumType.Started, 0, ChargingStateEnumType.Charging));
-        Assert.Equal(2m, (await station.CallAsync(TransactionTests.Event("tx-i06b", 1, TransactionEventEnumType.Ended, 1000, ChargingStateEnumType.Idle))).TotalCost);
-        var versions = await csms.GetJsonAsync($"api/tariffs/{id}/versions");
-        Assert.Equal(2, versions.GetArrayLength());
+        Assert.Equal(11m, (await station.CallAsync(TransactionTests.Event("tx-i06b", 1, TransactionEventEnumType.Ended, 1000, ChargingStateEnumType.Idle))).TotalCost);
         Assert.Equal(2, (await csms.GetJsonAsync("api/stations/CS-I06/transactions/tx-i06b/cost")).GetProperty("tariffVersion").GetInt32());
     }
 

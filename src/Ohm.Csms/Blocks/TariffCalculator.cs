@@ -155,14 +155,35 @@ public sealed record CostBreakdown
     public decimal IdleHours { get; init; }
 }
 
-/// <summary>Computes a transaction's cost from its tariff, its meter readings and its chargingState changes (I02, I03).</summary>
+/// <summary>A version of a tariff that is in effect from <see cref="From"/> on (I06).</summary>
+public readonly record struct TariffChange(DateTimeOffset From, TariffDefinition Tariff);
+
+/// <summary>Computes a transaction's cost from its tariff, its meter readings and its chargingState changes (I02, I03, I06).</summary>
 public static class TariffCalculator
 {
-    /// <summary>The cost of [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    /// <summary>The cost of [<paramref name="start"/>, <paramref name="end"/>) with one tariff version throughout.</summary>
     public static CostBreakdown Compute(TariffDefinition tariff, IEnumerable<EnergyReading> readings, IEnumerable<ChargingStateChange> states, DateTimeOffset start, DateTimeOffset end)
     {
         ArgumentNullException.ThrowIfNull(tariff);
-        var zone = Zone(tariff.TimeZone);
+        return Compute([new TariffChange(DateTimeOffset.MinValue, tariff)], readings, states, start, end);
+    }
+
+    /// <summary>
+    /// The cost of [<paramref name="start"/>, <paramref name="end"/>) when the tariff changed during the transaction (I06):
+    /// energy, time and idle prices are those of the version in effect at each moment (the first applies until the second's
+    /// <see cref="TariffChange.From"/>, and so on); the session fee, minimum, maximum, tax, currency and idle grace are the
+    /// first version's, the terms the driver started with. A later version in another currency does not apply.
+    /// </summary>
+    public static CostBreakdown Compute(IReadOnlyList<TariffChange> versions, IEnumerable<EnergyReading> readings, IEnumerable<ChargingStateChange> states, DateTimeOffset start, DateTimeOffset end)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        if (versions.Count == 0)
+        {
+            throw new ArgumentException("At least one tariff version is needed.", nameof(versions));
+        }
+
+        var tariff = versions[0].Tariff;
+        var timeline = new PriceTimeline(versions.Where(v => v.Tariff.Currency == tariff.Currency).OrderBy(v => v.From).ToList(), tariff);
         var sorted = readings.OrderBy(r => r.At).ToList();
         decimal energy = 0, kwh = 0;
         for (var i = 1; i < sorted.Count; i++)
@@ -177,11 +198,11 @@ public static class TariffCalculator
             var span = (decimal)(sorted[i].At - sorted[i - 1].At).TotalSeconds;
             if (span <= 0)
             {
-                energy += delta * Price(tariff, zone, sorted[i - 1].At).Energy;
+                energy += delta * timeline.Price(sorted[i - 1].At).Energy;
                 continue;
             }
 
-            foreach (var (from, to, prices) in Pieces(tariff, zone, sorted[i - 1].At, sorted[i].At))
+            foreach (var (from, to, prices) in timeline.Pieces(sorted[i - 1].At, sorted[i].At))
             {
                 energy += delta * (decimal)(to - from).TotalSeconds / span * prices.Energy;
             }
@@ -213,7 +234,7 @@ public static class TariffCalculator
             if (changes[i].State == "Charging")
             {
                 charged = true;
-                foreach (var (a, b, prices) in Pieces(tariff, zone, from, to))
+                foreach (var (a, b, prices) in timeline.Pieces(from, to))
                 {
                     var hours = (decimal)(b - a).TotalHours;
                     chargingHours += hours;
@@ -230,7 +251,7 @@ public static class TariffCalculator
                     from += free;
                 }
 
-                foreach (var (a, b, prices) in Pieces(tariff, zone, from, to))
+                foreach (var (a, b, prices) in timeline.Pieces(from, to))
                 {
                     var hours = (decimal)(b - a).TotalHours;
                     idleHours += hours;
@@ -298,24 +319,8 @@ public static class TariffCalculator
     /// <summary>Whether <paramref name="id"/> is a time zone this machine knows.</summary>
     public static bool IsZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 
-    /// <summary>Splits [from, to) where the prices may change (period edges and local midnights).</summary>
-    private static IEnumerable<(DateTimeOffset From, DateTimeOffset To, (decimal Energy, decimal Time, decimal Idle) Prices)> Pieces(TariffDefinition tariff, TimeZoneInfo zone, DateTimeOffset from, DateTimeOffset to)
-    {
-        var at = from;
-        while (at < to)
-        {
-            var next = tariff.Periods.Count == 0 ? to : NextEdge(tariff, zone, at);
-            if (next > to || next <= at)
-            {
-                next = to;
-            }
-
-            yield return (at, next, Price(tariff, zone, at));
-            at = next;
-        }
-    }
-
-    private static DateTimeOffset NextEdge(TariffDefinition tariff, TimeZoneInfo zone, DateTimeOffset at)
+    /// <summary>The next local time after <paramref name="at"/> where the tariff's period prices may change (a period edge or local midnight).</summary>
+    internal static DateTimeOffset NextEdge(TariffDefinition tariff, TimeZoneInfo zone, DateTimeOffset at)
     {
         var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
         var day = local.Date;
@@ -337,5 +342,63 @@ public static class TariffCalculator
         }
 
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(best, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
+    }
+}
+
+/// <summary>
+/// The prices of a transaction over time: tariff versions in effect from their start on (the first from the beginning),
+/// each with its own periods and time zone.
+/// </summary>
+internal sealed class PriceTimeline
+{
+    private readonly List<TariffChange> _versions;
+    private readonly TimeZoneInfo[] _zones;
+
+    public PriceTimeline(List<TariffChange> versions, TariffDefinition first)
+    {
+        _versions = versions.Count == 0 ? [new TariffChange(DateTimeOffset.MinValue, first)] : versions;
+        _zones = _versions.Select(v => TariffCalculator.Zone(v.Tariff.TimeZone)).ToArray();
+    }
+
+    /// <summary>The prices in effect at a moment.</summary>
+    public (decimal Energy, decimal Time, decimal Idle) Price(DateTimeOffset at)
+    {
+        var i = IndexAt(at);
+        return TariffCalculator.Price(_versions[i].Tariff, _zones[i], at);
+    }
+
+    /// <summary>Splits [from, to) where the prices may change: period edges, local midnights and version changes.</summary>
+    public IEnumerable<(DateTimeOffset From, DateTimeOffset To, (decimal Energy, decimal Time, decimal Idle) Prices)> Pieces(DateTimeOffset from, DateTimeOffset to)
+    {
+        var at = from;
+        while (at < to)
+        {
+            var i = IndexAt(at);
+            var tariff = _versions[i].Tariff;
+            var next = tariff.Periods.Count == 0 ? to : TariffCalculator.NextEdge(tariff, _zones[i], at);
+            if (i + 1 < _versions.Count && _versions[i + 1].From < next)
+            {
+                next = _versions[i + 1].From;
+            }
+
+            if (next > to || next <= at)
+            {
+                next = to;
+            }
+
+            yield return (at, next, TariffCalculator.Price(tariff, _zones[i], at));
+            at = next;
+        }
+    }
+
+    private int IndexAt(DateTimeOffset at)
+    {
+        var index = 0;
+        for (var i = 1; i < _versions.Count && _versions[i].From <= at; i++)
+        {
+            index = i;
+        }
+
+        return index;
     }
 }

@@ -14,9 +14,11 @@ namespace Ohm.Csms.Blocks;
 /// <summary>
 /// Block I, Tariff and cost, on the CSMS side, and C17 prepaid tokens. The tariff of a transaction is, in this order:
 /// the tariff assigned to the driver's token group (a contract tariff), the EVSE's, the station's, the default tariff.
-/// A transaction is priced with the version of its tariff that was current at its first computation (pinned: I06, a
-/// tariff changed during a transaction applies to transactions that start afterwards). Costs are computed from the
-/// stored TransactionEvents only (Energy.Active.Import.Register readings and chargingState changes).
+/// A transaction keeps the tariff it started with; when that tariff gets a new version during the transaction (I06), the
+/// new energy, time and idle prices apply from the moment the version was made, the fee, minimum, maximum and tax stay
+/// those the driver started with, and the next TransactionEventResponse carries the new tariff text as
+/// updatedPersonalMessage. Costs are computed from the stored TransactionEvents only (Energy.Active.Import.Register
+/// readings and chargingState changes).
 /// </summary>
 public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStationCallRouter router, TimeProvider time, ILogger<TariffCost> logger)
 {
@@ -119,21 +121,26 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
             token = await db.IdTokens.FirstOrDefaultAsync(t => t.IdToken == tx.IdToken && t.Type == type).ConfigureAwait(false);
         }
 
-        TariffVersionRecord? version;
+        List<TariffVersionRecord> versions;
         if (cost is null)
         {
-            version = await ResolveAsync(db, tx.StationId, tx.EvseId, token?.GroupIdToken).ConfigureAwait(false);
+            var version = await ResolveAsync(db, tx.StationId, tx.EvseId, token?.GroupIdToken).ConfigureAwait(false);
             if (version is null)
             {
                 return null;
             }
+
+            versions = [version];
         }
         else
         {
-            version = await db.TariffVersions.FirstAsync(v => v.TariffId == cost.TariffId && v.Version == cost.TariffVersion).ConfigureAwait(false);
+            // I06: the version the transaction started with, then every later version of the same tariff from when it was made.
+            versions = await db.TariffVersions.Where(v => v.TariffId == cost.TariffId && v.Version >= cost.TariffVersion)
+                .OrderBy(v => v.Version).ToListAsync().ConfigureAwait(false);
         }
 
-        var tariff = Parse(version.Definition);
+        var changes = versions.Select((v, i) => new TariffChange(i == 0 ? DateTimeOffset.MinValue : v.CreatedAt, Parse(v.Definition))).ToList();
+        var tariff = changes[0].Tariff;
         var events = await db.TransactionEvents.Where(e => e.TransactionRecordId == tx.Id && !e.Late)
             .Select(e => new { e.Timestamp, e.ChargingState, e.MeterValues }).ToListAsync().ConfigureAwait(false);
         var readings = new List<EnergyReading>();
@@ -153,10 +160,15 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
 
         var states = events.Where(e => e.ChargingState is not null).Select(e => new ChargingStateChange(e.Timestamp, e.ChargingState!)).ToList();
         var start = tx.StartedAt ?? (events.Count == 0 ? end : events.Min(e => e.Timestamp));
-        var breakdown = TariffCalculator.Compute(tariff, readings, states, start, end);
+        var breakdown = TariffCalculator.Compute(changes, readings, states, start, end);
         if (cost is null)
         {
-            cost = new TransactionCostRecord { TransactionRecordId = tx.Id, StationId = tx.StationId, TransactionId = tx.TransactionId, TariffId = version.TariffId, TariffVersion = version.Version, Currency = tariff.Currency };
+            var first = versions[0];
+            cost = new TransactionCostRecord
+            {
+                TransactionRecordId = tx.Id, StationId = tx.StationId, TransactionId = tx.TransactionId, TariffId = first.TariffId,
+                TariffVersion = first.Version, AnnouncedVersion = first.Version, Currency = tariff.Currency,
+            };
             db.TransactionCosts.Add(cost);
         }
 
@@ -177,6 +189,48 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
         }
 
         return cost;
+    }
+
+    /// <summary>
+    /// I06: when the transaction's tariff has a version newer than the one the driver was last told about, the new
+    /// version's text in the driver's language (language1, language2, default) for updatedPersonalMessage, and the
+    /// version is marked as told (in the writer's work <paramref name="db"/>); null otherwise.
+    /// </summary>
+    public static async Task<MessageContentType?> TariffUpdateAsync(CsmsDbContext db, TransactionRecord tx)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(tx);
+        var cost = await db.TransactionCosts.FindAsync(tx.Id).ConfigureAwait(false);
+        if (cost is null || cost.Final)
+        {
+            return null;
+        }
+
+        var told = Math.Max(cost.AnnouncedVersion, cost.TariffVersion);
+        var latest = await db.TariffVersions.Where(v => v.TariffId == cost.TariffId && v.Version > told)
+            .OrderByDescending(v => v.Version).FirstOrDefaultAsync().ConfigureAwait(false);
+        if (latest is null)
+        {
+            return null;
+        }
+
+        cost.AnnouncedVersion = latest.Version;
+        var definition = Parse(latest.Definition);
+        if (definition.Currency != cost.Currency)
+        {
+            return null; // a version in another currency does not apply to a running transaction
+        }
+
+        IdTokenRecord? token = null;
+        if (tx.IdToken is not null && tx.IdTokenType is not null)
+        {
+            var type = IdTokenEnumTypeSchema.FromWire(tx.IdTokenType);
+            token = await db.IdTokens.AsNoTracking().FirstOrDefaultAsync(t => t.IdToken == tx.IdToken && t.Type == type).ConfigureAwait(false);
+        }
+
+        return Text(definition, token?.Language, token?.Language2) is { } text
+            ? new MessageContentType { Format = MessageFormatEnumType.UTF8, Content = text.Text, Language = text.Language }
+            : null;
     }
 
     // I02 Show EV Driver Running Total Cost During Charging; C17 (a spent prepaid balance stops the transaction).

@@ -134,7 +134,11 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         }
         else if (tariffs is not null && known is null && !late)
         {
-            await tariffs.ComputeAsync(db, tx, record.Timestamp, final: false).ConfigureAwait(false); // I06: the tariff version is pinned at the start
+            await tariffs.ComputeAsync(db, tx, record.Timestamp, final: false).ConfigureAwait(false); // the tariff the transaction starts with
+        }
+        else if (tariffs is not null && !late)
+        {
+            response.UpdatedPersonalMessage = await TariffCost.TariffUpdateAsync(db, tx).ConfigureAwait(false); // I06
         }
 
         // H03: the event that carries a reservationId marks the reservation Used, in the same write.

@@ -116,6 +116,49 @@ public sealed class TariffCalculatorTests
     }
 
     [Fact]
+    public void I06_a_new_version_prices_energy_and_time_from_its_start_with_the_first_versions_fee_and_tax()
+    {
+        var first = new TariffDefinition { EnergyPerKwh = 0.20m, TimePerHour = 1m, SessionFee = 1m, TaxPercent = 10m };
+        var second = new TariffDefinition { EnergyPerKwh = 0.40m, TimePerHour = 3m, SessionFee = 5m, TaxPercent = 50m };
+        var cost = TariffCalculator.Compute(
+            [new TariffChange(DateTimeOffset.MinValue, first), new TariffChange(T0.AddMinutes(30), second)],
+            [new(T0, 0), new(T0.AddHours(1), 10_000)],
+            [new(T0, "Charging")],
+            T0,
+            T0.AddHours(1));
+        Assert.Equal((5m * 0.20m) + (5m * 0.40m), cost.Energy); // half the hour's energy at each price
+        Assert.Equal(0.5m + 1.5m, cost.Time);
+        Assert.Equal(1m, cost.Fees);
+        Assert.Equal(Math.Round((3m + 2m + 1m) * 0.10m, 2), cost.Tax);
+    }
+
+    [Fact]
+    public void I06_a_new_version_in_another_currency_does_not_apply()
+    {
+        var cost = TariffCalculator.Compute(
+            [new TariffChange(DateTimeOffset.MinValue, new TariffDefinition { EnergyPerKwh = 0.20m }), new TariffChange(T0.AddMinutes(30), new TariffDefinition { Currency = "USD", EnergyPerKwh = 9m })],
+            [new(T0, 0), new(T0.AddHours(1), 10_000)],
+            [],
+            T0,
+            T0.AddHours(1));
+        Assert.Equal(2m, cost.Energy);
+        Assert.Equal("EUR", cost.Currency);
+    }
+
+    [Fact]
+    public void I06_a_new_version_with_periods_splits_at_its_own_period_edges()
+    {
+        var second = new TariffDefinition { EnergyPerKwh = 0.40m, Periods = [new TariffPeriod { From = new TimeOnly(10, 45), To = new TimeOnly(11, 0), EnergyPerKwh = 1m }] };
+        var cost = TariffCalculator.Compute(
+            [new TariffChange(DateTimeOffset.MinValue, new TariffDefinition { EnergyPerKwh = 0.20m }), new TariffChange(T0.AddMinutes(30), second)],
+            [new(T0, 0), new(T0.AddHours(1), 4_000)],
+            [],
+            T0,
+            T0.AddHours(1));
+        Assert.Equal((2m * 0.20m) + (1m * 0.40m) + (1m * 1m), cost.Energy);
+    }
+
+    [Fact]
     public void I01_the_text_is_in_language1_then_language2_then_the_default()
     {
         var tariff = new TariffDefinition { Texts = new() { ["nl"] = "Nederlands", ["de"] = "Deutsch" }, DefaultText = "English" };

@@ -184,4 +184,27 @@ public sealed class AgainstOhmCsmsTests
         Assert.Equal(AuthorizationStatusEnumType.NoCredit, await station.Authorization.PresentTokenAsync(1, "PREPAID-1"));
         await csms.StopAsync();
     }
+    [Fact]
+    public async Task I06_a_tariff_changed_during_charging_reaches_the_stations_display_in_the_next_TransactionEvent_answer()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var clock = FakeClock.Create();
+        await using var csms = await StartCsmsAsync(h, clock);
+        var api = csms.Api;
+        var options = h.Options("CS-OHM-I06", StationHarness.Config(c => c.With("SampledDataCtrlr", "TxUpdatedInterval", "30")));
+        options.Endpoint = csms.OcppEndpoint;
+        options.TimeProvider = clock;
+        var station = await h.StartStation("CS-OHM-I06", options: options);
+        var id = await TariffAsync(api, new { name = "Standard", currency = "EUR", energyPerKwh = 0.40m, defaultText = "EUR 0.40 per kWh" }, new { stationId = "CS-OHM-I06" });
+        (await api.PostAsJsonAsync("api/id-tokens", new { idToken = "I06-DRIVER", type = "ISO14443" })).EnsureSuccessStatusCode();
+
+        await station.Transactions.PlugInAsync(1);
+        Assert.Equal(AuthorizationStatusEnumType.Accepted, await station.Authorization.PresentTokenAsync(1, "I06-DRIVER"));
+        Assert.Equal("EUR 0.40 per kWh", station.TariffCost.Of(1)?.TariffText);
+
+        (await api.PutAsJsonAsync($"api/tariffs/{id}", new { tariff = new { name = "Standard", currency = "EUR", energyPerKwh = 0.55m, defaultText = "EUR 0.55 per kWh from now" } })).EnsureSuccessStatusCode();
+        await clock.AdvanceUntil(TimeSpan.FromSeconds(1), () => station.TariffCost.Of(1)?.TariffText == "EUR 0.55 per kWh from now", TimeSpan.FromSeconds(90), "the new tariff text on the station");
+        Assert.Contains("EVSE 1: EUR 0.55 per kWh from now", station.Simulator!.Displayed);
+        await csms.StopAsync();
+    }
 }

@@ -81,8 +81,11 @@ public sealed class TransactionCostRecord
     /// <summary>The tariff used.</summary>
     public long TariffId { get; set; }
 
-    /// <summary>The tariff version used (pinned at the first computation, I06).</summary>
+    /// <summary>The tariff version the transaction started with: its fee, minimum, maximum and tax apply throughout (I06).</summary>
     public int TariffVersion { get; set; }
+
+    /// <summary>The latest version whose text the driver was sent (as personalMessage or updatedPersonalMessage, I06).</summary>
+    public int AnnouncedVersion { get; set; }
 
     /// <summary>ISO 4217 currency.</summary>
     public required string Currency { get; set; }

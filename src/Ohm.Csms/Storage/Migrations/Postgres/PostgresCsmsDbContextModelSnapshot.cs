@@ -1018,6 +1018,9 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("TransactionRecordId"));
 
+                    b.Property<int>("AnnouncedVersion")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("BalanceCharged")
                         .HasColumnType("boolean");
 

@@ -974,6 +974,9 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("AnnouncedVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("BalanceCharged")
                         .HasColumnType("INTEGER");
 
