@@ -161,6 +161,10 @@ internal static class StationCommand
                     case "power" when words.Length > 1 && decimal.TryParse(words[1], CultureInfo.InvariantCulture, out var watts):
                         await station.Transactions.SetEvPowerAsync(Evse(2), watts);
                         break;
+                    case "fault":
+                        // fault [evse] [off]: the hardware reports a fault at the EVSE, or that it cleared.
+                        await station.Transactions.ReportFaultAsync(Evse(1), faulted: !words.Contains("off", StringComparer.OrdinalIgnoreCase));
+                        break;
                     case "offline":
                         await station.SetOfflineAsync(true);
                         break;
@@ -200,7 +204,7 @@ internal static class StationCommand
 
     /// <summary>The interactive console's commands, as its greeting and <c>help</c> list them.</summary>
     private const string ConsoleCommands =
-        "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], "
+        "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], fault [evse] [off], "
         + "offline, online, status, list, reservations, display, cost, quit";
 
     internal static void PrintStatus(ChargingStation station)

@@ -43,6 +43,9 @@ public sealed class Evse
     /// <summary>Whether this EVSE was made Inoperative by ChangeAvailability.</summary>
     public bool Inoperative { get; internal set; }
 
+    /// <summary>Whether the hardware reports a fault at this EVSE (connector status Faulted, the relay kept open).</summary>
+    public bool Faulted { get; internal set; }
+
     /// <summary>The availability change waiting for the transaction to end, if any.</summary>
     public OperationalStatusEnumType? ScheduledAvailability { get; internal set; }
 

@@ -33,7 +33,8 @@ public sealed class Availability
     public ConnectorStatusEnumType StatusOf(Evse evse)
     {
         ArgumentNullException.ThrowIfNull(evse);
-        return evse.Transaction is null && (StationInoperative || evse.Inoperative) ? ConnectorStatusEnumType.Unavailable
+        return evse.Faulted ? ConnectorStatusEnumType.Faulted
+            : evse.Transaction is null && (StationInoperative || evse.Inoperative) ? ConnectorStatusEnumType.Unavailable
             : evse.Plugged || evse.Transaction is not null ? ConnectorStatusEnumType.Occupied
             : Reserved?.Invoke(evse) == true ? ConnectorStatusEnumType.Reserved
             : ConnectorStatusEnumType.Available;

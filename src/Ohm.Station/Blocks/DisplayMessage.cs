@@ -20,9 +20,9 @@ namespace Ohm.Station.Blocks;
 /// <item>Displays: the station's and one per EVSE. A message whose display names an EVSE is for that EVSE's display; a
 /// transaction's message (O02) for the display of the EVSE that runs it; any other for every display.</item>
 /// <item>A message is on only inside its window (startDateTime to endDateTime, each open when left out, by the station's
-/// clock) and, when it has a state, only while its display is in that state: Charging while a transaction runs
-/// (the station's display: on any EVSE), Unavailable while the EVSE (the station's display: the station, or every EVSE)
-/// is Unavailable, Idle otherwise. This station has no fault state, so Faulted is not among SupportedStates.</item>
+/// clock) and, when it has a state, only while its display is in that state: Faulted while the hardware reports a fault
+/// at the EVSE (the station's display: at every EVSE), else Charging while a transaction runs (the station's display: on
+/// any EVSE), Unavailable while the EVSE (the station's display: the station, or every EVSE) is Unavailable, Idle otherwise.</item>
 /// <item>Language: when some of the messages that could be on are in the display's language (DisplayMessageCtrlr.Language,
 /// matched on the primary tag), those in other languages are left out; a message without a language always counts.</item>
 /// <item>Priority: an AlwaysFront message beats every other and does not cycle (the newest set wins); otherwise InFront
@@ -345,7 +345,7 @@ public sealed class DisplayMessage
         return message.Display?.Evse is not { } named || display == named.Id;
     }
 
-    /// <summary>The state a display is in: Charging, Unavailable or Idle (see the remarks).</summary>
+    /// <summary>The state a display is in: Faulted, Charging, Unavailable or Idle (see the remarks).</summary>
     private MessageStateEnumType StateOf(int? display)
     {
         if (display is { } id)
@@ -355,13 +355,15 @@ public sealed class DisplayMessage
                 return MessageStateEnumType.Idle;
             }
 
-            return evse.Transaction is not null ? MessageStateEnumType.Charging
+            return evse.Faulted ? MessageStateEnumType.Faulted
+                : evse.Transaction is not null ? MessageStateEnumType.Charging
                 : _availability.StatusOf(evse) == ConnectorStatusEnumType.Unavailable ? MessageStateEnumType.Unavailable
                 : MessageStateEnumType.Idle;
         }
 
         var evses = _context.Evses.Values.ToList();
-        return evses.Any(e => e.Transaction is not null) ? MessageStateEnumType.Charging
+        return evses.Count > 0 && evses.All(e => e.Faulted) ? MessageStateEnumType.Faulted
+            : evses.Any(e => e.Transaction is not null) ? MessageStateEnumType.Charging
             : _availability.StationInoperative || (evses.Count > 0 && evses.All(e => _availability.StatusOf(e) == ConnectorStatusEnumType.Unavailable)) ? MessageStateEnumType.Unavailable
             : MessageStateEnumType.Idle;
     }

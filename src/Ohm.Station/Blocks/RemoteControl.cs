@@ -48,7 +48,7 @@ public sealed class RemoteControl
                 ? _context.Evses.GetValueOrDefault(id)
                 : _context.Evses.Values.FirstOrDefault(e => e.Transaction is null && e.AuthorizedToken is null && !e.Inoperative && e.Plugged)
                   ?? _context.Evses.Values.FirstOrDefault(e => e.Transaction is null && e.AuthorizedToken is null && !e.Inoperative);
-            if (evse is null || evse.Inoperative || _availability.StationInoperative || (evse.AuthorizedToken is not null && evse.Transaction is null))
+            if (evse is null || evse.Inoperative || evse.Faulted || _availability.StationInoperative || (evse.AuthorizedToken is not null && evse.Transaction is null))
             {
                 return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected };
             }

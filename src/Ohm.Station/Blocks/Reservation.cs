@@ -110,6 +110,11 @@ public sealed class Reservation
                 return ReserveNowStatusEnumType.Rejected;
             }
 
+            if (evse.Faulted)
+            {
+                return ReserveNowStatusEnumType.Faulted;
+            }
+
             if (_availability.StationInoperative || evse.Inoperative)
             {
                 return ReserveNowStatusEnumType.Unavailable;
@@ -130,7 +135,12 @@ public sealed class Reservation
             return ReserveNowStatusEnumType.Rejected;
         }
 
-        if (_availability.StationInoperative || candidates.All(e => e.Inoperative))
+        if (candidates.All(e => e.Faulted))
+        {
+            return ReserveNowStatusEnumType.Faulted;
+        }
+
+        if (_availability.StationInoperative || candidates.All(e => e.Inoperative || e.Faulted))
         {
             return ReserveNowStatusEnumType.Unavailable;
         }
@@ -317,7 +327,7 @@ public sealed class Reservation
     }
 
     private bool IsFree(Evse evse) =>
-        !evse.Inoperative && !_availability.StationInoperative && evse.Transaction is null && !evse.Plugged && evse.AuthorizedToken is null;
+        !evse.Inoperative && !evse.Faulted && !_availability.StationInoperative && evse.Transaction is null && !evse.Plugged && evse.AuthorizedToken is null;
 
     private bool HasType(Evse evse, ConnectorEnumType type) =>
         _context.Model.Find(new ComponentKey("Connector", null, evse.Id, evse.ConnectorId), "ConnectorType")?.Attributes.GetValueOrDefault(AttributeEnumType.Actual)?.Value is not { } value

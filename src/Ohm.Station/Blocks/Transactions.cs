@@ -35,6 +35,23 @@ public sealed class Transactions
     /// <summary>Raised under the gate when a transaction ended, after the EVSE's availability was brought up to date.</summary>
     internal event Action? Ended;
 
+    /// <summary>
+    /// Hardware input: the EVSE reports a fault, or that it cleared (G01: connector status Faulted). A faulted EVSE keeps
+    /// its relay open: a running transaction is suspended (SuspendedEVSE, triggerReason AbnormalCondition) or, when the
+    /// TxStopPoint says so, ended with <paramref name="reason"/>; it charges again when the fault clears.
+    /// </summary>
+    public Task ReportFaultAsync(int evseId, bool faulted, ReasonEnumType reason = ReasonEnumType.Other) => WithEvseAsync(evseId, evse =>
+    {
+        if (evse.Faulted == faulted)
+        {
+            return;
+        }
+
+        evse.Faulted = faulted;
+        _context.Report($"EVSE {evseId}: " + (faulted ? "fault reported" : "fault cleared"));
+        Evaluate(evse, TriggerReasonEnumType.AbnormalCondition, faulted ? reason : null);
+    });
+
     /// <summary>Simulator input: the EV driver plugs the cable in (E02).</summary>
     public Task PlugInAsync(int evseId) => WithEvseAsync(evseId, evse =>
     {
@@ -175,7 +192,7 @@ public sealed class Transactions
     internal HashSet<string> Conditions(Evse evse)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        var operative = !evse.Inoperative && !_availability.StationInoperative;
+        var operative = !evse.Inoperative && !evse.Faulted && !_availability.StationInoperative;
         var authorized = evse.AuthorizedToken is not null;
         if (evse.BayOccupied || evse.Plugged)
         {

@@ -88,10 +88,11 @@ public sealed class DisplayMessageBlockTests : IDisposable
     [Fact]
     public void O01_a_state_outside_SupportedStates_is_NotSupportedState()
     {
+        using var test = new DisplayMessageBlockTests(StationHarness.Config(c => c.With("DisplayMessageCtrlr", "SupportedStates", "Charging,Idle,Unavailable")));
         var faulted = Message(1, "Out of order");
         faulted.State = MessageStateEnumType.Faulted;
 
-        var response = _display.Set(faulted);
+        var response = test._display.Set(faulted);
 
         Assert.Equal(DisplayMessageStatusEnumType.NotSupportedState, response.Status);
         Assert.Equal("UnsupportedState", response.StatusInfo?.ReasonCode);
@@ -292,6 +293,30 @@ public sealed class DisplayMessageBlockTests : IDisposable
         Assert.Equal("Charging now", OnEvse(1));
         Assert.Equal("Welcome", OnEvse(2));
         Assert.Equal("Charging now", OnStation());
+    }
+
+    [Fact]
+    public void O01_a_Faulted_message_is_on_only_while_its_EVSE_is_faulted_and_on_the_stations_display_when_every_EVSE_is()
+    {
+        var faulted = Message(1, "Out of order", MessagePriorityEnumType.InFront);
+        faulted.State = MessageStateEnumType.Faulted;
+        Assert.Equal(DisplayMessageStatusEnumType.Accepted, _display.Set(faulted).Status);
+        _display.Set(Message(2, "Welcome"));
+        Assert.Equal("Welcome", OnEvse(1));
+
+        _context.Evses[1].Faulted = true;
+        At(TimeSpan.Zero);
+        Assert.Equal("Out of order", OnEvse(1));
+        Assert.Equal("Welcome", OnEvse(2));
+        Assert.Equal("Welcome", OnStation());
+
+        _context.Evses[2].Faulted = true;
+        At(TimeSpan.Zero);
+        Assert.Equal("Out of order", OnStation());
+
+        _context.Evses[1].Faulted = _context.Evses[2].Faulted = false;
+        At(TimeSpan.Zero);
+        Assert.Equal("Welcome", OnEvse(1));
     }
 
     [Fact]
