@@ -337,6 +337,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
             Plugged = evse.Plugged,
             BayOccupied = evse.BayOccupied,
             Token = evse.AuthorizedToken is null ? null : JsonSerializer.Serialize(evse.AuthorizedToken, OcppJsonContext.Default.IdTokenType),
+            Group = evse.AuthorizedGroup is null ? null : JsonSerializer.Serialize(evse.AuthorizedGroup, OcppJsonContext.Default.IdTokenType),
             RemoteStartId = evse.RemoteStartId,
             Deauthorized = evse.Deauthorized,
             EvPowerW = Hardware.Ev.RequestedPowerW(evse.Id),
@@ -391,6 +392,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                 evse.Plugged = record.Plugged;
                 evse.BayOccupied = record.BayOccupied;
                 evse.AuthorizedToken = record.Token is null ? null : JsonSerializer.Deserialize(record.Token, OcppJsonContext.Default.IdTokenType);
+                evse.AuthorizedGroup = record.Group is null ? null : JsonSerializer.Deserialize(record.Group, OcppJsonContext.Default.IdTokenType); // C09 across a restart
                 evse.RemoteStartId = record.RemoteStartId;
                 evse.Deauthorized = record.Deauthorized;
                 evse.Inoperative = record.Inoperative;
@@ -735,6 +737,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         public bool BayOccupied { get; set; }
 
         public string? Token { get; set; }
+
+        public string? Group { get; set; }
 
         public int? RemoteStartId { get; set; }
 

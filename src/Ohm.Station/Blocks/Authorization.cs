@@ -111,8 +111,7 @@ public sealed class Authorization
         {
             await _transactions.WithEvseAsync(evseId, evse =>
             {
-                Grant(evse, token, null, TriggerReasonEnumType.Authorized);
-                evse.AuthorizedGroup = decision.Group;
+                Grant(evse, token, null, TriggerReasonEnumType.Authorized, decision.Group);
             }).ConfigureAwait(false);
         }
 
@@ -151,7 +150,6 @@ public sealed class Authorization
             }
 
             Grant(evse, token, null, TriggerReasonEnumType.Authorized);
-            evse.AuthorizedGroup = null;
         }).ConfigureAwait(false);
         _context.Report($"payment {reference} accepted at EVSE {evseId}");
         _context.Hardware.Display.Show(evseId, "Payment accepted");
@@ -284,11 +282,11 @@ public sealed class Authorization
 
     private readonly record struct Decision(AuthorizationStatusEnumType Status, IdTokenType? Group);
 
-    /// <summary>Authorizes an EVSE with a token. Call under the gate.</summary>
-    internal void Grant(Evse evse, IdTokenType token, int? remoteStartId, TriggerReasonEnumType trigger)
+    /// <summary>Authorizes an EVSE with a token and its group (C09, stored with the EVSE before it is evaluated). Call under the gate.</summary>
+    internal void Grant(Evse evse, IdTokenType token, int? remoteStartId, TriggerReasonEnumType trigger, IdTokenType? group = null)
     {
         evse.AuthorizedToken = token;
-        evse.AuthorizedGroup = null;
+        evse.AuthorizedGroup = group;
         evse.AuthorizedAt = _context.Now;
         evse.Deauthorized = false;
         if (remoteStartId is not null)

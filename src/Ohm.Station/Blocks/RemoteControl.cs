@@ -82,7 +82,7 @@ public sealed class RemoteControl
                 return;
             }
 
-            await _transactions.WithEvseAsync(target.Id, e => _authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart)).ConfigureAwait(false);
+            await _transactions.WithEvseAsync(target.Id, e => _authorization.Grant(e, request.IdToken, request.RemoteStartId, TriggerReasonEnumType.RemoteStart, request.GroupIdToken)).ConfigureAwait(false);
         });
         return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Accepted, TransactionId = existing };
     }

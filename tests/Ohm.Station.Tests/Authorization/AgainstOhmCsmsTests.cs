@@ -78,4 +78,30 @@ public sealed class AgainstOhmCsmsTests
         Assert.Equal(3 + 1, (await Transactions()).Count);
         await csms.StopAsync();
     }
+
+    [Fact]
+    public async Task C09_the_starters_group_survives_a_station_restart_so_a_group_member_still_stops_the_transaction()
+    {
+        await using var h = await StationHarness.StartAsync();
+        await using var csms = await OhmCsms.StartAsync(h);
+        foreach (var token in new[] { "ANNA", "BOB" })
+        {
+            (await csms.Api.PostAsJsonAsync("api/id-tokens", new { idToken = token, type = "ISO14443", groupIdToken = "FAMILY", groupIdTokenType = "Central" })).EnsureSuccessStatusCode();
+        }
+
+        var options = h.Options("CS-OHM-C09R");
+        options.Endpoint = csms.OcppEndpoint;
+        var station = await h.StartStation("CS-OHM-C09R", options: options);
+        await station.Transactions.PlugInAsync(1);
+        Assert.Equal(AuthorizationStatusEnumType.Accepted, await station.Authorization.PresentTokenAsync(1, "ANNA"));
+        var transactionId = station.Evses[1].Transaction!.Id;
+        Assert.Equal("FAMILY", station.Evses[1].AuthorizedGroup?.IdToken);
+
+        await station.StopAsync();
+        var restarted = await h.StartStation("CS-OHM-C09R", options: options);
+        Assert.Equal(transactionId, restarted.Evses[1].Transaction?.Id);
+        Assert.Equal("FAMILY", restarted.Evses[1].AuthorizedGroup?.IdToken);
+        Assert.Equal(AuthorizationStatusEnumType.Accepted, await restarted.Authorization.PresentTokenAsync(1, "BOB"));
+        Assert.Null(restarted.Evses[1].Transaction);
+    }
 }
