@@ -124,6 +124,18 @@ public sealed class TariffCostTests
     }
 
     [Fact]
+    public async Task C17_a_prepaid_balance_in_another_currency_than_the_tariff_answers_NoCredit_and_is_never_charged()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
+        await using var station = await csms.BootedStationAsync("CS-C17C");
+        await TariffAsync(csms, new { currency = "EUR", energyPerKwh = 1m }, new { stationId = "CS-C17C" });
+        await csms.AddTokenAsync(new { idToken = "DOLLARS", type = "ISO14443", balance = 50m, balanceCurrency = "USD" });
+        await csms.AddTokenAsync(new { idToken = "EUROS", type = "ISO14443", balance = 50m, balanceCurrency = "eur" });
+        Assert.Equal(AuthorizationStatusEnumType.NoCredit, (await station.CallAsync(new AuthorizeRequest { IdToken = Token("DOLLARS") })).IdTokenInfo.Status);
+        Assert.Equal(AuthorizationStatusEnumType.Accepted, (await station.CallAsync(new AuthorizeRequest { IdToken = Token("EUROS") })).IdTokenInfo.Status);
+    }
+
+    [Fact]
     public async Task I04_I05_the_fallback_messages_are_set_on_the_stations_TariffCostCtrlr()
     {
         await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);

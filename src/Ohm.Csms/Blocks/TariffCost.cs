@@ -93,7 +93,14 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
         }
 
         var version = await ResolveAsync(db, stationId, evseId, record.GroupIdToken).ConfigureAwait(false);
-        if (version is not null && Text(Parse(version.Definition), record.Language, record.Language2) is { } text)
+        var tariff = version is null ? null : Parse(version.Definition);
+        if (record.Balance is not null && tariff is not null && !PaysIn(record, tariff.Currency))
+        {
+            info.Status = AuthorizationStatusEnumType.NoCredit; // C17: a balance in another currency cannot pay this tariff
+            return;
+        }
+
+        if (tariff is not null && Text(tariff, record.Language, record.Language2) is { } text)
         {
             info.PersonalMessage = new MessageContentType { Format = MessageFormatEnumType.UTF8, Content = text.Text, Language = text.Language };
         }
@@ -181,7 +188,7 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
         cost.EnergyKwh = breakdown.EnergyKwh;
         cost.ComputedAt = time.GetUtcNow();
         cost.Final = final;
-        if (final && !cost.BalanceCharged && token?.Balance is { } balance)
+        if (final && !cost.BalanceCharged && token?.Balance is { } balance && PaysIn(token, cost.Currency))
         {
             token.Balance = balance - cost.Total; // C17: the balance pays the total, exactly once
             token.UpdatedAt = cost.ComputedAt;
@@ -190,6 +197,10 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
 
         return cost;
     }
+
+    /// <summary>Whether a prepaid token's balance is in <paramref name="currency"/> (a balance without a currency pays in any).</summary>
+    private static bool PaysIn(IdTokenRecord token, string currency) =>
+        token.BalanceCurrency is null || string.Equals(token.BalanceCurrency, currency, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// I06: when the transaction's tariff has a version newer than the one the driver was last told about, the new
