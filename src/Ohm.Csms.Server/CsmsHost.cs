@@ -130,6 +130,7 @@ public static class CsmsHost
             .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton<TariffCost>().AddSingleton<CostUpdateDriver>(); // I, C17
+        services.AddSingleton<ISmartChargingSignals, NoSmartChargingSignals>(); // K: the site balancer replaces it
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton(sp =>
         {

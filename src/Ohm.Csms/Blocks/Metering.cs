@@ -8,7 +8,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block J, Meter values, on the CSMS side.</summary>
-public sealed class Metering(CsmsWriter writer, TimeProvider time)
+public sealed class Metering(CsmsWriter writer, TimeProvider time, ISmartChargingSignals? signals = null)
 {
     // J01 Sending Meter Values not related to a transaction
     public async ValueTask<MeterValuesResponse> MeterValuesAsync(MeterValuesRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -25,6 +25,7 @@ public sealed class Metering(CsmsWriter writer, TimeProvider time)
 
         // Not the connection's token inside the work: the statement runs in a batch shared with other stations.
         await writer.ExecuteForStationAsync(context.StationId, db => db.Statements<MeterValueRecord>().InsertAsync(record, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+        signals?.MeterValuesStored(context.StationId, request.EvseId);
         return new MeterValuesResponse();
     }
 

@@ -15,7 +15,7 @@ namespace Ohm.Csms.Blocks;
 /// is acknowledged and not applied twice; an event after Ended is stored as late and changes nothing; a transaction
 /// whose Started never arrived is created from its first event; an idToken that arrives after the start is attached.
 /// </summary>
-public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, BackgroundWork background, TimeProvider time, ILogger<Transactions> logger, TariffCost? tariffs = null)
+public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, BackgroundWork background, TimeProvider time, ILogger<Transactions> logger, TariffCost? tariffs = null, ISmartChargingSignals? signals = null)
 {
     internal const string Active = "Active";
     internal const string Ended = "Ended";
@@ -60,6 +60,13 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         if (outcome.Ended && (request.Offline == true || HasGaps(outcome.Before.SeqNos, request.SeqNo)))
         {
             background.Start($"E14 GetTransactionStatus of {stationId} transaction {transactionId}", ct => CheckStatusAsync(stationId, transactionId, ct));
+        }
+
+        // K: a site's balancer reallocates when a transaction starts, changes or ends, and follows its measured power.
+        signals?.TransactionChanged(stationId, request.Evse?.Id ?? outcome.Stored.EvseId);
+        if (request.MeterValue is { Count: > 0 })
+        {
+            signals?.MeterValuesStored(stationId, request.Evse?.Id ?? outcome.Stored.EvseId);
         }
 
         return outcome.Response;

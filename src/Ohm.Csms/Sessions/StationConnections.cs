@@ -14,7 +14,7 @@ namespace Ohm.Csms.Sessions;
 /// What it does after the event (closing a connection, recording a disconnection) is <see cref="BackgroundWork"/>:
 /// owned, awaited when the host stops (before the writer stops), its failure logged.
 /// </remarks>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null)
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null, Blocks.ISmartChargingSignals? signals = null)
 {
     private OcppServer? _server;
     private volatile bool _stopping;
@@ -60,6 +60,8 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
             // D01: an accepted station that reconnects gets what is pending for its local list.
             localLists?.Connected(connection.StationId);
         }
+
+        signals?.ConnectionChanged(connection.StationId, true);
     }
 
     private void OnBootDeadline(StationSession session)
@@ -115,6 +117,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
 
         sessions.Close(session);
         session.DisarmBootDeadline();
+        signals?.ConnectionChanged(session.StationId, false);
         metrics?.ConnectionClosed(CloseReason(connection, session));
         var now = time.GetUtcNow();
         var lastSeen = session.LastSeenAt;

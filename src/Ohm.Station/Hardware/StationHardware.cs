@@ -12,6 +12,9 @@ public sealed class StationHardware
     /// <summary>The relays.</summary>
     public required IPowerPath PowerPath { get; init; }
 
+    /// <summary>The output control that smart charging limits.</summary>
+    public required IChargingRateControl RateControl { get; init; }
+
     /// <summary>The display.</summary>
     public required IStationDisplay Display { get; init; }
 
@@ -33,6 +36,7 @@ public sealed class StationHardware
             Meter = simulator,
             ConnectorLock = simulator,
             PowerPath = simulator,
+            RateControl = simulator,
             Display = simulator,
             Ev = simulator,
             Firmware = simulator,

@@ -9,7 +9,7 @@ namespace Ohm.Station.Simulation;
 /// closed, derives current from power and voltage, and signs its register reading; the lock can be told to fail; the
 /// EV draws the power it is told to and reports a state of charge.
 /// </summary>
-public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath, IStationDisplay, IEvCommunication, IFirmwareInstaller, ISensors, IDisposable
+public sealed partial class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath, IChargingRateControl, IStationDisplay, IEvCommunication, IFirmwareInstaller, ISensors, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, Outlet> _outlets = [];
@@ -106,7 +106,7 @@ public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath
         lock (_lock)
         {
             var outlet = Integrate(evseId);
-            var power = outlet.Closed && outlet.Plugged ? outlet.EvPowerW : 0m;
+            var power = outlet.Closed && outlet.Plugged ? Drawn(outlet) : 0m;
             return measurand switch
             {
                 MeasurandEnumType.EnergyActiveImportRegister => new MeterReading(outlet.RegisterWh, "Wh", Signature: SignsReadings ? Signer.Sign(evseId, outlet.RegisterWh, _clock.GetUtcNow()) : null),
@@ -161,7 +161,25 @@ public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath
         lock (_lock)
         {
             var outlet = Get(evseId);
-            return outlet.Closed && outlet.Plugged && outlet.EvPowerW > 0;
+            return outlet.Closed && outlet.Plugged && Drawn(outlet) > 0;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetLimit(int evseId, decimal? watts)
+    {
+        lock (_lock)
+        {
+            Integrate(evseId).LimitW = watts is null ? null : Math.Max(0m, watts.Value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public decimal? Limit(int evseId)
+    {
+        lock (_lock)
+        {
+            return Get(evseId).LimitW;
         }
     }
 
@@ -271,13 +289,16 @@ public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath
         var now = _clock.GetUtcNow();
         var seconds = (decimal)(now - outlet.Updated).TotalSeconds;
         outlet.Updated = now;
-        if (seconds > 0 && outlet.Closed && outlet.Plugged && outlet.EvPowerW > 0)
+        if (seconds > 0 && outlet.Closed && outlet.Plugged && Drawn(outlet) > 0)
         {
-            outlet.RegisterWh += outlet.EvPowerW * seconds / 3600m;
+            outlet.RegisterWh += Drawn(outlet) * seconds / 3600m;
         }
 
         return outlet;
     }
+
+    /// <summary>What the EV draws: the power it asks for, at most the charger's limit.</summary>
+    private static decimal Drawn(Outlet outlet) => outlet.LimitW is { } limit ? Math.Min(outlet.EvPowerW, limit) : outlet.EvPowerW;
 
     private sealed class Outlet
     {
@@ -286,6 +307,8 @@ public sealed class SimulatedHardware : IEnergyMeter, IConnectorLock, IPowerPath
         public bool Closed { get; set; }
 
         public decimal EvPowerW { get; set; }
+
+        public decimal? LimitW { get; set; }
 
         public decimal RegisterWh { get; set; }
 

@@ -16,6 +16,7 @@ public sealed class RemoteControlBlockTests
             Meter = h.Meter,
             ConnectorLock = connectorLock,
             PowerPath = h.PowerPath,
+            RateControl = h.RateControl,
             Display = h.Display,
             Ev = h.Ev,
             Firmware = h.Firmware,

@@ -64,6 +64,7 @@ public sealed class HardwareSeamTests
             Meter = new FixedMeter(simulator),
             ConnectorLock = hardware.ConnectorLock,
             PowerPath = hardware.PowerPath,
+            RateControl = hardware.RateControl,
             Display = hardware.Display,
             Ev = hardware.Ev,
             Firmware = hardware.Firmware,
