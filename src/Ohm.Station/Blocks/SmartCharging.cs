@@ -24,6 +24,7 @@ public sealed class SmartCharging : ICompositeSchedules
     private readonly IStationContext _context;
     private readonly IStateGate _gate;
     private readonly Transactions _transactions;
+    private readonly TransactionEvents _events;
     private readonly Metering _metering;
     private readonly ProfileStore _profiles;
 
@@ -33,11 +34,12 @@ public sealed class SmartCharging : ICompositeSchedules
     // K05: the TxProfile of an accepted RequestStartTransaction, per EVSE, installed when its transaction starts.
     private readonly Dictionary<int, ChargingProfileType> _pendingStart = [];
 
-    internal SmartCharging(IStationContext context, IStateGate gate, Transactions transactions, Metering metering, RemoteControl remoteControl)
+    internal SmartCharging(IStationContext context, IStateGate gate, Transactions transactions, TransactionEvents events, Metering metering, RemoteControl remoteControl)
     {
         _context = context;
         _gate = gate;
         _transactions = transactions;
+        _events = events;
         _metering = metering;
         _profiles = new ProfileStore(() => _context.Store);
         transactions.SmartCharging = this;
@@ -275,9 +277,7 @@ public sealed class SmartCharging : ICompositeSchedules
             Refresh();
 
             // K12: the CSMS hears of it when it is new or changed significantly.
-            var significance = decimal.TryParse(_context.Model.Value(Component, "LimitChangeSignificance"), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) ? percent : 0m;
-            var significant = before is not { } old || after is not { } now || old == 0m ? before != after : Math.Abs(now - old) * 100m / old > significance;
-            if (significant)
+            if (Significant(before, after))
             {
                 _context.Enqueue(new NotifyChargingLimitRequest
                 {
@@ -479,20 +479,42 @@ public sealed class SmartCharging : ICompositeSchedules
                 Raise(evse.Id);
             }
 
-            if (_context.Hardware.RateControl.Limit(evse.Id) == EffectiveLimitW(evse.Id))
+            var before = _context.Hardware.RateControl.Limit(evse.Id);
+            var after = EffectiveLimitW(evse.Id);
+            if (before == after)
             {
                 continue;
             }
 
-            if (evse.Transaction is not null)
+            if (evse.Transaction is { } tx)
             {
+                var state = tx.ChargingState;
                 _transactions.Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.Other);
+
+                // The rate changed by more than LimitChangeSignificance without a change of state: the CSMS hears it (with the meter).
+                if (evse.Transaction is { } still && still.ChargingState == state && Significant(before, after))
+                {
+                    _events.Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.ChargingRateChanged, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.Other));
+                    _context.SaveEvse(evse);
+                }
             }
             else
             {
                 ApplyLimit(evse);
             }
         }
+    }
+
+    /// <summary>Whether a limit changed by more than SmartChargingCtrlr.LimitChangeSignificance percent (a limit set or lifted always counts).</summary>
+    private bool Significant(decimal? before, decimal? after)
+    {
+        if (before is not { } old || after is not { } now || old == 0m)
+        {
+            return before != after;
+        }
+
+        var significance = decimal.TryParse(_context.Model.Value(Component, "LimitChangeSignificance"), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) ? percent : 0m;
+        return Math.Abs(now - old) * 100m / old > significance;
     }
 
     private ProfileRejection? Check(int evseId, ChargingProfileType profile, bool fromCsms) =>

@@ -38,6 +38,10 @@ public sealed class SmartChargingStationTests
         Assert.Equal(6900m, station.Hardware.RateControl.Limit(1));
         Assert.Equal(6900m, Power(station));
         Assert.Equal(10m, station.Hardware.Meter.Read(1, MeasurandEnumType.CurrentOffered)!.Value);
+
+        // The rate changed by more than LimitChangeSignificance while Charging: an Updated event ChargingRateChanged with the meter.
+        var rate = await h.Csms.WaitForEvent(TransactionEventEnumType.Updated, e => e.TriggerReason == TriggerReasonEnumType.ChargingRateChanged);
+        Assert.Contains(rate.MeterValue![0].SampledValue, v => v.Measurand == MeasurandEnumType.PowerActiveImport && v.Value == 6900m);
         var installed = Assert.Single(station.SmartCharging.Profiles);
         Assert.Equal(started.TransactionInfo.TransactionId, installed.Profile.TransactionId);
         Assert.Equal(ChargingLimitSourceEnumType.CSO, installed.Source);

@@ -8,7 +8,8 @@ namespace Ohm.Station.Tests.Charging;
 /// <summary>
 /// Block K on the station against the test CSMS over loopback: GetCompositeSchedule (K08), the chargingProfile of a
 /// RequestStartTransaction (K05), offline behaviour (K06, K07), GetChargingProfiles with ReportChargingProfiles parts
-/// (K09), ClearChargingProfile (K10) and a local energy manager's external limits (K11-K14).
+/// (K09), ClearChargingProfile (K10) and a local energy manager's external limits (K11-K14: with and without a
+/// transaction, released, from a local controller).
 /// </summary>
 public sealed class SmartChargingUseCaseTests
 {
@@ -167,7 +168,7 @@ public sealed class SmartChargingUseCaseTests
     }
 
     [Fact]
-    public async Task K11_K12_K14_an_external_limit_caps_the_composite_is_notified_and_released_with_ClearedChargingLimit()
+    public async Task K11_K12_K13_an_external_limit_caps_the_composite_is_notified_and_released_with_ClearedChargingLimit()
     {
         await using var h = await StationHarness.StartAsync();
         var station = await h.StartStation("CS-K11");
@@ -200,7 +201,7 @@ public sealed class SmartChargingUseCaseTests
         var second = h.Csms.Of<NotifyChargingLimitRequest>("CS-K11")[1];
         Assert.Equal(5000m, Assert.Single(Assert.Single(second.ChargingSchedule!).ChargingSchedulePeriod).Limit);
 
-        // K14: released: ClearedChargingLimit, and the TxProfile alone limits again.
+        // K13: released: ClearedChargingLimit, and the TxProfile alone limits again.
         Assert.True(await station.SmartCharging.ReleaseExternalLimitAsync(1, ChargingLimitSourceEnumType.SO));
         var cleared = await h.Csms.WaitFor<ClearedChargingLimitRequest>();
         Assert.Equal(ChargingLimitSourceEnumType.SO, cleared.ChargingLimitSource);
