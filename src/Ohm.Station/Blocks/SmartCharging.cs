@@ -11,7 +11,8 @@ namespace Ohm.Station.Blocks;
 /// K: smart charging on the station. SetChargingProfile stores and validates profiles (K01, persisted so they survive a
 /// restart; TxProfiles end with their transaction); the composite schedule (K08, <see cref="CompositeScheduler"/>) of
 /// each EVSE drives the hardware's rate control (in W): below the EV's minimum (AC: 6 A per phase) the limit is 0 and the
-/// transaction is SuspendedEVSE until the limit rises again. SmartChargingCtrlr: Enabled, RateUnit, ProfileStackLevel,
+/// transaction is SuspendedEVSE until the limit rises again; the station-wide limits are shared equally by the EVSEs that
+/// charge (K04). External limits of a local energy manager (K11-K14) are ChargingStationExternalConstraints. SmartChargingCtrlr: Enabled, RateUnit, ProfileStackLevel,
 /// PeriodsPerSchedule, Entries, ACPhaseSwitchingSupported.
 /// </summary>
 public sealed class SmartCharging : ICompositeSchedules
@@ -563,7 +564,10 @@ public sealed class SmartCharging : ICompositeSchedules
     private ScheduleContext ContextOf(int evseId)
     {
         var tx = evseId > 0 ? _context.Evses.GetValueOrDefault(evseId)?.Transaction : null;
-        return new ScheduleContext(evseId, tx?.Id, tx?.StartedAt, Voltage, Phases);
+
+        // K04: the station's own limits are shared equally by the EVSEs that charge (this one counted, charging or not).
+        var shares = _context.Evses.Values.Count(e => e.Transaction is not null && e.Id != evseId) + 1;
+        return new ScheduleContext(evseId, tx?.Id, tx?.StartedAt, Voltage, Phases, shares);
     }
 
     private int Phases => _context.Simulator?.Phases ?? 3;

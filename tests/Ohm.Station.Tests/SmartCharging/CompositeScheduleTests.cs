@@ -243,4 +243,17 @@ public sealed class CompositeScheduleTests
         var profiles = new[] { On(0, TxDefault(1, 6m)), On(0, StationMax(2, 30000m)), On(0, Profile(3, External, 25000m, ChargingRateUnitEnumType.W)) };
         Assert.Equal([(0, 25000m)], Periods(profiles, new ScheduleContext(0), T0, 60, ChargingRateUnitEnumType.W));
     }
+
+    [Fact]
+    public void K04_the_station_wide_limits_are_shared_equally_by_the_EVSEs_that_charge()
+    {
+        var profiles = new[] { On(0, TxDefault(1, 32m)), On(0, StationMax(2, 11040m)), On(0, Profile(3, External, 9000m, ChargingRateUnitEnumType.W)) };
+        Assert.Equal([(0, 9000m)], Periods(profiles, Evse1, T0, 60, ChargingRateUnitEnumType.W));
+        Assert.Equal([(0, 4500m)], Periods(profiles, Evse1 with { StationShares = 2 }, T0, 60, ChargingRateUnitEnumType.W));
+        Assert.Equal([(0, 3000m)], Periods(profiles, Evse1 with { StationShares = 3 }, T0, 60, ChargingRateUnitEnumType.W));
+
+        // The station as a whole keeps the whole; an EVSE's own limits are not shared.
+        Assert.Equal([(0, 9000m)], Periods(profiles, new ScheduleContext(0, StationShares: 2), T0, 60, ChargingRateUnitEnumType.W));
+        Assert.Equal([(0, 6m)], Periods([On(1, Profile(4, External, 6m))], Evse1 with { StationShares = 2 }, T0, 60));
+    }
 }

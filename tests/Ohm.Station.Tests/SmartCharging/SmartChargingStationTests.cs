@@ -24,7 +24,7 @@ public sealed class SmartChargingStationTests
         h.Csms.Call(id, new SetChargingProfileRequest { EvseId = evse, ChargingProfile = profile });
 
     [Fact]
-    public async Task K01_a_TxProfile_during_a_transaction_is_stored_and_limits_what_the_EV_draws()
+    public async Task K01_K02_a_TxProfile_during_a_transaction_is_stored_and_limits_what_the_EV_draws()
     {
         await using var h = await StationHarness.StartAsync();
         var station = await h.StartStation("CS-K01");
@@ -97,6 +97,22 @@ public sealed class SmartChargingStationTests
         var restarted = await h.StartStation("CS-K03");
         Assert.Equal(3, Assert.Single(restarted.SmartCharging.Profiles).Id);
         await TestCsms.Until(() => restarted.Hardware.RateControl.Limit(2) == 5520m, "the TxDefaultProfile applied after the restart");
+    }
+
+    [Fact]
+    public async Task K04_two_charging_EVSEs_share_the_ChargingStationMaxProfile_and_one_gets_it_all_when_the_other_ends()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-K04");
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K04", 0, StationMax(1, 11040m))).Status);
+        await Charge(h, station, 1);
+        Assert.Equal(11000m, Power(station, 1));
+        await Charge(h, station, 2);
+        await TestCsms.Until(() => station.Hardware.RateControl.Limit(1) == 5520m && station.Hardware.RateControl.Limit(2) == 5520m, "both EVSEs at half the maximum");
+        Assert.Equal(11040m, Power(station, 1) + Power(station, 2));
+
+        await Drive.Do(station, "unplug", 2);
+        await TestCsms.Until(() => station.Hardware.RateControl.Limit(1) == 11040m, "EVSE 1 at the whole maximum again");
     }
 
     [Fact]
