@@ -432,7 +432,14 @@ public sealed class SmartCharging : ICompositeSchedules
     internal ProfileRejection? AcceptForStart(int evseId, ChargingProfileType profile)
     {
         var rejection = ProfileValidation.Validate(evseId, profile, Limits, _context.Evses.ContainsKey, _ => null, _context.Now, fromCsms: true, _profiles.CountWith(evseId, profile), forNewTransaction: true);
-        if (rejection is null)
+        if (rejection is null && _context.Evses.GetValueOrDefault(evseId)?.Transaction is { } running)
+        {
+            // The remote start authorizes a transaction that runs already (started by the cable): the profile is its now.
+            profile.TransactionId = running.Id;
+            Install(evseId, profile, ChargingLimitSourceEnumType.CSO);
+            Refresh();
+        }
+        else if (rejection is null)
         {
             lock (_pendingStart)
             {
