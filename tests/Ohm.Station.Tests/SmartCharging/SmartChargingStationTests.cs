@@ -116,6 +116,26 @@ public sealed class SmartChargingStationTests
     }
 
     [Fact]
+    public async Task K01_a_DC_station_takes_limits_in_W_only_and_has_no_AC_minimum_current()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var config = Ohm.Station.DeviceModel.DeviceModelConfig.Builtin("dc-fast")
+            .With("OCPPCommCtrlr", "RetryBackOffWaitMinimum", "1")
+            .With("OCPPCommCtrlr", "RetryBackOffRandomRange", "0")
+            .With("SampledDataCtrlr", "TxUpdatedInterval", "0")
+            .With("AlignedDataCtrlr", "Interval", "0");
+        var station = await h.StartStation("CS-K01-DC", config);
+        await Charge(h, station);
+
+        var amps = await Set(h, "CS-K01-DC", 1, Tx(1, 10m));
+        Assert.Equal("UnsupportedRateUnit", amps.StatusInfo!.ReasonCode);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DC", 1, Tx(1, 2000m, ChargingRateUnitEnumType.W))).Status);
+        Assert.Equal(2000m, station.Hardware.RateControl.Limit(1));
+        Assert.Equal(2000m, Power(station));
+        Assert.Equal(ChargingStateEnumType.Charging, station.Evses[1].Transaction!.ChargingState);
+    }
+
+    [Fact]
     public async Task K01_meter_values_show_the_limit_within_a_second_of_SetChargingProfile()
     {
         await using var h = await StationHarness.StartAsync();
