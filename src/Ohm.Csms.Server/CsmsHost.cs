@@ -222,6 +222,7 @@ public static class CsmsHost
         DisplayMessagesApi.Map(apiGroup);
         TariffsApi.Map(apiGroup);
         ReservationsApi.Map(apiGroup);
+        ChargingProfilesApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
