@@ -31,7 +31,7 @@ namespace Ohm.Csms.Blocks;
 /// station's next charging-profile write.</item>
 /// <item>K08 GetCompositeSchedule is relayed. K11-K13 NotifyChargingLimit / ClearedChargingLimit are stored per station,
 /// EVSE and source (<see cref="ChargingLimitRecord"/>).</item>
-/// <item>K15/K17 NotifyEVChargingNeeds is stored with the EVSE's active transaction and answered Accepted; unless a site
+/// <item>K15/K17 NotifyEVChargingNeeds is stored with the EVSE's active transaction and answered Accepted (Rejected with NoChargingParameters when it gives neither AC nor DC parameters); unless a site
 /// balancer takes it (<see cref="ISmartChargingSignals.ChargingNeedsStored"/>), the CSMS computes the TxProfile that
 /// serves the needs (<see cref="ChargingScheduleFit"/>) and sends it in the background. NotifyEVChargingSchedule is
 /// stored and answered Accepted.</item>
@@ -58,6 +58,9 @@ public sealed class SmartCharging(
 
     /// <summary>The stackLevel of the TxProfile the CSMS computes for an EV's needs.</summary>
     public const int NeedsStackLevel = 0;
+
+    /// <summary>The reasonCode of a NotifyEVChargingNeeds answered Rejected because it gives neither AC nor DC charging parameters.</summary>
+    public const string NoParametersReason = "NoChargingParameters";
 
     private const string Cso = "CSO";
 
@@ -430,6 +433,16 @@ public sealed class SmartCharging(
             await db.SaveChangesAsync().ConfigureAwait(false);
             return (record.Id, tx);
         }, cancellationToken).ConfigureAwait(false);
+
+        if (request.ChargingNeeds.AcChargingParameters is null && request.ChargingNeeds.DcChargingParameters is null)
+        {
+            // Nothing says what the EV can take: no schedule will be provided.
+            return new NotifyEVChargingNeedsResponse
+            {
+                Status = NotifyEVChargingNeedsStatusEnumType.Rejected,
+                StatusInfo = new StatusInfoType { ReasonCode = NoParametersReason, AdditionalInfo = "The needs give neither acChargingParameters nor dcChargingParameters; no schedule can be computed." },
+            };
+        }
 
         if (transactionId is null)
         {

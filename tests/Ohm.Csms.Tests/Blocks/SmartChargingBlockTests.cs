@@ -490,7 +490,7 @@ public sealed class SmartChargingBlockTests
     }
 
     [Fact]
-    public async Task K15_needs_a_site_balancer_serves_or_of_an_EVSE_without_a_transaction_send_no_TxProfile()
+    public async Task K15_needs_a_site_balancer_serves_of_an_EVSE_without_a_transaction_or_without_parameters_send_no_TxProfile()
     {
         await using var bed = await BlockTestBed.CreateAsync();
         var station = await bed.BootedStationAsync("CS-K");
@@ -502,12 +502,15 @@ public sealed class SmartChargingBlockTests
             new NotifyEVChargingNeedsRequest { EvseId = 1, ChargingNeeds = Ac(10_000, T0.AddHours(1)) })).Status);
         Assert.Equal(NotifyEVChargingNeedsStatusEnumType.Accepted, (await bed.HandleAsync(block.NotifyEVChargingNeedsAsync, station,
             new NotifyEVChargingNeedsRequest { EvseId = 2, ChargingNeeds = Ac(10_000, T0.AddHours(1)) })).Status);
+        var bare = await bed.HandleAsync(block.NotifyEVChargingNeedsAsync, station,
+            new NotifyEVChargingNeedsRequest { EvseId = 3, ChargingNeeds = new ChargingNeedsType { RequestedEnergyTransfer = EnergyTransferModeEnumType.DC } });
+        Assert.Equal((NotifyEVChargingNeedsStatusEnumType.Rejected, SmartCharging.NoParametersReason), (bare.Status, bare.StatusInfo?.ReasonCode));
         await bed.Background.WaitAsync();
 
         Assert.Empty(bed.Router.Calls);
         Assert.Equal([("CS-K", 1, "TX-1")], signals.Needs);
         var needs = await bed.ReadAsync(db => db.EvChargingNeeds.AsNoTracking().OrderBy(n => n.EvseId).ToListAsync());
-        Assert.Equal(["TX-1", null], needs.Select(n => n.TransactionId));
+        Assert.Equal(["TX-1", null, null], needs.Select(n => n.TransactionId));
         Assert.All(needs, n => Assert.Null(n.SentStatus));
     }
 
