@@ -164,6 +164,7 @@ public sealed class SmartCharging(
         var response = await router.CallAsync(stationId, new ClearChargingProfileRequest { ChargingProfileId = chargingProfileId, ChargingProfileCriteria = criteria }, cancellationToken).ConfigureAwait(false);
         await writer.ExecuteForStationAsync(stationId, async db =>
         {
+            await FlushAsync(db).ConfigureAwait(false);
             var held = await db.ChargingProfiles.Where(p => p.StationId == stationId).ToListAsync().ConfigureAwait(false);
             db.ChargingProfiles.RemoveRange(held.Where(p => ClearMatches(p, chargingProfileId, criteria)));
         }, CancellationToken.None).ConfigureAwait(false);
@@ -246,6 +247,7 @@ public sealed class SmartCharging(
 
         await writer.ExecuteForStationAsync(stationId, async db =>
         {
+            await FlushAsync(db).ConfigureAwait(false);
             var record = await db.ChargingProfileReports.FindAsync(reportId).ConfigureAwait(false);
             if (record is null)
             {
@@ -320,6 +322,7 @@ public sealed class SmartCharging(
         var last = request.Tbc != true;
         await writer.ExecuteForStationAsync(stationId, async db =>
         {
+            await FlushAsync(db).ConfigureAwait(false);
             var now = time.GetUtcNow();
             var report = await db.ChargingProfileReports.Where(r => r.StationId == stationId && r.RequestId == request.RequestId)
                 .OrderByDescending(r => r.Id).FirstOrDefaultAsync().ConfigureAwait(false);
@@ -373,6 +376,7 @@ public sealed class SmartCharging(
         var source = request.ChargingLimit.ChargingLimitSource.ToWire();
         await writer.ExecuteForStationAsync(stationId, async db =>
         {
+            await FlushAsync(db).ConfigureAwait(false);
             var record = await db.ChargingLimits.FirstOrDefaultAsync(l => l.StationId == stationId && l.EvseId == evseId && l.Source == source).ConfigureAwait(false);
             if (record is null)
             {
@@ -397,6 +401,7 @@ public sealed class SmartCharging(
         var source = request.ChargingLimitSource.ToWire();
         await writer.ExecuteForStationAsync(stationId, async db =>
         {
+            await FlushAsync(db).ConfigureAwait(false);
             var query = db.ChargingLimits.Where(l => l.StationId == stationId && l.Source == source);
             if (request.EvseId is { } evseId)
             {
@@ -647,6 +652,12 @@ public sealed class SmartCharging(
         return Profile(record).ValidTo is not { } to || to > now;
     }
 
+    /// <summary>
+    /// Saves what earlier work of the writer's batch added, so that the queries of this work see it (a query reads the
+    /// database, not what the context holds unsaved); nothing is committed before the batch is.
+    /// </summary>
+    private static Task<int> FlushAsync(CsmsDbContext db) => db.SaveChangesAsync();
+
     private static async Task<HashSet<string>> ActiveTransactionsAsync(CsmsDbContext db, string stationId) =>
         [.. await db.Transactions.AsNoTracking().Where(t => t.StationId == stationId && t.State == Transactions.Active).Select(t => t.TransactionId).ToListAsync().ConfigureAwait(false)];
 
@@ -657,6 +668,7 @@ public sealed class SmartCharging(
     /// <summary>Stores an accepted profile, replacing those it replaces on the station, and drops TxProfiles of ended transactions.</summary>
     private async Task<ChargingProfileRecord> StoreAsync(CsmsDbContext db, string stationId, int evseId, ChargingProfileType profile, string source, string limitSource)
     {
+        await FlushAsync(db).ConfigureAwait(false);
         var held = await db.ChargingProfiles.Where(p => p.StationId == stationId).ToListAsync().ConfigureAwait(false);
         var active = await ActiveTransactionsAsync(db, stationId).ConfigureAwait(false);
         var txProfile = ChargingProfilePurposeEnumType.TxProfile.ToWire();

@@ -383,6 +383,27 @@ public sealed class SmartChargingBlockTests
         Assert.Empty(await bed.ReadAsync(db => db.ChargingLimits.AsNoTracking().ToListAsync()));
     }
 
+    [Fact]
+    public async Task K01_K11_concurrent_writes_for_one_station_keep_one_record_per_profile_and_per_limit()
+    {
+        await using var bed = await BlockTestBed.CreateAsync();
+        var station = await bed.BootedStationAsync("CS-K");
+        var block = Block(bed);
+        Accept(bed);
+
+        // The writer may run these in one batch: each sees what the ones before it added.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            block.SetAsync("CS-K", 1, Profile(5, ChargingProfilePurposeEnumType.TxDefaultProfile, i % 2, limit: 6 + i), SmartCharging.FromApi, default)));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => bed.HandleAsync(block.NotifyChargingLimitAsync, station, new NotifyChargingLimitRequest
+        {
+            EvseId = 1,
+            ChargingLimit = new ChargingLimitType { ChargingLimitSource = ChargingLimitSourceEnumType.EMS },
+        })));
+
+        Assert.Equal([5], (await StoredAsync(bed)).Select(p => p.ProfileId));
+        Assert.Single(await bed.ReadAsync(db => db.ChargingLimits.AsNoTracking().ToListAsync()));
+    }
+
     private static ChargingNeedsType Ac(int energyWh, DateTimeOffset? departure, int evMax = 32, int evMin = 6) => new()
     {
         RequestedEnergyTransfer = EnergyTransferModeEnumType.ACThreePhase,
