@@ -96,7 +96,7 @@ public sealed class SmartChargingTests
 
     [Theory]
     [MemberData(nameof(Databases))]
-    public async Task K01_K02_a_profile_set_through_the_API_reaches_the_station_and_shows_in_force_until_its_transaction_ends(string database)
+    public async Task K01_K02_K16_a_profile_set_through_the_API_reaches_the_station_and_shows_in_force_until_its_transaction_ends(string database)
     {
         await using var csms = await CsmsTestHost.StartAsync(database);
         var fake = new FakeStation();
@@ -137,6 +137,26 @@ public sealed class SmartChargingTests
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         Assert.Equal(1, Assert.Single(fake.Cleared).ChargingProfileId);
         Assert.Empty(Ids(await csms.GetJsonAsync("api/stations/CS-K01/charging-profiles")));
+    }
+
+    [Fact]
+    public async Task K01_the_sender_a_site_balancer_uses_is_the_SmartCharging_block_and_what_it_sets_shows_in_force()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
+        var fake = new FakeStation();
+        await using var station = await csms.BootedStationAsync("CS-BAL", fake.Handlers());
+        var sender = csms.App.Services.GetRequiredService<Ohm.Csms.Blocks.IChargingProfileSender>();
+        Assert.Same(csms.App.Services.GetRequiredService<Ohm.Csms.Blocks.SmartCharging>(), sender);
+
+        var result = await sender.SetChargingProfileAsync("CS-BAL", 1, Profile(40, ChargingProfilePurposeEnumType.TxDefaultProfile, 2, limit: 13), CancellationToken.None);
+        Assert.True(result.Accepted, result.Detail);
+        var item = Assert.Single((await csms.GetJsonAsync("api/stations/CS-BAL/charging-profiles")).GetProperty("items").EnumerateArray());
+        Assert.Equal(("Balancer", 40), (item.GetProperty("source").GetString(), item.GetProperty("id").GetInt32()));
+
+        var cleared = await sender.ClearChargingProfileAsync("CS-BAL", 40, null, CancellationToken.None);
+        Assert.True(cleared.Accepted, cleared.Detail);
+        Assert.Equal(0, (await csms.GetJsonAsync("api/stations/CS-BAL/charging-profiles")).GetProperty("total").GetInt32());
+        Assert.Equal(Ohm.Csms.Blocks.ChargingProfileSendStatus.NotConnected, (await sender.SetChargingProfileAsync("CS-NONE", 1, Profile(41, ChargingProfilePurposeEnumType.TxDefaultProfile), CancellationToken.None)).Status);
     }
 
     [Fact]
