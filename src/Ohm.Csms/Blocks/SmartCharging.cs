@@ -31,7 +31,7 @@ namespace Ohm.Csms.Blocks;
 /// station's next charging-profile write.</item>
 /// <item>K08 GetCompositeSchedule is relayed. K11-K13 NotifyChargingLimit / ClearedChargingLimit are stored per station,
 /// EVSE and source (<see cref="ChargingLimitRecord"/>).</item>
-/// <item>K15/K17 NotifyEVChargingNeeds is stored with the EVSE's active transaction and answered Accepted (Rejected with NoChargingParameters when it gives neither AC nor DC parameters); unless a site
+/// <item>K15/K17 NotifyEVChargingNeeds is stored with the EVSE's active transaction and answered Accepted (Rejected, still stored, with NoChargingParameters when it gives neither AC nor DC parameters, with NoTransaction when the EVSE has no active transaction); unless a site
 /// balancer takes it (<see cref="ISmartChargingSignals.ChargingNeedsStored"/>), the CSMS computes the TxProfile that
 /// serves the needs (<see cref="ChargingScheduleFit"/>) and sends it in the background. NotifyEVChargingSchedule is
 /// stored and answered Accepted.</item>
@@ -61,6 +61,9 @@ public sealed class SmartCharging(
 
     /// <summary>The reasonCode of a NotifyEVChargingNeeds answered Rejected because it gives neither AC nor DC charging parameters.</summary>
     public const string NoParametersReason = "NoChargingParameters";
+
+    /// <summary>The reasonCode of a NotifyEVChargingNeeds answered Rejected because its EVSE has no active transaction.</summary>
+    public const string NoTransactionReason = "NoTransaction";
 
     private const string Cso = "CSO";
 
@@ -451,9 +454,16 @@ public sealed class SmartCharging(
 
         if (transactionId is null)
         {
-            logger.LogInformation("{StationId} sent charging needs for EVSE {EvseId}, which has no active transaction: stored, no TxProfile can be set", stationId, request.EvseId);
+            // K15.FR.04: no TxProfile can be set without a transaction, so none will come; the station keeps its own limits.
+            logger.LogInformation("{StationId} sent charging needs for EVSE {EvseId}, which has no active transaction: stored, Rejected", stationId, request.EvseId);
+            return new NotifyEVChargingNeedsResponse
+            {
+                Status = NotifyEVChargingNeedsStatusEnumType.Rejected,
+                StatusInfo = new StatusInfoType { ReasonCode = NoTransactionReason, AdditionalInfo = $"EVSE {request.EvseId} has no active transaction known to the CSMS: no TxProfile can be set for it." },
+            };
         }
-        else if (signals?.ChargingNeedsStored(stationId, request.EvseId, transactionId) != true)
+
+        if (signals?.ChargingNeedsStored(stationId, request.EvseId, transactionId) != true)
         {
             background.Start($"K15 TxProfile for the charging needs of {stationId} EVSE {request.EvseId}", t => ServeNeedsAsync(recordId, t));
         }

@@ -521,8 +521,8 @@ public sealed class SmartChargingBlockTests
 
         Assert.Equal(NotifyEVChargingNeedsStatusEnumType.Accepted, (await bed.HandleAsync(block.NotifyEVChargingNeedsAsync, station,
             new NotifyEVChargingNeedsRequest { EvseId = 1, ChargingNeeds = Ac(10_000, T0.AddHours(1)) })).Status);
-        Assert.Equal(NotifyEVChargingNeedsStatusEnumType.Accepted, (await bed.HandleAsync(block.NotifyEVChargingNeedsAsync, station,
-            new NotifyEVChargingNeedsRequest { EvseId = 2, ChargingNeeds = Ac(10_000, T0.AddHours(1)) })).Status);
+        var idle = await bed.HandleAsync(block.NotifyEVChargingNeedsAsync, station, new NotifyEVChargingNeedsRequest { EvseId = 2, ChargingNeeds = Ac(10_000, T0.AddHours(1)) });
+        Assert.Equal((NotifyEVChargingNeedsStatusEnumType.Rejected, SmartCharging.NoTransactionReason), (idle.Status, idle.StatusInfo?.ReasonCode));
         var bare = await bed.HandleAsync(block.NotifyEVChargingNeedsAsync, station,
             new NotifyEVChargingNeedsRequest { EvseId = 3, ChargingNeeds = new ChargingNeedsType { RequestedEnergyTransfer = EnergyTransferModeEnumType.DC } });
         Assert.Equal((NotifyEVChargingNeedsStatusEnumType.Rejected, SmartCharging.NoParametersReason), (bare.Status, bare.StatusInfo?.ReasonCode));
