@@ -131,6 +131,7 @@ public static class CsmsHost
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton<TariffCost>().AddSingleton<CostUpdateDriver>(); // I, C17
         services.AddSingleton<ISmartChargingSignals, NoSmartChargingSignals>(); // K: the site balancer replaces it
+        services.AddSingleton<IChargingProfileSender>(sp => sp.GetRequiredService<SmartCharging>()); // K01, K10: the balancer sends through it
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton(sp =>
         {
@@ -221,6 +222,7 @@ public static class CsmsHost
         DisplayMessagesApi.Map(apiGroup);
         TariffsApi.Map(apiGroup);
         ReservationsApi.Map(apiGroup);
+        ChargingProfilesApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);

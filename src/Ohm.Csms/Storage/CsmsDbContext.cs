@@ -76,6 +76,24 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>Block O: each station's display messages as it last reported them.</summary>
     public DbSet<DisplayMessageRecord> DisplayMessages => Set<DisplayMessageRecord>();
 
+    /// <summary>Block K: the charging profiles each station holds, as it accepted or reported them.</summary>
+    public DbSet<ChargingProfileRecord> ChargingProfiles => Set<ChargingProfileRecord>();
+
+    /// <summary>Block K: the GetChargingProfiles reports (K09).</summary>
+    public DbSet<ChargingProfileReportRecord> ChargingProfileReports => Set<ChargingProfileReportRecord>();
+
+    /// <summary>Block K: the ReportChargingProfiles parts of each report.</summary>
+    public DbSet<ChargingProfileReportPartRecord> ChargingProfileReportParts => Set<ChargingProfileReportPartRecord>();
+
+    /// <summary>Block K: the external charging limits stations reported (K11-K13).</summary>
+    public DbSet<ChargingLimitRecord> ChargingLimits => Set<ChargingLimitRecord>();
+
+    /// <summary>Block K: EVs' charging needs (K15, K17).</summary>
+    public DbSet<EvChargingNeedsRecord> EvChargingNeeds => Set<EvChargingNeedsRecord>();
+
+    /// <summary>Block K: the schedules EVs chose (K15, K17).</summary>
+    public DbSet<EvChargingScheduleRecord> EvChargingSchedules => Set<EvChargingScheduleRecord>();
+
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
         where T : class
@@ -284,6 +302,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.Property(m => m.TransactionId).HasMaxLength(36);
             e.Property(m => m.Source).HasMaxLength(8);
         });
+        SmartChargingModel.Configure(modelBuilder);
     }
 
     private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()

@@ -1,0 +1,203 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Ohm.Csms.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class K_csms : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ChargingLimits",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    EvseId = table.Column<int>(type: "integer", nullable: false),
+                    Source = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    IsGridCritical = table.Column<bool>(type: "boolean", nullable: true),
+                    Limit = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChargingLimits", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChargingProfileReports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    RequestId = table.Column<int>(type: "integer", nullable: false),
+                    EvseId = table.Column<int>(type: "integer", nullable: true),
+                    Criteria = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    Complete = table.Column<bool>(type: "boolean", nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChargingProfileReports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChargingProfiles",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    EvseId = table.Column<int>(type: "integer", nullable: false),
+                    ProfileId = table.Column<int>(type: "integer", nullable: false),
+                    Purpose = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    StackLevel = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    TransactionId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true),
+                    Profile = table.Column<string>(type: "text", nullable: false),
+                    Source = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    LimitSource = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChargingProfiles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EvChargingNeeds",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    EvseId = table.Column<int>(type: "integer", nullable: false),
+                    TransactionId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true),
+                    MaxScheduleTuples = table.Column<int>(type: "integer", nullable: true),
+                    Needs = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentProfile = table.Column<string>(type: "text", nullable: true),
+                    SentStatus = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvChargingNeeds", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EvChargingSchedules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StationId = table.Column<string>(type: "character varying(48)", maxLength: 48, nullable: false),
+                    EvseId = table.Column<int>(type: "integer", nullable: false),
+                    TransactionId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true),
+                    TimeBase = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvChargingSchedules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChargingProfileReportParts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReportId = table.Column<long>(type: "bigint", nullable: false),
+                    EvseId = table.Column<int>(type: "integer", nullable: false),
+                    LimitSource = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Tbc = table.Column<bool>(type: "boolean", nullable: false),
+                    Part = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChargingProfileReportParts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ChargingProfileReportParts_ChargingProfileReports_ReportId",
+                        column: x => x.ReportId,
+                        principalTable: "ChargingProfileReports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChargingLimits_StationId_EvseId_Source",
+                table: "ChargingLimits",
+                columns: new[] { "StationId", "EvseId", "Source" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChargingProfileReportParts_ReportId_Id",
+                table: "ChargingProfileReportParts",
+                columns: new[] { "ReportId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChargingProfileReports_StationId_RequestId",
+                table: "ChargingProfileReports",
+                columns: new[] { "StationId", "RequestId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChargingProfiles_StationId_EvseId_ProfileId",
+                table: "ChargingProfiles",
+                columns: new[] { "StationId", "EvseId", "ProfileId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChargingProfiles_StationId_TransactionId",
+                table: "ChargingProfiles",
+                columns: new[] { "StationId", "TransactionId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvChargingNeeds_StationId_EvseId",
+                table: "EvChargingNeeds",
+                columns: new[] { "StationId", "EvseId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvChargingNeeds_StationId_TransactionId",
+                table: "EvChargingNeeds",
+                columns: new[] { "StationId", "TransactionId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvChargingSchedules_StationId_TransactionId",
+                table: "EvChargingSchedules",
+                columns: new[] { "StationId", "TransactionId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ChargingLimits");
+
+            migrationBuilder.DropTable(
+                name: "ChargingProfileReportParts");
+
+            migrationBuilder.DropTable(
+                name: "ChargingProfiles");
+
+            migrationBuilder.DropTable(
+                name: "EvChargingNeeds");
+
+            migrationBuilder.DropTable(
+                name: "EvChargingSchedules");
+
+            migrationBuilder.DropTable(
+                name: "ChargingProfileReports");
+        }
+    }
+}
