@@ -170,19 +170,29 @@ public static class ChargingProfileRules
 
     /// <summary>
     /// K01.FR.05/FR.06: whether a profile the station holds (<paramref name="held"/> on <paramref name="heldEvseId"/>) is
-    /// replaced when it accepts <paramref name="profile"/> for <paramref name="evseId"/>: the same id, or the same purpose
-    /// and stackLevel on the same EVSE (for a TxProfile, of the same transaction).
+    /// replaced when it accepts <paramref name="profile"/> for <paramref name="evseId"/>: the same id (FR.05), or, where a
+    /// station took one that FR.06 tells it to refuse, the same purpose and stackLevel on the same EVSE with an overlapping
+    /// validity (for a TxProfile, of the same transaction), which it cannot hold side by side. Profiles of the same purpose
+    /// and stackLevel whose validity does not overlap are both kept, as the station keeps them.
     /// </summary>
-    public static bool Replaces(int evseId, ChargingProfileType profile, int heldEvseId, int heldId, ChargingProfilePurposeEnumType heldPurpose, int heldStackLevel, string? heldTransactionId)
+    public static bool Replaces(int evseId, ChargingProfileType profile, int heldEvseId, ChargingProfileType held)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (heldId == profile.Id)
+        ArgumentNullException.ThrowIfNull(held);
+        if (held.Id == profile.Id)
         {
             return true;
         }
 
-        return heldEvseId == evseId && heldPurpose == profile.ChargingProfilePurpose && heldStackLevel == profile.StackLevel
-            && (profile.ChargingProfilePurpose != ChargingProfilePurposeEnumType.TxProfile || heldTransactionId == profile.TransactionId);
+        if (heldEvseId != evseId || held.ChargingProfilePurpose != profile.ChargingProfilePurpose || held.StackLevel != profile.StackLevel)
+        {
+            return false;
+        }
+
+        return profile.ChargingProfilePurpose == ChargingProfilePurposeEnumType.TxProfile
+            ? held.TransactionId == profile.TransactionId
+            : (held.ValidFrom ?? DateTimeOffset.MinValue) < (profile.ValidTo ?? DateTimeOffset.MaxValue)
+                && (profile.ValidFrom ?? DateTimeOffset.MinValue) < (held.ValidTo ?? DateTimeOffset.MaxValue);
     }
 
     /// <summary>

@@ -685,7 +685,7 @@ public sealed class SmartCharging(
         foreach (var old in held)
         {
             var stale = old.Purpose == txProfile && (old.TransactionId is null || !active.Contains(old.TransactionId));
-            if (stale || ChargingProfileRules.Replaces(evseId, profile, old.EvseId, old.ProfileId, ChargingProfilePurposeEnumTypeSchema.FromWire(old.Purpose), old.StackLevel, old.TransactionId))
+            if (stale || ChargingProfileRules.Replaces(evseId, profile, old.EvseId, Profile(old)))
             {
                 db.ChargingProfiles.Remove(old);
             }

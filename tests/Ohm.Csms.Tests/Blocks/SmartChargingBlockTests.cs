@@ -83,7 +83,7 @@ public sealed class SmartChargingBlockTests
     }
 
     [Fact]
-    public async Task K01_FR_05_FR_06_an_accepted_profile_replaces_the_stored_one_of_its_id_or_of_its_purpose_and_stackLevel_on_the_EVSE()
+    public async Task K01_FR_05_FR_06_an_accepted_profile_replaces_the_stored_one_of_its_id_or_one_of_its_purpose_and_stackLevel_whose_validity_overlaps_on_the_EVSE()
     {
         await using var bed = await BlockTestBed.CreateAsync();
         await bed.BootedStationAsync("CS-K");
@@ -93,9 +93,11 @@ public sealed class SmartChargingBlockTests
         Assert.NotNull((await block.SetAsync("CS-K", 1, Profile(1, ChargingProfilePurposeEnumType.TxDefaultProfile), SmartCharging.FromApi, default)).Stored);
         Assert.NotNull((await block.SetAsync("CS-K", 2, Profile(3, ChargingProfilePurposeEnumType.TxDefaultProfile, 0), SmartCharging.FromApi, default)).Stored);
 
-        // FR.06: the same purpose and stackLevel on EVSE 1 replaces profile 1; EVSE 2's stays.
+        // FR.06: a station that took one of the same purpose and stackLevel on EVSE 1 with an overlapping validity can
+        // no longer hold profile 1; EVSE 2's stays.
         await block.SetAsync("CS-K", 1, Profile(2, ChargingProfilePurposeEnumType.TxDefaultProfile, 0, limit: 10), SmartCharging.FromApi, default);
         Assert.Equal([(1, 2), (2, 3)], (await StoredAsync(bed)).Select(p => (p.EvseId, p.ProfileId)));
+
 
         // FR.05: the same id replaces it wherever it was, whatever its purpose and stackLevel.
         await block.SetAsync("CS-K", 0, Profile(2, ChargingProfilePurposeEnumType.ChargingStationMaxProfile, 4, limit: 32), SmartCharging.FromApi, default);
@@ -111,6 +113,18 @@ public sealed class SmartChargingBlockTests
         Assert.Equal(ChargingProfileStatusEnumType.Rejected, refused.Response!.Status);
         Assert.Null(refused.Stored);
         Assert.Equal([(0, 2), (2, 3)], (await StoredAsync(bed)).Select(p => (p.EvseId, p.ProfileId)));
+
+        // Validity periods that do not overlap: the station holds both, and so does the CSMS (profile 3, valid always,
+        // overlaps the first and goes).
+        Accept(bed);
+        var later = Profile(5, ChargingProfilePurposeEnumType.TxDefaultProfile, 0, limit: 12);
+        var laterStill = Profile(6, ChargingProfilePurposeEnumType.TxDefaultProfile, 0, limit: 14);
+        later.ValidFrom = BlockTestBed.T0.AddDays(30);
+        laterStill.ValidFrom = BlockTestBed.T0.AddDays(40);
+        later.ValidTo = laterStill.ValidFrom;
+        await block.SetAsync("CS-K", 2, later, SmartCharging.FromApi, default);
+        await block.SetAsync("CS-K", 2, laterStill, SmartCharging.FromApi, default);
+        Assert.Equal([(0, 2), (2, 5), (2, 6)], (await StoredAsync(bed)).Select(p => (p.EvseId, p.ProfileId)));
     }
 
     [Fact]
