@@ -436,6 +436,11 @@ public sealed class SmartCharging : ICompositeSchedules
         {
             // The remote start authorizes a transaction that runs already (started by the cable): the profile is its now.
             profile.TransactionId = running.Id;
+            if (Conflict(evseId, profile) is { } conflict)
+            {
+                return conflict;
+            }
+
             Install(evseId, profile, ChargingLimitSourceEnumType.CSO);
             Refresh();
         }
@@ -534,7 +539,14 @@ public sealed class SmartCharging : ICompositeSchedules
             id => _context.Evses.GetValueOrDefault(id)?.Transaction?.Id,
             _context.Now,
             fromCsms,
-            _profiles.CountWith(evseId, profile));
+            _profiles.CountWith(evseId, profile))
+        ?? Conflict(evseId, profile);
+
+    /// <summary>K01.FR.06, FR.39, FR.52, FR.53: Rejected when another profile of its purpose and stackLevel holds.</summary>
+    private ProfileRejection? Conflict(int evseId, ChargingProfileType profile) =>
+        _profiles.Conflicting(evseId, profile) is { } held
+            ? new(ProfileValidation.DuplicateProfile, $"Charging profile {held.Id} ({held.Purpose}, stackLevel {held.StackLevel}, EVSE {held.EvseId}) already holds there; replace it by its id or use another stackLevel.")
+            : null;
 
     private void Install(int evseId, ChargingProfileType profile, ChargingLimitSourceEnumType source)
     {

@@ -86,8 +86,8 @@ public sealed class SmartChargingUseCaseTests
         await using var h = await StationHarness.StartAsync();
         var station = await h.StartStation("CS-K07", StationHarness.Config(c => c.With("AuthCtrlr", "OfflineTxForUnknownIdEnabled", "true")));
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K07", 0, TxDefault(1, 8m))).Status);
-        await Charge(h, station, 2);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K07", 2, Tx(2, 12m))).Status);
+        var tx = (await Charge(h, station, 2)).TransactionInfo.TransactionId;
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K07", 2, Tx(2, 12m, transactionId: tx))).Status);
 
         await station.SetOfflineAsync(true);
         await TestCsms.Until(() => !station.IsConnected, "offline");
@@ -106,13 +106,45 @@ public sealed class SmartChargingUseCaseTests
     }
 
     [Fact]
+    public async Task K01_FR_06_FR_52_FR_53_a_conflicting_profile_is_Rejected_DuplicateProfile_on_the_wire_and_the_installed_one_holds()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-K01-DUP");
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 0, TxDefault(1, 16m))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 2, TxDefault(2, 12m, stack: 3))).Status);
+
+        async Task Duplicate(int evse, ChargingProfileType profile)
+        {
+            var answer = await Set(h, "CS-K01-DUP", evse, profile);
+            Assert.Equal(ChargingProfileStatusEnumType.Rejected, answer.Status);
+            Assert.Equal("DuplicateProfile", answer.StatusInfo!.ReasonCode);
+            Assert.False(string.IsNullOrWhiteSpace(answer.StatusInfo.AdditionalInfo));
+        }
+
+        await Duplicate(0, TxDefault(3, 10m)); // FR.06: EVSE 0, TxDefaultProfile, stackLevel 0, both valid at all times
+        await Duplicate(1, TxDefault(3, 10m)); // FR.52: stackLevel 0 is used on EVSE 0
+        await Duplicate(0, TxDefault(3, 10m, stack: 3)); // FR.53: stackLevel 3 is used on EVSE 2
+        Assert.Equal([1, 2], station.SmartCharging.Profiles.Select(p => p.Id).Order());
+        Assert.Equal(11040m, station.SmartCharging.CompositeLimitW(1));
+
+        // FR.05: the same id replaces; FR.06: a validity that does not overlap stands beside it.
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 0, TxDefault(1, 10m))).Status);
+        Assert.Equal(6900m, station.SmartCharging.CompositeLimitW(1));
+        var day = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 2, Profile(4, ChargingProfilePurposeEnumType.TxDefaultProfile, 8m, stack: 5, validFrom: day, validTo: day.AddDays(1)))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 2, Profile(5, ChargingProfilePurposeEnumType.TxDefaultProfile, 8m, stack: 5, validFrom: day.AddDays(1)))).Status);
+        await Duplicate(2, Profile(6, ChargingProfilePurposeEnumType.TxDefaultProfile, 8m, stack: 5, validFrom: day.AddHours(12), validTo: day.AddHours(36)));
+        Assert.Equal([1, 2, 4, 5], station.SmartCharging.Profiles.Select(p => p.Id).Order());
+    }
+
+    [Fact]
     public async Task K09_GetChargingProfiles_reports_the_matching_profiles_in_parts_of_ItemsPerMessage_or_answers_NoProfiles()
     {
         await using var h = await StationHarness.StartAsync();
         await h.StartStation("CS-K09", StationHarness.Config(c => c.With("DeviceDataCtrlr", "ItemsPerMessage", "1", "GetReport")));
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 0, TxDefault(1, 16m))).Status);
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 0, TxDefault(2, 10m, stack: 1))).Status);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 2, TxDefault(3, 12m))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 2, TxDefault(3, 12m, stack: 2))).Status);
 
         var all = await h.Csms.Call("CS-K09", new GetChargingProfilesRequest { RequestId = 91, ChargingProfile = new ChargingProfileCriterionType() });
         Assert.Equal(GetChargingProfileStatusEnumType.Accepted, all.Status);
@@ -146,7 +178,7 @@ public sealed class SmartChargingUseCaseTests
         var station = await h.StartStation("CS-K10");
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 0, TxDefault(1, 16m))).Status);
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 0, TxDefault(2, 10m, stack: 1))).Status);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 1, TxDefault(3, 12m))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 1, TxDefault(3, 12m, stack: 2))).Status);
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 0, StationMax(4, 20000m))).Status);
         Assert.Null(await station.SmartCharging.SetExternalLimitAsync(0, 15000m));
 
@@ -172,8 +204,8 @@ public sealed class SmartChargingUseCaseTests
     {
         await using var h = await StationHarness.StartAsync();
         var station = await h.StartStation("CS-K11");
-        await Charge(h, station);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K11", 1, Tx(1, 16m))).Status);
+        var tx = (await Charge(h, station)).TransactionInfo.TransactionId;
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K11", 1, Tx(1, 16m, transactionId: tx))).Status);
         Assert.Equal(11000m, station.Hardware.Meter.Read(1, MeasurandEnumType.PowerActiveImport)!.Value);
 
         Assert.Null(await station.SmartCharging.SetExternalLimitAsync(1, 4140m, ChargingLimitSourceEnumType.SO, isGridCritical: true));
