@@ -74,6 +74,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         TariffCost = new TariffCost(context);
         Authorization.Tariffs = Transactions.Tariffs = TariffCost;
         Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
+        Iso15118 = new Iso15118Charging(context, Transactions, NoCompositeSchedules.Instance);
         Handlers = StationRouting.Build(this);
     }
 
@@ -145,6 +146,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>O: display messages, and what each display shows.</summary>
     public DisplayMessage DisplayMessage { get; }
+
+    /// <summary>K15-K17: ISO 15118 load levelling, the EV's needs and its chosen schedule.</summary>
+    public Iso15118Charging Iso15118 { get; }
 
     internal OcppHandlers Handlers { get; }
 

@@ -35,6 +35,9 @@ public sealed class Transactions
     /// <summary>Raised under the gate when a transaction ended, after the EVSE's availability was brought up to date.</summary>
     internal event Action? Ended;
 
+    /// <summary>Raised under the gate after an EVSE was re-evaluated (plugged, authorized, started, suspended...): K15 starts an ISO 15118 negotiation there.</summary>
+    internal event Action<Evse>? Evaluated;
+
     /// <summary>
     /// Hardware input: the EVSE reports a fault, or that it cleared (G01: connector status Faulted). A faulted EVSE keeps
     /// its relay open: a running transaction is suspended (SuspendedEVSE, triggerReason AbnormalCondition) or, when the
@@ -312,6 +315,7 @@ public sealed class Transactions
 
         _availability.Update(evse);
         _context.SaveEvse(evse);
+        Evaluated?.Invoke(evse);
     }
 
     /// <summary>Ends the transaction of an EVSE now. Call under the gate.</summary>
