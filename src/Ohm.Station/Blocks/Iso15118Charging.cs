@@ -34,6 +34,7 @@ public sealed class Iso15118Charging
     private readonly ICompositeSchedules _schedules;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, Session> _sessions = [];
+    private TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal Iso15118Charging(IStationContext context, Transactions transactions, ICompositeSchedules schedules)
     {
@@ -42,6 +43,7 @@ public sealed class Iso15118Charging
         _schedules = schedules;
         transactions.Evaluated += OnEvaluated;
         transactions.Ended += OnEnded;
+        transactions.Answered += OnTransactionEventAnswered;
         schedules.Changed += OnSchedulesChanged;
         if (context.Hardware.HighLevelCommunication is { } hlc)
         {
@@ -92,7 +94,7 @@ public sealed class Iso15118Charging
         lock (_lock)
         {
             return _sessions.TryGetValue(evseId, out var s)
-                ? new Iso15118Status(s.TransactionId, s.NeedsSent, s.NeedsAnswer, s.TimeBase, s.Offered, s.Selected, s.ScheduleAnswer, s.Negotiations)
+                ? new Iso15118Status(s.TransactionId, s.NeedsSent, s.NeedsAnswer, s.WaitingForProfile, s.TimeBase, s.Offered, s.Selected, s.ScheduleAnswer, s.Negotiations)
                 : null;
         }
     }
@@ -129,6 +131,47 @@ public sealed class Iso15118Charging
         }
 
         Start(evse.Id, session, sendNeeds: true, "K15 negotiation");
+    }
+
+    private void OnTransactionEventAnswered(TransactionEventRequest request)
+    {
+        TaskCompletionSource answered;
+        lock (_lock)
+        {
+            answered = _answered;
+            _answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        answered.TrySetResult();
+    }
+
+    /// <summary>Whether a TransactionEvent of the transaction still waits in the queue (the CSMS may not know the transaction yet).</summary>
+    private bool EventsQueued(string transactionId) =>
+        _context.Store.PeekAll().Any(m => m.Action == OcppActions.TransactionEvent.Name && Encoding.UTF8.GetString(m.Payload).Contains(transactionId, StringComparison.Ordinal));
+
+    /// <summary>Waits until the transaction's queued events reached the CSMS; false when they did not within <see cref="ProfileWait"/> or the station is offline.</summary>
+    private async Task<bool> WaitUntilDeliveredAsync(string transactionId, CancellationToken token)
+    {
+        var deadline = Task.Delay(ProfileWait, _context.Clock, token);
+        while (true)
+        {
+            Task answered;
+            lock (_lock)
+            {
+                answered = _answered.Task;
+            }
+
+            if (!EventsQueued(transactionId))
+            {
+                return true;
+            }
+
+            if (!_context.IsOnline || await Task.WhenAny(answered, deadline).ConfigureAwait(false) == deadline)
+            {
+                token.ThrowIfCancellationRequested();
+                return false;
+            }
+        }
     }
 
     private void OnEnded()
@@ -316,10 +359,10 @@ public sealed class Iso15118Charging
             session.NeedsAnswer = null;
         }
 
-        if (!_context.IsOnline)
+        if (!_context.IsOnline || !await WaitUntilDeliveredAsync(session.TransactionId, token).ConfigureAwait(false))
         {
-            // Offline: the CSMS cannot answer in time for the EV; the local limits apply (K06/K07 style).
-            _context.Report($"EVSE {evseId}: offline, NotifyEVChargingNeeds not sent; the EV gets the local schedule");
+            // Offline, or the CSMS does not know the transaction yet: it cannot answer in time for the EV; the local limits apply (K06/K07 style).
+            _context.Report($"EVSE {evseId}: offline (or the transaction's events not delivered), NotifyEVChargingNeeds not sent; the EV gets the local schedule");
             return;
         }
 
@@ -348,6 +391,26 @@ public sealed class Iso15118Charging
 
         // K15.FR.03: the CSMS sends a TxProfile; the EV is kept waiting (EVSEProcessing Ongoing) until it came, or the wait ran out.
         var deadline = Task.Delay(ProfileWait, _context.Clock, token);
+        lock (_lock)
+        {
+            session.WaitingForProfile = true;
+        }
+
+        try
+        {
+            await WaitForProfileAsync(evseId, session, before, deadline, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                session.WaitingForProfile = false;
+            }
+        }
+    }
+
+    private async Task WaitForProfileAsync(int evseId, Session session, string before, Task deadline, CancellationToken token)
+    {
         while (TxProfileKey(evseId, session) == before)
         {
             TaskCompletionSource signal;
@@ -380,7 +443,9 @@ public sealed class Iso15118Charging
             return null;
         }
 
-        var timeBase = _context.Now;
+        // Whole seconds: ISO 15118 counts in seconds, and the time base goes on the wire as it is kept here.
+        var now = _context.Now;
+        var timeBase = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var offer = BuildOffer(evseId, session, needs, timeBase);
         var key = Key(offer, timeBase);
         lock (_lock)
@@ -617,6 +682,8 @@ public sealed class Iso15118Charging
 
         public NotifyEVChargingNeedsStatusEnumType? NeedsAnswer { get; set; }
 
+        public bool WaitingForProfile { get; set; }
+
         public DateTimeOffset? TimeBase { get; set; }
 
         public IReadOnlyList<ChargingScheduleType>? Offered { get; set; }
@@ -633,6 +700,7 @@ public sealed class Iso15118Charging
 /// <param name="TransactionId">The transaction the session belongs to.</param>
 /// <param name="NeedsSent">The needs last sent with NotifyEVChargingNeeds (null: not sent).</param>
 /// <param name="NeedsAnswer">The CSMS's answer to them (null: none, e.g. offline).</param>
+/// <param name="WaitingForProfile">Whether the EV waits for the CSMS's TxProfile now (after Accepted, K15.FR.03).</param>
 /// <param name="TimeBase">When the last offer was made; its periods are relative to it.</param>
 /// <param name="Offered">The schedules last offered to the EV.</param>
 /// <param name="Selected">The EV's choice, when it was within the offer.</param>
@@ -642,6 +710,7 @@ public sealed record Iso15118Status(
     string TransactionId,
     ChargingNeedsType? NeedsSent,
     NotifyEVChargingNeedsStatusEnumType? NeedsAnswer,
+    bool WaitingForProfile,
     DateTimeOffset? TimeBase,
     IReadOnlyList<ChargingScheduleType>? Offered,
     EvScheduleSelection? Selected,

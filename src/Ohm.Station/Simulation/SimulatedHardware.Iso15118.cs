@@ -114,6 +114,42 @@ public sealed partial class SimulatedHardware : IEvHighLevelCommunication
         });
     }
 
+    /// <summary>The needs of an AC ISO 15118 EV: <paramref name="energyWh"/> to charge by <paramref name="departure"/>, between <paramref name="minCurrentA"/> and <paramref name="maxCurrentA"/> per phase.</summary>
+    public static EvChargingNeeds AcEv(int energyWh, DateTimeOffset? departure = null, int maxCurrentA = 32, int minCurrentA = 6, EnergyTransferModeEnumType mode = EnergyTransferModeEnumType.ACThreePhase, int maxVoltage = 400, int? maxScheduleTuples = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(energyWh);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCurrentA);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minCurrentA, maxCurrentA);
+        if (mode == EnergyTransferModeEnumType.DC)
+        {
+            throw new ArgumentException("An AC EV asks for an AC energy transfer mode.", nameof(mode));
+        }
+
+        return new EvChargingNeeds(
+            new ChargingNeedsType
+            {
+                RequestedEnergyTransfer = mode,
+                DepartureTime = departure,
+                AcChargingParameters = new ACChargingParametersType { EnergyAmount = energyWh, EvMinCurrent = minCurrentA, EvMaxCurrent = maxCurrentA, EvMaxVoltage = maxVoltage },
+            },
+            maxScheduleTuples);
+    }
+
+    /// <summary>The needs of a DC ISO 15118 EV: <paramref name="energyWh"/> by <paramref name="departure"/>, at most <paramref name="maxPowerW"/>, from <paramref name="stateOfCharge"/> percent.</summary>
+    public static EvChargingNeeds DcEv(int energyWh, DateTimeOffset? departure = null, int maxPowerW = 50000, int maxCurrentA = 125, int maxVoltage = 500, int? stateOfCharge = 20, int? maxScheduleTuples = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(energyWh);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPowerW);
+        return new EvChargingNeeds(
+            new ChargingNeedsType
+            {
+                RequestedEnergyTransfer = EnergyTransferModeEnumType.DC,
+                DepartureTime = departure,
+                DcChargingParameters = new DCChargingParametersType { EnergyAmount = energyWh, EvMaxPower = maxPowerW, EvMaxCurrent = maxCurrentA, EvMaxVoltage = maxVoltage, StateOfCharge = stateOfCharge },
+            },
+            maxScheduleTuples);
+    }
+
     /// <summary>The number of phases an energy transfer mode uses (DC: none).</summary>
     public static int PhasesOf(EnergyTransferModeEnumType mode) => mode switch
     {
