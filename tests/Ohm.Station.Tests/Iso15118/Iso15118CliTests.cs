@@ -1,0 +1,64 @@
+using Ohm.Cli;
+using Ohm.Ocpp.Messages;
+using Ohm.Station.Tests.Support;
+
+namespace Ohm.Station.Tests.Iso15118;
+
+/// <summary>The simulator's console and scenario steps for ISO 15118 EVs (K15, K17).</summary>
+public sealed class Iso15118CliTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 1, 1, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void K15_console_ev15118_reads_AC_and_DC_needs_and_refuses_bad_numbers()
+    {
+        var ac = StationCommand.ParseEvNeeds(["ev15118", "1", "30000", "120", "16"], Now).Needs;
+        Assert.Equal(EnergyTransferModeEnumType.ACThreePhase, ac.RequestedEnergyTransfer);
+        Assert.Equal(Now.AddHours(2), ac.DepartureTime);
+        Assert.Equal((30000, 16, 6), (ac.AcChargingParameters!.EnergyAmount, ac.AcChargingParameters.EvMaxCurrent, ac.AcChargingParameters.EvMinCurrent));
+
+        var noDeparture = StationCommand.ParseEvNeeds(["ev15118", "1", "5000", "0"], Now).Needs;
+        Assert.Null(noDeparture.DepartureTime);
+        Assert.Equal(32, noDeparture.AcChargingParameters!.EvMaxCurrent);
+
+        var dc = StationCommand.ParseEvNeeds(["ev15118", "1", "40000", "30", "dc", "150"], Now).Needs;
+        Assert.Equal(EnergyTransferModeEnumType.DC, dc.RequestedEnergyTransfer);
+        Assert.Equal(150000, dc.DcChargingParameters!.EvMaxPower);
+
+        Assert.Contains("WH", Assert.Throws<ArgumentException>(() => StationCommand.ParseEvNeeds(["ev15118", "1", "lots", "30"], Now)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => StationCommand.ParseEvNeeds(["ev15118", "1", "100", "-5"], Now));
+        Assert.Throws<ArgumentException>(() => StationCommand.ParseEvNeeds(["ev15118", "1"], Now));
+    }
+
+    [Fact]
+    public async Task K15_K17_scenario_an_ISO_15118_EV_plugs_in_renegotiates_and_its_schedule_is_reported()
+    {
+        await using var h = await StationHarness.StartAsync();
+        h.Csms.NotifyEVChargingNeeds = _ => new NotifyEVChargingNeedsResponse { Status = NotifyEVChargingNeedsStatusEnumType.Rejected };
+        using var output = new StringWriter();
+        var scenario = Scenario.Parse("""
+            steps:
+              - ev15118: { evse: 2, energyWh: 30000, departureMinutes: 120, maxCurrent: 16 }
+              - auth: { token: ISO1, evse: 2 }
+              - renegotiate: { evse: 2, energyWh: 9000, departureMinutes: 60, maxCurrent: 10 }
+            expect:
+              transactionsStarted: 1
+              iso15118Scheduled: 2
+            """);
+        var code = await StationCommand.RunScenarioAsync(h.Options("CS-SCN-ISO"), scenario, output, CancellationToken.None);
+        Assert.True(code == 0, output.ToString());
+        await h.Csms.WaitFor<NotifyEVChargingNeedsRequest>(n => n.ChargingNeeds.AcChargingParameters!.EnergyAmount == 9000);
+        Assert.All(h.Csms.Of<NotifyEVChargingNeedsRequest>(), n => Assert.Equal(2, n.EvseId));
+    }
+
+    [Fact]
+    public async Task K15_scenario_expectation_fails_when_no_ISO_15118_schedule_was_reported()
+    {
+        await using var h = await StationHarness.StartAsync();
+        using var output = new StringWriter();
+        var scenario = Scenario.Parse("""{ "steps": [ { "plug": 1 } ], "expect": { "iso15118Scheduled": 1, "timeoutSeconds": 0 } }""");
+        var code = await StationCommand.RunScenarioAsync(h.Options("CS-SCN-ISO-FAIL"), scenario, output, CancellationToken.None);
+        Assert.Equal(1, code);
+        Assert.Contains("iso15118Scheduled: no schedule reported for EVSE 1", output.ToString(), StringComparison.Ordinal);
+    }
+}
