@@ -34,6 +34,7 @@ public sealed class Iso15118Charging
     private readonly ICompositeSchedules _schedules;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, Session> _sessions = [];
+    private readonly HashSet<int> _plugged = [];
     private TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal Iso15118Charging(IStationContext context, Transactions transactions, ICompositeSchedules schedules)
@@ -102,7 +103,22 @@ public sealed class Iso15118Charging
     // K15: a transaction for an authorized ISO 15118 EV starts the negotiation; an unplugged EV ends it. Under the gate.
     private void OnEvaluated(Evse evse)
     {
-        if (!evse.Plugged)
+        // The simulated EV leaves with its cable: a later EV at this EVSE is a basic-charging one unless given needs.
+        bool unplugged;
+        lock (_lock)
+        {
+            if (evse.Plugged)
+            {
+                _plugged.Add(evse.Id);
+                unplugged = false;
+            }
+            else
+            {
+                unplugged = _plugged.Remove(evse.Id);
+            }
+        }
+
+        if (unplugged)
         {
             _context.Simulator?.SetChargingNeeds(evse.Id, null);
         }
