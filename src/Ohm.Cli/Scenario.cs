@@ -19,6 +19,7 @@ namespace Ohm.Cli;
 ///   - charge: { evse: 1, power: 11000, seconds: 5 }
 ///   - offline: 3
 ///   - network: offline
+///   - limit: { evse: 1, watts: 7400 }   # a local energy manager limits EVSE 1 (K11); { evse: 1, off: true } releases it
 ///   - unplug: 1
 ///   - network: online
 /// expect:
@@ -116,6 +117,23 @@ internal sealed class Scenario
             {
                 log($"the EV at EVSE {renegotiate.Evse} renegotiates: {renegotiate.EnergyWh} Wh in {renegotiate.DepartureMinutes} min");
                 station.Iso15118.Renegotiate(renegotiate.Evse, renegotiate.Needs(station.Options.TimeProvider.GetUtcNow()));
+            }
+
+            if (step.Limit is { } limit)
+            {
+                if (limit.Off)
+                {
+                    log($"release the external limit of EVSE {limit.Evse}: {await station.SmartCharging.ReleaseExternalLimitAsync(limit.Evse, limit.Source)}");
+                }
+                else if (limit.Watts is { } watts)
+                {
+                    var refused = await station.SmartCharging.SetExternalLimitAsync(limit.Evse, watts, limit.Source);
+                    log(string.Create(CultureInfo.InvariantCulture, $"external limit ({limit.Source}) of EVSE {limit.Evse}: {watts} W{(refused is null ? "" : $" refused, {refused.ReasonCode}: {refused.AdditionalInfo}")}"));
+                }
+                else
+                {
+                    throw new InvalidOperationException("A limit step needs watts, or off: true.");
+                }
             }
 
             if (step.Unplug is { } unplug)
@@ -224,6 +242,9 @@ internal sealed class ScenarioStep
 
     public ScenarioSet? Set { get; set; }
 
+    /// <summary>K11-K14: a local energy manager limits an EVSE (0: the station), or releases its limit.</summary>
+    public ScenarioLimit? Limit { get; set; }
+
     /// <summary>K15: an ISO 15118 EV with these needs plugs in.</summary>
     public ScenarioEv? Ev15118 { get; set; }
 
@@ -256,6 +277,20 @@ internal sealed class ScenarioEv
             ? Ohm.Station.Simulation.SimulatedHardware.DcEv(EnergyWh, departure, MaxPowerW, MaxCurrent)
             : Ohm.Station.Simulation.SimulatedHardware.AcEv(EnergyWh, departure, MaxCurrent, MinCurrent);
     }
+}
+
+internal sealed class ScenarioLimit
+{
+    public int Evse { get; set; } = 1;
+
+    /// <summary>The limit, in W.</summary>
+    public decimal? Watts { get; set; }
+
+    /// <summary>True: release the limit instead.</summary>
+    public bool Off { get; set; }
+
+    /// <summary>Where the limit comes from: EMS (the default), SO or Other.</summary>
+    public ChargingLimitSourceEnumType Source { get; set; } = ChargingLimitSourceEnumType.EMS;
 }
 
 internal sealed class ScenarioAuth

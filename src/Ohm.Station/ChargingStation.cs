@@ -74,7 +74,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         TariffCost = new TariffCost(context);
         Authorization.Tariffs = Transactions.Tariffs = TariffCost;
         Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
-        Iso15118 = new Iso15118Charging(context, Transactions, NoCompositeSchedules.Instance);
+        SmartCharging = new SmartCharging(context, gate, Transactions, Metering, RemoteControl);
+        Iso15118 = new Iso15118Charging(context, Transactions, SmartCharging);
         Handlers = StationRouting.Build(this);
     }
 
@@ -137,6 +138,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>H: reservations.</summary>
     public Reservation Reservation { get; }
+
+    /// <summary>K: smart charging: the charging profiles, the composite schedules and the limits they set.</summary>
+    public SmartCharging SmartCharging { get; }
 
     /// <summary>J: meter values.</summary>
     public Metering Metering { get; }
@@ -419,6 +423,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Availability.Load();
         DisplayMessage.Load();
         Reservation.Load();
+        SmartCharging.Load();
     }
 
     private void OnVariableChanged(DeviceVariable variable)
@@ -716,6 +721,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                     Metering.Tick(now);
                     DisplayMessage.Tick(now);
                     Reservation.Tick(now);
+                    SmartCharging.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

@@ -732,19 +732,3 @@ public sealed record Iso15118Status(
     EvScheduleSelection? Selected,
     GenericStatusEnumType? ScheduleAnswer,
     int Negotiations);
-
-/// <summary>Until block K's smart charging is wired: no profile applies anywhere.</summary>
-internal sealed class NoCompositeSchedules : ICompositeSchedules
-{
-    public static readonly NoCompositeSchedules Instance = new();
-
-    public event Action<int>? Changed
-    {
-        add { }
-        remove { }
-    }
-
-    public CompositeScheduleType? Compose(int evseId, int durationSeconds, ChargingRateUnitEnumType? unit = null) => null;
-
-    public ChargingProfileType? TxProfile(int evseId) => null;
-}

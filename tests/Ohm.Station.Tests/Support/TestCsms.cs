@@ -175,6 +175,9 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.ReservationStatusUpdate, (r, c, _) => Answer(r, c, () => new ReservationStatusUpdateResponse()));
         h.On(OcppActions.NotifyEVChargingNeeds, (r, c, _) => Answer(r, c, () => NotifyEVChargingNeeds(r)));
         h.On(OcppActions.NotifyEVChargingSchedule, (r, c, _) => Answer(r, c, () => NotifyEVChargingSchedule(r)));
+        h.On(OcppActions.NotifyChargingLimit, (r, c, _) => Answer(r, c, () => new NotifyChargingLimitResponse()));
+        h.On(OcppActions.ClearedChargingLimit, (r, c, _) => Answer(r, c, () => new ClearedChargingLimitResponse()));
+        h.On(OcppActions.ReportChargingProfiles, (r, c, _) => Answer(r, c, () => new ReportChargingProfilesResponse()));
     }
 
     private ValueTask<TResponse> Answer<TRequest, TResponse>(TRequest request, OcppCallContext context, Func<TResponse> respond)
