@@ -192,6 +192,96 @@ public sealed class Iso15118Tests
     }
 
     [Fact]
+    public async Task K15_Accepted_the_CSMS_TxProfile_is_offered_to_the_EV_its_capped_choice_reported_and_the_EV_draws_at_most_the_limit()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-K15-FULL");
+
+        await station.Iso15118.PlugInAsync(1, SimulatedHardware.AcEv(30000, Departure, maxCurrentA: 20));
+        await Drive.Do(station, "auth");
+        var needs = await h.Csms.WaitFor<NotifyEVChargingNeedsRequest>();
+        await TestCsms.Until(() => station.Iso15118.Status(1)?.WaitingForProfile == true, "the EV waiting for the CSMS's schedule");
+        Assert.Empty(h.Csms.Of<NotifyEVChargingScheduleRequest>());
+
+        // K15.FR.03: the CSMS answers with a TxProfile for the transaction: 16 A, then 25 A after an hour.
+        var tx = station.Evses[1].Transaction!.Id;
+        var set = await h.Csms.Call("CS-K15-FULL", new SetChargingProfileRequest { EvseId = needs.EvseId, ChargingProfile = TxProfile(tx, 11, (0, 16m), (3600, 25m)) });
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, set.Status);
+
+        var reported = await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>();
+        Assert.Equal(1, reported.EvseId);
+        Assert.Equal(11, reported.ChargingSchedule.Id);
+        Assert.Equal(ChargingRateUnitEnumType.A, reported.ChargingSchedule.ChargingRateUnit);
+        var periods = reported.ChargingSchedule.ChargingSchedulePeriod;
+        Assert.Equal(16m, periods[0].Limit);
+        Assert.Equal(20m, periods[^1].Limit); // 25 A offered, the EV takes at most its 20 A
+        Assert.All(periods, p => Assert.True(p.Limit <= 20m));
+        var offered = Assert.Single(station.Iso15118.Status(1)!.Offered!);
+        Assert.True(Iso15118Charging.Within(reported.ChargingSchedule, offered));
+
+        // The TxProfile took effect: 16 A on three phases.
+        await TestCsms.Until(() => station.Hardware.RateControl.Limit(1) is { } w && w <= 16m * 230m * 3 + 1, "the limit applied");
+        Assert.Single(h.Csms.Of<NotifyEVChargingNeedsRequest>());
+    }
+
+    [Fact]
+    public async Task K16_a_new_TxProfile_from_the_CSMS_renegotiates_with_the_EV_and_reports_its_new_schedule_without_new_needs()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-K16");
+        await station.Iso15118.PlugInAsync(1, SimulatedHardware.AcEv(30000, maxCurrentA: 32));
+        await Drive.Do(station, "auth");
+        await TestCsms.Until(() => station.Iso15118.Status(1)?.WaitingForProfile == true, "the wait");
+        var tx = station.Evses[1].Transaction!.Id;
+        await h.Csms.Call("CS-K16", new SetChargingProfileRequest { EvseId = 1, ChargingProfile = TxProfile(tx, 1, (0, 20m)) });
+        await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>(r => r.ChargingSchedule.ChargingSchedulePeriod[0].Limit == 20m);
+
+        // K16: the CSMS lowers the limit; the station renegotiates with the EV on its own.
+        var set = await h.Csms.Call("CS-K16", new SetChargingProfileRequest { EvseId = 1, ChargingProfile = TxProfile(tx, 2, (0, 10m)) });
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, set.Status);
+        var renegotiated = await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>(r => r.ChargingSchedule.ChargingSchedulePeriod[0].Limit == 10m);
+        Assert.Equal(2, renegotiated.ChargingSchedule.Id);
+        Assert.Single(h.Csms.Of<NotifyEVChargingNeedsRequest>());
+        Assert.Equal(2, station.Iso15118.Status(1)!.Negotiations);
+    }
+
+    [Fact]
+    public async Task K15_FR_05_K16_Processing_then_the_CSMS_TxProfile_comes_later_and_is_renegotiated()
+    {
+        await using var h = await StationHarness.StartAsync();
+        h.Csms.NotifyEVChargingNeeds = _ => new NotifyEVChargingNeedsResponse { Status = NotifyEVChargingNeedsStatusEnumType.Processing };
+        var station = await h.StartStation("CS-K15-LATER");
+        await station.Iso15118.PlugInAsync(1, SimulatedHardware.AcEv(30000, maxCurrentA: 32));
+        await Drive.Do(station, "auth");
+        var local = await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>();
+        Assert.Equal(ChargingRateUnitEnumType.W, local.ChargingSchedule.ChargingRateUnit);
+
+        var tx = station.Evses[1].Transaction!.Id;
+        await h.Csms.Call("CS-K15-LATER", new SetChargingProfileRequest { EvseId = 1, ChargingProfile = TxProfile(tx, 5, (0, 12m)) });
+        var later = await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>(r => r.ChargingSchedule.Id == 5);
+        Assert.Equal(12m, later.ChargingSchedule.ChargingSchedulePeriod[0].Limit);
+        Assert.Single(h.Csms.Of<NotifyEVChargingNeedsRequest>());
+    }
+
+    private static ChargingProfileType TxProfile(string transactionId, int id, params (int Start, decimal Limit)[] periods) => new()
+    {
+        Id = 500 + id,
+        StackLevel = 0,
+        ChargingProfilePurpose = ChargingProfilePurposeEnumType.TxProfile,
+        ChargingProfileKind = ChargingProfileKindEnumType.Relative,
+        TransactionId = transactionId,
+        ChargingSchedule =
+        [
+            new ChargingScheduleType
+            {
+                Id = id,
+                ChargingRateUnit = ChargingRateUnitEnumType.A,
+                ChargingSchedulePeriod = [.. periods.Select(p => new ChargingSchedulePeriodType { StartPeriod = p.Start, Limit = p.Limit })],
+            },
+        ],
+    };
+
+    [Fact]
     public void K15_the_simulator_refuses_needs_that_make_no_sense()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => SimulatedHardware.AcEv(-1));
