@@ -164,6 +164,46 @@ public sealed class Iso15118BlockTests
     }
 
     [Fact]
+    public async Task K15_unplugging_while_the_EV_waits_for_the_TxProfile_ends_the_negotiation_without_an_offer()
+    {
+        using var bed = new Bed();
+        await bed.StartIsoTransactionAsync(SimulatedHardware.AcEv(20000));
+        await TestCsms.Until(() => bed.Iso.Status(1)?.WaitingForProfile == true, "the wait");
+
+        await bed.Blocks.Transactions.UnplugAsync(1);
+        await bed.Context.Background.WhenIdleAsync();
+        Assert.Null(bed.Iso.Status(1));
+        Assert.Null(bed.Context.Simulator!.LastOffer(1));
+        Assert.Empty(bed.Context.Calls.OfType<NotifyEVChargingScheduleRequest>());
+    }
+
+    [Fact]
+    public async Task K17_the_EV_renegotiating_while_it_waits_for_the_TxProfile_sends_its_new_needs_at_once()
+    {
+        using var bed = new Bed();
+        await bed.StartIsoTransactionAsync(SimulatedHardware.AcEv(20000));
+        await TestCsms.Until(() => bed.Iso.Status(1)?.WaitingForProfile == true, "the wait");
+
+        bed.Iso.Renegotiate(1, SimulatedHardware.AcEv(5000, maxCurrentA: 10));
+        await TestCsms.Until(() => bed.Iso.Status(1) is { Negotiations: 2, WaitingForProfile: true }, "the second wait");
+        bed.Schedules.Set(bed.TxProfile(4, (0, 16m)), bed.Composite(ChargingRateUnitEnumType.A, (0, 16m)));
+        await TestCsms.Until(() => bed.Iso.Status(1)?.ScheduleAnswer is not null, "the schedule");
+        await bed.Context.Background.WhenIdleAsync();
+
+        Assert.Equal([20000, 5000], bed.Context.Calls.OfType<NotifyEVChargingNeedsRequest>().Select(n => n.ChargingNeeds.AcChargingParameters!.EnergyAmount));
+        var reported = Assert.Single(bed.Context.Calls.OfType<NotifyEVChargingScheduleRequest>());
+        Assert.Equal(10m, reported.ChargingSchedule.ChargingSchedulePeriod[0].Limit);
+    }
+
+    [Fact]
+    public void K17_renegotiating_without_an_ISO_15118_EV_is_refused_clearly()
+    {
+        using var bed = new Bed();
+        Assert.Contains("No ISO 15118 EV", Assert.Throws<InvalidOperationException>(() => bed.Iso.Renegotiate(1, SimulatedHardware.AcEv(1000))).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => bed.Iso.Renegotiate(9, SimulatedHardware.AcEv(1000)));
+    }
+
+    [Fact]
     public void K15_FR_07_within_compares_each_limit_with_the_offered_limit_at_that_time()
     {
         var offered = Schedule(ChargingRateUnitEnumType.A, 3600, (0, 16m), (1800, 8m));

@@ -263,6 +263,39 @@ public sealed class Iso15118Tests
         Assert.Single(h.Csms.Of<NotifyEVChargingNeedsRequest>());
     }
 
+    [Fact]
+    public async Task K15_offline_the_needs_are_not_sent_and_with_QueueAllMessages_the_EVs_schedule_is_delivered_after_reconnect()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-K15-OFFLINE", StationHarness.Config(c => c.With("OCPPCommCtrlr", "QueueAllMessages", "true")));
+        await station.Authorization.AuthorizeAsync(new IdTokenType { IdToken = Drive.Token, Type = IdTokenEnumType.ISO14443 }); // cached for offline
+        await station.SetOfflineAsync(true);
+        await TestCsms.Until(() => !station.IsConnected, "offline");
+
+        await station.Iso15118.PlugInAsync(1, SimulatedHardware.AcEv(20000, maxCurrentA: 16));
+        await Drive.Do(station, "auth");
+        await TestCsms.Until(() => station.Iso15118.Status(1)?.Selected is not null, "the EV's choice of the local schedule");
+        Assert.Null(station.Iso15118.Status(1)!.NeedsAnswer);
+
+        await station.SetOfflineAsync(false);
+        var reported = await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>();
+        Assert.Equal(16m * 230m * 3, reported.ChargingSchedule.ChargingSchedulePeriod[0].Limit);
+        Assert.Empty(h.Csms.Of<NotifyEVChargingNeedsRequest>());
+    }
+
+    [Fact]
+    public async Task K15_a_Rejected_NotifyEVChargingSchedule_is_kept_and_the_EV_charges_on_within_the_limits()
+    {
+        await using var h = await StationHarness.StartAsync();
+        h.Csms.NotifyEVChargingNeeds = _ => new NotifyEVChargingNeedsResponse { Status = NotifyEVChargingNeedsStatusEnumType.Rejected };
+        h.Csms.NotifyEVChargingSchedule = _ => new NotifyEVChargingScheduleResponse { Status = GenericStatusEnumType.Rejected };
+        var station = await h.StartStation("CS-K15-SREJ");
+        await station.Iso15118.PlugInAsync(1, SimulatedHardware.AcEv(20000));
+        await Drive.Do(station, "auth");
+        await TestCsms.Until(() => station.Iso15118.Status(1)?.ScheduleAnswer == GenericStatusEnumType.Rejected, "the CSMS's Rejected kept");
+        Assert.NotNull(station.Evses[1].Transaction);
+    }
+
     private static ChargingProfileType TxProfile(string transactionId, int id, params (int Start, decimal Limit)[] periods) => new()
     {
         Id = 500 + id,
