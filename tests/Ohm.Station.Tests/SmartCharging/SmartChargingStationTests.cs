@@ -147,3 +147,42 @@ public sealed class SmartChargingStationTests
         Assert.Single(watts.SmartCharging.Profiles);
     }
 }
+
+/// <summary>K08 as the other blocks see it (<see cref="Ohm.Station.Context.ICompositeSchedules"/>): Changed at a set and at a period edge of the injected clock.</summary>
+public sealed class CompositeScheduleSignalTests
+{
+    [Fact]
+    public async Task K08_Changed_is_raised_when_a_profile_is_set_and_when_a_period_edge_passes_and_the_limit_follows_the_clock()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var clock = FakeClock.Create();
+        var options = h.Options("CS-K08-SIG");
+        options.TimeProvider = clock;
+        var station = await h.StartStation("CS-K08-SIG", options: options);
+        var changed = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var schedules = Assert.IsAssignableFrom<Ohm.Station.Context.ICompositeSchedules>(station.SmartCharging);
+        schedules.Changed += changed.Enqueue;
+        await Drive.Do(station, "plug");
+        await Drive.Do(station, "auth");
+        await h.Csms.WaitForEvent(TransactionEventEnumType.Started);
+
+        // 16 A for 60 s, then 5 A (below the minimum: paused), then 10 A from 120 s.
+        var profile = ProfileBuilder.Profile(1, ChargingProfilePurposeEnumType.TxProfile, 16m, more: [(60, 5m), (120, 10m)]);
+        var start = clock.GetUtcNow();
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await h.Csms.Call("CS-K08-SIG", new SetChargingProfileRequest { EvseId = 1, ChargingProfile = profile })).Status);
+        await TestCsms.Until(() => changed.Contains(1), "Changed for EVSE 1");
+        Assert.Equal(11040m, station.Hardware.RateControl.Limit(1));
+        var composite = schedules.Compose(1, 180, ChargingRateUnitEnumType.A)!;
+        Assert.Equal([16m, 5m, 10m], composite.ChargingSchedulePeriod.Select(p => p.Limit));
+        Assert.Equal(1, schedules.TxProfile(1)!.Id);
+
+        var count = changed.Count;
+        await clock.AdvanceUntil(TimeSpan.FromSeconds(1), () => station.Hardware.RateControl.Limit(1) == 0m, TimeSpan.FromSeconds(90), "the 5 A period");
+        Assert.InRange(clock.GetUtcNow() - start, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(62));
+        await TestCsms.Until(() => changed.Count > count, "Changed at the period edge");
+        await h.Csms.WaitForEvent(TransactionEventEnumType.Updated, e => e.TransactionInfo.ChargingState == ChargingStateEnumType.SuspendedEVSE);
+
+        await clock.AdvanceUntil(TimeSpan.FromSeconds(1), () => station.Hardware.RateControl.Limit(1) == 6900m, TimeSpan.FromSeconds(90), "the 10 A period");
+        await h.Csms.WaitForEvent(TransactionEventEnumType.Updated, e => e.TransactionInfo.ChargingState == ChargingStateEnumType.Charging && e.TriggerReason == TriggerReasonEnumType.ChargingStateChanged);
+    }
+}
