@@ -298,6 +298,9 @@ public sealed class Iso15118Charging
         lock (_lock)
         {
             session.Settled = false;
+
+            // Kept until sent: a K16 check racing a K17 renegotiation must not drop the EV's new needs.
+            session.NeedsPending |= sendNeeds;
         }
 
         _context.Background.Run($"{what} on EVSE {evseId}", () => NegotiateAsync(evseId, session, sendNeeds));
@@ -306,7 +309,8 @@ public sealed class Iso15118Charging
     private async Task NegotiateAsync(int evseId, Session session, bool sendNeeds)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_context.Stopping);
-        Cancel(session);
+        CancellationTokenSource? previous;
+        bool needs;
         lock (_lock)
         {
             if (_sessions.GetValueOrDefault(evseId) != session)
@@ -314,14 +318,26 @@ public sealed class Iso15118Charging
                 return;
             }
 
+            // One negotiation per session: this one replaces any still running.
+            previous = session.Cts;
             session.Cts = cts;
             session.Negotiations++;
+            needs = sendNeeds || session.NeedsPending;
+        }
+
+        try
+        {
+            previous?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It ended meanwhile.
         }
 
         var token = cts.Token;
         try
         {
-            if (sendNeeds)
+            if (needs)
             {
                 await SendNeedsAsync(evseId, session, token).ConfigureAwait(false);
             }
@@ -379,6 +395,7 @@ public sealed class Iso15118Charging
         {
             // Offline, or the CSMS does not know the transaction yet: it cannot answer in time for the EV; the local limits apply (K06/K07 style).
             _context.Report($"EVSE {evseId}: offline (or the transaction's events not delivered), NotifyEVChargingNeeds not sent; the EV gets the local schedule");
+            NeedsHandled(session);
             return;
         }
 
@@ -390,12 +407,14 @@ public sealed class Iso15118Charging
         catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppConnectionClosedException or OcppPayloadException or InvalidOperationException)
         {
             _context.Report($"EVSE {evseId}: NotifyEVChargingNeeds failed ({ex.Message}); the EV gets the local schedule");
+            NeedsHandled(session);
             return;
         }
 
         lock (_lock)
         {
             session.NeedsAnswer = response.Status;
+            session.NeedsPending = false;
         }
 
         _context.Report($"EVSE {evseId}: NotifyEVChargingNeeds {response.Status}{(response.StatusInfo is { } info ? " (" + info.ReasonCode + ")" : "")}");
@@ -422,6 +441,15 @@ public sealed class Iso15118Charging
             {
                 session.WaitingForProfile = false;
             }
+        }
+    }
+
+    /// <summary>The EV's needs were dealt with (sent, or given up): a later negotiation need not send them again.</summary>
+    private void NeedsHandled(Session session)
+    {
+        lock (_lock)
+        {
+            session.NeedsPending = false;
         }
     }
 
@@ -691,6 +719,8 @@ public sealed class Iso15118Charging
         public TaskCompletionSource? Signal { get; set; }
 
         public bool Settled { get; set; }
+
+        public bool NeedsPending { get; set; }
 
         public int Negotiations { get; set; }
 
