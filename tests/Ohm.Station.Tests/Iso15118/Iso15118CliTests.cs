@@ -52,6 +52,43 @@ public sealed class Iso15118CliTests
     }
 
     [Fact]
+    public async Task K15_K17_the_example_scenario_docs_examples_iso15118_yaml_passes()
+    {
+        await using var h = await StationHarness.StartAsync();
+        h.Csms.NotifyEVChargingNeeds = _ => new NotifyEVChargingNeedsResponse { Status = NotifyEVChargingNeedsStatusEnumType.Rejected };
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ohm.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        var scenario = Scenario.Parse(await File.ReadAllTextAsync(Path.Combine(dir!.FullName, "docs", "examples", "iso15118.yaml")));
+        using var output = new StringWriter();
+        var code = await StationCommand.RunScenarioAsync(h.Options("CS-SCN-ISO-EX"), scenario, output, CancellationToken.None);
+        Assert.True(code == 0, output.ToString());
+        Assert.Equal([30000, 10000], h.Csms.Of<NotifyEVChargingNeedsRequest>().Select(n => n.ChargingNeeds.AcChargingParameters!.EnergyAmount));
+        Assert.True(h.Csms.Of<NotifyEVChargingScheduleRequest>().Count >= 1);
+    }
+
+    [Fact]
+    public async Task K15_console_iso15118_prints_the_negotiation_of_each_EVSE()
+    {
+        await using var h = await StationHarness.StartAsync();
+        h.Csms.NotifyEVChargingNeeds = _ => new NotifyEVChargingNeedsResponse { Status = NotifyEVChargingNeedsStatusEnumType.Rejected };
+        var station = await h.StartStation("CS-ISO-PRINT");
+        await station.Iso15118.PlugInAsync(1, StationCommand.ParseEvNeeds(["ev15118", "1", "12000", "0", "16"], Now));
+        await Drive.Do(station, "auth");
+        await TestCsms.Until(() => station.Iso15118.Status(1)?.ScheduleAnswer is not null, "the schedule reported");
+
+        using var output = new StringWriter();
+        StationCommand.PrintIso15118(station, output);
+        var text = output.ToString();
+        Assert.Contains("ISO 15118 load levelling enabled", text, StringComparison.Ordinal);
+        Assert.Contains("EVSE 1: transaction " + station.Evses[1].Transaction!.Id + ", needs 12000 Wh by -, answer Rejected, chosen +0s 11040 W, reported Accepted, negotiations 1", text, StringComparison.Ordinal);
+        Assert.Contains("EVSE 2: no ISO 15118 session", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task K15_scenario_expectation_fails_when_no_ISO_15118_schedule_was_reported()
     {
         await using var h = await StationHarness.StartAsync();
