@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ohm.Cli;
 using Ohm.Ocpp.Messages;
 using Ohm.Station.Tests.Support;
@@ -86,6 +87,42 @@ public sealed class Iso15118CliTests
         Assert.Contains("ISO 15118 load levelling enabled", text, StringComparison.Ordinal);
         Assert.Contains("EVSE 1: transaction " + station.Evses[1].Transaction!.Id + ", needs 12000 Wh by -, answer Rejected, chosen +0s 11040 W, reported Accepted, negotiations 1", text, StringComparison.Ordinal);
         Assert.Contains("EVSE 2: no ISO 15118 session", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task K15_K17_ohm_station_console_ev15118_and_renegotiate_send_the_EVs_needs()
+    {
+        await using var h = await StationHarness.StartAsync();
+        h.Csms.NotifyEVChargingNeeds = _ => new NotifyEVChargingNeedsResponse { Status = NotifyEVChargingNeedsStatusEnumType.Rejected };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ohm.dll"), "station", "--url", h.Csms.Endpoint.ToString(), "--id", "CONSOLE-ISO", "--data", Path.Combine(h.DataRoot, "CONSOLE-ISO"), "--evses", "1" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await h.Csms.WaitFor<StatusNotificationRequest>(null, 60);
+
+        await process.StandardInput.WriteLineAsync("ev15118 1 lots 60");
+        await TestCsms.Until(() => { lock (output) { return output.ToString().Contains("WH must be a whole number", StringComparison.Ordinal); } }, "the usage error", 60);
+        await process.StandardInput.WriteLineAsync("ev15118 1 20000 60 16");
+        await process.StandardInput.WriteLineAsync("auth TOKEN-ISO 1");
+        var first = await h.Csms.WaitFor<NotifyEVChargingNeedsRequest>(null, 60);
+        Assert.Equal(16, first.ChargingNeeds.AcChargingParameters!.EvMaxCurrent);
+        await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>(null, 60);
+
+        await process.StandardInput.WriteLineAsync("renegotiate 1 5000 30 10");
+        var second = await h.Csms.WaitFor<NotifyEVChargingNeedsRequest>(n => n.ChargingNeeds.AcChargingParameters!.EnergyAmount == 5000, 60);
+        Assert.Equal(10, second.ChargingNeeds.AcChargingParameters!.EvMaxCurrent);
+        await process.StandardInput.WriteLineAsync("iso15118");
+        await TestCsms.Until(() => { lock (output) { return output.ToString().Contains("needs 5000 Wh", StringComparison.Ordinal); } }, "iso15118 printed", 60);
+        await process.StandardInput.WriteLineAsync("quit");
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]
