@@ -387,8 +387,13 @@ public sealed class Iso15118Charging
         };
         lock (_lock)
         {
+            // A new negotiation: what was offered and chosen for the earlier needs no longer holds.
             session.NeedsSent = needs.Needs;
             session.NeedsAnswer = null;
+            session.TimeBase = null;
+            session.Offered = null;
+            session.Selected = null;
+            session.ScheduleAnswer = null;
         }
 
         if (!_context.IsOnline || !await WaitUntilDeliveredAsync(session.TransactionId, token).ConfigureAwait(false))
