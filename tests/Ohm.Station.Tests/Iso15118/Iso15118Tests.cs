@@ -236,8 +236,8 @@ public sealed class Iso15118Tests
         await h.Csms.Call("CS-K16", new SetChargingProfileRequest { EvseId = 1, ChargingProfile = TxProfile(tx, 1, (0, 20m)) });
         await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>(r => r.ChargingSchedule.ChargingSchedulePeriod[0].Limit == 20m);
 
-        // K16: the CSMS lowers the limit; the station renegotiates with the EV on its own.
-        var set = await h.Csms.Call("CS-K16", new SetChargingProfileRequest { EvseId = 1, ChargingProfile = TxProfile(tx, 2, (0, 10m)) });
+        // K16: the CSMS lowers the limit with a new TxProfile in place of the first (same id, K01.FR.05); the station renegotiates with the EV on its own.
+        var set = await h.Csms.Call("CS-K16", new SetChargingProfileRequest { EvseId = 1, ChargingProfile = TxProfile(tx, 501, 2, (0, 10m)) });
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, set.Status);
         var renegotiated = await h.Csms.WaitFor<NotifyEVChargingScheduleRequest>(r => r.ChargingSchedule.ChargingSchedulePeriod[0].Limit == 10m);
         Assert.Equal(2, renegotiated.ChargingSchedule.Id);
@@ -296,9 +296,11 @@ public sealed class Iso15118Tests
         Assert.NotNull(station.Evses[1].Transaction);
     }
 
-    private static ChargingProfileType TxProfile(string transactionId, int id, params (int Start, decimal Limit)[] periods) => new()
+    private static ChargingProfileType TxProfile(string transactionId, int id, params (int Start, decimal Limit)[] periods) => TxProfile(transactionId, 500 + id, id, periods);
+
+    private static ChargingProfileType TxProfile(string transactionId, int profileId, int id, params (int Start, decimal Limit)[] periods) => new()
     {
-        Id = 500 + id,
+        Id = profileId,
         StackLevel = 0,
         ChargingProfilePurpose = ChargingProfilePurposeEnumType.TxProfile,
         ChargingProfileKind = ChargingProfileKindEnumType.Relative,
