@@ -11,7 +11,8 @@ namespace Ohm.Station.Blocks;
 /// K: smart charging on the station. SetChargingProfile stores and validates profiles (K01, persisted so they survive a
 /// restart; TxProfiles end with their transaction); the composite schedule (K08, <see cref="CompositeScheduler"/>) of
 /// each EVSE drives the hardware's rate control (in W): below the EV's minimum (AC: 6 A per phase) the limit is 0 and the
-/// transaction is SuspendedEVSE until the limit rises again. SmartChargingCtrlr: Enabled, RateUnit, ProfileStackLevel,
+/// transaction is SuspendedEVSE until the limit rises again; the station-wide limits are shared equally by the EVSEs that
+/// charge (K04). External limits of a local energy manager (K11-K14) are ChargingStationExternalConstraints. SmartChargingCtrlr: Enabled, RateUnit, ProfileStackLevel,
 /// PeriodsPerSchedule, Entries, ACPhaseSwitchingSupported.
 /// </summary>
 public sealed class SmartCharging : ICompositeSchedules
@@ -24,6 +25,7 @@ public sealed class SmartCharging : ICompositeSchedules
     private readonly IStationContext _context;
     private readonly IStateGate _gate;
     private readonly Transactions _transactions;
+    private readonly TransactionEvents _events;
     private readonly Metering _metering;
     private readonly ProfileStore _profiles;
 
@@ -33,11 +35,12 @@ public sealed class SmartCharging : ICompositeSchedules
     // K05: the TxProfile of an accepted RequestStartTransaction, per EVSE, installed when its transaction starts.
     private readonly Dictionary<int, ChargingProfileType> _pendingStart = [];
 
-    internal SmartCharging(IStationContext context, IStateGate gate, Transactions transactions, Metering metering, RemoteControl remoteControl)
+    internal SmartCharging(IStationContext context, IStateGate gate, Transactions transactions, TransactionEvents events, Metering metering, RemoteControl remoteControl)
     {
         _context = context;
         _gate = gate;
         _transactions = transactions;
+        _events = events;
         _metering = metering;
         _profiles = new ProfileStore(() => _context.Store);
         transactions.SmartCharging = this;
@@ -275,9 +278,7 @@ public sealed class SmartCharging : ICompositeSchedules
             Refresh();
 
             // K12: the CSMS hears of it when it is new or changed significantly.
-            var significance = decimal.TryParse(_context.Model.Value(Component, "LimitChangeSignificance"), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) ? percent : 0m;
-            var significant = before is not { } old || after is not { } now || old == 0m ? before != after : Math.Abs(now - old) * 100m / old > significance;
-            if (significant)
+            if (Significant(before, after))
             {
                 _context.Enqueue(new NotifyChargingLimitRequest
                 {
@@ -431,7 +432,19 @@ public sealed class SmartCharging : ICompositeSchedules
     internal ProfileRejection? AcceptForStart(int evseId, ChargingProfileType profile)
     {
         var rejection = ProfileValidation.Validate(evseId, profile, Limits, _context.Evses.ContainsKey, _ => null, _context.Now, fromCsms: true, _profiles.CountWith(evseId, profile), forNewTransaction: true);
-        if (rejection is null)
+        if (rejection is null && _context.Evses.GetValueOrDefault(evseId)?.Transaction is { } running)
+        {
+            // The remote start authorizes a transaction that runs already (started by the cable): the profile is its now.
+            profile.TransactionId = running.Id;
+            if (Conflict(evseId, profile) is { } conflict)
+            {
+                return conflict;
+            }
+
+            Install(evseId, profile, ChargingLimitSourceEnumType.CSO);
+            Refresh();
+        }
+        else if (rejection is null)
         {
             lock (_pendingStart)
             {
@@ -479,20 +492,42 @@ public sealed class SmartCharging : ICompositeSchedules
                 Raise(evse.Id);
             }
 
-            if (_context.Hardware.RateControl.Limit(evse.Id) == EffectiveLimitW(evse.Id))
+            var before = _context.Hardware.RateControl.Limit(evse.Id);
+            var after = EffectiveLimitW(evse.Id);
+            if (before == after)
             {
                 continue;
             }
 
-            if (evse.Transaction is not null)
+            if (evse.Transaction is { } tx)
             {
+                var state = tx.ChargingState;
                 _transactions.Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.Other);
+
+                // The rate changed by more than LimitChangeSignificance without a change of state: the CSMS hears it (with the meter).
+                if (evse.Transaction is { } still && still.ChargingState == state && Significant(before, after))
+                {
+                    _events.Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.ChargingRateChanged, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.Other));
+                    _context.SaveEvse(evse);
+                }
             }
             else
             {
                 ApplyLimit(evse);
             }
         }
+    }
+
+    /// <summary>Whether a limit changed by more than SmartChargingCtrlr.LimitChangeSignificance percent (a limit set or lifted always counts).</summary>
+    private bool Significant(decimal? before, decimal? after)
+    {
+        if (before is not { } old || after is not { } now || old == 0m)
+        {
+            return before != after;
+        }
+
+        var significance = decimal.TryParse(_context.Model.Value(Component, "LimitChangeSignificance"), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) ? percent : 0m;
+        return Math.Abs(now - old) * 100m / old > significance;
     }
 
     private ProfileRejection? Check(int evseId, ChargingProfileType profile, bool fromCsms) =>
@@ -504,7 +539,14 @@ public sealed class SmartCharging : ICompositeSchedules
             id => _context.Evses.GetValueOrDefault(id)?.Transaction?.Id,
             _context.Now,
             fromCsms,
-            _profiles.CountWith(evseId, profile));
+            _profiles.CountWith(evseId, profile))
+        ?? Conflict(evseId, profile);
+
+    /// <summary>K01.FR.06, FR.39, FR.52, FR.53: Rejected when another profile of its purpose and stackLevel holds.</summary>
+    private ProfileRejection? Conflict(int evseId, ChargingProfileType profile) =>
+        _profiles.Conflicting(evseId, profile) is { } held
+            ? new(ProfileValidation.DuplicateProfile, $"Charging profile {held.Id} ({held.Purpose}, stackLevel {held.StackLevel}, EVSE {held.EvseId}) already holds there; replace it by its id or use another stackLevel.")
+            : null;
 
     private void Install(int evseId, ChargingProfileType profile, ChargingLimitSourceEnumType source)
     {
@@ -541,7 +583,10 @@ public sealed class SmartCharging : ICompositeSchedules
     private ScheduleContext ContextOf(int evseId)
     {
         var tx = evseId > 0 ? _context.Evses.GetValueOrDefault(evseId)?.Transaction : null;
-        return new ScheduleContext(evseId, tx?.Id, tx?.StartedAt, Voltage, Phases);
+
+        // K04: the station's own limits are shared equally by the EVSEs that charge (this one counted, charging or not).
+        var shares = _context.Evses.Values.Count(e => e.Transaction is not null && e.Id != evseId) + 1;
+        return new ScheduleContext(evseId, tx?.Id, tx?.StartedAt, Voltage, Phases, shares);
     }
 
     private int Phases => _context.Simulator?.Phases ?? 3;

@@ -243,4 +243,52 @@ public sealed class CompositeScheduleTests
         var profiles = new[] { On(0, TxDefault(1, 6m)), On(0, StationMax(2, 30000m)), On(0, Profile(3, External, 25000m, ChargingRateUnitEnumType.W)) };
         Assert.Equal([(0, 25000m)], Periods(profiles, new ScheduleContext(0), T0, 60, ChargingRateUnitEnumType.W));
     }
+
+    [Fact]
+    public void K04_the_station_wide_limits_are_shared_equally_by_the_EVSEs_that_charge()
+    {
+        var profiles = new[] { On(0, TxDefault(1, 32m)), On(0, StationMax(2, 11040m)), On(0, Profile(3, External, 9000m, ChargingRateUnitEnumType.W)) };
+        Assert.Equal([(0, 9000m)], Periods(profiles, Evse1, T0, 60, ChargingRateUnitEnumType.W));
+        Assert.Equal([(0, 4500m)], Periods(profiles, Evse1 with { StationShares = 2 }, T0, 60, ChargingRateUnitEnumType.W));
+        Assert.Equal([(0, 3000m)], Periods(profiles, Evse1 with { StationShares = 3 }, T0, 60, ChargingRateUnitEnumType.W));
+
+        // The station as a whole keeps the whole; an EVSE's own limits are not shared.
+        Assert.Equal([(0, 9000m)], Periods(profiles, new ScheduleContext(0, StationShares: 2), T0, 60, ChargingRateUnitEnumType.W));
+        Assert.Equal([(0, 6m)], Periods([On(1, Profile(4, External, 6m))], Evse1 with { StationShares = 2 }, T0, 60));
+    }
+
+    [Fact]
+    public void K08_a_recurring_profile_before_its_startSchedule_repeats_the_recurrence_before_it()
+    {
+        // Anchored tomorrow at 00:00: today at 10:00 is 10 h into the day before, as every day.
+        var daily = Profile(1, TxDefaultP, 16m, kind: Recurring, recurrency: RecurrencyKindEnumType.Daily, startSchedule: new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero), more: [(36000, 8m)]);
+        Assert.Equal([(0, 8m), (50400, 16m)], Periods([On(0, daily)], Evse1, T0, 86400));
+    }
+
+    [Fact]
+    public void K08_stack_levels_decide_among_TxProfiles_and_among_ChargingStationMaxProfiles_not_the_lower_limit()
+    {
+        var context = new ScheduleContext(1, "tx-1", T0);
+        var tx = new[] { On(1, Tx(1, 6m, stack: 0, transactionId: "tx-1")), On(1, Profile(2, TxP, 20m, stack: 1, duration: 600, transactionId: "tx-1")) };
+        Assert.Equal([(0, 20m), (600, 6m)], Periods(tx, context, T0, 1200));
+
+        // Within ChargingStationMaxProfile the higher stack level wins even with the higher limit.
+        var max = new[] { On(0, StationMax(3, 5000m, stack: 0)), On(0, StationMax(4, 9000m, stack: 1)) };
+        Assert.Equal([(0, 9000m)], Periods(max, Evse1, T0, 60, ChargingRateUnitEnumType.W));
+    }
+
+    [Fact]
+    public void K08_a_zero_duration_gives_the_limit_at_the_start()
+    {
+        var schedule = CompositeScheduler.Schedule([On(0, TxDefault(1, 10m))], Evse1, T0, 0, ChargingRateUnitEnumType.A, 22000m)!;
+        Assert.Equal(0, schedule.Duration);
+        Assert.Equal(10m, Assert.Single(schedule.ChargingSchedulePeriod).Limit);
+    }
+
+    [Fact]
+    public void K08_an_edge_inside_a_second_counts_from_the_next_whole_second()
+    {
+        var profile = Profile(1, TxDefaultP, 10m, stack: 1, validFrom: T0.AddMilliseconds(1500));
+        Assert.Equal([(0, 16m), (2, 10m)], Periods([On(0, TxDefault(2, 16m)), On(0, profile)], Evse1, T0, 60));
+    }
 }

@@ -24,7 +24,6 @@ public sealed class ProfileValidationTests
         Assert.Null(Reason(0, TxDefault(1, 16m)));
         Assert.Null(Reason(2, TxDefault(1, 16m)));
         Assert.Null(Reason(0, StationMax(1, 20000m)));
-        Assert.Null(Reason(1, Tx(1, 16m), running: "tx-1"));
         Assert.Null(Reason(1, Tx(1, 16m, transactionId: "tx-1"), running: "tx-1"));
         Assert.Null(Reason(1, Profile(1, ChargingProfilePurposeEnumType.ChargingStationExternalConstraints, 16m), fromCsms: false));
         Assert.Null(Reason(0, Profile(1, ChargingProfilePurposeEnumType.TxDefaultProfile, 16m, kind: ChargingProfileKindEnumType.Recurring, recurrency: RecurrencyKindEnumType.Daily, startSchedule: Now)));
@@ -51,10 +50,20 @@ public sealed class ProfileValidationTests
     [Fact]
     public void K01_a_TxProfile_needs_an_ongoing_transaction_on_its_EVSE_and_its_transactionId()
     {
-        Assert.Equal("TxNotFound", Reason(1, Tx(1, 16m)));
-        Assert.Equal("TxNotFound", Reason(2, Tx(1, 16m), running: "tx-1"));
+        Assert.Equal("TxNotFound", Reason(1, Tx(1, 16m, transactionId: "tx-1")));
+        Assert.Equal("TxNotFound", Reason(2, Tx(1, 16m, transactionId: "tx-1"), running: "tx-1"));
         Assert.Equal("TxNotFound", Reason(1, Tx(1, 16m, transactionId: "tx-9"), running: "tx-1"));
-        Assert.Equal("InvalidProfile", Reason(0, Tx(1, 16m), running: "tx-1"));
+        Assert.Equal("InvalidProfile", Reason(0, Tx(1, 16m, transactionId: "tx-1"), running: "tx-1"));
+    }
+
+    [Fact]
+    public void K01_FR_03_a_TxProfile_without_transactionId_is_Rejected()
+    {
+        // Even on the EVSE of a running transaction: only the TxProfile of a RequestStartTransaction (K05) has none.
+        Assert.Equal("InvalidProfile", Reason(1, Tx(1, 16m), running: "tx-1"));
+        Assert.Equal("InvalidProfile", Reason(1, Tx(1, 16m)));
+        Assert.Null(Reason(1, Tx(1, 16m, transactionId: "tx-1"), running: "tx-1"));
+        Assert.Null(Reason(1, Tx(1, 16m), forStart: true));
     }
 
     [Fact]
@@ -132,7 +141,7 @@ public sealed class ProfileValidationTests
             return p;
         }
 
-        Assert.Null(Reason(1, Twice(Tx(1, 16m)), running: "tx-1"));
+        Assert.Null(Reason(1, Twice(Tx(1, 16m, transactionId: "tx-1")), running: "tx-1"));
         Assert.Null(Reason(2, Twice(TxDefault(1, 16m))));
         Assert.Equal("InvalidSchedule", Reason(0, Twice(TxDefault(1, 16m))));
         Assert.Equal("InvalidSchedule", Reason(0, Twice(StationMax(1, 20000m))));

@@ -8,7 +8,8 @@ namespace Ohm.Station.Tests.Charging;
 /// <summary>
 /// Block K on the station against the test CSMS over loopback: GetCompositeSchedule (K08), the chargingProfile of a
 /// RequestStartTransaction (K05), offline behaviour (K06, K07), GetChargingProfiles with ReportChargingProfiles parts
-/// (K09), ClearChargingProfile (K10) and a local energy manager's external limits (K11-K14).
+/// (K09), ClearChargingProfile (K10) and a local energy manager's external limits (K11-K14: with and without a
+/// transaction, released, from a local controller).
 /// </summary>
 public sealed class SmartChargingUseCaseTests
 {
@@ -85,8 +86,8 @@ public sealed class SmartChargingUseCaseTests
         await using var h = await StationHarness.StartAsync();
         var station = await h.StartStation("CS-K07", StationHarness.Config(c => c.With("AuthCtrlr", "OfflineTxForUnknownIdEnabled", "true")));
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K07", 0, TxDefault(1, 8m))).Status);
-        await Charge(h, station, 2);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K07", 2, Tx(2, 12m))).Status);
+        var tx = (await Charge(h, station, 2)).TransactionInfo.TransactionId;
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K07", 2, Tx(2, 12m, transactionId: tx))).Status);
 
         await station.SetOfflineAsync(true);
         await TestCsms.Until(() => !station.IsConnected, "offline");
@@ -105,13 +106,45 @@ public sealed class SmartChargingUseCaseTests
     }
 
     [Fact]
+    public async Task K01_FR_06_FR_52_FR_53_a_conflicting_profile_is_Rejected_DuplicateProfile_on_the_wire_and_the_installed_one_holds()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-K01-DUP");
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 0, TxDefault(1, 16m))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 2, TxDefault(2, 12m, stack: 3))).Status);
+
+        async Task Duplicate(int evse, ChargingProfileType profile)
+        {
+            var answer = await Set(h, "CS-K01-DUP", evse, profile);
+            Assert.Equal(ChargingProfileStatusEnumType.Rejected, answer.Status);
+            Assert.Equal("DuplicateProfile", answer.StatusInfo!.ReasonCode);
+            Assert.False(string.IsNullOrWhiteSpace(answer.StatusInfo.AdditionalInfo));
+        }
+
+        await Duplicate(0, TxDefault(3, 10m)); // FR.06: EVSE 0, TxDefaultProfile, stackLevel 0, both valid at all times
+        await Duplicate(1, TxDefault(3, 10m)); // FR.52: stackLevel 0 is used on EVSE 0
+        await Duplicate(0, TxDefault(3, 10m, stack: 3)); // FR.53: stackLevel 3 is used on EVSE 2
+        Assert.Equal([1, 2], station.SmartCharging.Profiles.Select(p => p.Id).Order());
+        Assert.Equal(11040m, station.SmartCharging.CompositeLimitW(1));
+
+        // FR.05: the same id replaces; FR.06: a validity that does not overlap stands beside it.
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 0, TxDefault(1, 10m))).Status);
+        Assert.Equal(6900m, station.SmartCharging.CompositeLimitW(1));
+        var day = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 2, Profile(4, ChargingProfilePurposeEnumType.TxDefaultProfile, 8m, stack: 5, validFrom: day, validTo: day.AddDays(1)))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K01-DUP", 2, Profile(5, ChargingProfilePurposeEnumType.TxDefaultProfile, 8m, stack: 5, validFrom: day.AddDays(1)))).Status);
+        await Duplicate(2, Profile(6, ChargingProfilePurposeEnumType.TxDefaultProfile, 8m, stack: 5, validFrom: day.AddHours(12), validTo: day.AddHours(36)));
+        Assert.Equal([1, 2, 4, 5], station.SmartCharging.Profiles.Select(p => p.Id).Order());
+    }
+
+    [Fact]
     public async Task K09_GetChargingProfiles_reports_the_matching_profiles_in_parts_of_ItemsPerMessage_or_answers_NoProfiles()
     {
         await using var h = await StationHarness.StartAsync();
         await h.StartStation("CS-K09", StationHarness.Config(c => c.With("DeviceDataCtrlr", "ItemsPerMessage", "1", "GetReport")));
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 0, TxDefault(1, 16m))).Status);
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 0, TxDefault(2, 10m, stack: 1))).Status);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 2, TxDefault(3, 12m))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K09", 2, TxDefault(3, 12m, stack: 2))).Status);
 
         var all = await h.Csms.Call("CS-K09", new GetChargingProfilesRequest { RequestId = 91, ChargingProfile = new ChargingProfileCriterionType() });
         Assert.Equal(GetChargingProfileStatusEnumType.Accepted, all.Status);
@@ -145,7 +178,7 @@ public sealed class SmartChargingUseCaseTests
         var station = await h.StartStation("CS-K10");
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 0, TxDefault(1, 16m))).Status);
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 0, TxDefault(2, 10m, stack: 1))).Status);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 1, TxDefault(3, 12m))).Status);
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 1, TxDefault(3, 12m, stack: 2))).Status);
         Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K10", 0, StationMax(4, 20000m))).Status);
         Assert.Null(await station.SmartCharging.SetExternalLimitAsync(0, 15000m));
 
@@ -167,12 +200,12 @@ public sealed class SmartChargingUseCaseTests
     }
 
     [Fact]
-    public async Task K11_K12_K14_an_external_limit_caps_the_composite_is_notified_and_released_with_ClearedChargingLimit()
+    public async Task K11_K12_K13_an_external_limit_caps_the_composite_is_notified_and_released_with_ClearedChargingLimit()
     {
         await using var h = await StationHarness.StartAsync();
         var station = await h.StartStation("CS-K11");
-        await Charge(h, station);
-        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K11", 1, Tx(1, 16m))).Status);
+        var tx = (await Charge(h, station)).TransactionInfo.TransactionId;
+        Assert.Equal(ChargingProfileStatusEnumType.Accepted, (await Set(h, "CS-K11", 1, Tx(1, 16m, transactionId: tx))).Status);
         Assert.Equal(11000m, station.Hardware.Meter.Read(1, MeasurandEnumType.PowerActiveImport)!.Value);
 
         Assert.Null(await station.SmartCharging.SetExternalLimitAsync(1, 4140m, ChargingLimitSourceEnumType.SO, isGridCritical: true));
@@ -200,7 +233,7 @@ public sealed class SmartChargingUseCaseTests
         var second = h.Csms.Of<NotifyChargingLimitRequest>("CS-K11")[1];
         Assert.Equal(5000m, Assert.Single(Assert.Single(second.ChargingSchedule!).ChargingSchedulePeriod).Limit);
 
-        // K14: released: ClearedChargingLimit, and the TxProfile alone limits again.
+        // K13: released: ClearedChargingLimit, and the TxProfile alone limits again.
         Assert.True(await station.SmartCharging.ReleaseExternalLimitAsync(1, ChargingLimitSourceEnumType.SO));
         var cleared = await h.Csms.WaitFor<ClearedChargingLimitRequest>();
         Assert.Equal(ChargingLimitSourceEnumType.SO, cleared.ChargingLimitSource);
