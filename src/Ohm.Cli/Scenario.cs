@@ -12,6 +12,8 @@ namespace Ohm.Cli;
 /// steps:
 ///   - plug: 1
 ///   - auth: { token: ABC123, evse: 1 }
+///   - ev15118: { evse: 2, energyWh: 30000, departureMinutes: 120, maxCurrent: 16 }   # an ISO 15118 EV plugs in (K15)
+///   - renegotiate: { evse: 2, energyWh: 10000, departureMinutes: 60 }                  # it asks for new needs (K17)
 ///   - auth: { token: "1234", evse: 2, type: KeyCode }
 ///   - button: 2
 ///   - charge: { evse: 1, power: 11000, seconds: 5 }
@@ -26,6 +28,7 @@ namespace Ohm.Cli;
 ///   transactionsEnded: 1
 ///   queueEmpty: true
 ///   display: "Welcome"   # some display (the station's or an EVSE's) shows this text at the end
+///   iso15118Scheduled: 2 # the ISO 15118 EV at this EVSE chose a schedule (reported with NotifyEVChargingSchedule)
 /// </code>
 /// </summary>
 internal sealed class Scenario
@@ -53,6 +56,12 @@ internal sealed class Scenario
             {
                 log($"plug EVSE {plug}");
                 await station.Transactions.PlugInAsync(plug);
+            }
+
+            if (step.Ev15118 is { } ev)
+            {
+                log($"ISO 15118 EV at EVSE {ev.Evse}: {ev.EnergyWh} Wh in {ev.DepartureMinutes} min, at most {ev.MaxCurrent} A{(ev.Dc ? " (DC)" : "")}");
+                await station.Iso15118.PlugInAsync(ev.Evse, ev.Needs(station.Options.TimeProvider.GetUtcNow()));
             }
 
             if (step.Auth is { } auth)
@@ -102,6 +111,12 @@ internal sealed class Scenario
             {
                 var result = station.Model.Set(set.Component, set.Variable, set.Value, set.Instance);
                 log($"set {set.Component}.{set.Variable} = {set.Value}: {result}");
+            }
+
+            if (step.Renegotiate is { } renegotiate)
+            {
+                log($"the EV at EVSE {renegotiate.Evse} renegotiates: {renegotiate.EnergyWh} Wh in {renegotiate.DepartureMinutes} min");
+                station.Iso15118.Renegotiate(renegotiate.Evse, renegotiate.Needs(station.Options.TimeProvider.GetUtcNow()));
             }
 
             if (step.Limit is { } limit)
@@ -165,6 +180,15 @@ internal sealed class Scenario
                 .Select(s => $"{(s.EvseId is { } e ? "EVSE " + e.ToString(CultureInfo.InvariantCulture) : "station")}: {s.Message?.Message.Content ?? s.Text ?? "-"}")) + ")");
         }
 
+        if (Expect.Iso15118Scheduled is { } hlcEvse)
+        {
+            // K15: the EV's chosen schedule reached the CSMS, which answered it.
+            bool Scheduled() => station.Iso15118.Status(hlcEvse)?.ScheduleAnswer is not null;
+            await Until(Scheduled, TimeSpan.FromSeconds(Expect.TimeoutSeconds), cancellationToken, throwOnTimeout: false);
+            var status = station.Iso15118.Status(hlcEvse);
+            Check(failures, Scheduled(), string.Create(CultureInfo.InvariantCulture, $"iso15118Scheduled: no schedule reported for EVSE {hlcEvse} (needs answer {status?.NeedsAnswer?.ToString() ?? "-"}, offered {status?.Offered?.Count ?? 0})"));
+        }
+
         return failures;
     }
 
@@ -220,6 +244,39 @@ internal sealed class ScenarioStep
 
     /// <summary>K11-K14: a local energy manager limits an EVSE (0: the station), or releases its limit.</summary>
     public ScenarioLimit? Limit { get; set; }
+
+    /// <summary>K15: an ISO 15118 EV with these needs plugs in.</summary>
+    public ScenarioEv? Ev15118 { get; set; }
+
+    /// <summary>K17: the ISO 15118 EV asks to renegotiate with these needs.</summary>
+    public ScenarioEv? Renegotiate { get; set; }
+}
+
+/// <summary>An ISO 15118 EV's needs in a scenario: AC by default (maxCurrent per phase), DC with <see cref="Dc"/> (maxPowerW).</summary>
+internal sealed class ScenarioEv
+{
+    public int Evse { get; set; } = 1;
+
+    public int EnergyWh { get; set; } = 20000;
+
+    /// <summary>Minutes to the departure from the step's time; 0 for none.</summary>
+    public int DepartureMinutes { get; set; }
+
+    public int MaxCurrent { get; set; } = 32;
+
+    public int MinCurrent { get; set; } = 6;
+
+    public bool Dc { get; set; }
+
+    public int MaxPowerW { get; set; } = 50000;
+
+    public Ohm.Station.Hardware.EvChargingNeeds Needs(DateTimeOffset now)
+    {
+        DateTimeOffset? departure = DepartureMinutes > 0 ? now.AddMinutes(DepartureMinutes) : null;
+        return Dc
+            ? Ohm.Station.Simulation.SimulatedHardware.DcEv(EnergyWh, departure, MaxPowerW, MaxCurrent)
+            : Ohm.Station.Simulation.SimulatedHardware.AcEv(EnergyWh, departure, MaxCurrent, MinCurrent);
+    }
 }
 
 internal sealed class ScenarioLimit
@@ -280,6 +337,9 @@ internal sealed class ScenarioExpect
 
     /// <summary>A text some display shows at the end: a display message on now (O) or the last transient text.</summary>
     public string? Display { get; set; }
+
+    /// <summary>K15: the ISO 15118 EV at this EVSE chose a schedule that was reported with NotifyEVChargingSchedule.</summary>
+    public int? Iso15118Scheduled { get; set; }
 
     public double TimeoutSeconds { get; set; } = 60;
 }

@@ -161,6 +161,17 @@ internal static class StationCommand
                     case "power" when words.Length > 1 && decimal.TryParse(words[1], CultureInfo.InvariantCulture, out var watts):
                         await station.Transactions.SetEvPowerAsync(Evse(2), watts);
                         break;
+                    case "ev15118" when words.Length > 3:
+                        // ev15118 EVSE WH MINUTES [MAXA | dc KW]: an ISO 15118 EV with these needs plugs in (K15).
+                        await station.Iso15118.PlugInAsync(Evse(1), ParseEvNeeds(words, station.Options.TimeProvider.GetUtcNow()));
+                        break;
+                    case "renegotiate" when words.Length > 3:
+                        // renegotiate EVSE WH MINUTES [MAXA | dc KW]: the ISO 15118 EV asks for new needs (K17).
+                        station.Iso15118.Renegotiate(Evse(1), ParseEvNeeds(words, station.Options.TimeProvider.GetUtcNow()));
+                        break;
+                    case "iso15118":
+                        PrintIso15118(station, Console.Out);
+                        break;
                     case "fault":
                         // fault [evse] [off]: the hardware reports a fault at the EVSE, or that it cleared.
                         await station.Transactions.ReportFaultAsync(Evse(1), faulted: !words.Contains("off", StringComparer.OrdinalIgnoreCase));
@@ -208,6 +219,7 @@ internal static class StationCommand
     /// <summary>The interactive console's commands, as its greeting and <c>help</c> list them.</summary>
     private const string ConsoleCommands =
         "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], fault [evse] [off], "
+        + "ev15118 EVSE WH MINUTES [MAXA | dc KW], renegotiate EVSE WH MINUTES [MAXA | dc KW], iso15118, "
         + "offline, online, status, list, reservations, display, cost, limit EVSE W|off, quit";
 
     /// <summary>
@@ -261,6 +273,54 @@ internal static class StationCommand
         {
             var limit = station.Hardware.RateControl.Limit(evse);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse}: limit {(limit is { } w ? w.ToString("0.#", CultureInfo.InvariantCulture) + " W" : "none")}"));
+        }
+    }
+
+    /// <summary>
+    /// The needs of <c>ev15118</c> and <c>renegotiate</c>: <c>EVSE WH MINUTES [MAXA]</c> for an AC EV (MINUTES 0: no departure
+    /// time), <c>EVSE WH MINUTES dc [KW]</c> for a DC EV.
+    /// </summary>
+    internal static Ohm.Station.Hardware.EvChargingNeeds ParseEvNeeds(string[] words, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        static int Number(string word, string what) =>
+            int.TryParse(word, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException($"{what} must be a whole number of at least 0, not '{word}'.");
+        if (words.Length < 4)
+        {
+            throw new ArgumentException("Usage: " + words[0] + " EVSE WH MINUTES [MAXA | dc KW]");
+        }
+
+        var energy = Number(words[2], "WH");
+        var minutes = Number(words[3], "MINUTES");
+        DateTimeOffset? departure = minutes > 0 ? now.AddMinutes(minutes) : null;
+        if (words.Length > 4 && words[4].Equals("dc", StringComparison.OrdinalIgnoreCase))
+        {
+            var kw = words.Length > 5 ? Number(words[5], "KW") : 50;
+            return Ohm.Station.Simulation.SimulatedHardware.DcEv(energy, departure, maxPowerW: Math.Max(1, kw) * 1000);
+        }
+
+        var maxA = words.Length > 4 ? Number(words[4], "MAXA") : 32;
+        return Ohm.Station.Simulation.SimulatedHardware.AcEv(energy, departure, maxCurrentA: maxA, minCurrentA: Math.Min(6, maxA));
+    }
+
+    /// <summary>The console's <c>iso15118</c>: per EVSE, the ISO 15118 negotiation (K15-K17): the needs sent, the CSMS's answer, the schedule the EV chose.</summary>
+    internal static void PrintIso15118(ChargingStation station, TextWriter output)
+    {
+        output.WriteLine($"{station.Id}: ISO 15118 load levelling {(station.Iso15118.Enabled ? "enabled" : "disabled")}");
+        foreach (var evse in station.Evses.Values)
+        {
+            if (station.Iso15118.Status(evse.Id) is not { } s)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse.Id}: no ISO 15118 session"));
+                continue;
+            }
+
+            var chosen = s.Selected?.ChargingSchedule is { } c
+                ? string.Join(", ", c.ChargingSchedulePeriod.Select(p => string.Create(CultureInfo.InvariantCulture, $"+{p.StartPeriod}s {p.Limit:0.#} {c.ChargingRateUnit}")))
+                : "-";
+            var energy = s.NeedsSent?.AcChargingParameters?.EnergyAmount ?? s.NeedsSent?.DcChargingParameters?.EnergyAmount;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  EVSE {evse.Id}: transaction {s.TransactionId}, needs {energy?.ToString(CultureInfo.InvariantCulture) ?? "-"} Wh by {s.NeedsSent?.DepartureTime?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}, answer {s.NeedsAnswer?.ToString() ?? "-"}{(s.WaitingForProfile ? " (waiting for the CSMS's schedule)" : "")}, chosen {chosen}, reported {s.ScheduleAnswer?.ToString() ?? "-"}, negotiations {s.Negotiations}"));
         }
     }
 

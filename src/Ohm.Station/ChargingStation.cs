@@ -75,6 +75,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Authorization.Tariffs = Transactions.Tariffs = TariffCost;
         Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
         SmartCharging = new SmartCharging(context, gate, Transactions, events, Metering, RemoteControl);
+        Iso15118 = new Iso15118Charging(context, Transactions, SmartCharging);
         Handlers = StationRouting.Build(this);
     }
 
@@ -149,6 +150,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>O: display messages, and what each display shows.</summary>
     public DisplayMessage DisplayMessage { get; }
+
+    /// <summary>K15-K17: ISO 15118 load levelling, the EV's needs and its chosen schedule.</summary>
+    public Iso15118Charging Iso15118 { get; }
 
     internal OcppHandlers Handlers { get; }
 

@@ -35,6 +35,12 @@ public sealed class Transactions
     /// <summary>Raised under the gate when a transaction ended, after the EVSE's availability was brought up to date.</summary>
     internal event Action? Ended;
 
+    /// <summary>Raised under the gate after an EVSE was re-evaluated (plugged, authorized, started, suspended...): K15 starts an ISO 15118 negotiation there.</summary>
+    internal event Action<Evse>? Evaluated;
+
+    /// <summary>Raised when the CSMS answered a queued TransactionEvent (it left the queue): K15 sends the EV's needs only once the CSMS knows the transaction.</summary>
+    internal event Action<TransactionEventRequest>? Answered;
+
     /// <summary>
     /// Hardware input: the EVSE reports a fault, or that it cleared (G01: connector status Faulted). A faulted EVSE keeps
     /// its relay open: a running transaction is suspended (SuspendedEVSE, triggerReason AbnormalCondition) or, when the
@@ -320,6 +326,7 @@ public sealed class Transactions
 
         _availability.Update(evse);
         _context.SaveEvse(evse);
+        Evaluated?.Invoke(evse);
     }
 
     /// <summary>Ends the transaction of an EVSE now. Call under the gate.</summary>
@@ -358,6 +365,7 @@ public sealed class Transactions
     /// <summary>E: the CSMS's answer to a TransactionEvent; a refused idToken deauthorizes the transaction (E05, C).</summary>
     internal async Task OnResponseAsync(TransactionEventRequest request, TransactionEventResponse response)
     {
+        Answered?.Invoke(request);
         Tariffs?.OnTransactionEventResponse(request, response); // I01, I03, I06
         if (response.IdTokenInfo is not { } info || request.IdToken is not { } token)
         {

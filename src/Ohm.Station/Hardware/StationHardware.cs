@@ -27,6 +27,9 @@ public sealed class StationHardware
     /// <summary>The sensors.</summary>
     public required ISensors Sensors { get; init; }
 
+    /// <summary>The EV's ISO 15118 high-level communication (K15-K17); null for a charger without it (basic charging only).</summary>
+    public IEvHighLevelCommunication? HighLevelCommunication { get; init; }
+
     /// <summary>Every seam served by one simulator.</summary>
     public static StationHardware Of(Simulation.SimulatedHardware simulator)
     {
@@ -41,6 +44,7 @@ public sealed class StationHardware
             Ev = simulator,
             Firmware = simulator,
             Sensors = simulator,
+            HighLevelCommunication = simulator,
         };
     }
 }

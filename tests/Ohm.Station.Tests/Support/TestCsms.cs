@@ -59,6 +59,14 @@ public sealed class TestCsms : IAsyncDisposable
     /// <summary>Answers a TransactionEvent; throw OcppCallErrorException to fail it.</summary>
     public Func<TransactionEventRequest, TransactionEventResponse> TransactionEvent { get; set; } = _ => new TransactionEventResponse();
 
+    /// <summary>K15/K17: answers the EV's charging needs (Accepted by default); throw OcppCallErrorException to fail it.</summary>
+    public Func<NotifyEVChargingNeedsRequest, NotifyEVChargingNeedsResponse> NotifyEVChargingNeeds { get; set; } =
+        _ => new NotifyEVChargingNeedsResponse { Status = NotifyEVChargingNeedsStatusEnumType.Accepted };
+
+    /// <summary>K15-K17: answers the EV's chosen schedule (Accepted by default).</summary>
+    public Func<NotifyEVChargingScheduleRequest, NotifyEVChargingScheduleResponse> NotifyEVChargingSchedule { get; set; } =
+        _ => new NotifyEVChargingScheduleResponse { Status = GenericStatusEnumType.Accepted };
+
     public Func<DataTransferRequest, DataTransferResponse> DataTransfer { get; set; } =
         _ => new DataTransferResponse { Status = DataTransferStatusEnumType.Accepted };
 
@@ -165,6 +173,8 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.FirmwareStatusNotification, (r, c, _) => Answer(r, c, () => new FirmwareStatusNotificationResponse()));
         h.On(OcppActions.LogStatusNotification, (r, c, _) => Answer(r, c, () => new LogStatusNotificationResponse()));
         h.On(OcppActions.ReservationStatusUpdate, (r, c, _) => Answer(r, c, () => new ReservationStatusUpdateResponse()));
+        h.On(OcppActions.NotifyEVChargingNeeds, (r, c, _) => Answer(r, c, () => NotifyEVChargingNeeds(r)));
+        h.On(OcppActions.NotifyEVChargingSchedule, (r, c, _) => Answer(r, c, () => NotifyEVChargingSchedule(r)));
         h.On(OcppActions.NotifyChargingLimit, (r, c, _) => Answer(r, c, () => new NotifyChargingLimitResponse()));
         h.On(OcppActions.ClearedChargingLimit, (r, c, _) => Answer(r, c, () => new ClearedChargingLimitResponse()));
         h.On(OcppActions.ReportChargingProfiles, (r, c, _) => Answer(r, c, () => new ReportChargingProfilesResponse()));
