@@ -76,6 +76,21 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>Block O: each station's display messages as it last reported them.</summary>
     public DbSet<DisplayMessageRecord> DisplayMessages => Set<DisplayMessageRecord>();
 
+    /// <summary>Sites for load balancing (<see cref="Sites.SiteBalancer"/>).</summary>
+    public DbSet<SiteRecord> Sites => Set<SiteRecord>();
+
+    /// <summary>The stations and EVSEs of each site.</summary>
+    public DbSet<SiteMemberRecord> SiteMembers => Set<SiteMemberRecord>();
+
+    /// <summary>Each site's daily schedule of limits.</summary>
+    public DbSet<SiteLimitPeriodRecord> SiteLimitPeriods => Set<SiteLimitPeriodRecord>();
+
+    /// <summary>Each site's priorities per token group.</summary>
+    public DbSet<SitePriorityRecord> SitePriorities => Set<SitePriorityRecord>();
+
+    /// <summary>The allocations the balancer computed, kept when they changed.</summary>
+    public DbSet<SiteAllocationRecord> SiteAllocations => Set<SiteAllocationRecord>();
+
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
         where T : class
@@ -133,6 +148,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        SiteModel.Build(modelBuilder);
         modelBuilder.Entity<StationRecord>(e =>
         {
             e.HasKey(s => s.Id);
