@@ -351,5 +351,6 @@ public static class SiteAllocator
         }
     }
 
-    private static decimal Round(decimal value) => Math.Max(0m, Math.Round(value, 1, MidpointRounding.ToZero));
+    // Down to 0.1 A; the search stops a hair below the exact share, which the epsilon restores.
+    private static decimal Round(decimal value) => Math.Max(0m, Math.Round(value + 0.000001m, 1, MidpointRounding.ToZero));
 }
