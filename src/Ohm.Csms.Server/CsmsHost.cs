@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
@@ -130,7 +131,10 @@ public static class CsmsHost
             .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton<TariffCost>().AddSingleton<CostUpdateDriver>(); // I, C17
-        services.AddSingleton<ISmartChargingSignals, NoSmartChargingSignals>(); // K: the site balancer replaces it
+        services.AddSingleton(Bind<Ohm.Csms.Sites.SiteBalancerOptions>(builder.Configuration, "Csms:SmartCharging:Balancer"));
+        services.TryAddSingleton<IChargingProfileSender, Ohm.Csms.Sites.RouterChargingProfileSender>(); // until SmartCharging sends
+        services.AddSingleton<Ohm.Csms.Sites.SiteBalancer>();
+        services.AddSingleton<ISmartChargingSignals>(sp => sp.GetRequiredService<Ohm.Csms.Sites.SiteBalancer>()); // K: sites
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton(sp =>
         {
