@@ -225,6 +225,7 @@ public static class CsmsHost
         DisplayMessagesApi.Map(apiGroup);
         TariffsApi.Map(apiGroup);
         ReservationsApi.Map(apiGroup);
+        SitesApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
