@@ -74,6 +74,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         TariffCost = new TariffCost(context);
         Authorization.Tariffs = Transactions.Tariffs = TariffCost;
         Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
+        SmartCharging = new SmartCharging(context, gate, Transactions, Metering, RemoteControl);
         Handlers = StationRouting.Build(this);
     }
 
@@ -136,6 +137,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>H: reservations.</summary>
     public Reservation Reservation { get; }
+
+    /// <summary>K: smart charging: the charging profiles, the composite schedules and the limits they set.</summary>
+    public SmartCharging SmartCharging { get; }
 
     /// <summary>J: meter values.</summary>
     public Metering Metering { get; }
@@ -415,6 +419,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Availability.Load();
         DisplayMessage.Load();
         Reservation.Load();
+        SmartCharging.Load();
     }
 
     private void OnVariableChanged(DeviceVariable variable)
@@ -712,6 +717,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                     Metering.Tick(now);
                     DisplayMessage.Tick(now);
                     Reservation.Tick(now);
+                    SmartCharging.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

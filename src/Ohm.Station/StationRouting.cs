@@ -54,6 +54,9 @@ internal static class StationRouting
         // H Reservation
         .On(OcppActions.ReserveNow, Guard(s, OcppActions.ReserveNow, s.Reservation.ReserveNow))                         // H01
         .On(OcppActions.CancelReservation, Guard(s, OcppActions.CancelReservation, s.Reservation.CancelReservation))    // H02
+        // K SmartCharging
+        .On(OcppActions.SetChargingProfile, Guard(s, OcppActions.SetChargingProfile, s.SmartCharging.SetChargingProfile))       // K01
+        .On(OcppActions.GetCompositeSchedule, Guard(s, OcppActions.GetCompositeSchedule, s.SmartCharging.GetCompositeSchedule)) // K08
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

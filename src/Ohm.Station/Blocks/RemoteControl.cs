@@ -37,6 +37,9 @@ public sealed class RemoteControl
         _metering = metering;
     }
 
+    /// <summary>K: smart charging, which checks and keeps the chargingProfile of a remote start (K05; set by the SmartCharging block).</summary>
+    internal SmartCharging? SmartCharging { get; set; }
+
     /// <summary>F01/F02: RequestStartTransaction.</summary>
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
@@ -63,6 +66,13 @@ public sealed class RemoteControl
             {
                 return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected, TransactionId = running.Id };
             }
+
+            // K05: the chargingProfile must be a valid TxProfile; it applies to the transaction that starts.
+            if (request.ChargingProfile is { } profile && SmartCharging?.AcceptForStart(evse.Id, profile) is { } rejection)
+            {
+                _context.Report($"remote start on EVSE {evse.Id} rejected: chargingProfile {rejection.ReasonCode}: {rejection.AdditionalInfo}");
+                return new RequestStartTransactionResponse { Status = RequestStartStopStatusEnumType.Rejected, StatusInfo = rejection.ToStatusInfo() };
+            }
         }
         finally
         {
@@ -79,6 +89,7 @@ public sealed class RemoteControl
             if (status != AuthorizationStatusEnumType.Accepted)
             {
                 _context.Report($"remote start of {request.IdToken.IdToken} refused: {status}");
+                SmartCharging?.DropStart(target.Id);
                 return;
             }
 

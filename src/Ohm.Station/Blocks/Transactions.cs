@@ -136,6 +136,9 @@ public sealed class Transactions
     /// <summary>How many transactions this engine ended since it was created.</summary>
     public int EndedCount { get; private set; }
 
+    /// <summary>K: smart charging, which sets each EVSE's limit before its conditions are evaluated and hears of starts and ends (set by the SmartCharging block).</summary>
+    internal SmartCharging? SmartCharging { get; set; }
+
     /// <summary>H: the reservations, told when a transaction starts (set by the Reservation block).</summary>
     internal Reservation? Reservation { get; set; }
 
@@ -191,6 +194,8 @@ public sealed class Transactions
     /// <summary>The TxStartPoint/TxStopPoint conditions that hold now.</summary>
     internal HashSet<string> Conditions(Evse evse)
     {
+        // K: the EVSE's limit is brought up to date first, so EnergyTransfer reflects it.
+        SmartCharging?.ApplyLimit(evse);
         var set = new HashSet<string>(StringComparer.Ordinal);
         var operative = !evse.Inoperative && !evse.Faulted && !_availability.StationInoperative;
         var authorized = evse.AuthorizedToken is not null;
@@ -244,9 +249,12 @@ public sealed class Transactions
         return set;
     }
 
-    internal static ChargingStateEnumType ChargingState(Evse evse, HashSet<string> conditions) =>
+    internal ChargingStateEnumType ChargingState(Evse evse, HashSet<string> conditions) =>
         !evse.Plugged ? ChargingStateEnumType.Idle
         : conditions.Contains("EnergyTransfer") ? ChargingStateEnumType.Charging
+
+        // K: the station holds the EV at 0 (its limit is below the EV's minimum): the EVSE suspends, not the EV.
+        : conditions.Contains("PowerPathClosed") && _context.Hardware.RateControl.Limit(evse.Id) == 0m ? ChargingStateEnumType.SuspendedEVSE
         : conditions.Contains("PowerPathClosed") ? ChargingStateEnumType.SuspendedEV
         : evse.AuthorizedToken is not null ? ChargingStateEnumType.SuspendedEVSE
         : ChargingStateEnumType.EVConnected;
@@ -328,6 +336,7 @@ public sealed class Transactions
         // J02/J01: the samples gathered every TxEndedInterval (and at each aligned interval) go with the Ended event.
         _events.Emit(evse, TransactionEventEnumType.Ended, trigger, reason, _metering.Sample(evse, "SampledDataCtrlr", "TxEndedMeasurands", ReadingContextEnumType.TransactionEnd), tx.ChargingState, tx.EndedSamples);
         evse.Transaction = null;
+        SmartCharging?.OnEnded(evse, tx.Id); // K01: its TxProfiles go
         EndedCount++;
         evse.AuthorizedToken = null;
         evse.RemoteStartId = null;
@@ -451,19 +460,28 @@ public sealed class Transactions
     private void Start(Evse evse, TriggerReasonEnumType trigger, HashSet<string> conditions)
     {
         StartedCount++;
-        var state = ChargingState(evse, conditions);
         evse.Transaction = new TransactionState
         {
             Id = Guid.NewGuid().ToString(),
             StartedAt = _context.Now,
             StartEnergyWh = evse.EnergyWh,
             RemoteStartId = evse.RemoteStartId,
-            ChargingState = state,
             Conditions = [.. conditions],
             LastSample = _context.Now,
             LastEndedSample = _context.Now,
         };
         evse.Transaction.ReservationId = Reservation?.Consume(evse);
+        if (SmartCharging is { } smart)
+        {
+            // K05: the remote start's TxProfile (and K03: the TxDefaultProfile) limit the transaction from its first event.
+            smart.OnStarted(evse);
+            conditions = Conditions(evse);
+            _lastConditions[evse.Id] = conditions;
+            evse.Transaction.Conditions = [.. conditions];
+        }
+
+        var state = ChargingState(evse, conditions);
+        evse.Transaction.ChargingState = state;
         _events.Emit(evse, TransactionEventEnumType.Started, trigger, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxStartedMeasurands", ReadingContextEnumType.TransactionBegin), chargingState: state);
     }
 }

@@ -112,7 +112,7 @@ public sealed partial class SimulatedHardware : IEnergyMeter, IConnectorLock, IP
                 MeasurandEnumType.EnergyActiveImportRegister => new MeterReading(outlet.RegisterWh, "Wh", Signature: SignsReadings ? Signer.Sign(evseId, outlet.RegisterWh, _clock.GetUtcNow()) : null),
                 MeasurandEnumType.PowerActiveImport => new MeterReading(power, "W"),
                 MeasurandEnumType.CurrentImport => new MeterReading(power / (Voltage * Phases), "A"),
-                MeasurandEnumType.CurrentOffered => new MeterReading(CurrentOfferedA, "A"),
+                MeasurandEnumType.CurrentOffered => new MeterReading(Offered(outlet), "A"),
                 MeasurandEnumType.Voltage => new MeterReading(Voltage, "V"),
                 _ => null,
             };
@@ -296,6 +296,10 @@ public sealed partial class SimulatedHardware : IEnergyMeter, IConnectorLock, IP
 
         return outlet;
     }
+
+    /// <summary>The current offered: the charger's, at most its limit (K: smart charging) in A.</summary>
+    private decimal Offered(Outlet outlet) =>
+        outlet.LimitW is { } limit ? Math.Round(Math.Min(CurrentOfferedA, limit / (Voltage * Phases)), 1) : CurrentOfferedA;
 
     /// <summary>What the EV draws: the power it asks for, at most the charger's limit.</summary>
     private static decimal Drawn(Outlet outlet) => outlet.LimitW is { } limit ? Math.Min(outlet.EvPowerW, limit) : outlet.EvPowerW;

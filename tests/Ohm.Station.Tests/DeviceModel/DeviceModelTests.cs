@@ -178,7 +178,8 @@ public sealed class DeviceModelTests
     public async Task B08_GetReport_filters_by_componentVariable_and_componentCriteria_or_answers_EmptyResultSet()
     {
         await using var h = await StationHarness.StartAsync();
-        await h.StartStation("CS-B08");
+        // SmartChargingCtrlr disabled here, so the Enabled criterion below finds nothing in it.
+        await h.StartStation("CS-B08", StationHarness.Config(c => c.With("SmartChargingCtrlr", "Enabled", "false")));
         var one = await h.Csms.Call("CS-B08", new GetReportRequest
         {
             RequestId = 7,

@@ -165,6 +165,9 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.FirmwareStatusNotification, (r, c, _) => Answer(r, c, () => new FirmwareStatusNotificationResponse()));
         h.On(OcppActions.LogStatusNotification, (r, c, _) => Answer(r, c, () => new LogStatusNotificationResponse()));
         h.On(OcppActions.ReservationStatusUpdate, (r, c, _) => Answer(r, c, () => new ReservationStatusUpdateResponse()));
+        h.On(OcppActions.NotifyChargingLimit, (r, c, _) => Answer(r, c, () => new NotifyChargingLimitResponse()));
+        h.On(OcppActions.ClearedChargingLimit, (r, c, _) => Answer(r, c, () => new ClearedChargingLimitResponse()));
+        h.On(OcppActions.ReportChargingProfiles, (r, c, _) => Answer(r, c, () => new ReportChargingProfilesResponse()));
     }
 
     private ValueTask<TResponse> Answer<TRequest, TResponse>(TRequest request, OcppCallContext context, Func<TResponse> respond)
