@@ -66,6 +66,18 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     private readonly ConcurrentDictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
     private volatile Dictionary<string, HashSet<string>>? _rootsOfStation;
 
+    /// <summary>Whether a computation runs or waits to run (a test waits for the balancer to settle this way).</summary>
+    public bool IsBusy
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _runs.Values.Any(r => r.Running);
+            }
+        }
+    }
+
     /// <summary>Told after each computation of a root site (for tests and the live view).</summary>
     public event Action<SiteAllocationView>? Computed;
 
