@@ -89,7 +89,16 @@ internal static class SitesApi
     }
 
     /// <summary>A member: a station (<c>evseId</c> left out: all its EVSEs) or one EVSE; <c>maxCurrent</c> (A) and <c>evseCount</c> optional.</summary>
-    internal sealed record MemberView(string StationId, int? EvseId, decimal? MaxCurrent, int? EvseCount);
+    internal sealed record MemberView
+    {
+        public string StationId { get; init; } = string.Empty;
+
+        public int? EvseId { get; init; }
+
+        public decimal? MaxCurrent { get; init; }
+
+        public int? EvseCount { get; init; }
+    }
 
     /// <summary>A period of the daily schedule: from <c>start</c> ("HH:mm", local time) the limit is <c>limit</c> (the site's unit).</summary>
     internal sealed record PeriodView(string Start, decimal Limit);
@@ -98,10 +107,20 @@ internal static class SitesApi
     internal sealed record PriorityView(string GroupIdToken, int Priority);
 
     /// <summary>A new limit, in the site's unit (or in <c>limitUnit</c>, which then becomes the site's).</summary>
-    internal sealed record LimitBody(decimal? Limit, SiteLimitUnit? LimitUnit);
+    internal sealed record LimitBody
+    {
+        public decimal? Limit { get; init; }
+
+        public SiteLimitUnit? LimitUnit { get; init; }
+    }
 
     /// <summary>A site's daily schedule: its periods, and optionally a new <c>timeZone</c>.</summary>
-    internal sealed record ScheduleBody(List<PeriodView>? Periods, string? TimeZone);
+    internal sealed record ScheduleBody
+    {
+        public List<PeriodView>? Periods { get; init; }
+
+        public string? TimeZone { get; init; }
+    }
 
     /// <summary>A site as stored.</summary>
     internal sealed record SiteView(
@@ -119,7 +138,7 @@ internal static class SitesApi
         var priorities = await db.SitePriorities.AsNoTracking().Where(p => p.SiteId == s.Id).OrderBy(p => p.Id).ToListAsync(ct).ConfigureAwait(false);
         return new SiteView(s.Id, s.Name, s.ParentSiteId, s.Limit, s.LimitUnit, s.TimeZone, s.MarginPercent, s.MarginAbsolute, s.Voltage, s.Phases,
             s.FallbackCurrent, s.OfflineFallbackSeconds, s.MinCurrent, s.MaxCurrent, s.Threshold,
-            [.. members.Select(m => new MemberView(m.StationId, m.EvseId, m.MaxCurrent, m.EvseCount))],
+            [.. members.Select(m => new MemberView { StationId = m.StationId, EvseId = m.EvseId, MaxCurrent = m.MaxCurrent, EvseCount = m.EvseCount })],
             [.. periods.Select(p => new PeriodView($"{p.StartMinute / 60:00}:{p.StartMinute % 60:00}", p.Limit))],
             [.. priorities.Select(p => new PriorityView(p.GroupIdToken, p.Priority))],
             s.CreatedAt, s.UpdatedAt);

@@ -16,8 +16,8 @@ public sealed class SiteBalancerOptions
     /// <summary>An increase of an allocation is sent only when it is more than this, in A (a decrease always is).</summary>
     public decimal Threshold { get; set; } = 1m;
 
-    /// <summary>The stackLevel of the balancer's TxProfile and TxDefaultProfile, reserved for it.</summary>
-    public int StackLevel { get; set; } = 90;
+    /// <summary>The stackLevel of the balancer's TxProfile and TxDefaultProfile, reserved for it (within the stations' SmartChargingCtrlr.ProfileStackLevel, 10 on Ohm.Station).</summary>
+    public int StackLevel { get; set; } = 8;
 
     /// <summary>The first chargingProfile id of the balancer's profiles (TxProfile: base + EVSE, TxDefaultProfile: base + 500 + EVSE).</summary>
     public int ProfileIdBase { get; set; } = 900_000;
@@ -63,6 +63,8 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     private readonly Dictionary<string, SiteRun> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Station, int Evse), Sent> _sent = new();
     private readonly ConcurrentDictionary<(string Station, int Evse), decimal> _lastStored = new();
+    private readonly ConcurrentDictionary<(string Station, int Evse), decimal> _sending = new();
+    private readonly ConcurrentDictionary<(string Station, int Evse), (string TransactionId, string? State)> _lastState = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
     private volatile Dictionary<string, HashSet<string>>? _rootsOfStation;
 
@@ -77,6 +79,9 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
             }
         }
     }
+
+    /// <summary>The SetChargingProfile calls waiting for an answer, as "station/evse=limit" (diagnostics).</summary>
+    public string Pending => string.Join(", ", _sending.Select(p => $"{p.Key.Station}/{p.Key.Evse}={p.Value}"));
 
     /// <summary>Told after each computation of a root site (for tests and the live view).</summary>
     public event Action<SiteAllocationView>? Computed;
@@ -358,10 +363,12 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 },
             ],
         };
+        _sending[(stationId, evseId)] = limit;
         var result = await sender.SetChargingProfileAsync(stationId, evseId, profile, cancellationToken).ConfigureAwait(false);
+        _sending.TryRemove((stationId, evseId), out _);
         if (result.Accepted)
         {
-            _sent[(stationId, evseId)] = new Sent(transactionId, limit);
+            _sent[(stationId, evseId)] = new Sent(transactionId, limit, time.GetUtcNow());
         }
         else
         {
@@ -515,12 +522,28 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 .OrderByDescending(a => a.Id).Select(a => (decimal?)a.Allocated).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // A paused EV (given 0) reads SuspendedEVSE whatever the EV wants: it keeps the state it had before the pause, so
+        // that pausing an EV that had stopped drawing does not make it look like one that wants to charge (no flapping).
+        var reported = transaction?.ChargingState;
+        if (transaction is not null)
+        {
+            if (reported == "SuspendedEVSE" && sent is { Limit: 0m } && _lastState.TryGetValue((stationId, evseId), out var before) && before.TransactionId == transaction.TransactionId)
+            {
+                reported = before.State;
+            }
+            else
+            {
+                _lastState[(stationId, evseId)] = (transaction.TransactionId, reported);
+            }
+        }
+
         var state = !connected ? EvseLoadState.Offline
             : transaction is null ? EvseLoadState.Idle
-            : transaction.ChargingState == "SuspendedEV" ? EvseLoadState.SuspendedEV
+            : reported == "SuspendedEV" ? EvseLoadState.SuspendedEV
             : EvseLoadState.Charging;
         var fallbackApplies = !connected && (!_offlineSince.TryGetValue(stationId, out var since) || now - since >= TimeSpan.FromSeconds(site.OfflineFallbackSeconds));
         decimal? measured = null;
+        DateTimeOffset? measuredAt = null;
         decimal? energy = null;
         DateTimeOffset? departure = null;
         decimal? required = null;
@@ -531,7 +554,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         {
             var document = await db.TransactionEvents.AsNoTracking().Where(e => e.TransactionRecordId == transaction.Id && e.MeterValues != null)
                 .OrderByDescending(e => e.Id).Select(e => e.MeterValues).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            measured = Measured(document, site);
+            (measured, measuredAt) = Measured(document, site);
             if (transaction.IdToken is not null)
             {
                 var group = await db.IdTokens.AsNoTracking().Where(t => t.IdToken == transaction.IdToken).Select(t => t.GroupIdToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
@@ -582,7 +605,8 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
             State = state,
             MinCurrent = min,
             MaxCurrent = Math.Max(0m, max),
-            Measured = measured,
+            // What it takes says something of the allocation only when measured after that was sent.
+            Measured = sent is null || measuredAt > sent.At ? measured : null,
             PreviousAllocation = previous,
             FallbackApplies = fallbackApplies,
             FallbackCurrent = site.FallbackCurrent,
@@ -606,11 +630,11 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     }
 
     /// <summary>The current an EVSE draws per phase from its last meter values: Current.Import (highest phase), else Power.Active.Import.</summary>
-    internal static decimal? Measured(string? document, SiteRecord site)
+    internal static (decimal? Amps, DateTimeOffset? At) Measured(string? document, SiteRecord site)
     {
         if (document is null)
         {
-            return null;
+            return (null, null);
         }
 
         List<MeterValueType>? values;
@@ -620,23 +644,23 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         }
         catch (JsonException)
         {
-            return null;
+            return (null, null);
         }
 
         var last = values?.OrderBy(v => v.Timestamp).LastOrDefault();
         if (last is null)
         {
-            return null;
+            return (null, null);
         }
 
         var current = last.SampledValue.Where(s => s.Measurand == MeasurandEnumType.CurrentImport).Select(s => (decimal?)Scaled(s)).Max();
         if (current is not null)
         {
-            return Math.Round(current.Value, 2);
+            return (Math.Round(current.Value, 2), last.Timestamp);
         }
 
         var power = last.SampledValue.Where(s => s.Measurand == MeasurandEnumType.PowerActiveImport && s.Phase is null).Select(s => (decimal?)Scaled(s)).FirstOrDefault();
-        return power is { } w && site.Voltage > 0 ? Math.Round(w / (site.Voltage * site.Phases), 2) : null;
+        return (power is { } w && site.Voltage > 0 ? Math.Round(w / (site.Voltage * site.Phases), 2) : null, last.Timestamp);
     }
 
     private static decimal Scaled(SampledValueType value)
@@ -672,7 +696,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         public ITimer? Timer { get; set; }
     }
 
-    private sealed record Sent(string? TransactionId, decimal Limit);
+    private sealed record Sent(string? TransactionId, decimal Limit, DateTimeOffset At);
 
     private sealed record EvseLoadInfo(EvseLoad Load, string? TransactionId, decimal? EnergyAmountWh, DateTimeOffset? DepartureTime)
     {

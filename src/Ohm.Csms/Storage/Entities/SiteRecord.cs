@@ -60,7 +60,8 @@ public sealed class SiteRecord
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>The unit of a site's limit.</summary>
+/// <summary>The unit of a site's limit (A or W on the API).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SiteLimitUnit>))]
 public enum SiteLimitUnit
 {
     /// <summary>Amperes per phase.</summary>
