@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
@@ -130,8 +131,12 @@ public static class CsmsHost
             .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton<TariffCost>().AddSingleton<CostUpdateDriver>(); // I, C17
-        services.AddSingleton<ISmartChargingSignals, NoSmartChargingSignals>(); // K: the site balancer replaces it
         services.AddSingleton<IChargingProfileSender>(sp => sp.GetRequiredService<SmartCharging>()); // K01, K10: the balancer sends through it
+        services.AddSingleton(Bind<Ohm.Csms.Sites.SiteBalancerOptions>(builder.Configuration, "Csms:SmartCharging:Balancer"));
+        // The balancer sends through SmartCharging, which tells it of EV needs: the sender is resolved at its first use.
+        services.AddSingleton(sp => new Lazy<IChargingProfileSender>(sp.GetRequiredService<IChargingProfileSender>));
+        services.AddSingleton<Ohm.Csms.Sites.SiteBalancer>();
+        services.AddSingleton<ISmartChargingSignals>(sp => sp.GetRequiredService<Ohm.Csms.Sites.SiteBalancer>()); // K: sites
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton(sp =>
         {
@@ -223,6 +228,7 @@ public static class CsmsHost
         TariffsApi.Map(apiGroup);
         ReservationsApi.Map(apiGroup);
         ChargingProfilesApi.Map(apiGroup);
+        SitesApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);

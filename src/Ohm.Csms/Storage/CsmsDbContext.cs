@@ -94,6 +94,21 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>Block K: the schedules EVs chose (K15, K17).</summary>
     public DbSet<EvChargingScheduleRecord> EvChargingSchedules => Set<EvChargingScheduleRecord>();
 
+    /// <summary>Sites for load balancing (<see cref="Sites.SiteBalancer"/>).</summary>
+    public DbSet<SiteRecord> Sites => Set<SiteRecord>();
+
+    /// <summary>The stations and EVSEs of each site.</summary>
+    public DbSet<SiteMemberRecord> SiteMembers => Set<SiteMemberRecord>();
+
+    /// <summary>Each site's daily schedule of limits.</summary>
+    public DbSet<SiteLimitPeriodRecord> SiteLimitPeriods => Set<SiteLimitPeriodRecord>();
+
+    /// <summary>Each site's priorities per token group.</summary>
+    public DbSet<SitePriorityRecord> SitePriorities => Set<SitePriorityRecord>();
+
+    /// <summary>The allocations the balancer computed, kept when they changed.</summary>
+    public DbSet<SiteAllocationRecord> SiteAllocations => Set<SiteAllocationRecord>();
+
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
         where T : class
@@ -151,6 +166,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        SiteModel.Build(modelBuilder);
         modelBuilder.Entity<StationRecord>(e =>
         {
             e.HasKey(s => s.Id);

@@ -10,8 +10,8 @@ using Ohm.Csms.Storage;
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCsmsDbContext))]
-    [Migration("20261203054712_K_csms")]
-    partial class K_csms
+    [Migration("20261203070027_SmartCharging")]
+    partial class SmartCharging
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1010,6 +1010,204 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.ToTable("SecurityEvents");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteAllocationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Allocated")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EvseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Limit")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Measured")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "At");
+
+                    b.HasIndex("SiteId", "StationId", "EvseId", "Id");
+
+                    b.ToTable("SiteAllocations");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteLimitPeriodRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Limit")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StartMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "StartMinute")
+                        .IsUnique();
+
+                    b.ToTable("SiteLimitPeriods");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteMemberRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EvseCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("MaxCurrent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId");
+
+                    b.HasIndex("SiteId", "StationId", "EvseId")
+                        .IsUnique();
+
+                    b.ToTable("SiteMembers");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SitePriorityRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GroupIdToken")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "GroupIdToken")
+                        .IsUnique();
+
+                    b.ToTable("SitePriorities");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("FallbackCurrent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Limit")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LimitUnit")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MarginAbsolute")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MarginPercent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MaxCurrent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MinCurrent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OfflineFallbackSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ParentSiteId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Phases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Threshold")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Voltage")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentSiteId");
+
+                    b.ToTable("Sites");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationMessageLimitsRecord", b =>
                 {
                     b.Property<string>("StationId")
@@ -1512,6 +1710,33 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Event");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteLimitPeriodRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.SiteRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteMemberRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.SiteRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SitePriorityRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.SiteRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.TransactionEventRecord", b =>

@@ -12,8 +12,8 @@ using Ohm.Csms.Storage;
 namespace Ohm.Csms.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCsmsDbContext))]
-    [Migration("20261203054716_K_csms")]
-    partial class K_csms
+    [Migration("20261203070034_SmartCharging")]
+    partial class SmartCharging
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1056,6 +1056,212 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.ToTable("SecurityEvents");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteAllocationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Allocated")
+                        .HasColumnType("numeric");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EvseId")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("Limit")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal?>("Measured")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<string>("TransactionId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "At");
+
+                    b.HasIndex("SiteId", "StationId", "EvseId", "Id");
+
+                    b.ToTable("SiteAllocations");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteLimitPeriodRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Limit")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("StartMinute")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "StartMinute")
+                        .IsUnique();
+
+                    b.ToTable("SiteLimitPeriods");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteMemberRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("EvseCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal?>("MaxCurrent")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId");
+
+                    b.HasIndex("SiteId", "StationId", "EvseId")
+                        .IsUnique();
+
+                    b.ToTable("SiteMembers");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SitePriorityRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("GroupIdToken")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SiteId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "GroupIdToken")
+                        .IsUnique();
+
+                    b.ToTable("SitePriorities");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("FallbackCurrent")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("Limit")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("LimitUnit")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<decimal>("MarginAbsolute")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("MarginPercent")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("MaxCurrent")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal>("MinCurrent")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("OfflineFallbackSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ParentSiteId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Phases")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal?>("Threshold")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("Voltage")
+                        .HasColumnType("numeric");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentSiteId");
+
+                    b.ToTable("Sites");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.StationMessageLimitsRecord", b =>
                 {
                     b.Property<string>("StationId")
@@ -1572,6 +1778,33 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Event");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteLimitPeriodRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.SiteRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SiteMemberRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.SiteRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.SitePriorityRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.SiteRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.TransactionEventRecord", b =>
