@@ -17,6 +17,7 @@ namespace Ohm.Cli;
 ///   - charge: { evse: 1, power: 11000, seconds: 5 }
 ///   - offline: 3
 ///   - network: offline
+///   - limit: { evse: 1, watts: 7400 }   # a local energy manager limits EVSE 1 (K11); { evse: 1, off: true } releases it
 ///   - unplug: 1
 ///   - network: online
 /// expect:
@@ -101,6 +102,23 @@ internal sealed class Scenario
             {
                 var result = station.Model.Set(set.Component, set.Variable, set.Value, set.Instance);
                 log($"set {set.Component}.{set.Variable} = {set.Value}: {result}");
+            }
+
+            if (step.Limit is { } limit)
+            {
+                if (limit.Off)
+                {
+                    log($"release the external limit of EVSE {limit.Evse}: {await station.SmartCharging.ReleaseExternalLimitAsync(limit.Evse, limit.Source)}");
+                }
+                else if (limit.Watts is { } watts)
+                {
+                    var refused = await station.SmartCharging.SetExternalLimitAsync(limit.Evse, watts, limit.Source);
+                    log(string.Create(CultureInfo.InvariantCulture, $"external limit ({limit.Source}) of EVSE {limit.Evse}: {watts} W{(refused is null ? "" : $" refused, {refused.ReasonCode}: {refused.AdditionalInfo}")}"));
+                }
+                else
+                {
+                    throw new InvalidOperationException("A limit step needs watts, or off: true.");
+                }
             }
 
             if (step.Unplug is { } unplug)
@@ -199,6 +217,23 @@ internal sealed class ScenarioStep
     public string? Network { get; set; }
 
     public ScenarioSet? Set { get; set; }
+
+    /// <summary>K11-K14: a local energy manager limits an EVSE (0: the station), or releases its limit.</summary>
+    public ScenarioLimit? Limit { get; set; }
+}
+
+internal sealed class ScenarioLimit
+{
+    public int Evse { get; set; } = 1;
+
+    /// <summary>The limit, in W.</summary>
+    public decimal? Watts { get; set; }
+
+    /// <summary>True: release the limit instead.</summary>
+    public bool Off { get; set; }
+
+    /// <summary>Where the limit comes from: EMS (the default), SO or Other.</summary>
+    public ChargingLimitSourceEnumType Source { get; set; } = ChargingLimitSourceEnumType.EMS;
 }
 
 internal sealed class ScenarioAuth

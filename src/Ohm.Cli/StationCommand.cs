@@ -186,6 +186,9 @@ internal static class StationCommand
                     case "reservations":
                         PrintReservations(station, Console.Out);
                         break;
+                    case "limit":
+                        await LimitAsync(station, words, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
@@ -205,7 +208,61 @@ internal static class StationCommand
     /// <summary>The interactive console's commands, as its greeting and <c>help</c> list them.</summary>
     private const string ConsoleCommands =
         "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], fault [evse] [off], "
-        + "offline, online, status, list, reservations, display, cost, quit";
+        + "offline, online, status, list, reservations, display, cost, limit EVSE W|off, quit";
+
+    /// <summary>
+    /// The console's <c>limit EVSE W|off</c> (K11-K14): a local energy manager limits the EVSE (0: the whole station) to
+    /// W watts, or releases its limit; <c>limit</c> alone lists the profiles and the limit of each EVSE.
+    /// </summary>
+    internal static async Task LimitAsync(ChargingStation station, string[] words, TextWriter output)
+    {
+        if (words.Length == 1)
+        {
+            PrintLimits(station, output);
+            return;
+        }
+
+        if (words.Length != 3 || !int.TryParse(words[1], CultureInfo.InvariantCulture, out var evse))
+        {
+            await output.WriteLineAsync("usage: limit EVSE W|off (EVSE 0: the whole station)");
+            return;
+        }
+
+        if (string.Equals(words[2], "off", StringComparison.OrdinalIgnoreCase))
+        {
+            var released = await station.SmartCharging.ReleaseExternalLimitAsync(evse);
+            await output.WriteLineAsync(released ? $"EVSE {evse}: external limit released" : $"EVSE {evse}: no external limit to release");
+            return;
+        }
+
+        if (!decimal.TryParse(words[2], NumberStyles.Number, CultureInfo.InvariantCulture, out var watts) || watts < 0)
+        {
+            await output.WriteLineAsync($"limit: '{words[2]}' is not a number of watts (or off)");
+            return;
+        }
+
+        var refused = await station.SmartCharging.SetExternalLimitAsync(evse, watts);
+        await output.WriteLineAsync(refused is null
+            ? string.Create(CultureInfo.InvariantCulture, $"EVSE {evse}: external limit {watts:0.#} W")
+            : $"EVSE {evse}: limit refused, {refused.ReasonCode}: {refused.AdditionalInfo}");
+    }
+
+    /// <summary>The console's <c>limit</c> alone: the charging profiles held and each EVSE's limit now (K).</summary>
+    internal static void PrintLimits(ChargingStation station, TextWriter output)
+    {
+        var profiles = station.SmartCharging.Profiles;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{station.Id}: {profiles.Count} charging profile(s)"));
+        foreach (var p in profiles)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Id}: EVSE {p.EvseId} {p.Purpose} stack {p.StackLevel} ({p.Source}){(p.Profile.TransactionId is { } tx ? ", transaction " + tx : "")}"));
+        }
+
+        foreach (var evse in station.Evses.Keys.Order())
+        {
+            var limit = station.Hardware.RateControl.Limit(evse);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  EVSE {evse}: limit {(limit is { } w ? w.ToString("0.#", CultureInfo.InvariantCulture) + " W" : "none")}"));
+        }
+    }
 
     internal static void PrintStatus(ChargingStation station)
     {

@@ -74,7 +74,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         TariffCost = new TariffCost(context);
         Authorization.Tariffs = Transactions.Tariffs = TariffCost;
         Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
-        SmartCharging = new SmartCharging(context, gate, Transactions, Metering, RemoteControl);
+        SmartCharging = new SmartCharging(context, gate, Transactions, events, Metering, RemoteControl);
         Handlers = StationRouting.Build(this);
     }
 

@@ -55,8 +55,10 @@ internal static class StationRouting
         .On(OcppActions.ReserveNow, Guard(s, OcppActions.ReserveNow, s.Reservation.ReserveNow))                         // H01
         .On(OcppActions.CancelReservation, Guard(s, OcppActions.CancelReservation, s.Reservation.CancelReservation))    // H02
         // K SmartCharging
-        .On(OcppActions.SetChargingProfile, Guard(s, OcppActions.SetChargingProfile, s.SmartCharging.SetChargingProfile))       // K01
+        .On(OcppActions.SetChargingProfile, Guard(s, OcppActions.SetChargingProfile, s.SmartCharging.SetChargingProfile))       // K01, K02, K03
         .On(OcppActions.GetCompositeSchedule, Guard(s, OcppActions.GetCompositeSchedule, s.SmartCharging.GetCompositeSchedule)) // K08
+        .On(OcppActions.GetChargingProfiles, Guard(s, OcppActions.GetChargingProfiles, s.SmartCharging.GetChargingProfiles))    // K09
+        .On(OcppActions.ClearChargingProfile, Guard(s, OcppActions.ClearChargingProfile, s.SmartCharging.ClearChargingProfile)) // K10
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

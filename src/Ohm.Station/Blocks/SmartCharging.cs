@@ -11,7 +11,8 @@ namespace Ohm.Station.Blocks;
 /// K: smart charging on the station. SetChargingProfile stores and validates profiles (K01, persisted so they survive a
 /// restart; TxProfiles end with their transaction); the composite schedule (K08, <see cref="CompositeScheduler"/>) of
 /// each EVSE drives the hardware's rate control (in W): below the EV's minimum (AC: 6 A per phase) the limit is 0 and the
-/// transaction is SuspendedEVSE until the limit rises again. SmartChargingCtrlr: Enabled, RateUnit, ProfileStackLevel,
+/// transaction is SuspendedEVSE until the limit rises again; the station-wide limits are shared equally by the EVSEs that
+/// charge (K04). External limits of a local energy manager (K11-K14) are ChargingStationExternalConstraints. SmartChargingCtrlr: Enabled, RateUnit, ProfileStackLevel,
 /// PeriodsPerSchedule, Entries, ACPhaseSwitchingSupported.
 /// </summary>
 public sealed class SmartCharging : ICompositeSchedules
@@ -24,6 +25,7 @@ public sealed class SmartCharging : ICompositeSchedules
     private readonly IStationContext _context;
     private readonly IStateGate _gate;
     private readonly Transactions _transactions;
+    private readonly TransactionEvents _events;
     private readonly Metering _metering;
     private readonly ProfileStore _profiles;
 
@@ -33,11 +35,12 @@ public sealed class SmartCharging : ICompositeSchedules
     // K05: the TxProfile of an accepted RequestStartTransaction, per EVSE, installed when its transaction starts.
     private readonly Dictionary<int, ChargingProfileType> _pendingStart = [];
 
-    internal SmartCharging(IStationContext context, IStateGate gate, Transactions transactions, Metering metering, RemoteControl remoteControl)
+    internal SmartCharging(IStationContext context, IStateGate gate, Transactions transactions, TransactionEvents events, Metering metering, RemoteControl remoteControl)
     {
         _context = context;
         _gate = gate;
         _transactions = transactions;
+        _events = events;
         _metering = metering;
         _profiles = new ProfileStore(() => _context.Store);
         transactions.SmartCharging = this;
@@ -142,6 +145,198 @@ public sealed class SmartCharging : ICompositeSchedules
         return ValueTask.FromResult(new GetCompositeScheduleResponse { Status = GenericStatusEnumType.Accepted, Schedule = schedule });
     }
 
+    // K09 GetChargingProfiles: Accepted and ReportChargingProfiles parts (per EVSE and source, ItemsPerMessage each, tbc on all but the last), or NoProfiles.
+    internal ValueTask<GetChargingProfilesResponse> GetChargingProfiles(GetChargingProfilesRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        var criteria = request.ChargingProfile;
+        var matching = _profiles.All
+            .Where(p => request.EvseId is not { } evse || p.EvseId == evse)
+            .Where(p => criteria.ChargingProfilePurpose is not { } purpose || p.Purpose == purpose)
+            .Where(p => criteria.StackLevel is not { } level || p.StackLevel == level)
+            .Where(p => criteria.ChargingProfileId is not { Count: > 0 } ids || ids.Contains(p.Id))
+            .Where(p => criteria.ChargingLimitSource is not { Count: > 0 } sources || sources.Contains(p.Source))
+            .ToList();
+        _context.Report($"GetChargingProfiles {request.RequestId}: {matching.Count} profile(s)");
+        if (matching.Count == 0)
+        {
+            return ValueTask.FromResult(new GetChargingProfilesResponse { Status = GetChargingProfileStatusEnumType.NoProfiles });
+        }
+
+        var items = _context.Model.Number("DeviceDataCtrlr", "ItemsPerMessage", 50, "GetReport");
+        var bytes = _context.Model.Number("DeviceDataCtrlr", "BytesPerMessage", 65000, "GetReport");
+        var reports = new List<ReportChargingProfilesRequest>();
+        foreach (var group in matching.GroupBy(p => (p.EvseId, p.Source)).OrderBy(g => g.Key.EvseId).ThenBy(g => g.Key.Source))
+        {
+            foreach (var part in MessageParts.Split([.. group.Select(p => p.Profile)], OcppJsonContext.Default.ChargingProfileType, items, bytes, envelope: 150))
+            {
+                reports.Add(new ReportChargingProfilesRequest { RequestId = request.RequestId, EvseId = group.Key.EvseId, ChargingLimitSource = group.Key.Source, ChargingProfile = part });
+            }
+        }
+
+        for (var i = 0; i < reports.Count; i++)
+        {
+            reports[i].Tbc = i < reports.Count - 1;
+        }
+
+        _context.Background.Run("ReportChargingProfiles " + request.RequestId.ToString(CultureInfo.InvariantCulture), async () =>
+        {
+            try
+            {
+                foreach (var report in reports)
+                {
+                    await _context.CallAsync(report, _context.Stopping).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is OcppConnectionClosedException or OcppCallTimeoutException or OcppCallErrorException or OperationCanceledException or InvalidOperationException)
+            {
+                _context.Report("ReportChargingProfiles failed: " + ex.Message);
+            }
+        });
+        return ValueTask.FromResult(new GetChargingProfilesResponse { Status = GetChargingProfileStatusEnumType.Accepted });
+    }
+
+    // K10 ClearChargingProfile: by id, or by criteria (evseId, purpose, stackLevel; none: all); never a local energy manager's constraints.
+    internal async ValueTask<ClearChargingProfileResponse> ClearChargingProfile(ClearChargingProfileRequest request, OcppCallContext context, CancellationToken cancellationToken)
+    {
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var criteria = request.ChargingProfileCriteria;
+            var removed = _profiles.Remove(p => p.Purpose != ChargingProfilePurposeEnumType.ChargingStationExternalConstraints
+                && (request.ChargingProfileId is { } id
+                    ? p.Id == id
+                    : (criteria?.EvseId is not { } evse || p.EvseId == evse)
+                      && (criteria?.ChargingProfilePurpose is not { } purpose || p.Purpose == purpose)
+                      && (criteria?.StackLevel is not { } level || p.StackLevel == level)));
+            _context.Report($"ClearChargingProfile {request.ChargingProfileId?.ToString(CultureInfo.InvariantCulture) ?? "by criteria"}: {(removed.Count == 0 ? "Unknown" : "cleared " + string.Join(",", removed.Select(p => p.Id)))}");
+            if (removed.Count == 0)
+            {
+                return new ClearChargingProfileResponse { Status = ClearChargingProfileStatusEnumType.Unknown };
+            }
+
+            foreach (var evse in removed.Select(p => p.EvseId).Distinct())
+            {
+                Raise(evse);
+            }
+
+            Refresh();
+            return new ClearChargingProfileResponse { Status = ClearChargingProfileStatusEnumType.Accepted };
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// K11-K13: a local energy manager (or a grid operator's signal) limits an EVSE (0: the whole station) to
+    /// <paramref name="schedule"/>: stored as a ChargingStationExternalConstraints profile of that source, which the
+    /// composite respects. The CSMS is told with NotifyChargingLimit (with the schedule when
+    /// SmartChargingCtrlr.NotifyChargingLimitWithSchedules) when the limit is new or changed by more than
+    /// LimitChangeSignificance percent. Returns why it was refused (ExternalControlSignalsEnabled false, an invalid
+    /// schedule, an unknown EVSE), or null.
+    /// </summary>
+    public async Task<ProfileRejection?> SetExternalLimitAsync(int evseId, ChargingScheduleType schedule, ChargingLimitSourceEnumType source = ChargingLimitSourceEnumType.EMS, bool isGridCritical = false)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (source == ChargingLimitSourceEnumType.CSO)
+        {
+            return new ProfileRejection(ProfileValidation.InvalidProfile, "CSO is the CSMS's source: an external limit comes from EMS, SO or Other.");
+        }
+
+        await _gate.EnterAsync(_context.Stopping).ConfigureAwait(false);
+        try
+        {
+            if (!_context.Model.Flag(Component, "ExternalControlSignalsEnabled", true))
+            {
+                return new ProfileRejection(ProfileValidation.NoSmartCharging, "SmartChargingCtrlr.ExternalControlSignalsEnabled is false: external limits are ignored.");
+            }
+
+            // Absolute: a schedule that names no start starts now.
+            schedule.StartSchedule ??= _context.Now;
+            var profile = new ChargingProfileType
+            {
+                Id = ExternalId(evseId, source),
+                StackLevel = 0,
+                ChargingProfilePurpose = ChargingProfilePurposeEnumType.ChargingStationExternalConstraints,
+                ChargingProfileKind = ChargingProfileKindEnumType.Absolute,
+                ChargingSchedule = [schedule],
+            };
+            if (Check(evseId, profile, fromCsms: false) is { } rejection)
+            {
+                _context.Report($"external limit ({source}) on EVSE {evseId} refused: {rejection.ReasonCode}: {rejection.AdditionalInfo}");
+                return rejection;
+            }
+
+            var before = CompositeScheduler.LimitAt(_profiles.All.Where(p => p.Id == profile.Id).ToList(), ContextOf(evseId), _context.Now)?.Watts;
+            _profiles.Remove(p => p.Id == profile.Id);
+            var installed = new InstalledProfile(evseId, profile, source, _context.Now);
+            _profiles.Install(installed);
+            Raise(evseId);
+            var after = CompositeScheduler.ValueAt(installed, ContextOf(evseId), _context.Now)?.Watts;
+            _context.Report($"external limit ({source}) on EVSE {evseId}: {after?.ToString("0.#", CultureInfo.InvariantCulture) ?? "-"} W now");
+            Refresh();
+
+            // K12: the CSMS hears of it when it is new or changed significantly.
+            if (Significant(before, after))
+            {
+                _context.Enqueue(new NotifyChargingLimitRequest
+                {
+                    EvseId = evseId > 0 ? evseId : null,
+                    ChargingLimit = new ChargingLimitType { ChargingLimitSource = source, IsGridCritical = isGridCritical },
+                    ChargingSchedule = _context.Model.Flag(Component, "NotifyChargingLimitWithSchedules", false) ? [schedule] : null,
+                });
+            }
+
+            return null;
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>K11-K13: a local energy manager limits an EVSE (0: the station) to <paramref name="watts"/> from now on (see <see cref="SetExternalLimitAsync(int, ChargingScheduleType, ChargingLimitSourceEnumType, bool)"/>).</summary>
+    public Task<ProfileRejection?> SetExternalLimitAsync(int evseId, decimal watts, ChargingLimitSourceEnumType source = ChargingLimitSourceEnumType.EMS, bool isGridCritical = false) =>
+        SetExternalLimitAsync(
+            evseId,
+            new ChargingScheduleType
+            {
+                Id = ExternalId(evseId, source),
+                ChargingRateUnit = ChargingRateUnitEnumType.W,
+                ChargingSchedulePeriod = [new ChargingSchedulePeriodType { StartPeriod = 0, Limit = Math.Round(watts, 1, MidpointRounding.ToZero) }],
+            },
+            source,
+            isGridCritical);
+
+    /// <summary>K14: the local energy manager releases its limit of an EVSE (0: the station): ClearedChargingLimit to the CSMS; false when it had set none.</summary>
+    public async Task<bool> ReleaseExternalLimitAsync(int evseId, ChargingLimitSourceEnumType source = ChargingLimitSourceEnumType.EMS)
+    {
+        await _gate.EnterAsync(_context.Stopping).ConfigureAwait(false);
+        try
+        {
+            var id = ExternalId(evseId, source);
+            var removed = _profiles.Remove(p => p.Id == id && p.Purpose == ChargingProfilePurposeEnumType.ChargingStationExternalConstraints);
+            if (removed.Count == 0)
+            {
+                return false;
+            }
+
+            _context.Report($"external limit ({source}) on EVSE {evseId} released");
+            Raise(evseId);
+            Refresh();
+            _context.Enqueue(new ClearedChargingLimitRequest { ChargingLimitSource = source, EvseId = evseId > 0 ? evseId : null });
+            return true;
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>The id of the external constraints profile of an EVSE and source: from the top of the id range down, out of the CSMS's way.</summary>
+    public static int ExternalId(int evseId, ChargingLimitSourceEnumType source) => int.MaxValue - (evseId * 8) - (int)source;
+
     /// <inheritdoc/>
     public CompositeScheduleType? Compose(int evseId, int durationSeconds, ChargingRateUnitEnumType? unit = null) =>
         CompositeScheduler.Schedule(_profiles.All, ContextOf(evseId), _context.Now, durationSeconds, unit ?? PreferredUnit, MaximumWatts(evseId));
@@ -237,7 +432,19 @@ public sealed class SmartCharging : ICompositeSchedules
     internal ProfileRejection? AcceptForStart(int evseId, ChargingProfileType profile)
     {
         var rejection = ProfileValidation.Validate(evseId, profile, Limits, _context.Evses.ContainsKey, _ => null, _context.Now, fromCsms: true, _profiles.CountWith(evseId, profile), forNewTransaction: true);
-        if (rejection is null)
+        if (rejection is null && _context.Evses.GetValueOrDefault(evseId)?.Transaction is { } running)
+        {
+            // The remote start authorizes a transaction that runs already (started by the cable): the profile is its now.
+            profile.TransactionId = running.Id;
+            if (Conflict(evseId, profile) is { } conflict)
+            {
+                return conflict;
+            }
+
+            Install(evseId, profile, ChargingLimitSourceEnumType.CSO);
+            Refresh();
+        }
+        else if (rejection is null)
         {
             lock (_pendingStart)
             {
@@ -285,20 +492,42 @@ public sealed class SmartCharging : ICompositeSchedules
                 Raise(evse.Id);
             }
 
-            if (_context.Hardware.RateControl.Limit(evse.Id) == EffectiveLimitW(evse.Id))
+            var before = _context.Hardware.RateControl.Limit(evse.Id);
+            var after = EffectiveLimitW(evse.Id);
+            if (before == after)
             {
                 continue;
             }
 
-            if (evse.Transaction is not null)
+            if (evse.Transaction is { } tx)
             {
+                var state = tx.ChargingState;
                 _transactions.Evaluate(evse, TriggerReasonEnumType.ChargingStateChanged, ReasonEnumType.Other);
+
+                // The rate changed by more than LimitChangeSignificance without a change of state: the CSMS hears it (with the meter).
+                if (evse.Transaction is { } still && still.ChargingState == state && Significant(before, after))
+                {
+                    _events.Emit(evse, TransactionEventEnumType.Updated, TriggerReasonEnumType.ChargingRateChanged, meter: _metering.Sample(evse, "SampledDataCtrlr", "TxUpdatedMeasurands", ReadingContextEnumType.Other));
+                    _context.SaveEvse(evse);
+                }
             }
             else
             {
                 ApplyLimit(evse);
             }
         }
+    }
+
+    /// <summary>Whether a limit changed by more than SmartChargingCtrlr.LimitChangeSignificance percent (a limit set or lifted always counts).</summary>
+    private bool Significant(decimal? before, decimal? after)
+    {
+        if (before is not { } old || after is not { } now || old == 0m)
+        {
+            return before != after;
+        }
+
+        var significance = decimal.TryParse(_context.Model.Value(Component, "LimitChangeSignificance"), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) ? percent : 0m;
+        return Math.Abs(now - old) * 100m / old > significance;
     }
 
     private ProfileRejection? Check(int evseId, ChargingProfileType profile, bool fromCsms) =>
@@ -310,7 +539,14 @@ public sealed class SmartCharging : ICompositeSchedules
             id => _context.Evses.GetValueOrDefault(id)?.Transaction?.Id,
             _context.Now,
             fromCsms,
-            _profiles.CountWith(evseId, profile));
+            _profiles.CountWith(evseId, profile))
+        ?? Conflict(evseId, profile);
+
+    /// <summary>K01.FR.06, FR.39, FR.52, FR.53: Rejected when another profile of its purpose and stackLevel holds.</summary>
+    private ProfileRejection? Conflict(int evseId, ChargingProfileType profile) =>
+        _profiles.Conflicting(evseId, profile) is { } held
+            ? new(ProfileValidation.DuplicateProfile, $"Charging profile {held.Id} ({held.Purpose}, stackLevel {held.StackLevel}, EVSE {held.EvseId}) already holds there; replace it by its id or use another stackLevel.")
+            : null;
 
     private void Install(int evseId, ChargingProfileType profile, ChargingLimitSourceEnumType source)
     {
@@ -347,7 +583,10 @@ public sealed class SmartCharging : ICompositeSchedules
     private ScheduleContext ContextOf(int evseId)
     {
         var tx = evseId > 0 ? _context.Evses.GetValueOrDefault(evseId)?.Transaction : null;
-        return new ScheduleContext(evseId, tx?.Id, tx?.StartedAt, Voltage, Phases);
+
+        // K04: the station's own limits are shared equally by the EVSEs that charge (this one counted, charging or not).
+        var shares = _context.Evses.Values.Count(e => e.Transaction is not null && e.Id != evseId) + 1;
+        return new ScheduleContext(evseId, tx?.Id, tx?.StartedAt, Voltage, Phases, shares);
     }
 
     private int Phases => _context.Simulator?.Phases ?? 3;

@@ -8,7 +8,11 @@ namespace Ohm.Station.ChargingProfiles;
 /// <param name="TransactionStart">When that transaction started: where Relative schedules start.</param>
 /// <param name="Voltage">The supply voltage per phase, in V, for A/W conversion.</param>
 /// <param name="DefaultPhases">The phases a period uses when it names no numberPhases.</param>
-public sealed record ScheduleContext(int EvseId, string? TransactionId = null, DateTimeOffset? TransactionStart = null, decimal Voltage = 230m, int DefaultPhases = 3);
+/// <param name="StationShares">
+/// K04: among how many EVSEs the station-wide limits (the ChargingStationMaxProfile, the external constraints of EVSE 0)
+/// are shared: an EVSE gets its equal part of them (1: the whole).
+/// </param>
+public sealed record ScheduleContext(int EvseId, string? TransactionId = null, DateTimeOffset? TransactionStart = null, decimal Voltage = 230m, int DefaultPhases = 3, int StationShares = 1);
 
 /// <summary>A limit at one instant, in W, with the phases of the period it came from (when the period named them).</summary>
 public readonly record struct LimitValue(decimal Watts, int? NumberPhases, int? PhaseToUse);
@@ -69,8 +73,8 @@ public static class CompositeScheduler
         }
 
         var result = tx;
-        result = Min(result, Top(ChargingProfilePurposeEnumType.ChargingStationMaxProfile, 0));
-        result = Min(result, Top(ChargingProfilePurposeEnumType.ChargingStationExternalConstraints, 0));
+        result = Min(result, Share(Top(ChargingProfilePurposeEnumType.ChargingStationMaxProfile, 0), evse, context.StationShares));
+        result = Min(result, Share(Top(ChargingProfilePurposeEnumType.ChargingStationExternalConstraints, 0), evse, context.StationShares));
         if (evse > 0)
         {
             result = Min(result, Top(ChargingProfilePurposeEnumType.ChargingStationExternalConstraints, evse));
@@ -286,6 +290,10 @@ public static class CompositeScheduler
             }
         }
     }
+
+    /// <summary>K04: an EVSE's equal part of a station-wide limit.</summary>
+    private static LimitValue? Share(LimitValue? limit, int evseId, int shares) =>
+        limit is { } l && evseId > 0 && shares > 1 ? l with { Watts = l.Watts / shares } : limit;
 
     private static LimitValue? Min(LimitValue? a, LimitValue? b) =>
         a is not { } x ? b : b is not { } y ? a : y.Watts < x.Watts ? y : x;

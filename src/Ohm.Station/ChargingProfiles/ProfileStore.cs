@@ -6,8 +6,8 @@ namespace Ohm.Station.ChargingProfiles;
 
 /// <summary>
 /// The installed charging profiles, in memory and in the station's store (one record each), so that they survive a
-/// restart. A profile replaces the one with its id and the one of the same purpose and stackLevel on the same EVSE (for a
-/// TxProfile: of the same transaction). Thread-safe; the block writes under the station's gate.
+/// restart. A profile replaces the one with its id; one that would stand beside another of its purpose and stackLevel is
+/// refused (<see cref="Conflicting"/>). Thread-safe; the block writes under the station's gate.
 /// </summary>
 internal sealed class ProfileStore
 {
@@ -47,17 +47,44 @@ internal sealed class ProfileStore
         }
     }
 
-    /// <summary>The profiles that <paramref name="profile"/> on <paramref name="evseId"/> would replace.</summary>
+    /// <summary>The profiles that <paramref name="profile"/> would replace: the one with its id (K01.FR.05).</summary>
     public IReadOnlyList<InstalledProfile> Replaced(int evseId, ChargingProfileType profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
         lock (_lock)
         {
-            return [.. _profiles.Values.Where(p => p.Id == profile.Id
-                || (p.EvseId == evseId && p.Purpose == profile.ChargingProfilePurpose && p.StackLevel == profile.StackLevel
-                    && (p.Purpose != ChargingProfilePurposeEnumType.TxProfile || p.Profile.TransactionId == profile.TransactionId)))];
+            return [.. _profiles.Values.Where(p => p.Id == profile.Id)];
         }
     }
+
+    /// <summary>
+    /// The installed profile (another id) that <paramref name="profile"/> on <paramref name="evseId"/> conflicts with, or
+    /// null: a TxProfile of the same transaction and stackLevel (K01.FR.39); a profile of the same purpose and stackLevel
+    /// on the same EVSE whose validity overlaps (K01.FR.06); a TxDefaultProfile of the same stackLevel on EVSE 0 while one
+    /// is on an EVSE, or the other way round (K01.FR.52, FR.53). External constraints are the local energy manager's,
+    /// which replaces its own by id.
+    /// </summary>
+    public InstalledProfile? Conflicting(int evseId, ChargingProfileType profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        if (profile.ChargingProfilePurpose == ChargingProfilePurposeEnumType.ChargingStationExternalConstraints)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            return _profiles.Values.FirstOrDefault(p => p.Id != profile.Id && p.Purpose == profile.ChargingProfilePurpose && p.StackLevel == profile.StackLevel
+                && (p.Purpose == ChargingProfilePurposeEnumType.TxProfile
+                    ? p.Profile.TransactionId == profile.TransactionId
+                    : (p.EvseId == evseId && Overlaps(p.Profile, profile))
+                        || (p.Purpose == ChargingProfilePurposeEnumType.TxDefaultProfile && (p.EvseId == 0) != (evseId == 0))));
+        }
+    }
+
+    private static bool Overlaps(ChargingProfileType a, ChargingProfileType b) =>
+        (a.ValidFrom ?? DateTimeOffset.MinValue) < (b.ValidTo ?? DateTimeOffset.MaxValue)
+        && (b.ValidFrom ?? DateTimeOffset.MinValue) < (a.ValidTo ?? DateTimeOffset.MaxValue);
 
     /// <summary>How many profiles the station would hold with <paramref name="profile"/> installed.</summary>
     public int CountWith(int evseId, ChargingProfileType profile)

@@ -46,6 +46,9 @@ public static class ProfileValidation
     /// <summary>A chargingRateUnit not in SmartChargingCtrlr.RateUnit.</summary>
     public const string UnsupportedRateUnit = "UnsupportedRateUnit";
 
+    /// <summary>Another profile of the same purpose and stackLevel already holds (K01.FR.06, FR.39, FR.52, FR.53).</summary>
+    public const string DuplicateProfile = "DuplicateProfile";
+
     /// <summary>More profiles than SmartChargingCtrlr.Entries.</summary>
     public const string TooManyProfiles = "TooManyProfiles";
 
@@ -148,6 +151,8 @@ public static class ProfileValidation
                 return new(InvalidProfile, "A TxProfile is set on the EVSE of its transaction, not on EVSE 0.");
             case ChargingProfilePurposeEnumType.TxProfile when forNewTransaction:
                 return profile.TransactionId is null ? null : new(InvalidProfile, "The TxProfile of a RequestStartTransaction has no transactionId: the transaction does not exist yet.");
+            case ChargingProfilePurposeEnumType.TxProfile when profile.TransactionId is null:
+                return new(InvalidProfile, "A TxProfile names the transaction it is for (transactionId, K01.FR.03).");
             case ChargingProfilePurposeEnumType.TxProfile:
                 var running = transactionOf(evseId);
                 if (running is null)
@@ -155,8 +160,8 @@ public static class ProfileValidation
                     return new(TxNotFound, $"EVSE {evseId} has no ongoing transaction: a TxProfile needs one.");
                 }
 
-                return profile.TransactionId is { } id && id != running
-                    ? new(TxNotFound, $"Transaction {id} does not run on EVSE {evseId} (its transaction is {running}).")
+                return profile.TransactionId != running
+                    ? new(TxNotFound, $"Transaction {profile.TransactionId} does not run on EVSE {evseId} (its transaction is {running}).")
                     : null;
             default:
                 return forNewTransaction ? new(InvalidProfile, "The chargingProfile of a RequestStartTransaction must be a TxProfile.") : null;

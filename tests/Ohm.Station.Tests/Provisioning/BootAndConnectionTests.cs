@@ -130,7 +130,7 @@ public sealed class BootAndConnectionTests
     {
         await using var h = await StationHarness.StartAsync();
         await h.StartStation("CS-NS");
-        var error = await Assert.ThrowsAsync<OcppCallErrorException>(() => h.Csms.Call("CS-NS", new ClearChargingProfileRequest { ChargingProfileId = 1 }));
+        var error = await Assert.ThrowsAsync<OcppCallErrorException>(() => h.Csms.Call("CS-NS", new GetInstalledCertificateIdsRequest()));
         Assert.Equal(OcppErrorCode.NotSupported, error.Code);
     }
 
