@@ -239,16 +239,27 @@ internal static class SitesApi
         return null;
     }
 
-    private static async Task<Ok<List<SiteView>>> ListAsync(CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<SiteView>>, ValidationProblem>> ListAsync(
+        [Description(Paging.CursorHelp)] string? cursor,
+        [Description(Paging.LimitHelp), System.ComponentModel.DataAnnotations.Range(1, Paging.MaxLimit)] int? limit,
+        CsmsDatabase database,
+        CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        var views = new List<SiteView>();
-        foreach (var s in await db.Sites.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct).ConfigureAwait(false))
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryKey(cursor, out var after, out bad))
         {
-            views.Add(await ViewAsync(db, s, ct).ConfigureAwait(false));
+            return bad!;
         }
 
-        return TypedResults.Ok(views);
+        await using var db = database.CreateContext();
+        var all = (await db.Sites.AsNoTracking().ToListAsync(ct).ConfigureAwait(false)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+        var rows = all.Where(s => after is null || string.CompareOrdinal(s.Id, after) > 0).Take(take + 1).ToList();
+        var views = new Dictionary<string, SiteView>(StringComparer.Ordinal);
+        foreach (var s in rows.Take(take))
+        {
+            views[s.Id] = await ViewAsync(db, s, ct).ConfigureAwait(false);
+        }
+
+        return TypedResults.Ok(Paging.Of(rows, take, all.Count, s => views[s.Id], s => s.Id));
     }
 
     private static async Task<Results<Ok<SiteView>, ProblemHttpResult>> GetAsync(string siteId, CsmsDatabase database, CancellationToken ct)
