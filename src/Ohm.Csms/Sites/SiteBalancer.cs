@@ -561,31 +561,23 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 priority = priorities.FirstOrDefault(p => p.GroupIdToken == (group ?? transaction.IdToken))?.Priority ?? 0;
             }
 
-            // K15: the EV's needs, as the station last sent them for this EVSE during the transaction.
-            var since0 = transaction.StartedAt ?? DateTimeOffset.MinValue;
-            var needs = await db.StationMessages.AsNoTracking().Where(m => m.StationId == stationId && m.Action == "NotifyEVChargingNeeds")
-                .OrderByDescending(m => m.Id).Take(20).ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var message in needs.Where(m => m.ReceivedAt >= since0))
+            // K15/K17: the EV's needs, as the station last sent them for this transaction (stored by SmartCharging).
+            var stored = await db.EvChargingNeeds.AsNoTracking()
+                .Where(n => n.StationId == stationId && n.EvseId == evseId && n.TransactionId == transaction.TransactionId)
+                .OrderByDescending(n => n.Id).Select(n => n.Needs).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (stored is not null && Parse(stored) is { } needs)
             {
-                var request = Parse(message.Payload);
-                if (request?.EvseId != evseId)
-                {
-                    continue;
-                }
-
-                departure = request.ChargingNeeds.DepartureTime;
-                if (request.ChargingNeeds.AcChargingParameters is { } ac)
+                departure = needs.DepartureTime;
+                if (needs.AcChargingParameters is { } ac)
                 {
                     energy = ac.EnergyAmount;
                     min = Math.Max(min, ac.EvMinCurrent);
                     max = Math.Min(max, ac.EvMaxCurrent);
                 }
-                else if (request.ChargingNeeds.DcChargingParameters is { EnergyAmount: { } dcEnergy })
+                else if (needs.DcChargingParameters is { EnergyAmount: { } dcEnergy })
                 {
                     energy = dcEnergy;
                 }
-
-                break;
             }
 
             if (energy is { } wh && departure is { } leaves)
@@ -617,11 +609,11 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         return new EvseLoadInfo(load, transaction?.TransactionId, energy, departure);
     }
 
-    private static NotifyEVChargingNeedsRequest? Parse(string payload)
+    private static ChargingNeedsType? Parse(string needs)
     {
         try
         {
-            return JsonSerializer.Deserialize(payload, Ohm.Ocpp.Messages.OcppJsonContext.Default.NotifyEVChargingNeedsRequest);
+            return JsonSerializer.Deserialize(needs, Ohm.Ocpp.Messages.OcppJsonContext.Default.ChargingNeedsType);
         }
         catch (JsonException)
         {

@@ -12,6 +12,7 @@ using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 using Ohm.Station.DeviceModel;
+using Ohm.Station.Simulation;
 using Ohm.Station.Tests.Support;
 
 namespace Ohm.Station.Tests.Sites;
@@ -309,46 +310,6 @@ public sealed class SiteBalancingTests
         var site = await StartSiteAsync(h, stationCount: 1, limit: 32m, alignedSeconds: 300, evPowerW: 22000m);
         await using var csms = site.Csms;
         var station = site.Stations[0];
-        for (var evse = 1; evse <= 2; evse++)
-        {
-            await station.Transactions.PlugInAsync(evse);
-            await station.Authorization.PresentTokenAsync(evse, Token(1, evse));
-        }
-
-        await site.SettleAsync();
-        await site.AdvanceAsync(300);
-
-        // K15: both EVs need 15 kWh; EVSE 2's leaves in 1 hour, EVSE 1's in 8 hours. The needs are stored as the CSMS stores
-        // a NotifyEVChargingNeeds and the balancer is told.
-        var now = site.Clock.GetUtcNow();
-        var database = csms.App.Services.GetRequiredService<CsmsDatabase>();
-        await using (var db = database.CreateContext())
-        {
-            foreach (var (evse, hours) in new[] { (1, 8), (2, 1) })
-            {
-                var request = new NotifyEVChargingNeedsRequest
-                {
-                    EvseId = evse,
-                    ChargingNeeds = new ChargingNeedsType
-                    {
-                        RequestedEnergyTransfer = EnergyTransferModeEnumType.ACThreePhase,
-                        DepartureTime = now.AddHours(hours),
-                        AcChargingParameters = new ACChargingParametersType { EnergyAmount = 15000, EvMinCurrent = 6, EvMaxCurrent = 32, EvMaxVoltage = 400 },
-                    },
-                };
-                db.StationMessages.Add(new StationMessageRecord
-                {
-                    StationId = station.Id,
-                    Action = "NotifyEVChargingNeeds",
-                    MessageId = Guid.NewGuid().ToString(),
-                    ReceivedAt = now,
-                    Payload = JsonSerializer.Serialize(request, Ohm.Ocpp.Messages.OcppJsonContext.Default.NotifyEVChargingNeedsRequest),
-                });
-            }
-
-            await db.SaveChangesAsync();
-        }
-
         var computed = new StringBuilder();
         site.Balancer.Computed += v =>
         {
@@ -357,9 +318,22 @@ public sealed class SiteBalancingTests
                 computed.Append(string.Join('/', v.Evses.Select(e => $"{e.Allocated}({e.Measured};{e.RequiredCurrent:0.0};{e.State})"))).Append("; ");
             }
         };
-        var transactionIds = (await AllocationAsync(site)).Evses.ToDictionary(e => e.EvseId, e => e.TransactionId!);
-        Assert.True(site.Balancer.ChargingNeedsStored(station.Id, 1, transactionIds[1]));
-        Assert.True(site.Balancer.ChargingNeedsStored(station.Id, 2, transactionIds[2]));
+
+        // K15: two ISO 15118 EVs need 15 kWh each; EVSE 2's leaves in 1 hour, EVSE 1's in 8 hours. Each station sends
+        // NotifyEVChargingNeeds once its transaction runs; the CSMS stores the needs and leaves the profile to the balancer.
+        var now = site.Clock.GetUtcNow();
+        foreach (var (evse, hours) in new[] { (1, 8), (2, 1) })
+        {
+            await station.Iso15118.PlugInAsync(evse, SimulatedHardware.AcEv(15000, now.AddHours(hours), maxCurrentA: 32));
+            await station.Authorization.PresentTokenAsync(evse, Token(1, evse));
+        }
+
+        var database = csms.App.Services.GetRequiredService<CsmsDatabase>();
+        await TestCsms.Until(() =>
+        {
+            using var db = database.CreateContext();
+            return db.EvChargingNeeds.Count(n => n.StationId == station.Id) == 2;
+        }, "both EVs' needs stored by the CSMS");
         await site.SettleAsync();
 
         var first = await AllocationAsync(site);
