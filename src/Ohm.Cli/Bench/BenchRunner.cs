@@ -50,6 +50,9 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
         try
         {
+            // The window is measured after the ramp: once every station started has connected or failed (at most a
+            // minute), so that a slow start (a CSMS still compiling its first handshake) is not counted as failures.
+            await RampSettledAsync(stats, stations.Count, cancellationToken).ConfigureAwait(false);
             await Task.Delay(options.Warmup, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -119,6 +122,15 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
             Math.Round(l.Value.PercentileMs(95), 2),
             Math.Round(l.Value.PercentileMs(99), 2),
             Math.Round(l.Value.MaxMs, 2))).ToList();
+
+    private static async Task RampSettledAsync(BenchStats stats, int started, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (stats.Connected + stats.ConnectFailed < started && deadline.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>CPU seconds used so far by the server (when sampled) and by this process.</summary>
     private (double? Server, double? Bench) Cpu() =>
