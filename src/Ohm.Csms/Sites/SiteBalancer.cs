@@ -202,33 +202,47 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
 
     private async Task RunAsync(string root, CancellationToken cancellationToken)
     {
-        while (true)
+        var again = true;
+        try
         {
-            try
+            while (again)
             {
                 await BalanceAsync(root, cancellationToken).ConfigureAwait(false);
+                again = Continue(root, cancellationToken);
             }
-            finally
+        }
+        finally
+        {
+            // A failed computation ends the run (BackgroundWork logs it); the next request starts another.
+            if (again)
             {
                 lock (_lock)
                 {
-                    var run = _runs[root];
-                    if (!run.Dirty || cancellationToken.IsCancellationRequested)
+                    if (_runs.TryGetValue(root, out var run))
                     {
-                        run.Running = false;
+                        run.Running = run.Dirty = false;
                     }
-
-                    run.Dirty = false;
                 }
             }
+        }
+    }
 
-            lock (_lock)
+    /// <summary>
+    /// Whether the run of <paramref name="root"/> computes again: it was requested while it ran. Not once the host stops,
+    /// nor once the balancer is disposed (its runs are gone).
+    /// </summary>
+    private bool Continue(string root, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_runs.TryGetValue(root, out var run))
             {
-                if (!_runs[root].Running)
-                {
-                    return;
-                }
+                return false;
             }
+
+            run.Running = run.Dirty && !cancellationToken.IsCancellationRequested;
+            run.Dirty = false;
+            return run.Running;
         }
     }
 
@@ -419,7 +433,11 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     {
         lock (_lock)
         {
-            var run = _runs[root];
+            if (!_runs.TryGetValue(root, out var run))
+            {
+                return; // disposed: no timers any more
+            }
+
             run.Timer?.Dispose();
             run.Timer = wake is { } due ? time.CreateTimer(_ => RequestRoot(root), null, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Timeout.InfiniteTimeSpan) : null;
         }
