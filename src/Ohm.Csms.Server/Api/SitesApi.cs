@@ -302,14 +302,8 @@ internal static class SitesApi
     private static async Task<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string siteId, SiteBody body, CsmsWriter writer, SiteBalancer balancer, TimeProvider time, CancellationToken ct)
     {
-        var result = await writer.ExecuteAsync<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>>(async db =>
+        return await ChangeSiteAsync(siteId, writer, balancer, async (db, site) =>
         {
-            var site = await db.Sites.FirstOrDefaultAsync(s => s.Id == siteId, ct).ConfigureAwait(false);
-            if (site is null)
-            {
-                return ApiResults.NotFound($"Site '{siteId}' does not exist.");
-            }
-
             if (Apply(body, site, creating: false) is { } bad)
             {
                 return bad;
@@ -321,11 +315,8 @@ internal static class SitesApi
             }
 
             site.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            return TypedResults.Ok(await ViewAsync(db, site, ct).ConfigureAwait(false));
+            return null;
         }, ct).ConfigureAwait(false);
-        balancer.SitesChanged(siteId);
-        return result;
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string siteId, CsmsWriter writer, SiteBalancer balancer, CancellationToken ct)
@@ -374,14 +365,8 @@ internal static class SitesApi
             return ApiResults.Invalid("members", $"station '{duplicate.Key.StationId}' EVSE {duplicate.Key.EvseId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(all)"} is listed twice");
         }
 
-        var result = await writer.ExecuteAsync<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>>(async db =>
+        return await ChangeSiteAsync(siteId, writer, balancer, async (db, site) =>
         {
-            var site = await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct).ConfigureAwait(false);
-            if (site is null)
-            {
-                return ApiResults.NotFound($"Site '{siteId}' does not exist.");
-            }
-
             // An EVSE belongs to one site: its load counts once.
             var stations = body.Select(m => m.StationId).Distinct().ToList();
             var elsewhere = await db.SiteMembers.AsNoTracking().Where(m => m.SiteId != siteId && stations.Contains(m.StationId)).ToListAsync(ct).ConfigureAwait(false);
@@ -395,11 +380,8 @@ internal static class SitesApi
 
             db.SiteMembers.RemoveRange(await db.SiteMembers.Where(m => m.SiteId == siteId).ToListAsync(ct).ConfigureAwait(false));
             db.SiteMembers.AddRange(body.Select(m => new SiteMemberRecord { SiteId = siteId, StationId = m.StationId, EvseId = m.EvseId, MaxCurrent = m.MaxCurrent, EvseCount = m.EvseCount }));
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            return TypedResults.Ok(await ViewAsync(db, site, ct).ConfigureAwait(false));
+            return null;
         }, ct).ConfigureAwait(false);
-        balancer.SitesChanged(siteId);
-        return result;
     }
 
     private static async Task<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>> PutLimitAsync(
@@ -415,22 +397,13 @@ internal static class SitesApi
             return ApiResults.Invalid("limitUnit", "is A or W");
         }
 
-        var result = await writer.ExecuteAsync<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>>(async db =>
+        return await ChangeSiteAsync(siteId, writer, balancer, async (db, site) =>
         {
-            var site = await db.Sites.FirstOrDefaultAsync(s => s.Id == siteId, ct).ConfigureAwait(false);
-            if (site is null)
-            {
-                return ApiResults.NotFound($"Site '{siteId}' does not exist.");
-            }
-
             site.Limit = limit;
             site.LimitUnit = body.LimitUnit ?? site.LimitUnit;
             site.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            return TypedResults.Ok(await ViewAsync(db, site, ct).ConfigureAwait(false));
+            return null;
         }, ct).ConfigureAwait(false);
-        balancer.SitesChanged(siteId);
-        return result;
     }
 
     private static async Task<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>> PutScheduleAsync(
@@ -463,14 +436,8 @@ internal static class SitesApi
             return ApiResults.Invalid("timeZone", $"'{zone}' is not a known IANA time zone");
         }
 
-        var result = await writer.ExecuteAsync<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>>(async db =>
+        return await ChangeSiteAsync(siteId, writer, balancer, async (db, site) =>
         {
-            var site = await db.Sites.FirstOrDefaultAsync(s => s.Id == siteId, ct).ConfigureAwait(false);
-            if (site is null)
-            {
-                return ApiResults.NotFound($"Site '{siteId}' does not exist.");
-            }
-
             if (body.TimeZone is not null)
             {
                 site.TimeZone = body.TimeZone.Length == 0 ? null : body.TimeZone;
@@ -480,11 +447,8 @@ internal static class SitesApi
             db.SiteLimitPeriods.RemoveRange(await db.SiteLimitPeriods.Where(p => p.SiteId == siteId).ToListAsync(ct).ConfigureAwait(false));
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             db.SiteLimitPeriods.AddRange(periods);
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            return TypedResults.Ok(await ViewAsync(db, site, ct).ConfigureAwait(false));
+            return null;
         }, ct).ConfigureAwait(false);
-        balancer.SitesChanged(siteId);
-        return result;
     }
 
     private static async Task<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>> PutPrioritiesAsync(
@@ -500,17 +464,35 @@ internal static class SitesApi
             return ApiResults.Invalid("groupIdToken", "a group is listed twice");
         }
 
+        return await ChangeSiteAsync(siteId, writer, balancer, async (db, site) =>
+        {
+            db.SitePriorities.RemoveRange(await db.SitePriorities.Where(p => p.SiteId == siteId).ToListAsync(ct).ConfigureAwait(false));
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            db.SitePriorities.AddRange(body.Select(p => new SitePriorityRecord { SiteId = siteId, GroupIdToken = p.GroupIdToken, Priority = p.Priority }));
+            return null;
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Changes a site in one write and answers it as it now reads: 404 when it does not exist, or the problem that
+    /// <paramref name="change"/> returns (null: the change is good, and saved). The balancer recomputes either way.
+    /// </summary>
+    private static async Task<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>> ChangeSiteAsync(
+        string siteId, CsmsWriter writer, SiteBalancer balancer, Func<CsmsDbContext, SiteRecord, Task<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>?>> change, CancellationToken ct)
+    {
         var result = await writer.ExecuteAsync<Results<Ok<SiteView>, ValidationProblem, ProblemHttpResult>>(async db =>
         {
-            var site = await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct).ConfigureAwait(false);
+            var site = await db.Sites.FirstOrDefaultAsync(s => s.Id == siteId, ct).ConfigureAwait(false);
             if (site is null)
             {
                 return ApiResults.NotFound($"Site '{siteId}' does not exist.");
             }
 
-            db.SitePriorities.RemoveRange(await db.SitePriorities.Where(p => p.SiteId == siteId).ToListAsync(ct).ConfigureAwait(false));
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            db.SitePriorities.AddRange(body.Select(p => new SitePriorityRecord { SiteId = siteId, GroupIdToken = p.GroupIdToken, Priority = p.Priority }));
+            if (await change(db, site).ConfigureAwait(false) is { } problem)
+            {
+                return problem;
+            }
+
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             return TypedResults.Ok(await ViewAsync(db, site, ct).ConfigureAwait(false));
         }, ct).ConfigureAwait(false);
