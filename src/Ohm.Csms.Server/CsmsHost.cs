@@ -56,7 +56,7 @@ public static class CsmsHost
         }
 
         var health = Bind<HealthOptions>(builder.Configuration, "Health");
-        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(ValidateTls(ocpp, tls))
+        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls))
             .Concat(health.Validate()).Concat(ValidateApiSafety(api, apiTls)).ToList();
         errors.AddRange(ValidateLogLevels(builder.Configuration));
         if (ConfigureConsole(builder) is { } logError)
@@ -82,9 +82,9 @@ public static class CsmsHost
 
         // Read now, so that a wrong password or file stops the start with a message naming the setting, not with a
         // stack trace when Kestrel starts.
-        var ocppCertificate = ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? LoadCertificate("Ocpp:Tls", tls.CertificateFile!, tls.CertificatePassword) : null;
-        var ocppClientRoot = ocppCertificate is not null && tls.ClientCaFile is not null ? LoadRoot(tls.ClientCaFile) : null;
-        var apiCertificate = api.Url.StartsWith("https", StringComparison.Ordinal) ? LoadCertificate("Api:Tls", apiTls.CertificateFile!, apiTls.CertificatePassword) : null;
+        var ocppCertificate = ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? OcppTlsSetup.LoadCertificate("Ocpp:Tls", tls.CertificateFile!, tls.CertificatePassword) : null;
+        var ocppClientRoot = ocppCertificate is not null && tls.ClientCaFile is not null ? OcppTlsSetup.LoadRoot(tls.ClientCaFile) : null;
+        var apiCertificate = api.Url.StartsWith("https", StringComparison.Ordinal) ? OcppTlsSetup.LoadCertificate("Api:Tls", apiTls.CertificateFile!, apiTls.CertificatePassword) : null;
         var listeners = new Listeners();
         builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
         var maxConnections = ocpp.EffectiveMaxConnections();
@@ -93,7 +93,7 @@ public static class CsmsHost
             k,
             new Uri(ocpp.Url),
             new Uri(api.Url),
-            ocppCertificate is not null ? o => UseTls(o, tls, ocppCertificate, ocppClientRoot) : null,
+            ocppCertificate is not null ? o => OcppTlsSetup.Use(o, tls, ocppCertificate, ocppClientRoot) : null,
             apiCertificate is not null ? o => UseApiTls(o, apiCertificate) : null));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
@@ -386,86 +386,12 @@ public static class CsmsHost
         }
     }
 
-    private static IEnumerable<string> ValidateTls(OcppEndpointOptions ocpp, OcppTlsOptions tls)
-    {
-        if (!ocpp.Url.StartsWith("https", StringComparison.Ordinal))
-        {
-            yield break;
-        }
-
-        if (tls.CertificateFile is null || !File.Exists(tls.CertificateFile))
-        {
-            yield return $"Ocpp:Tls:CertificateFile must name the CSMS certificate (.pfx) when Ocpp:Url is https (is '{tls.CertificateFile}').";
-        }
-
-        if (tls.ClientCaFile is not null && !File.Exists(tls.ClientCaFile))
-        {
-            yield return $"Ocpp:Tls:ClientCaFile names no file ('{tls.ClientCaFile}').";
-        }
-    }
-
-    private static X509Certificate2 LoadCertificate(string section, string file, string? password)
-    {
-        try
-        {
-            return X509CertificateLoader.LoadPkcs12FromFile(file, password);
-        }
-        catch (System.Security.Cryptography.CryptographicException ex)
-        {
-            throw new ConfigurationException(
-                $"{section}:CertificateFile '{file}' cannot be read as a .pfx with {section}:CertificatePassword (wrong password, or not a PKCS#12 file): {ex.Message}", ex);
-        }
-    }
-
-    private static X509Certificate2 LoadRoot(string file)
-    {
-        try
-        {
-            return X509CertificateLoader.LoadCertificateFromFile(file);
-        }
-        catch (System.Security.Cryptography.CryptographicException ex)
-        {
-            throw new ConfigurationException($"Ocpp:Tls:ClientCaFile '{file}' is not a certificate (PEM or DER): {ex.Message}", ex);
-        }
-    }
-
     private static void UseApiTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, X509Certificate2 certificate) =>
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
             ServerCertificate = certificate,
             CheckCertificateRevocation = false,
         });
-
-    private static void UseTls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls, X509Certificate2 certificate, X509Certificate2? root)
-    {
-        // No chain build of a handshake fetches anything (a client certificate's AIA or CDP address), and a handshake
-        // that does not finish in time is closed: see OcppTls.
-        var https = new HttpsConnectionAdapterOptions
-        {
-            ServerCertificate = certificate,
-            CheckCertificateRevocation = false,
-            HandshakeTimeout = TimeSpan.FromSeconds(tls.HandshakeTimeoutSeconds),
-        };
-        if (root is not null)
-        {
-            var validator = OcppTls.ClientCertificateValidator(root);
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = OcppTls.ChainPolicy(root, X509KeyUsageOids.ClientAuth);
-            https.ClientCertificateValidation = (certificate, chain, errors) =>
-            {
-                if (validator(certificate, chain, errors))
-                {
-                    return true;
-                }
-
-                listen.ApplicationServices.GetService<SecurityEventLog>()?.Record(
-                    "InvalidChargingStationCertificate", certificate.GetNameInfo(X509NameType.SimpleName, false), null, $"Refused client certificate {certificate.Subject} issued by {certificate.Issuer}");
-                return false;
-            };
-        }
-
-        listen.UseHttps(https);
-    }
 
     private static T Bind<T>(ConfigurationManager configuration, string section)
         where T : new()

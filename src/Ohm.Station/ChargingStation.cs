@@ -76,6 +76,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
         SmartCharging = new SmartCharging(context, gate, Transactions, events, Metering, RemoteControl);
         Iso15118 = new Iso15118Charging(context, Transactions, SmartCharging);
+        SecurityEvents = new SecurityEvents(context);
+        Security = new Security(context, SecurityEvents);
+        NetworkProfiles = new NetworkProfiles(context, options);
         Handlers = StationRouting.Build(this);
     }
 
@@ -153,6 +156,15 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>K15-K17: ISO 15118 load levelling, the EV's needs and its chosen schedule.</summary>
     public Iso15118Charging Iso15118 { get; }
+
+    /// <summary>A: the connection's TLS, the station's keys and certificates.</summary>
+    public Security Security { get; }
+
+    /// <summary>A04: the security events the station reports.</summary>
+    public SecurityEvents SecurityEvents { get; }
+
+    /// <summary>B09, B10, A05: the network connection profiles and which one the station connects with.</summary>
+    public NetworkProfiles NetworkProfiles { get; }
 
     internal OcppHandlers Handlers { get; }
 
@@ -451,25 +463,15 @@ public sealed partial class ChargingStation : IAsyncDisposable
             }
 
             OcppConnection connection;
+            var target = NetworkProfiles.Current();
             try
             {
-                var timeout = Model.Number("OCPPCommCtrlr", "MessageTimeout", 30, "Default");
-                connection = await OcppClient.ConnectAsync(
-                    new OcppClientOptions
-                    {
-                        Endpoint = Options.Endpoint,
-                        StationId = Options.StationId,
-                        Password = Model.Value("SecurityCtrlr", "BasicAuthPassword") is { Length: > 0 } set ? set : Options.Password,
-                        Rpc = new OcppRpcOptions { CallTimeout = TimeSpan.FromSeconds(timeout) },
-                        ConnectTimeout = TimeSpan.FromSeconds(10),
-                    },
-                    Handlers,
-                    _loggerFactory.CreateLogger<OcppConnection>(),
-                    stopping).ConfigureAwait(false);
+                connection = await OcppClient.ConnectAsync(ConnectionOptions(target), Handlers, _loggerFactory.CreateLogger<OcppConnection>(), stopping).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OcppConnectException or System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException or IOException
                                        || (ex is OperationCanceledException && !stopping.IsCancellationRequested))
             {
+                NetworkProfiles.Failed(target, ex);
                 var delay = ReconnectBackOff.Delay(
                     _reconnectAttempt++,
                     Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
@@ -486,6 +488,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
             _reconnectAttempt = 0;
             _connection = connection;
+            NetworkProfiles.Connected(target);
             Report("connected");
             try
             {
