@@ -14,6 +14,8 @@ namespace Ohm.Cli;
 ///   - auth: { token: ABC123, evse: 1 }
 ///   - ev15118: { evse: 2, energyWh: 30000, departureMinutes: 120, maxCurrent: 16 }   # an ISO 15118 EV plugs in (K15)
 ///   - renegotiate: { evse: 2, energyWh: 10000, departureMinutes: 60 }                  # it asks for new needs (K17)
+///   - pnc: { evse: 1, emaid: NLOHM0000000001 }     # a Plug &amp; Charge EV plugs in and is authorized by its contract (C07)
+///   - evCertificate: { evse: 1, action: Update }   # it asks to update its contract certificate (M02)
 ///   - auth: { token: "1234", evse: 2, type: KeyCode }
 ///   - button: 2
 ///   - charge: { evse: 1, power: 11000, seconds: 5 }
@@ -62,6 +64,17 @@ internal sealed class Scenario
             {
                 log($"ISO 15118 EV at EVSE {ev.Evse}: {ev.EnergyWh} Wh in {ev.DepartureMinutes} min, at most {ev.MaxCurrent} A{(ev.Dc ? " (DC)" : "")}");
                 await station.Iso15118.PlugInAsync(ev.Evse, ev.Needs(station.Options.TimeProvider.GetUtcNow()));
+            }
+
+            if (step.Pnc is { } pnc)
+            {
+                log(await StationCommand.PlugAndChargeAsync(station, pnc.Evse, pnc.Emaid));
+            }
+
+            if (step.EvCertificate is { } certificate)
+            {
+                var answer = await station.PlugAndCharge.RequestEvCertificateAsync(certificate.Evse, certificate.Action);
+                log($"the EV at EVSE {certificate.Evse} asks to {certificate.Action} its contract certificate: {answer.Status}");
             }
 
             if (step.Auth is { } auth)
@@ -250,6 +263,28 @@ internal sealed class ScenarioStep
 
     /// <summary>K17: the ISO 15118 EV asks to renegotiate with these needs.</summary>
     public ScenarioEv? Renegotiate { get; set; }
+
+    /// <summary>C07: a Plug &amp; Charge EV with a contract of the simulator's MO plugs in.</summary>
+    public ScenarioPnc? Pnc { get; set; }
+
+    /// <summary>M01/M02: the Plug &amp; Charge EV asks to install or update its contract certificate.</summary>
+    public ScenarioEvCertificate? EvCertificate { get; set; }
+}
+
+/// <summary>A Plug &amp; Charge EV in a scenario (C07).</summary>
+internal sealed class ScenarioPnc
+{
+    public int Evse { get; set; } = 1;
+
+    public string Emaid { get; set; } = "NLOHM0000000001";
+}
+
+/// <summary>An EV's contract certificate request in a scenario (M01: Install, M02: Update).</summary>
+internal sealed class ScenarioEvCertificate
+{
+    public int Evse { get; set; } = 1;
+
+    public CertificateActionEnumType Action { get; set; } = CertificateActionEnumType.Install;
 }
 
 /// <summary>An ISO 15118 EV's needs in a scenario: AC by default (maxCurrent per phase), DC with <see cref="Dc"/> (maxPowerW).</summary>

@@ -22,9 +22,13 @@ internal static class StationCommand
         var prefix = new Option<string>("--id-prefix") { Description = "Station id prefix with --count.", DefaultValueFactory = _ => "CS" };
         var activity = new Option<string>("--activity") { Description = "With --count: idle or charging.", DefaultValueFactory = _ => "idle" };
         var chargeSeconds = new Option<int>("--charge-seconds") { Description = "With --activity charging: how long a session charges, in seconds.", DefaultValueFactory = _ => 30 };
+        var csmsRoot = new Option<string?>("--csms-root") { Description = "PEM file of the CSMS root certificate to trust over wss:// until the CSMS installs one (security profiles 2 and 3); default none: over wss:// the station trusts only the CSMS roots installed in it." };
+        var clientCertificate = new Option<string?>("--client-certificate") { Description = "PKCS#12 (.pfx) file with the station's certificate and key for security profile 3, installed on the first start; default none: the station has a certificate only once the CSMS signs one (A02)." };
+        var clientCertificatePassword = new Option<string?>("--client-certificate-password") { Description = "The password of the --client-certificate file; default none (an unprotected file)." };
         var command = new Command("station", "Run a simulated charging station (or many) against a CSMS.")
         {
             url, id, password, evses, config, scenario, data, count, prefix, activity, chargeSeconds,
+            csmsRoot, clientCertificate, clientCertificatePassword,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +56,37 @@ internal static class StationCommand
                 return 2;
             }
 
+            // A: the certificate files are read now, so that a wrong one is named here rather than failing a handshake later.
+            try
+            {
+                if (parse.GetValue(csmsRoot) is { } root)
+                {
+                    Ohm.Station.Certificates.CertificateFiles.LoadCertificates(root).Clear();
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                await Console.Error.WriteLineAsync("ohm station: bad --csms-root: " + ex.Message);
+                return 2;
+            }
+
+            try
+            {
+                if (parse.GetValue(clientCertificate) is { } pfx)
+                {
+                    Ohm.Station.Certificates.CertificateFiles.LoadPfx(pfx, parse.GetValue(clientCertificatePassword)).Dispose();
+                }
+                else if (parse.GetValue(clientCertificatePassword) is not null)
+                {
+                    throw new InvalidDataException("--client-certificate-password needs --client-certificate.");
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                await Console.Error.WriteLineAsync("ohm station: bad --client-certificate: " + ex.Message);
+                return 2;
+            }
+
             var stations = parse.GetValue(count);
             if (stations > 1)
             {
@@ -65,6 +100,9 @@ internal static class StationCommand
                 Password = parse.GetValue(password),
                 DataDirectory = parse.GetValue(data),
                 Config = model,
+                CsmsRootFile = parse.GetValue(csmsRoot),
+                ClientCertificateFile = parse.GetValue(clientCertificate),
+                ClientCertificatePassword = parse.GetValue(clientCertificatePassword),
             };
             if (parse.GetValue(scenario) is { } file)
             {
@@ -172,6 +210,22 @@ internal static class StationCommand
                     case "iso15118":
                         PrintIso15118(station, Console.Out);
                         break;
+                    case "pnc":
+                        // pnc [evse] [emaid]: a Plug & Charge EV with a contract of the simulator's MO plugs in (C07).
+                        Console.WriteLine(await PlugAndChargeAsync(station, Evse(1), words.Length > 2 ? words[2] : "NLOHM0000000001"));
+                        break;
+                    case "ev-certificate" when words.Length > 2 && Enum.TryParse<CertificateActionEnumType>(words[2], ignoreCase: true, out var action):
+                        // ev-certificate EVSE install|update: the EV asks to install or update its contract certificate (M01/M02).
+                        Console.WriteLine((await station.PlugAndCharge.RequestEvCertificateAsync(Evse(1), action)).Status);
+                        break;
+                    case "v2g-status":
+                        // v2g-status: the OCSP status of the station's V2G certificate, asked now (M06).
+                        foreach (var v2g in await station.PlugAndCharge.CheckV2GCertificateStatusAsync())
+                        {
+                            Console.WriteLine($"  {v2g.Subject} ({v2g.SerialNumber}): {v2g.Status}{(v2g.Reason is { } why ? ", " + why : "")}");
+                        }
+
+                        break;
                     case "fault":
                         // fault [evse] [off]: the hardware reports a fault at the EVSE, or that it cleared.
                         await station.Transactions.ReportFaultAsync(Evse(1), faulted: !words.Contains("off", StringComparer.OrdinalIgnoreCase));
@@ -220,6 +274,7 @@ internal static class StationCommand
     private const string ConsoleCommands =
         "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], fault [evse] [off], "
         + "ev15118 EVSE WH MINUTES [MAXA | dc KW], renegotiate EVSE WH MINUTES [MAXA | dc KW], iso15118, "
+        + "pnc [evse] [emaid], ev-certificate EVSE install|update, v2g-status, "
         + "offline, online, status, list, reservations, display, cost, limit EVSE W|off, quit";
 
     /// <summary>
@@ -301,6 +356,22 @@ internal static class StationCommand
 
         var maxA = words.Length > 4 ? Number(words[4], "MAXA") : 32;
         return Ohm.Station.Simulation.SimulatedHardware.AcEv(energy, departure, maxCurrentA: maxA, minCurrentA: Math.Min(6, maxA));
+    }
+
+    /// <summary>
+    /// The console's <c>pnc [evse] [emaid]</c> and the scenario's <c>pnc</c> step (C07): a Plug &amp; Charge EV with a contract
+    /// for the eMAID, issued by the simulator's own MO, plugs in; returns how its authorization went. The MO root (to install
+    /// as MORootCertificate at the station and the CSMS) is in <c>mo-root.pem</c> in the station's data folder.
+    /// </summary>
+    internal static async Task<string> PlugAndChargeAsync(ChargingStation station, int evseId, string emaid)
+    {
+        var simulator = station.Simulator ?? throw new InvalidOperationException("A Plug & Charge EV is simulator input.");
+        var contract = simulator.IssueContract(emaid);
+        var folder = station.Options.DataDirectory ?? Path.Combine(Environment.CurrentDirectory, station.Id);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "mo-root.pem"), simulator.MobilityOperator.Root.ExportCertificatePem());
+        var status = await station.PlugAndCharge.PlugInAsync(evseId, contract);
+        return $"EVSE {evseId}: eMAID {emaid}: {(status.Authorized ? "authorized" : "not charging")} (idToken {status.Status}, certificate {status.CertificateStatus?.ToString() ?? "-"}, {status.Check}): {status.Reason}";
     }
 
     /// <summary>The console's <c>iso15118</c>: per EVSE, the ISO 15118 negotiation (K15-K17): the needs sent, the CSMS's answer, the schedule the EV chose.</summary>

@@ -46,6 +46,7 @@ public static class CsmsHost
         var ocpp = Bind<OcppEndpointOptions>(builder.Configuration, "Ocpp");
         var tls = Bind<OcppTlsOptions>(builder.Configuration, "Ocpp:Tls");
         var csms = Bind<CsmsOptions>(builder.Configuration, "Csms");
+        var certificates = Bind<Ohm.Csms.Certificates.CertificatesOptions>(builder.Configuration, "Csms:Certificates");
         var api = Bind<ApiOptions>(builder.Configuration, "Api");
         var storage = Bind<StorageOptions>(builder.Configuration, "Storage");
         var apiTls = Bind<ApiTlsOptions>(builder.Configuration, "Api:Tls");
@@ -56,7 +57,9 @@ public static class CsmsHost
         }
 
         var health = Bind<HealthOptions>(builder.Configuration, "Health");
-        var errors = ocpp.Validate().Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls))
+        var ocsp = Bind<Ohm.Csms.Certificates.Ocsp.OcspOptions>(builder.Configuration, "Csms:Ocsp"); // M06, C07
+        var contracts = Bind<Ohm.Csms.Certificates.ContractCertificatesOptions>(builder.Configuration, "Csms:ContractCertificates"); // M01, M02, C07, C08
+        var errors = ocsp.Validate().Concat(contracts.Validate()).Concat(ocpp.Validate()).Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls)).Concat(certificates.Validate())
             .Concat(health.Validate()).Concat(ValidateApiSafety(api, apiTls)).ToList();
         errors.AddRange(ValidateLogLevels(builder.Configuration));
         if (ConfigureConsole(builder) is { } logError)
@@ -82,8 +85,12 @@ public static class CsmsHost
 
         // Read now, so that a wrong password or file stops the start with a message naming the setting, not with a
         // stack trace when Kestrel starts.
-        var ocppCertificate = ocpp.Url.StartsWith("https", StringComparison.Ordinal) ? OcppTlsSetup.LoadCertificate("Ocpp:Tls", tls.CertificateFile!, tls.CertificatePassword) : null;
-        var ocppClientRoot = ocppCertificate is not null && tls.ClientCaFile is not null ? OcppTlsSetup.LoadRoot(tls.ClientCaFile) : null;
+        // Unset, the server certificate and the SP3 client root come from the built-in CA (loaded once the host is built).
+        var ocppHttps = ocpp.Url.StartsWith("https", StringComparison.Ordinal);
+        var ocppCertificate = ocppHttps && tls.CertificateFile is not null ? OcppTlsSetup.LoadCertificate("Ocpp:Tls", tls.CertificateFile, tls.CertificatePassword) : null;
+        var ocppEcdsaCertificate = ocppHttps ? OcppTlsSetup.LoadEcdsaCertificate(tls) : null;
+        var ocppClientRoot = ocppHttps && tls.ClientCaFile is not null ? OcppTlsSetup.LoadRoot(tls.ClientCaFile) : null;
+        var givenCsmsRoot = tls.CsmsRootFile is not null ? OcppTlsSetup.LoadRoot(tls.CsmsRootFile, "Ocpp:Tls:CsmsRootFile") : null;
         var apiCertificate = api.Url.StartsWith("https", StringComparison.Ordinal) ? OcppTlsSetup.LoadCertificate("Api:Tls", apiTls.CertificateFile!, apiTls.CertificatePassword) : null;
         var listeners = new Listeners();
         builder.WebHost.UseSockets(o => o.Backlog = ocpp.ListenBacklog);
@@ -93,7 +100,7 @@ public static class CsmsHost
             k,
             new Uri(ocpp.Url),
             new Uri(api.Url),
-            ocppCertificate is not null ? o => OcppTlsSetup.Use(o, tls, ocppCertificate, ocppClientRoot) : null,
+            ocppHttps ? o => OcppTlsSetup.Use(o, tls, ocppCertificate ??= CertificateAuthoritySetup.Load(o.ApplicationServices).ServerCertificate(new Uri(ocpp.Url).Host), ocppClientRoot ??= CertificateAuthoritySetup.Root(CertificateAuthoritySetup.Load(o.ApplicationServices)), ocppEcdsaCertificate) : null,
             apiCertificate is not null ? o => UseApiTls(o, apiCertificate) : null));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
@@ -121,6 +128,9 @@ public static class CsmsHost
         services.AddSingleton<IStationCallRouter>(sp => sp.GetRequiredService<StationSessions>());
         services.AddSingleton(new FailedHandshakes(ocpp.FailedHandshakes.PerAddressPerMinute, ocpp.FailedHandshakes.PerStationPerMinute));
         services.AddSingleton<SecurityEventLog>();
+        services.AddSingleton(Bind<SecurityProfileOptions>(builder.Configuration, "Csms:Security")).AddSingleton(sp => new CsmsRootCertificate( // A05: what stations must trust: the root given, else the built-in CA behind the server certificate it issued
+            givenCsmsRoot ?? (tls.CertificateFile is null ? CertificateAuthoritySetup.Root(CertificateAuthoritySetup.Load(sp)) : null)));
+        services.AddSingleton<BasicAuthPasswordUpdate>().AddSingleton<SecurityProfileUpgrade>(); // A01, A05
         services.AddSingleton<StationAdmission>();
         services.AddSingleton<StationConnections>();
         services.AddHostedService<ConnectionDrain>();
@@ -130,6 +140,13 @@ public static class CsmsHost
         services.AddSingleton<StationMessageStore>().AddSingleton<Security>().AddSingleton<SmartCharging>().AddSingleton<Firmware>()
             .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
+        services.AddSingleton(ocsp).AddSingleton(contracts).AddSingleton<Ohm.Csms.Certificates.Ocsp.IOcspResponseCache, Ohm.Csms.Certificates.Ocsp.MemoryOcspResponseCache>()
+            .AddSingleton<Ohm.Csms.Certificates.Ocsp.OcspClient>().AddSingleton<Ohm.Csms.Certificates.ContractCertificateCheck>(); // M06, C07, C08
+        if (contracts.Url is { Length: > 0 })
+        {
+            services.AddSingleton<Ohm.Csms.Certificates.IContractCertificateProvider, Ohm.Csms.Certificates.HttpContractCertificateProvider>(); // M01, M02
+        }
+
         services.AddSingleton<TariffCost>().AddSingleton<CostUpdateDriver>(); // I, C17
         services.AddSingleton<IChargingProfileSender>(sp => sp.GetRequiredService<SmartCharging>()); // K01, K10: the balancer sends through it
         services.AddSingleton(Bind<Ohm.Csms.Sites.SiteBalancerOptions>(builder.Configuration, "Csms:SmartCharging:Balancer"));
@@ -138,6 +155,7 @@ public static class CsmsHost
         services.AddSingleton<Ohm.Csms.Sites.SiteBalancer>();
         services.AddSingleton<ISmartChargingSignals>(sp => sp.GetRequiredService<Ohm.Csms.Sites.SiteBalancer>()); // K: sites
         services.AddSingleton<ApiKeyFilter>();
+        services.AddCertificateAuthority(certificates, dataFolder); // A02/A03, the CSMS root
         services.AddSingleton(sp =>
         {
             var admission = sp.GetRequiredService<StationAdmission>();
@@ -170,6 +188,7 @@ public static class CsmsHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        CertificateAuthoritySetup.Load(app.Services, log: true);
         database.Tokens.Clock = app.Services.GetRequiredService<TimeProvider>();
         var server = app.Services.GetRequiredService<OcppServer>();
         var metrics = app.Services.GetRequiredService<CsmsMetrics>();
@@ -230,6 +249,8 @@ public static class CsmsHost
         ChargingProfilesApi.Map(apiGroup);
         SitesApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
+        CertificatesApi.Map(apiGroup);
+        StationSecurityApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         return app;

@@ -9,6 +9,21 @@ public sealed class OcppTlsOptions
     /// <summary>The password of <see cref="CertificateFile"/>.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// An ECDSA certificate with its private key (.pfx), served besides the RSA <see cref="CertificateFile"/> to the
+    /// clients whose offered cipher suites (TLS 1.2) or signature algorithms (TLS 1.3) need ECDSA; optional.
+    /// </summary>
+    public string? EcdsaCertificateFile { get; set; }
+
+    /// <summary>The password of <see cref="EcdsaCertificateFile"/>.</summary>
+    public string? EcdsaCertificatePassword { get; set; }
+
+    /// <summary>
+    /// The root certificate (PEM or DER) that the CSMS certificate chains to: what A05 installs on a station as its
+    /// CSMSRootCertificate; optional.
+    /// </summary>
+    public string? CsmsRootFile { get; set; }
+
     /// <summary>For security profile 3: the root certificate (PEM or DER) that station client certificates must chain to.</summary>
     public string? ClientCaFile { get; set; }
 

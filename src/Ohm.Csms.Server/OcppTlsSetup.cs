@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,31 +21,108 @@ internal static class OcppTlsSetup
             yield break;
         }
 
-        if (tls.CertificateFile is null || !File.Exists(tls.CertificateFile))
+        // Unset, the CSMS serves a certificate its built-in CA issues (CertificateAuthoritySetup).
+        if (tls.CertificateFile is not null && !File.Exists(tls.CertificateFile))
         {
-            yield return $"Ocpp:Tls:CertificateFile must name the CSMS certificate (.pfx) when Ocpp:Url is https (is '{tls.CertificateFile}').";
+            yield return $"Ocpp:Tls:CertificateFile names no file ('{tls.CertificateFile}'); unset, the built-in CA issues the CSMS certificate.";
         }
 
         if (tls.ClientCaFile is not null && !File.Exists(tls.ClientCaFile))
         {
             yield return $"Ocpp:Tls:ClientCaFile names no file ('{tls.ClientCaFile}').";
         }
+
+        if (tls.EcdsaCertificateFile is not null && !File.Exists(tls.EcdsaCertificateFile))
+        {
+            yield return $"Ocpp:Tls:EcdsaCertificateFile names no file ('{tls.EcdsaCertificateFile}').";
+        }
+
+        if (tls.CsmsRootFile is not null && !File.Exists(tls.CsmsRootFile))
+        {
+            yield return $"Ocpp:Tls:CsmsRootFile names no file ('{tls.CsmsRootFile}').";
+        }
     }
 
-    public static X509Certificate2 LoadCertificate(string section, string file, string? password)
+    /// <summary>
+    /// The TLS 1.2 cipher suites OCPP 2.0.1 Part 2 allows (A00.FR.318/319: ECDHE with ECDSA or RSA, AES-GCM), and the
+    /// TLS 1.3 AES-GCM suites; everything else (CBC, SHA-1, static RSA key exchange) is refused at the handshake.
+    /// </summary>
+    public static readonly TlsCipherSuite[] CipherSuites =
+    [
+        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    ];
+
+    // Windows (SChannel) takes no CipherSuitesPolicy: there the system's suite order applies.
+    private static readonly CipherSuitesPolicy? Policy = OperatingSystem.IsWindows() ? null : new CipherSuitesPolicy(CipherSuites);
+
+    private static void RestrictCipherSuites(SslServerAuthenticationOptions ssl)
     {
+        if (!OperatingSystem.IsWindows())
+        {
+            ssl.CipherSuitesPolicy = Policy;
+        }
+    }
+
+    /// <summary>TLS 1.2 and 1.3 only (A00.FR.315 and on): 1.0 and 1.1 are refused at the handshake.</summary>
+    public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <summary>
+    /// Reads the .pfx named by <c>{section}:CertificateFile</c> (or <paramref name="setting"/>) and checks it can serve:
+    /// it has its private key and <paramref name="now"/> (default: the system clock) is within its validity.
+    /// </summary>
+    public static X509Certificate2 LoadCertificate(string section, string file, string? password, string? setting = null, DateTimeOffset? now = null)
+    {
+        setting ??= section + ":CertificateFile";
+        X509Certificate2 certificate;
         try
         {
-            return X509CertificateLoader.LoadPkcs12FromFile(file, password);
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(file, password);
         }
         catch (System.Security.Cryptography.CryptographicException ex)
         {
             throw new ConfigurationException(
-                $"{section}:CertificateFile '{file}' cannot be read as a .pfx with {section}:CertificatePassword (wrong password, or not a PKCS#12 file): {ex.Message}", ex);
+                $"{setting} '{file}' cannot be read as a .pfx with {setting[..^"File".Length]}Password (wrong password, or not a PKCS#12 file): {ex.Message}", ex);
         }
+
+        var at = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
+        string? problem = !certificate.HasPrivateKey ? "has no private key"
+            : at < certificate.NotBefore.ToUniversalTime() ? $"is not valid before {certificate.NotBefore.ToUniversalTime():O}"
+            : at > certificate.NotAfter.ToUniversalTime() ? $"expired at {certificate.NotAfter.ToUniversalTime():O}"
+            : null;
+        if (problem is not null)
+        {
+            certificate.Dispose();
+            throw new ConfigurationException($"{setting} '{file}' {problem}: the CSMS cannot serve TLS with it.");
+        }
+
+        return certificate;
     }
 
-    public static X509Certificate2 LoadRoot(string file)
+    /// <summary>The optional ECDSA certificate of <c>Ocpp:Tls:EcdsaCertificateFile</c>, checked like the RSA one and for its ECDSA key.</summary>
+    public static X509Certificate2? LoadEcdsaCertificate(OcppTlsOptions tls)
+    {
+        if (tls.EcdsaCertificateFile is null)
+        {
+            return null;
+        }
+
+        var certificate = LoadCertificate("Ocpp:Tls", tls.EcdsaCertificateFile, tls.EcdsaCertificatePassword, "Ocpp:Tls:EcdsaCertificateFile");
+        if (certificate.GetECDsaPublicKey() is { } key)
+        {
+            key.Dispose();
+            return certificate;
+        }
+
+        certificate.Dispose();
+        throw new ConfigurationException($"Ocpp:Tls:EcdsaCertificateFile '{tls.EcdsaCertificateFile}' holds no ECDSA certificate.");
+    }
+
+    public static X509Certificate2 LoadRoot(string file, string setting = "Ocpp:Tls:ClientCaFile")
     {
         try
         {
@@ -51,25 +130,47 @@ internal static class OcppTlsSetup
         }
         catch (System.Security.Cryptography.CryptographicException ex)
         {
-            throw new ConfigurationException($"Ocpp:Tls:ClientCaFile '{file}' is not a certificate (PEM or DER): {ex.Message}", ex);
+            throw new ConfigurationException($"{setting} '{file}' is not a certificate (PEM or DER): {ex.Message}", ex);
         }
     }
 
-    public static void Use(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls, X509Certificate2 certificate, X509Certificate2? root)
+    /// <summary>
+    /// Serves TLS on <paramref name="listen"/> with <paramref name="certificate"/> (RSA), or <paramref name="ecdsaCertificate"/>
+    /// to a client whose ClientHello can take only ECDSA or prefers it (<see cref="ClientHelloParser"/>).
+    /// </summary>
+    public static void Use(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, OcppTlsOptions tls, X509Certificate2 certificate, X509Certificate2? root, X509Certificate2? ecdsaCertificate = null)
     {
         // No chain build of a handshake fetches anything (a client certificate's AIA or CDP address), and a handshake
         // that does not finish in time is closed: see OcppTls.
         var https = new HttpsConnectionAdapterOptions
         {
-            ServerCertificate = certificate,
+            SslProtocols = Protocols,
             CheckCertificateRevocation = false,
             HandshakeTimeout = TimeSpan.FromSeconds(tls.HandshakeTimeoutSeconds),
         };
+        if (ecdsaCertificate is null)
+        {
+            https.ServerCertificate = certificate;
+        }
+        else
+        {
+            https.TlsClientHelloBytesCallback = (connection, hello) => connection.Items[typeof(ClientHelloParser)] = ClientHelloParser.Parse(hello);
+            https.ServerCertificateSelector = (connection, _) =>
+                connection?.Items.TryGetValue(typeof(ClientHelloParser), out var parsed) == true && parsed is ClientHelloParser.ClientHello { AcceptsEcdsa: true }
+                    ? ecdsaCertificate
+                    : certificate;
+        }
+
+        https.OnAuthenticate = (_, ssl) => RestrictCipherSuites(ssl);
         if (root is not null)
         {
             var validator = OcppTls.ClientCertificateValidator(root);
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = OcppTls.ChainPolicy(root, X509KeyUsageOids.ClientAuth);
+            https.OnAuthenticate = (_, ssl) =>
+            {
+                RestrictCipherSuites(ssl);
+                ssl.CertificateChainPolicy = OcppTls.ChainPolicy(root, X509KeyUsageOids.ClientAuth);
+            };
             https.ClientCertificateValidation = (certificate, chain, errors) =>
             {
                 if (validator(certificate, chain, errors))

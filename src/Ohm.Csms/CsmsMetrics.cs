@@ -28,6 +28,7 @@ public sealed class CsmsMetrics : IDisposable
     private readonly Histogram<double> _commitDuration;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _databaseErrors;
+    private readonly Counter<long> _securityEvents;
     private int _observing;
 
     /// <summary>Creates the instruments; <see cref="Observe"/> adds the gauges.</summary>
@@ -44,6 +45,7 @@ public sealed class CsmsMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _retries = _meter.CreateCounter<long>("ohm.csms.writer.retries", "{write}", "Pieces of work run again alone after their batch failed.");
         _databaseErrors = _meter.CreateCounter<long>("ohm.csms.database.errors", "{error}", "Failed database transactions and probes, by kind (update, database, timeout, other).");
+        _securityEvents = _meter.CreateCounter<long>("ohm.csms.security_events", "{event}", "Security events, by source (Csms, Station), type (known types; other) and critical.");
     }
 
     /// <summary>A station connection was opened.</summary>
@@ -54,6 +56,13 @@ public sealed class CsmsMetrics : IDisposable
 
     /// <summary>A station connection closed; <paramref name="reason"/> is one of <see cref="CloseReasons"/>.</summary>
     public void ConnectionClosed(string reason) => _closed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A04: a security event was recorded (by the CSMS) or received (from a station).</summary>
+    public void SecurityEvent(string source, string type, bool critical) => _securityEvents.Add(
+        1,
+        new KeyValuePair<string, object?>("source", source),
+        new KeyValuePair<string, object?>("type", SecurityEventTypes.MetricTag(type)),
+        new KeyValuePair<string, object?>("critical", critical ? "true" : "false"));
 
     internal void BatchCommitted(int pieces, TimeSpan duration)
     {

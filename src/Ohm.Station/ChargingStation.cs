@@ -65,7 +65,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Metering = new Metering(context, events);
         Availability = new Availability(context, gate);
         Transactions = new Transactions(context, gate, events, Metering, Availability, cache);
-        Provisioning = new Provisioning(context, gate, this, Transactions);
+        SecurityEvents = new SecurityEvents(context);
+        NetworkProfiles = new NetworkProfiles(context, options, SecurityEvents);
+        Provisioning = new Provisioning(context, gate, this, Transactions, new SecurityVariables(context, SecurityEvents, NetworkProfiles));
         LocalAuthList = new LocalAuthList(context);
         Authorization = new Authorization(context, cache, LocalAuthList, Transactions);
         RemoteControl = new RemoteControl(context, gate, Provisioning, Authorization, Transactions, events, Availability, Metering);
@@ -76,9 +78,14 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Reservation = new Reservation(context, gate, Availability, Transactions, Authorization);
         SmartCharging = new SmartCharging(context, gate, Transactions, events, Metering, RemoteControl);
         Iso15118 = new Iso15118Charging(context, Transactions, SmartCharging);
-        SecurityEvents = new SecurityEvents(context);
-        Security = new Security(context, SecurityEvents);
-        NetworkProfiles = new NetworkProfiles(context, options);
+        Security = new Security(context, SecurityEvents, options);
+        PlugAndCharge = new PlugAndCharge(context, Authorization, Transactions, Security);
+        RemoteControl.Security = Security;
+        Iso15118Certificates = new Iso15118Certificates(context, Security, SecurityEvents);
+        NetworkProfiles.MissingCertificates = profile => // A05: the certificates a profile 2 or 3 needs, from block A's store
+            profile < 2 ? null
+            : Security.CsmsRoots.Count == 0 ? "no CSMSRootCertificate is installed"
+            : profile == 3 && Security.ChargingStationCertificate is null ? "no ChargingStationCertificate is installed" : null;
         Handlers = StationRouting.Build(this);
     }
 
@@ -157,8 +164,14 @@ public sealed partial class ChargingStation : IAsyncDisposable
     /// <summary>K15-K17: ISO 15118 load levelling, the EV's needs and its chosen schedule.</summary>
     public Iso15118Charging Iso15118 { get; }
 
+    /// <summary>C07, M01/M02, M06: Plug &amp; Charge, the EV's contract certificates and the OCSP status of the station's V2G certificate.</summary>
+    public PlugAndCharge PlugAndCharge { get; }
+
     /// <summary>A: the connection's TLS, the station's keys and certificates.</summary>
     public Security Security { get; }
+
+    /// <summary>M03-M05: the certificates the CSMS installs, lists and deletes.</summary>
+    public Iso15118Certificates Iso15118Certificates { get; }
 
     /// <summary>A04: the security events the station reports.</summary>
     public SecurityEvents SecurityEvents { get; }
@@ -315,14 +328,16 @@ public sealed partial class ChargingStation : IAsyncDisposable
     }
 
     /// <summary>
-    /// Queues a message for in-order delivery. Transaction messages are always kept (and flagged offline when produced
-    /// offline); other messages are kept while offline only when QueueAllMessages is true.
+    /// Queues a message for in-order delivery. Transaction messages and critical security events are always kept
+    /// (transaction messages flagged offline when produced offline); other messages are kept while offline only when
+    /// QueueAllMessages is true.
     /// </summary>
     internal void Enqueue(IOcppRequest request)
     {
         var action = request.Action;
         var transactional = action == OcppActions.TransactionEvent;
-        if (!transactional && !IsOnline && !Model.Flag("OCPPCommCtrlr", "QueueAllMessages", false))
+        var critical = request is SecurityEventNotificationRequest security && SecurityEvents.IsCritical(security.Type); // A04: critical security events are kept offline
+        if (!transactional && !critical && !IsOnline && !Model.Flag("OCPPCommCtrlr", "QueueAllMessages", false))
         {
             Report("dropped (offline) " + action.Name);
             return;
@@ -436,6 +451,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         DisplayMessage.Load();
         Reservation.Load();
         SmartCharging.Load();
+        Security.Load();
+        SecurityEvents.Raise(SecurityEventTypes.StartupOfTheDevice, "boot reason " + BootReason); // A04: every boot
     }
 
     private void OnVariableChanged(DeviceVariable variable)
@@ -725,6 +742,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
                     DisplayMessage.Tick(now);
                     Reservation.Tick(now);
                     SmartCharging.Tick(now);
+                    Security.Tick(now);
+                    PlugAndCharge.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

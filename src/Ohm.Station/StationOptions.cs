@@ -40,5 +40,20 @@ public sealed class StationOptions
     /// <summary>The clock and timers of the station (intervals, timeouts, back-off, timestamps); the system clock by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// A bootstrap: a PEM (or DER) file with the CSMS root certificate(s) to trust over TLS (wss) while no
+    /// CSMSRootCertificate is installed (M05 installs them); null trusts installed roots only.
+    /// </summary>
+    public string? CsmsRootFile { get; set; }
+
+    /// <summary>
+    /// A02 bootstrap: a PKCS#12 (.pfx) file with the station's certificate and private key for security profile 3,
+    /// installed into the station's certificate store on the first start when it has no ChargingStationCertificate yet.
+    /// </summary>
+    public string? ClientCertificateFile { get; set; }
+
+    /// <summary>The password of <see cref="ClientCertificateFile"/>, if any.</summary>
+    public string? ClientCertificatePassword { get; set; }
+
     internal string DataPath => DataDirectory ?? Path.Combine(Environment.CurrentDirectory, StationId);
 }

@@ -31,6 +31,7 @@ internal static class StationRouting
         .On(OcppActions.GetBaseReport, Guard(s, OcppActions.GetBaseReport, s.Provisioning.GetBaseReport))               // B07
         .On(OcppActions.GetReport, Guard(s, OcppActions.GetReport, s.Provisioning.GetReport))                           // B08
         .On(OcppActions.Reset, Guard(s, OcppActions.Reset, s.Provisioning.Reset))                                       // B11, B12
+        .On(OcppActions.SetNetworkProfile, Guard(s, OcppActions.SetNetworkProfile, s.NetworkProfiles.SetNetworkProfile)) // B09, A05
         // C Authorization
         .On(OcppActions.ClearCache, Guard(s, OcppActions.ClearCache, s.Authorization.ClearCache))                       // C11
         // D LocalAuthorizationListManagement
@@ -59,6 +60,12 @@ internal static class StationRouting
         .On(OcppActions.GetCompositeSchedule, Guard(s, OcppActions.GetCompositeSchedule, s.SmartCharging.GetCompositeSchedule)) // K08
         .On(OcppActions.GetChargingProfiles, Guard(s, OcppActions.GetChargingProfiles, s.SmartCharging.GetChargingProfiles))    // K09
         .On(OcppActions.ClearChargingProfile, Guard(s, OcppActions.ClearChargingProfile, s.SmartCharging.ClearChargingProfile)) // K10
+        // A Security
+        .On(OcppActions.CertificateSigned, Guard(s, OcppActions.CertificateSigned, s.Security.CertificateSigned))                  // A02, A03
+        // M ISO15118CertificateManagement
+        .On(OcppActions.InstallCertificate, Guard(s, OcppActions.InstallCertificate, s.Iso15118Certificates.InstallCertificate))    // M05
+        .On(OcppActions.DeleteCertificate, Guard(s, OcppActions.DeleteCertificate, s.Iso15118Certificates.DeleteCertificate))       // M04
+        .On(OcppActions.GetInstalledCertificateIds, Guard(s, OcppActions.GetInstalledCertificateIds, s.Iso15118Certificates.GetInstalledCertificateIds)) // M03
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

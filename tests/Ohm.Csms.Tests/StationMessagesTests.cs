@@ -73,7 +73,7 @@ public sealed class StationMessagesTests
 
         var sign = await station.CallAsync(new SignCertificateRequest { Csr = "-----BEGIN CERTIFICATE REQUEST-----", CertificateType = CertificateSigningUseEnumType.ChargingStationCertificate });
         Assert.Equal(GenericStatusEnumType.Rejected, sign.Status);
-        Assert.Equal("NoCAConfigured", sign.StatusInfo?.ReasonCode);
+        Assert.Equal("InvalidCSR", sign.StatusInfo?.ReasonCode); // the CSMS has its CA now (Certificates/SignCertificateTests): a broken CSR is refused
 
         var ev = await station.CallAsync(new Get15118EVCertificateRequest { Iso15118SchemaVersion = "urn:iso:15118:2:2013:MsgDef", Action = CertificateActionEnumType.Install, ExiRequest = "AAAA" });
         Assert.Equal(Iso15118EVCertificateStatusEnumType.Failed, ev.Status);

@@ -164,6 +164,7 @@ internal static class StationsApi
             if (body.Password is not null)
             {
                 record.PasswordHash = PasswordHasher.Hash(body.Password);
+                record.PreviousPasswordHash = null; // A01: a password an operator sets replaces both
             }
 
             if (record.SecurityProfile is 1 or 2 && record.PasswordHash is null)

@@ -10,7 +10,7 @@ namespace Ohm.Csms.Blocks;
 /// token the CSMS does not hold is Accepted in a transaction (C03 payment terminal reference, C05); master passes (C16);
 /// the driver's tariff text as personalMessage (I01) and prepaid balances (NoCredit).
 /// </summary>
-public sealed class Authorization(CsmsDatabase database, TimeProvider time, CsmsOptions? options = null, TariffCost? tariffs = null)
+public sealed class Authorization(CsmsDatabase database, TimeProvider time, CsmsOptions? options = null, TariffCost? tariffs = null, Certificates.ContractCertificateCheck? contracts = null)
 {
     // C01 EV Driver Authorization using RFID, C02 (start button), C04 (PIN), C05 (central), C06 (local start).
     public async ValueTask<AuthorizeResponse> AuthorizeAsync(AuthorizeRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -20,7 +20,19 @@ public sealed class Authorization(CsmsDatabase database, TimeProvider time, Csms
         try
         {
             var info = await ResolveAsync(() => db ??= database.CreateContext(), request.IdToken, evseId: null, currentTransaction: null, context?.StationId).ConfigureAwait(false);
-            return new AuthorizeResponse { IdTokenInfo = info };
+            if (contracts is null || (request.Iso15118CertificateHashData is not { Count: > 0 } && request.Certificate is not { Length: > 0 }))
+            {
+                return new AuthorizeResponse { IdTokenInfo = info };
+            }
+
+            // C07, C08: the contract certificate's status; a contract that is not valid does not authorize (C07.FR.06).
+            var certificateStatus = await contracts.CheckAsync(request, cancellationToken).ConfigureAwait(false);
+            if (certificateStatus != AuthorizeCertificateStatusEnumType.Accepted && info.Status == AuthorizationStatusEnumType.Accepted)
+            {
+                info.Status = AuthorizationStatusEnumType.Invalid;
+            }
+
+            return new AuthorizeResponse { IdTokenInfo = info, CertificateStatus = certificateStatus };
         }
         finally
         {

@@ -25,6 +25,7 @@ public sealed class SecurityEventLog : IAsyncDisposable
     private readonly CsmsWriter _writer;
     private readonly TimeProvider _time;
     private readonly ILogger<SecurityEventLog> _logger;
+    private readonly CsmsMetrics? _metrics;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly ITimer _timer;
@@ -33,8 +34,9 @@ public sealed class SecurityEventLog : IAsyncDisposable
     private Task _background = Task.CompletedTask;
     private bool _stopped;
 
-    public SecurityEventLog(CsmsWriter writer, TimeProvider time, ILogger<SecurityEventLog> logger)
+    public SecurityEventLog(CsmsWriter writer, TimeProvider time, ILogger<SecurityEventLog> logger, CsmsMetrics? metrics = null)
     {
+        _metrics = metrics;
         _writer = writer;
         _time = time;
         _logger = logger;
@@ -50,6 +52,7 @@ public sealed class SecurityEventLog : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(type);
         var now = _time.GetUtcNow();
         var address = remoteAddress?.ToString();
+        _metrics?.SecurityEvent(SecurityEventRecord.FromCsms, type, SecurityEventTypes.IsCritical(type));
         lock (_lock)
         {
             if (_pending.TryGetValue((type, stationId, address), out var pending))
@@ -141,6 +144,7 @@ public sealed class SecurityEventLog : IAsyncDisposable
     {
         Source = SecurityEventRecord.FromCsms,
         Type = type.Length > 50 ? type[..50] : type,
+        Critical = SecurityEventTypes.IsCritical(type),
         StationId = stationId,
         RemoteAddress = address,
         TechInfo = techInfo is { Length: > 255 } ? techInfo[..255] : techInfo,

@@ -18,6 +18,9 @@ public sealed class StationAdmission(
     /// <summary>Security-event type of refused credentials (OCPP 2.0.1 Part 2 Appendices, Security Events).</summary>
     public const string FailedToAuthenticateType = "FailedToAuthenticateAtCsms";
 
+    /// <summary>Security-event type of a client certificate refused as expired, not yet valid or revoked (same appendix).</summary>
+    public const string InvalidCertificateType = "InvalidChargingStationCertificate";
+
     // Checked against when the station is unknown or has no hash, so that every handshake with a password costs one
     // hash: the answer's timing does not tell which station identities exist.
     private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))));
@@ -74,13 +77,20 @@ public sealed class StationAdmission(
             station = await CompiledQueries.FindStation(db, request.StationId).ConfigureAwait(false);
         }
 
-        // One hash whenever a password was sent, whatever the station: unknown, disabled or without a hash alike.
+        // One hash whenever a password was sent, whatever the station: unknown, disabled or without a hash alike. A01:
+        // during a password update the previous one is checked too, until the station connects with the new one.
         var passwordMatches = false;
+        var matchedPrevious = false;
         if (request.Password is not null)
         {
             Interlocked.Increment(ref _passwordChecks);
             var stored = station?.PasswordHash;
             passwordMatches = PasswordHasher.Verify(request.Password, stored ?? DummyHash.Value) && stored is not null;
+            if (!passwordMatches && station?.PreviousPasswordHash is { } previous)
+            {
+                Interlocked.Increment(ref _passwordChecks);
+                passwordMatches = matchedPrevious = PasswordHasher.Verify(request.Password, previous);
+            }
         }
 
         if (station is null)
@@ -127,21 +137,64 @@ public sealed class StationAdmission(
             return Refuse(request, RefusalReasons.ProfileTooLow, $"it is registered for security profile {station.SecurityProfile}, which needs TLS");
         }
 
-        if (station.SecurityProfile == 3 && request.ClientCertificate?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false) != station.Id)
+        // SP3 identity binding: the client certificate (chain checked at the TLS handshake) names this station, is in its
+        // validity by the CSMS's clock, and is not one the CSMS revoked.
+        if (station.SecurityProfile == 3)
         {
-            return Refuse(request, RefusalReasons.BadCertificate, "security profile 3 needs a client certificate whose common name is the station identity");
+            var certificate = request.ClientCertificate;
+            var name = certificate?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false);
+            if (certificate is null || name != station.Id)
+            {
+                return Refuse(request, RefusalReasons.BadCertificate, certificate is null
+                    ? "security profile 3 needs a client certificate whose common name is the station identity; it sent none"
+                    : $"security profile 3 needs a client certificate whose common name is the station identity; it presented one of '{name}' (serial {certificate.SerialNumber})");
+            }
+
+            var now = time.GetUtcNow();
+            if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
+            {
+                return Refuse(request, RefusalReasons.BadCertificate, $"its client certificate {certificate.SerialNumber} is valid from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}, not now", InvalidCertificateType);
+            }
+
+            if (await Certificates.StationCertificates.IsRevokedAsync(database, Certificates.StationCertificates.Fingerprint(certificate)).ConfigureAwait(false))
+            {
+                return Refuse(request, RefusalReasons.BadCertificate, $"its client certificate {certificate.SerialNumber} is revoked", InvalidCertificateType);
+            }
+        }
+
+        if (passwordMatches && !matchedPrevious && station.PreviousPasswordHash is not null)
+        {
+            station = await ForgetPreviousPasswordAsync(station).ConfigureAwait(false);
         }
 
         request.Admission = station;
         return true;
     }
 
-    private bool Refuse(OcppConnectRequest request, string metricReason, string reason)
+    // A01: the station connected with its new password, so the one it replaced is no longer accepted.
+    private async Task<StationRecord> ForgetPreviousPasswordAsync(StationRecord station)
+    {
+        var forgotten = station.PreviousPasswordHash;
+        await writer.ExecuteForStationAsync(station.Id, async db =>
+        {
+            var stored = await db.Stations.FindAsync([station.Id]).ConfigureAwait(false);
+            if (stored is not null && stored.PreviousPasswordHash == forgotten)
+            {
+                stored.PreviousPasswordHash = null;
+            }
+        }).ConfigureAwait(false);
+        logger.LogInformation("Station {StationId} connected with its new password; the previous one is no longer accepted (A01)", station.Id);
+        var updated = station.Clone();
+        updated.PreviousPasswordHash = null;
+        return updated;
+    }
+
+    private bool Refuse(OcppConnectRequest request, string metricReason, string reason, string type = FailedToAuthenticateType)
     {
         metrics?.ConnectionRefused(metricReason);
-        logger.LogWarning("Security event {Type}: refused station {StationId} from {Remote}: {Reason}", FailedToAuthenticateType, request.StationId, request.RemoteAddress, reason);
+        logger.LogWarning("Security event {Type}: refused station {StationId} from {Remote}: {Reason}", type, request.StationId, request.RemoteAddress, reason);
         failures.Fail(request.StationId, request.RemoteAddress);
-        securityEvents.Record(FailedToAuthenticateType, request.StationId, request.RemoteAddress, "Refused: " + reason);
+        securityEvents.Record(type, request.StationId, request.RemoteAddress, "Refused: " + reason);
         return false;
     }
 }

@@ -94,6 +94,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>Block K: the schedules EVs chose (K15, K17).</summary>
     public DbSet<EvChargingScheduleRecord> EvChargingSchedules => Set<EvChargingScheduleRecord>();
 
+    /// <summary>Block A: the certificates the CSMS issued to stations (A02/A03), with their revocation.</summary>
+    public DbSet<IssuedCertificateRecord> IssuedCertificates => Set<IssuedCertificateRecord>();
+
     /// <summary>Sites for load balancing (<see cref="Sites.SiteBalancer"/>).</summary>
     public DbSet<SiteRecord> Sites => Set<SiteRecord>();
 
@@ -319,6 +322,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
             e.Property(m => m.Source).HasMaxLength(8);
         });
         SmartChargingModel.Configure(modelBuilder);
+        CertificatesModel.Configure(modelBuilder);
     }
 
     private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()

@@ -223,14 +223,8 @@ public sealed class Authorization
         // C12, C13.FR.01-03: offline, LocalAuthorizeOffline lets the station decide on a token it knows; one it knows
         // as not Accepted stays refused, even with OfflineTxForUnknownIdEnabled (C13.FR.04 as amended by the errata).
         // C15: an unknown one is accepted only with OfflineTxForUnknownIdEnabled.
-        if (model.Flag("AuthCtrlr", "LocalAuthorizeOffline", true) && known is { } offline)
-        {
-            return new(offline.Status, offline.Group);
-        }
-
-        return new(model.Flag("AuthCtrlr", "OfflineTxForUnknownIdEnabled", false)
-            ? AuthorizationStatusEnumType.Accepted
-            : AuthorizationStatusEnumType.Unknown, null);
+        var (status, group) = DecideOffline(token);
+        return new(status, group);
     }
 
     /// <summary>I: where the tariff text of an Authorize answer goes; set by the station.</summary>
@@ -248,6 +242,25 @@ public sealed class Authorization
         _list.Lookup(token) is { } listed ? (listed, true, _list.GroupOf(token))
         : _cache.Cached(token) is { } cached ? (cached, false, _cache.GroupOf(token))
         : null;
+
+    /// <summary>C07: an Authorize answer about a token authorized otherwise than by <see cref="AuthorizeAsync"/> (an eMAID), into the cache (C10) and to the tariffs (I01).</summary>
+    internal void Remember(IdTokenType token, IdTokenInfoType info)
+    {
+        _cache.Remember(token, info);
+        Tariffs?.OnAuthorized(token, info);
+    }
+
+    /// <summary>C07.FR.09: offline, the status of a token by the offline rules (LocalAuthorizeOffline, OfflineTxForUnknownIdEnabled) without asking the CSMS.</summary>
+    internal (AuthorizationStatusEnumType Status, IdTokenType? Group) DecideOffline(IdTokenType token)
+    {
+        var model = _context.Model;
+        if (model.Flag("AuthCtrlr", "LocalAuthorizeOffline", true) && Known(token) is { } offline)
+        {
+            return (offline.Status, offline.Group);
+        }
+
+        return (model.Flag("AuthCtrlr", "OfflineTxForUnknownIdEnabled", false) ? AuthorizationStatusEnumType.Accepted : AuthorizationStatusEnumType.Unknown, null);
+    }
 
     /// <summary>C09: the groupIdToken the local list, or else the cache, holds for a token.</summary>
     private IdTokenType? GroupOf(IdTokenType token) => _list.GroupOf(token) ?? _cache.GroupOf(token);

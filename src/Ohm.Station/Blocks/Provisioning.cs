@@ -16,14 +16,16 @@ public sealed class Provisioning
     private readonly IStateGate _gate;
     private readonly IStationLifecycle _lifecycle;
     private readonly Transactions _transactions;
+    private readonly SecurityVariables _security;
     private bool _resetOnIdle;
 
-    internal Provisioning(IStationContext context, IStateGate gate, IStationLifecycle lifecycle, Transactions transactions)
+    internal Provisioning(IStationContext context, IStateGate gate, IStationLifecycle lifecycle, Transactions transactions, SecurityVariables security)
     {
         _context = context;
         _gate = gate;
         _lifecycle = lifecycle;
         _transactions = transactions;
+        _security = security;
         transactions.Ended += OnTransactionEnded;
     }
 
@@ -63,12 +65,25 @@ public sealed class Provisioning
         await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return new SetVariablesResponse { SetVariableResult = request.SetVariableData.Select(_context.Model.Set).ToList() };
+            return new SetVariablesResponse { SetVariableResult = request.SetVariableData.Select(Set).ToList() };
         }
         finally
         {
             _gate.Exit();
         }
+    }
+
+    /// <summary>B05 for one item: the security rules first (A01, B10), then the device model; a change may raise a security event (A04).</summary>
+    private SetVariableResultType Set(SetVariableDataType item)
+    {
+        if (_security.Check(item) is { } rejected)
+        {
+            return rejected;
+        }
+
+        var result = _context.Model.Set(item);
+        _security.Applied(item, result);
+        return result;
     }
 
     /// <summary>B07: GetBaseReport, answered then sent as NotifyReport parts.</summary>
@@ -120,7 +135,7 @@ public sealed class Provisioning
             _gate.Exit();
         }
 
-        _context.Background.Run("restart after Reset", RestartSoonAsync);
+        _context.Background.Run("restart after Reset", () => RestartSoonAsync(request.Type));
         return new ResetResponse { Status = ResetStatusEnumType.Accepted };
     }
 
@@ -137,14 +152,14 @@ public sealed class Provisioning
         if (_resetOnIdle && !_transactions.AnyRunning)
         {
             _resetOnIdle = false;
-            _context.Background.Run("restart after Reset (OnIdle)", RestartSoonAsync);
+            _context.Background.Run("restart after Reset (OnIdle)", () => RestartSoonAsync(ResetEnumType.OnIdle));
         }
     }
 
     /// <summary>F06: TriggerMessage(BootNotification) while Pending.</summary>
     internal void AllowTriggered(bool allowed) => TriggeredWhilePending = allowed;
 
-    private async Task RestartSoonAsync()
+    private async Task RestartSoonAsync(ResetEnumType type)
     {
         // Let the answer and the last transaction events leave before the engine restarts.
         var stopping = _context.Stopping;
@@ -155,6 +170,7 @@ public sealed class Provisioning
 
         await Task.Delay(TimeSpan.FromMilliseconds(200), _context.Clock, stopping).ConfigureAwait(false);
         _context.Report("reset: restarting the engine");
+        _security.ResetOrReboot("Reset " + type); // A04: queued before the restart, sent after the next boot
         _lifecycle.RequestRestart(BootReasonEnumType.RemoteReset);
     }
 

@@ -40,6 +40,9 @@ public sealed class RemoteControl
     /// <summary>K: smart charging, which checks and keeps the chargingProfile of a remote start (K05; set by the SmartCharging block).</summary>
     internal SmartCharging? SmartCharging { get; set; }
 
+    /// <summary>A: security, which renews the station's certificates on TriggerMessage SignChargingStationCertificate (A02; set by the station).</summary>
+    internal Security? Security { get; set; }
+
     /// <summary>F01/F02: RequestStartTransaction.</summary>
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
@@ -208,6 +211,15 @@ public sealed class RemoteControl
                 break;
             case MessageTriggerEnumType.LogStatusNotification:
                 _context.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));
+                break;
+            case MessageTriggerEnumType.SignChargingStationCertificate when Security is not null: // A02
+                Security.RequestCertificate(SigningRequestKind.ChargingStation);
+                break;
+            case MessageTriggerEnumType.SignV2GCertificate when Security is not null: // A02
+                Security.RequestCertificate(SigningRequestKind.V2G);
+                break;
+            case MessageTriggerEnumType.SignCombinedCertificate when Security is not null: // A02
+                Security.RequestCertificate(SigningRequestKind.Combined);
                 break;
             default:
                 return new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.NotImplemented };

@@ -30,6 +30,9 @@ public sealed class StationHardware
     /// <summary>The EV's ISO 15118 high-level communication (K15-K17); null for a charger without it (basic charging only).</summary>
     public IEvHighLevelCommunication? HighLevelCommunication { get; init; }
 
+    /// <summary>The Plug &amp; Charge side of ISO 15118 (the EV's contract certificates, C07, M01/M02); null for a charger without it.</summary>
+    public IEvContractCertificates? ContractCertificates { get; init; }
+
     /// <summary>Every seam served by one simulator.</summary>
     public static StationHardware Of(Simulation.SimulatedHardware simulator)
     {
@@ -45,6 +48,7 @@ public sealed class StationHardware
             Firmware = simulator,
             Sensors = simulator,
             HighLevelCommunication = simulator,
+            ContractCertificates = simulator,
         };
     }
 }

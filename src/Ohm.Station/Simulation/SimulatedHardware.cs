@@ -269,7 +269,11 @@ public sealed partial class SimulatedHardware : IEnergyMeter, IConnectorLock, IP
     public string? Read(ComponentKey component, string variable) => null;
 
     /// <inheritdoc/>
-    public void Dispose() => Signer.Dispose();
+    public void Dispose()
+    {
+        Signer.Dispose();
+        _mobilityOperator?.Dispose();
+    }
 
     private Outlet Get(int evseId)
     {

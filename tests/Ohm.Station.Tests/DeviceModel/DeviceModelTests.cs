@@ -52,7 +52,7 @@ public sealed class DeviceModelTests
                 SetVariableStatusEnumType.UnknownComponent,
                 SetVariableStatusEnumType.UnknownVariable,
                 SetVariableStatusEnumType.NotSupportedAttributeType,
-                SetVariableStatusEnumType.RebootRequired,
+                SetVariableStatusEnumType.Accepted,
                 SetVariableStatusEnumType.Rejected,
                 SetVariableStatusEnumType.UnknownComponent,
             ],

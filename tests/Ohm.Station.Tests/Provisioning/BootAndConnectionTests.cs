@@ -130,7 +130,7 @@ public sealed class BootAndConnectionTests
     {
         await using var h = await StationHarness.StartAsync();
         await h.StartStation("CS-NS");
-        var error = await Assert.ThrowsAsync<OcppCallErrorException>(() => h.Csms.Call("CS-NS", new GetInstalledCertificateIdsRequest()));
+        var error = await Assert.ThrowsAsync<OcppCallErrorException>(() => h.Csms.Call("CS-NS", new GetLogRequest { LogType = LogEnumType.DiagnosticsLog, RequestId = 1, Log = new LogParametersType { RemoteLocation = "http://127.0.0.1/logs" } }));
         Assert.Equal(OcppErrorCode.NotSupported, error.Code);
     }
 

@@ -111,7 +111,9 @@ internal sealed class FakeStationContext : IStationContext, IStateGate, IStation
         var metering = new Metering(this, events);
         var availability = new Availability(this, this);
         var transactions = new TransactionsBlock(this, this, events, metering, availability, cache);
-        var provisioning = new ProvisioningBlock(this, this, this, transactions);
+        var securityEvents = new SecurityEvents(this);
+        var profiles = new NetworkProfiles(this, new StationOptions { Endpoint = new Uri("ws://127.0.0.1:9/ocpp"), StationId = "CS-FAKE" }, securityEvents);
+        var provisioning = new ProvisioningBlock(this, this, this, transactions, new SecurityVariables(this, securityEvents, profiles));
         var list = new LocalAuthList(this);
         var authorization = new Authorization(this, cache, list, transactions);
         var remoteControl = new RemoteControl(this, this, provisioning, authorization, transactions, events, availability, metering);

@@ -67,6 +67,14 @@ public sealed class TestCsms : IAsyncDisposable
     public Func<NotifyEVChargingScheduleRequest, NotifyEVChargingScheduleResponse> NotifyEVChargingSchedule { get; set; } =
         _ => new NotifyEVChargingScheduleResponse { Status = GenericStatusEnumType.Accepted };
 
+    /// <summary>M01/M02: answers the EV's certificate request (Failed by default).</summary>
+    public Func<Get15118EVCertificateRequest, Get15118EVCertificateResponse> Get15118EVCertificate { get; set; } =
+        _ => new Get15118EVCertificateResponse { Status = Iso15118EVCertificateStatusEnumType.Failed, ExiResponse = "" };
+
+    /// <summary>M06: answers GetCertificateStatus (Failed by default).</summary>
+    public Func<GetCertificateStatusRequest, GetCertificateStatusResponse> GetCertificateStatus { get; set; } =
+        _ => new GetCertificateStatusResponse { Status = GetCertificateStatusEnumType.Failed };
+
     public Func<DataTransferRequest, DataTransferResponse> DataTransfer { get; set; } =
         _ => new DataTransferResponse { Status = DataTransferStatusEnumType.Accepted };
 
@@ -178,6 +186,9 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.NotifyChargingLimit, (r, c, _) => Answer(r, c, () => new NotifyChargingLimitResponse()));
         h.On(OcppActions.ClearedChargingLimit, (r, c, _) => Answer(r, c, () => new ClearedChargingLimitResponse()));
         h.On(OcppActions.ReportChargingProfiles, (r, c, _) => Answer(r, c, () => new ReportChargingProfilesResponse()));
+        h.On(OcppActions.SecurityEventNotification, (r, c, _) => Answer(r, c, () => new SecurityEventNotificationResponse()));
+        h.On(OcppActions.Get15118EVCertificate, (r, c, _) => Answer(r, c, () => Get15118EVCertificate(r)));
+        h.On(OcppActions.GetCertificateStatus, (r, c, _) => Answer(r, c, () => GetCertificateStatus(r)));
     }
 
     private ValueTask<TResponse> Answer<TRequest, TResponse>(TRequest request, OcppCallContext context, Func<TResponse> respond)

@@ -27,6 +27,9 @@ public sealed class SecurityEventRecord
     /// </summary>
     public required string Type { get; set; }
 
+    /// <summary>Whether Part 2's Security Events appendix marks the type critical (see SecurityEventTypes).</summary>
+    public bool Critical { get; set; }
+
     /// <summary>The station the event concerns, when known (for a refused handshake, the identity it claimed).</summary>
     public string? StationId { get; set; }
 

@@ -15,6 +15,12 @@ public sealed class StationRecord
     /// <summary>PBKDF2 hash of the SP1/SP2 password; never the password itself.</summary>
     public string? PasswordHash { get; set; }
 
+    /// <summary>
+    /// A01: the hash of the password that <see cref="PasswordHash"/> replaced while the station has not yet connected
+    /// with the new one; both are accepted until it does, then this one is forgotten.
+    /// </summary>
+    public string? PreviousPasswordHash { get; set; }
+
     /// <summary>How BootNotification is answered: Accepted, Pending or Rejected.</summary>
     public RegistrationStatusEnumType BootPolicy { get; set; } = RegistrationStatusEnumType.Accepted;
 
