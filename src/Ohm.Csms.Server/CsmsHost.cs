@@ -188,6 +188,19 @@ public static class CsmsHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
+
+        // The certificates' validity by the host's clock (a test's fake one too), not the system's.
+        var expired = OcppTlsSetup.CheckValidity(
+            app.Services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            (ocppCertificate, "Ocpp:Tls:CertificateFile", tls.CertificateFile),
+            (ocppEcdsaCertificate, "Ocpp:Tls:EcdsaCertificateFile", tls.EcdsaCertificateFile),
+            (apiCertificate, "Api:Tls:CertificateFile", apiTls.CertificateFile)).ToList();
+        if (expired.Count > 0)
+        {
+            ((IDisposable)app).Dispose();
+            throw new ConfigurationException(string.Join(Environment.NewLine, expired));
+        }
+
         CertificateAuthoritySetup.Load(app.Services, log: true);
         database.Tokens.Clock = app.Services.GetRequiredService<TimeProvider>();
         var server = app.Services.GetRequiredService<OcppServer>();

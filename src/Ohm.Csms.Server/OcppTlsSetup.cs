@@ -72,10 +72,10 @@ internal static class OcppTlsSetup
     public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
 
     /// <summary>
-    /// Reads the .pfx named by <c>{section}:CertificateFile</c> (or <paramref name="setting"/>) and checks it can serve:
-    /// it has its private key and <paramref name="now"/> (default: the system clock) is within its validity.
+    /// Reads the .pfx named by <c>{section}:CertificateFile</c> (or <paramref name="setting"/>) and checks it has its
+    /// private key. Whether it is valid is checked by <see cref="CheckValidity"/> once the host's clock is known.
     /// </summary>
-    public static X509Certificate2 LoadCertificate(string section, string file, string? password, string? setting = null, DateTimeOffset? now = null)
+    public static X509Certificate2 LoadCertificate(string section, string file, string? password, string? setting = null)
     {
         setting ??= section + ":CertificateFile";
         X509Certificate2 certificate;
@@ -89,21 +89,41 @@ internal static class OcppTlsSetup
                 $"{setting} '{file}' cannot be read as a .pfx with {setting[..^"File".Length]}Password (wrong password, or not a PKCS#12 file): {ex.Message}", ex);
         }
 
-        var at = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
-        string? problem = !certificate.HasPrivateKey ? "has no private key"
-            : at < certificate.NotBefore.ToUniversalTime() ? $"is not valid before {certificate.NotBefore.ToUniversalTime():O}"
-            : at > certificate.NotAfter.ToUniversalTime() ? $"expired at {certificate.NotAfter.ToUniversalTime():O}"
-            : null;
-        if (problem is not null)
+        if (!certificate.HasPrivateKey)
         {
             certificate.Dispose();
-            throw new ConfigurationException($"{setting} '{file}' {problem}: the CSMS cannot serve TLS with it.");
+            throw new ConfigurationException($"{setting} '{file}' has no private key: the CSMS cannot serve TLS with it.");
         }
 
         return certificate;
     }
 
-    /// <summary>The optional ECDSA certificate of <c>Ocpp:Tls:EcdsaCertificateFile</c>, checked like the RSA one and for its ECDSA key.</summary>
+    /// <summary>
+    /// Why each of <paramref name="certificates"/> (the certificate, its setting and file; a null certificate is skipped)
+    /// cannot serve at <paramref name="now"/>, the host's <see cref="TimeProvider"/>: not valid yet, or expired.
+    /// </summary>
+    public static IEnumerable<string> CheckValidity(DateTimeOffset now, params (X509Certificate2? Certificate, string Setting, string? File)[] certificates)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
+        var at = now.UtcDateTime;
+        foreach (var (certificate, setting, file) in certificates)
+        {
+            if (certificate is null)
+            {
+                continue;
+            }
+
+            var problem = at < certificate.NotBefore.ToUniversalTime() ? $"is not valid before {certificate.NotBefore.ToUniversalTime():O}"
+                : at > certificate.NotAfter.ToUniversalTime() ? $"expired at {certificate.NotAfter.ToUniversalTime():O}"
+                : null;
+            if (problem is not null)
+            {
+                yield return $"{setting} '{file}' {problem} (the CSMS's clock says {now.UtcDateTime:O}): the CSMS cannot serve TLS with it.";
+            }
+        }
+    }
+
+    /// <summary>The optional ECDSA certificate of <c>Ocpp:Tls:EcdsaCertificateFile</c>, read like the RSA one and checked for its ECDSA key.</summary>
     public static X509Certificate2? LoadEcdsaCertificate(OcppTlsOptions tls)
     {
         if (tls.EcdsaCertificateFile is null)

@@ -22,7 +22,7 @@ internal static class StationSecurityApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         var profile = security.MapPost("/security-profile", UpgradeProfileAsync).WithName("upgradeStationSecurityProfile")
             .WithSummary("A05 Raise the station's security profile: CSMS root installed, network profile set and made first, station reset; lower connections refused from then on")
-            .WithDescription("Answers each step's result. A step the station rejects stops the sequence (409, naming the step). A downgrade is refused unless Csms:Security:AllowProfileDowngrade is true.")
+            .WithDescription("Answers each step's result. A step the station rejects stops the sequence (409, naming the step). A downgrade is refused unless Csms:Security:AllowProfileDowngrade is true. Profile 3 is refused (409) while the station holds no valid, unrevoked ChargingStationCertificate issued by this CSMS: trigger a renewal first.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         foreach (var status in ApiResults.CallProblems)
         {
@@ -116,6 +116,12 @@ internal static class StationSecurityApi
         if (target < station.SecurityProfile && !policy.AllowProfileDowngrade)
         {
             return ApiResults.Conflict("A downgrade is refused", $"Station '{stationId}' is registered for security profile {station.SecurityProfile}; lowering it to {target} needs Csms:Security:AllowProfileDowngrade=true.");
+        }
+
+        // A05: profile 3 authenticates the station with its certificate, so it must hold a valid one first.
+        if (target == 3 && await upgrade.CertificateProblemAsync(stationId, ct).ConfigureAwait(false) is { } missing)
+        {
+            return ApiResults.Conflict("The station has no valid ChargingStationCertificate", missing);
         }
 
         var rootPem = target >= 2 ? root.Pem : null;

@@ -1,7 +1,9 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
+using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Blocks;
@@ -10,9 +12,11 @@ namespace Ohm.Csms.Blocks;
 /// A05 Upgrade Charging Station Security Profile (block A): the CSMS root certificate installed, a network connection
 /// profile with the new security profile set in a slot, that slot made the first in NetworkConfigurationPriority, the
 /// new profile stored as the station's minimum (so that StationAdmission refuses a connection below it), and the
-/// station reset to connect with it. A step the station does not accept stops the sequence.
+/// station reset to connect with it. A step the station does not accept stops the sequence. Profile 3 needs the
+/// station to hold a valid ChargingStationCertificate first (<see cref="CertificateProblemAsync"/>).
 /// </summary>
-public sealed class SecurityProfileUpgrade(IStationCallRouter router, Provisioning provisioning, CsmsWriter writer, ILogger<SecurityProfileUpgrade> logger)
+public sealed class SecurityProfileUpgrade(
+    IStationCallRouter router, Provisioning provisioning, CsmsWriter writer, CsmsDatabase database, TimeProvider time, ILogger<SecurityProfileUpgrade> logger)
 {
     /// <summary>The steps' names, as the answer gives them.</summary>
     public const string InstallRootStep = "InstallCertificate", NetworkProfileStep = "SetNetworkProfile", PriorityStep = "SetVariables", ResetStep = "Reset";
@@ -28,6 +32,38 @@ public sealed class SecurityProfileUpgrade(IStationCallRouter router, Provisioni
 
     /// <summary>The steps run, the first one the station did not accept (null when all were), and whether the new profile was stored.</summary>
     public sealed record Outcome(IReadOnlyList<StepResult> Steps, string? FailedStep, bool Stored);
+
+    /// <summary>
+    /// A05 precondition for profile 3 (A05.FR.03 has the station refuse the network profile otherwise): the station
+    /// holds a ChargingStationCertificate the CSMS issued, that it accepted in CertificateSigned, that is valid now by
+    /// the CSMS's clock and not revoked. Null when it does; otherwise what is missing, for the operator.
+    /// </summary>
+    public async Task<string?> CertificateProblemAsync(string stationId, CancellationToken cancellationToken)
+    {
+        var type = CertificateSigningUseEnumType.ChargingStationCertificate.ToWire();
+        var accepted = CertificateSignedStatusEnumType.Accepted.ToWire();
+        List<IssuedCertificateRecord> issued;
+        var db = database.CreateContext();
+        await using (db.ConfigureAwait(false))
+        {
+            issued = await db.IssuedCertificates.AsNoTracking().Where(c => c.StationId == stationId && c.CertificateType == type).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = time.GetUtcNow();
+        var held = issued.Where(c => c.SignedResult == accepted).ToList();
+        if (held.Any(c => c.RevokedAt is null && c.NotBefore <= now && now < c.NotAfter))
+        {
+            return null;
+        }
+
+        var why = issued.Count == 0 ? "the CSMS has issued it no ChargingStationCertificate"
+            : held.Count == 0 ? $"it accepted none of the {issued.Count} ChargingStationCertificate(s) the CSMS issued it"
+            : held.All(c => c.RevokedAt is not null) ? "every ChargingStationCertificate it holds is revoked"
+            : held.Where(c => c.RevokedAt is null).All(c => c.NotAfter <= now) ? $"its ChargingStationCertificate expired at {held.Where(c => c.RevokedAt is null).Max(c => c.NotAfter):u}"
+            : "its ChargingStationCertificate is not valid yet";
+        return $"Security profile 3 needs station '{stationId}' to hold a valid ChargingStationCertificate issued by this CSMS, and {why}. "
+            + $"Trigger a renewal (POST /api/stations/{stationId}/certificates/renew) and upgrade once the station has accepted the new certificate.";
+    }
 
     // A05: InstallCertificate CSMSRootCertificate, SetNetworkProfile, SetVariables NetworkConfigurationPriority, store, Reset OnIdle.
     public async Task<Outcome> UpgradeAsync(string stationId, Plan plan, CancellationToken cancellationToken)

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Ohm.Csms.Tests.Support;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
@@ -131,5 +134,50 @@ public sealed class ProfileUpgradeTests : IDisposable
         Assert.Equal(400, bad);
         Assert.Contains("ocppCsmsUrl", problem.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, (await csms.GetJsonAsync("api/stations/CS-A05-DOWN")).GetProperty("securityProfile").GetInt32());
+    }
+
+    [Fact]
+    public async Task A05_profile_3_is_refused_until_the_station_holds_a_valid_unrevoked_certificate_of_the_CSMS()
+    {
+        await using var csms = await StartAsync();
+        await csms.RegisterAsync("CS-A05-SP3", securityProfile: 2);
+        var signed = Channel.CreateUnbounded<CertificateSignedRequest>();
+        await using var station = await ConnectAsync(csms, "CS-A05-SP3", Station().On(OcppActions.CertificateSigned, async (request, _, ct) =>
+        {
+            await signed.Writer.WriteAsync(request, ct);
+            return new CertificateSignedResponse { Status = CertificateSignedStatusEnumType.Accepted };
+        }));
+        Assert.Equal(RegistrationStatusEnumType.Accepted, (await station.CallAsync(CsmsTestHost.Boot())).Status);
+
+        async Task<string> ObtainAsync()
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            Assert.Equal(GenericStatusEnumType.Accepted, (await station.CallAsync(new SignCertificateRequest { Csr = Certificates.CertificateStations.Csr("CS-A05-SP3", key) })).Status);
+            using var leaf = Certificates.CertificateStations.Chain((await signed.Reader.ReadAsync()).CertificateChain)[0];
+            await csms.App.Services.GetRequiredService<BackgroundWork>().WaitAsync(); // the station's Accepted stored
+            return leaf.SerialNumber;
+        }
+
+        // None issued: refused before any step, saying what is missing and how to get it.
+        var (status, body) = await csms.PostJsonAsync("api/stations/CS-A05-SP3/security-profile", """{ "securityProfile": 3 }""");
+        Assert.True(status == 409, body.ToString());
+        Assert.Contains("no ChargingStationCertificate", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("api/stations/CS-A05-SP3/certificates/renew", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_calls);
+
+        // Issued and accepted, then revoked: refused.
+        var serial = await ObtainAsync();
+        Assert.Equal(200, (await csms.PostJsonAsync($"api/certificates/{serial}/revoke", "{}")).Status);
+        (status, body) = await csms.PostJsonAsync("api/stations/CS-A05-SP3/security-profile", """{ "securityProfile": 3 }""");
+        Assert.True(status == 409, body.ToString());
+        Assert.Contains("revoked", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_calls);
+
+        // A new valid one: the upgrade runs.
+        await ObtainAsync();
+        (status, body) = await csms.PostJsonAsync("api/stations/CS-A05-SP3/security-profile", """{ "securityProfile": 3 }""");
+        Assert.True(status == 200, body.ToString());
+        Assert.Equal("Reset OnIdle", _calls[^1]);
+        Assert.Equal(3, (await csms.GetJsonAsync("api/stations/CS-A05-SP3")).GetProperty("securityProfile").GetInt32());
     }
 }

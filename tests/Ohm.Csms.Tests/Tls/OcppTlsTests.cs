@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Ohm.Csms.Tests.Support;
 
 namespace Ohm.Csms.Tests.Tls;
@@ -127,6 +129,29 @@ public sealed class OcppTlsTests : IDisposable
         {
             Assert.Equal("1.2.840.113549.1.1.1", rsa.PublicKey.Oid.Value); // rsaEncryption
         }
+    }
+
+    [Fact]
+    public async Task The_start_check_judges_the_certificate_by_the_CSMS_clock_not_the_system_one()
+    {
+        // Valid by the system clock, expired by the CSMS's: the start is refused, naming the setting.
+        using var valid = Server(ecdsa: false, notAfter: DateTimeOffset.UtcNow.AddDays(30));
+        var validFile = await PfxAsync("valid.pfx", valid);
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(60));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => CsmsTestHost.StartAsync(
+            TestDatabases.Sqlite, b => b.Services.AddSingleton<TimeProvider>(later),
+            ("Ocpp:Url", "https://127.0.0.1:0"), ("Ocpp:Tls:CertificateFile", validFile), ("Ocpp:Tls:CertificatePassword", "pfx-password")));
+        Assert.Contains("Ocpp:Tls:CertificateFile", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expired", error.Message, StringComparison.Ordinal);
+
+        // Expired by the system clock, valid by the CSMS's: it starts.
+        using var old = Server(ecdsa: false, notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        var oldFile = await PfxAsync("old.pfx", old);
+        var earlier = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10));
+        await using var csms = await CsmsTestHost.StartAsync(
+            TestDatabases.Sqlite, b => b.Services.AddSingleton<TimeProvider>(earlier),
+            ("Ocpp:Url", "https://127.0.0.1:0"), ("Ocpp:Tls:CertificateFile", oldFile), ("Ocpp:Tls:CertificatePassword", "pfx-password"));
+        Assert.NotEqual(0, csms.OcppEndpoint.Port);
     }
 
     [Fact]

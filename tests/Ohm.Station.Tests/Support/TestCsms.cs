@@ -75,6 +75,10 @@ public sealed class TestCsms : IAsyncDisposable
     public Func<GetCertificateStatusRequest, GetCertificateStatusResponse> GetCertificateStatus { get; set; } =
         _ => new GetCertificateStatusResponse { Status = GetCertificateStatusEnumType.Failed };
 
+    /// <summary>A02/A03: answers the station's CSR (Accepted by default; no CertificateSigned follows unless the test sends one).</summary>
+    public Func<SignCertificateRequest, SignCertificateResponse> SignCertificate { get; set; } =
+        _ => new SignCertificateResponse { Status = GenericStatusEnumType.Accepted };
+
     public Func<DataTransferRequest, DataTransferResponse> DataTransfer { get; set; } =
         _ => new DataTransferResponse { Status = DataTransferStatusEnumType.Accepted };
 
@@ -189,6 +193,7 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.SecurityEventNotification, (r, c, _) => Answer(r, c, () => new SecurityEventNotificationResponse()));
         h.On(OcppActions.Get15118EVCertificate, (r, c, _) => Answer(r, c, () => Get15118EVCertificate(r)));
         h.On(OcppActions.GetCertificateStatus, (r, c, _) => Answer(r, c, () => GetCertificateStatus(r)));
+        h.On(OcppActions.SignCertificate, (r, c, _) => Answer(r, c, () => SignCertificate(r)));
     }
 
     private ValueTask<TResponse> Answer<TRequest, TResponse>(TRequest request, OcppCallContext context, Func<TResponse> respond)

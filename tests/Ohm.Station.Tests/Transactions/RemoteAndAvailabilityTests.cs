@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Ohm.Ocpp.Messages;
 using Ohm.Station.Tests.Support;
@@ -105,7 +107,11 @@ public sealed class RemoteAndAvailabilityTests
         Assert.Equal(TriggerMessageStatusEnumType.Accepted, await Trigger(MessageTriggerEnumType.LogStatusNotification));
         await h.Csms.WaitFor<LogStatusNotificationRequest>();
         Assert.Equal(TriggerMessageStatusEnumType.Rejected, await Trigger(MessageTriggerEnumType.BootNotification));
-        Assert.Equal(TriggerMessageStatusEnumType.Accepted, await Trigger(MessageTriggerEnumType.SignChargingStationCertificate)); // A02 (the CSR that follows: SecurityBlockTests)
+        Assert.Equal(TriggerMessageStatusEnumType.Accepted, await Trigger(MessageTriggerEnumType.SignChargingStationCertificate)); // A02
+        var sign = await h.Csms.WaitFor<SignCertificateRequest>();
+        Assert.Equal(CertificateSigningUseEnumType.ChargingStationCertificate, sign.CertificateType);
+        var csr = CertificateRequest.LoadSigningRequestPem(sign.Csr, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        Assert.Equal("CS-F06", csr.SubjectName.EnumerateRelativeDistinguishedNames().Single(n => n.GetSingleElementType().Value == "2.5.4.3").GetSingleElementValue()); // CN
         Assert.Equal(TriggerMessageStatusEnumType.Rejected, await Trigger(MessageTriggerEnumType.StatusNotification, 9));
     }
 
