@@ -101,7 +101,8 @@ public static class CsmsHost
             new Uri(ocpp.Url),
             new Uri(api.Url),
             ocppHttps ? o => OcppTlsSetup.Use(o, tls, ocppCertificate ??= CertificateAuthoritySetup.Load(o.ApplicationServices).ServerCertificate(new Uri(ocpp.Url).Host), ocppClientRoot ??= CertificateAuthoritySetup.Root(CertificateAuthoritySetup.Load(o.ApplicationServices)), ocppEcdsaCertificate) : null,
-            apiCertificate is not null ? o => UseApiTls(o, apiCertificate) : null));
+            apiCertificate is not null ? o => UseApiTls(o, apiCertificate) : null,
+            ocpp.PlainUrl is { } plainUrl ? new Uri(plainUrl) : null));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
@@ -324,9 +325,23 @@ public static class CsmsHost
     /// <summary>The address stations connect to, once the host has started.</summary>
     public static Uri OcppEndpoint(WebApplication app) => Address(app, 0, ws: true, app.Services.GetRequiredService<OcppEndpointOptions>().PathPrefix);
 
+    /// <summary>The address stations on security profile 1 connect to without TLS (Ocpp:PlainUrl), once the host has started; null without one.</summary>
+    public static Uri? PlainOcppEndpoint(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<Listeners>().PlainOcppEndPoint is { } bound
+            ? new Uri($"ws://{bound}{app.Services.GetRequiredService<OcppEndpointOptions>().PathPrefix}")
+            : null;
+    }
+
     /// <summary>The base address of the API, once the host has started.</summary>
-    public static Uri ApiEndpoint(WebApplication app) =>
-        Address(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Count > 1 ? 1 : 0, ws: false, "");
+    public static Uri ApiEndpoint(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Count
+            - (app.Services.GetRequiredService<OcppEndpointOptions>().PlainUrl is null ? 0 : 1); // the plain OCPP listener is the last
+        return Address(app, listening > 1 ? 1 : 0, ws: false, "");
+    }
 
     private static Uri Address(WebApplication app, int index, bool ws, string path)
     {

@@ -17,11 +17,14 @@ internal sealed class Listeners
 
     private readonly List<(ListenOptions Options, string[] Tags)> _listeners = [];
 
+    private ListenOptions? _plainOcpp;
+
     /// <summary>
     /// Listens on both addresses; each https one with its TLS setup. Where both share one address, it is one listener
-    /// with the OCPP endpoint's TLS.
+    /// with the OCPP endpoint's TLS. <paramref name="plainOcpp"/>, when given, is a further OCPP listener without TLS
+    /// (Ocpp:PlainUrl), listened on last.
     /// </summary>
-    public void Configure(KestrelServerOptions kestrel, Uri ocpp, Uri api, Action<ListenOptions>? ocppTls, Action<ListenOptions>? apiTls)
+    public void Configure(KestrelServerOptions kestrel, Uri ocpp, Uri api, Action<ListenOptions>? ocppTls, Action<ListenOptions>? apiTls, Uri? plainOcpp = null)
     {
         var same = ocpp.Host == api.Host && ocpp.Port == api.Port && ocpp.Port != 0;
         Listen(kestrel, ocpp, same ? [Ocpp, Api] : [Ocpp], ocppTls);
@@ -29,12 +32,22 @@ internal sealed class Listeners
         {
             Listen(kestrel, api, [Api], apiTls);
         }
+
+        if (plainOcpp is not null)
+        {
+            _plainOcpp = Listen(kestrel, plainOcpp, [Ocpp], null);
+        }
     }
 
-    private void Listen(KestrelServerOptions kestrel, Uri url, string[] tags, Action<ListenOptions>? tls)
+    /// <summary>The address the plain OCPP listener (Ocpp:PlainUrl) is bound to, or null without one or before it is bound.</summary>
+    public IPEndPoint? PlainOcppEndPoint => _plainOcpp?.IPEndPoint;
+
+    private ListenOptions? Listen(KestrelServerOptions kestrel, Uri url, string[] tags, Action<ListenOptions>? tls)
     {
+        ListenOptions? listened = null;
         void Setup(ListenOptions options)
         {
+            listened = options;
             options.Protocols = HttpProtocols.Http1;
             _listeners.Add((options, tags));
             if (url.Scheme == "https")
@@ -55,6 +68,8 @@ internal sealed class Listeners
         {
             kestrel.Listen(IPAddress.Parse(url.Host.Trim('[', ']')), url.Port, Setup);
         }
+
+        return listened;
     }
 
     /// <summary>The address the OCPP listener is bound to (its port once Kestrel has bound it), or null before.</summary>

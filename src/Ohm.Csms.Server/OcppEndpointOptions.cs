@@ -6,6 +6,13 @@ public sealed class OcppEndpointOptions
     /// <summary>The address the OCPP WebSocket endpoint listens on. Default <c>http://127.0.0.1:9000</c>.</summary>
     public string Url { get; set; } = "http://127.0.0.1:9000";
 
+    /// <summary>
+    /// A second OCPP listener without TLS (an <c>http://</c> address) beside an <c>https://</c> <see cref="Url"/>, for
+    /// stations still on security profile 1 while a fleet moves to TLS (A05). Unset by default: one listener. A station
+    /// registered for profile 2 or 3 is refused on it, as on any connection without TLS.
+    /// </summary>
+    public string? PlainUrl { get; set; }
+
     /// <summary>The path stations connect under: <c>{PathPrefix}/{stationId}</c>. Default <c>/ocpp</c>.</summary>
     public string PathPrefix { get; set; } = "/ocpp";
 
@@ -103,6 +110,11 @@ public sealed class OcppEndpointOptions
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             yield return $"Ocpp:Url (--ocpp-url) must be an http:// or https:// URL such as http://127.0.0.1:9000 (is '{Url}').";
+        }
+
+        if (PlainUrl is not null && (!Uri.TryCreate(PlainUrl, UriKind.Absolute, out var plain) || plain.Scheme != "http" || uri?.Scheme != "https"))
+        {
+            yield return $"Ocpp:PlainUrl must be an http:// URL such as http://127.0.0.1:9001, beside an https:// Ocpp:Url (is '{PlainUrl}', Ocpp:Url '{Url}').";
         }
 
         if (string.IsNullOrEmpty(PathPrefix) || PathPrefix[0] != '/')
