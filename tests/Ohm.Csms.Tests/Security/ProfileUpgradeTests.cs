@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Ohm.Csms.Tests.Support;
 using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
@@ -23,7 +24,7 @@ public sealed class ProfileUpgradeTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task<CsmsTestHost> StartAsync()
+    private async Task<CsmsTestHost> StartAsync(FakeTimeProvider? clock = null)
     {
         using var server = TestCertificates.CreateServer(_root);
         var pfx = Path.Combine(_folder, "csms.pfx");
@@ -32,6 +33,8 @@ public sealed class ProfileUpgradeTests : IDisposable
         await File.WriteAllTextAsync(rootFile, _root.ExportCertificatePem());
         return await CsmsTestHost.StartAsync(
             TestDatabases.Sqlite,
+            clock is null ? null : b => b.Services.AddSingleton<TimeProvider>(clock),
+            ("Csms:CostUpdateIntervalSeconds", "0"),
             ("Ocpp:Url", "https://127.0.0.1:0"),
             ("Ocpp:Tls:CertificateFile", pfx),
             ("Ocpp:Tls:CertificatePassword", "pfx-password"),
@@ -139,7 +142,8 @@ public sealed class ProfileUpgradeTests : IDisposable
     [Fact]
     public async Task A05_profile_3_is_refused_until_the_station_holds_a_valid_unrevoked_certificate_of_the_CSMS()
     {
-        await using var csms = await StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var csms = await StartAsync(clock);
         await csms.RegisterAsync("CS-A05-SP3", securityProfile: 2);
         var signed = Channel.CreateUnbounded<CertificateSignedRequest>();
         await using var station = await ConnectAsync(csms, "CS-A05-SP3", Station().On(OcppActions.CertificateSigned, async (request, _, ct) =>
@@ -179,5 +183,13 @@ public sealed class ProfileUpgradeTests : IDisposable
         Assert.True(status == 200, body.ToString());
         Assert.Equal("Reset OnIdle", _calls[^1]);
         Assert.Equal(3, (await csms.GetJsonAsync("api/stations/CS-A05-SP3")).GetProperty("securityProfile").GetInt32());
+
+        // Once that certificate has expired by the CSMS's clock, profile 3 is refused again (an upgrade asked again, say).
+        var calls = _calls.Count;
+        clock.Advance(TimeSpan.FromDays(366)); // Csms:Certificates:ValidityDays defaults to 365
+        (status, body) = await csms.PostJsonAsync("api/stations/CS-A05-SP3/security-profile", """{ "securityProfile": 3 }""");
+        Assert.True(status == 409, body.ToString());
+        Assert.Contains("expired", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(calls, _calls.Count);
     }
 }
