@@ -36,7 +36,7 @@ public sealed class MonitoringBlockTests : IDisposable
     private static SetMonitoringDataType Data(string component, string variable, MonitorEnumType type, decimal value, int severity = 5, int? evse = null, int? id = null, bool? transaction = null) => new()
     {
         Id = id,
-        Component = new ComponentType { Name = component, Evse = evse is { } e ? new EVSEType { Id = e } : null },
+        Component = new ComponentType { Name = component, Evse = evse is { } e ? new EVSEType { Id = e, ConnectorId = component == "Connector" ? 1 : null } : null },
         Variable = new VariableType { Name = variable },
         Type = type,
         Value = value,
