@@ -463,6 +463,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     private void OnVariableChanged(DeviceVariable variable)
     {
+        Monitoring.OnVariableChanged(variable);
         if (variable.Component.Name == "OCPPCommCtrlr" && variable.Name == "HeartbeatInterval")
         {
             HeartbeatIntervalChanged();

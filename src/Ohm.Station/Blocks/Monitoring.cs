@@ -121,7 +121,16 @@ public sealed partial class Monitoring
     }
 
     /// <summary>At every tick: evaluates every monitor on the value its variable has now and reports what they found. Call under the gate.</summary>
-    internal void Tick(DateTimeOffset now)
+    internal void Tick(DateTimeOffset now) => Evaluate(_ => true, now);
+
+    /// <summary>When the device model set a value (SetVariables, or the station itself): that variable's monitors are evaluated at once.</summary>
+    internal void OnVariableChanged(DeviceVariable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        Evaluate(m => m.Component == variable.Component && m.Variable == variable.Name && m.VariableInstance == variable.Instance, _context.Now);
+    }
+
+    private void Evaluate(Func<VariableMonitor, bool> which, DateTimeOffset now)
     {
         var found = new List<(VariableMonitor Monitor, MonitorFinding Finding)>();
         lock (_lock)
@@ -132,7 +141,7 @@ public sealed partial class Monitoring
                 return;
             }
 
-            foreach (var monitor in _monitors.Values)
+            foreach (var monitor in _monitors.Values.Where(which))
             {
                 var variable = _context.Model.Find(monitor.Component, monitor.Variable, monitor.VariableInstance);
                 if (variable is null)

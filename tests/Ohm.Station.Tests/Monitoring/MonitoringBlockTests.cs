@@ -252,6 +252,20 @@ public sealed class MonitoringBlockTests : IDisposable
     }
 
     [Fact]
+    public async Task N07_FR_19_a_Delta_on_a_value_the_station_sets_reports_the_change_at_once_without_waiting_for_a_tick()
+    {
+        await Set(Data("EVSE", "AvailabilityState", MonitorEnumType.Delta, 0, severity: 2, evse: 1));
+        _context.Model.Changed += _monitoring.OnVariableChanged;
+        _monitoring.Tick(_context.Clock.GetUtcNow());
+
+        _context.Model.SetInternal(new ComponentKey("EVSE", EvseId: 1), "AvailabilityState", "Occupied");
+        _context.Model.SetInternal(new ComponentKey("EVSE", EvseId: 1), "AvailabilityState", "Available");
+
+        Assert.Equal(["Occupied", "Available"], Events().Select(e => e.ActualValue));
+        Assert.All(Events(), e => Assert.Equal(EventTriggerEnumType.Delta, e.Trigger));
+    }
+
+    [Fact]
     public async Task N07_many_events_at_once_are_split_by_ItemsPerMessage()
     {
         using var test = new MonitoringBlockTests(DeviceModelConfig.Builtin().With("DeviceDataCtrlr", "ItemsPerMessage", "2", instance: "GetReport"));
