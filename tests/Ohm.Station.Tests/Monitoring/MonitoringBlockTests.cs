@@ -266,6 +266,20 @@ public sealed class MonitoringBlockTests : IDisposable
     }
 
     [Fact]
+    public async Task N_with_MonitoringCtrlr_Enabled_false_no_monitor_reports_and_enabling_starts_afresh()
+    {
+        await Set(Data("AcDcConverter", "Temperature", MonitorEnumType.UpperThreshold, 60, severity: 2, evse: 1));
+        Assert.Equal(SetVariableStatusEnumType.Accepted, _context.Model.Set("MonitoringCtrlr", "Enabled", "false"));
+        _context.Simulator!.SetSensor(Converter1, "Temperature", 85);
+        _monitoring.Tick(_context.Clock.GetUtcNow());
+        Assert.Empty(Events());
+
+        _context.Model.Set("MonitoringCtrlr", "Enabled", "true");
+        _monitoring.Tick(_context.Clock.GetUtcNow());
+        Assert.Equal(2, Events().Count); // the custom 60 and the preconfigured 80
+    }
+
+    [Fact]
     public async Task N07_many_events_at_once_are_split_by_ItemsPerMessage()
     {
         using var test = new MonitoringBlockTests(DeviceModelConfig.Builtin().With("DeviceDataCtrlr", "ItemsPerMessage", "2", instance: "GetReport"));
