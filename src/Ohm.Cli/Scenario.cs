@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ohm.Ocpp.Messages;
 using Ohm.Station;
+using Ohm.Station.DeviceModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -124,6 +125,13 @@ internal sealed class Scenario
             {
                 var result = station.Model.Set(set.Component, set.Variable, set.Value, set.Instance);
                 log($"set {set.Component}.{set.Variable} = {set.Value}: {result}");
+            }
+
+            if (step.Sensor is { } sensor)
+            {
+                var component = new ComponentKey(sensor.Component, EvseId: sensor.Evse);
+                var known = station.Simulator?.SetSensor(component, sensor.Variable, sensor.Value) ?? false;
+                log(string.Create(CultureInfo.InvariantCulture, $"sensor {(sensor.Evse is { } e ? $"EVSE {e} " : "")}{sensor.Component}.{sensor.Variable} = {sensor.Value}{(known ? "" : ": no such simulated sensor")}"));
             }
 
             if (step.Renegotiate is { } renegotiate)
@@ -255,6 +263,9 @@ internal sealed class ScenarioStep
 
     public ScenarioSet? Set { get; set; }
 
+    /// <summary>N: a simulated sensor reads this value (an AcDcConverter Temperature, say), and moves on from it.</summary>
+    public ScenarioSensor? Sensor { get; set; }
+
     /// <summary>K11-K14: a local energy manager limits an EVSE (0: the station), or releases its limit.</summary>
     public ScenarioLimit? Limit { get; set; }
 
@@ -356,6 +367,18 @@ internal sealed class ScenarioSet
     public string? Instance { get; set; }
 
     public string Value { get; set; } = "";
+}
+
+/// <summary>A simulated sensor's value in a scenario: component (at an EVSE, or the station's), variable, value.</summary>
+internal sealed class ScenarioSensor
+{
+    public int? Evse { get; set; }
+
+    public string Component { get; set; } = "";
+
+    public string Variable { get; set; } = "Temperature";
+
+    public decimal Value { get; set; }
 }
 
 internal sealed class ScenarioExpect

@@ -7,7 +7,7 @@ using Ohm.Station.DeviceModel;
 namespace Ohm.Cli;
 
 /// <summary><c>ohm station</c>: one simulated station (a scenario, or an interactive console), or many with <c>--count</c>.</summary>
-internal static class StationCommand
+internal static partial class StationCommand
 {
     public static Command Create()
     {
@@ -254,6 +254,12 @@ internal static class StationCommand
                     case "limit":
                         await LimitAsync(station, words, Console.Out);
                         break;
+                    case "set":
+                        Set(station, words, Console.Out);
+                        break;
+                    case "monitors":
+                        PrintMonitors(station, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
@@ -275,7 +281,7 @@ internal static class StationCommand
         "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], fault [evse] [off], "
         + "ev15118 EVSE WH MINUTES [MAXA | dc KW], renegotiate EVSE WH MINUTES [MAXA | dc KW], iso15118, "
         + "pnc [evse] [emaid], ev-certificate EVSE install|update, v2g-status, "
-        + "offline, online, status, list, reservations, display, cost, limit EVSE W|off, quit";
+        + "offline, online, status, list, reservations, display, cost, limit EVSE W|off, set [EVSE n] COMPONENT VARIABLE VALUE, monitors, quit";
 
     /// <summary>
     /// The console's <c>limit EVSE W|off</c> (K11-K14): a local energy manager limits the EVSE (0: the whole station) to

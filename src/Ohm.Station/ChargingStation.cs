@@ -82,6 +82,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         PlugAndCharge = new PlugAndCharge(context, Authorization, Transactions, Security);
         RemoteControl.Security = Security;
         Iso15118Certificates = new Iso15118Certificates(context, Security, SecurityEvents);
+        Monitoring = new Monitoring(context);
         NetworkProfiles.MissingCertificates = profile => // A05: the certificates a profile 2 or 3 needs, from block A's store
             profile < 2 ? null
             : Security.CsmsRoots.Count == 0 ? "no CSMSRootCertificate is installed"
@@ -172,6 +173,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>M03-M05: the certificates the CSMS installs, lists and deletes.</summary>
     public Iso15118Certificates Iso15118Certificates { get; }
+
+    /// <summary>N02-N08: the monitors on the device model's variables and the events they report.</summary>
+    public Monitoring Monitoring { get; }
 
     /// <summary>A04: the security events the station reports.</summary>
     public SecurityEvents SecurityEvents { get; }
@@ -337,7 +341,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         var action = request.Action;
         var transactional = action == OcppActions.TransactionEvent;
         var critical = request is SecurityEventNotificationRequest security && SecurityEvents.IsCritical(security.Type); // A04: critical security events are kept offline
-        if (!transactional && !critical && !IsOnline && !Model.Flag("OCPPCommCtrlr", "QueueAllMessages", false))
+        var monitoring = request is NotifyEventRequest; // N07/N08: block N queues offline only what OfflineQueuingSeverity keeps
+        if (!transactional && !critical && !monitoring && !IsOnline && !Model.Flag("OCPPCommCtrlr", "QueueAllMessages", false))
         {
             Report("dropped (offline) " + action.Name);
             return;
@@ -416,7 +421,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         LocalAuthList.Refresh();
         Model.LiveValue = (variable, type) => variable.Component.Name == "ClockCtrlr" && variable.Name == "DateTime" && type == AttributeEnumType.Actual
             ? Now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
-            : type == AttributeEnumType.Actual ? Hardware.Sensors.Read(variable.Component, variable.Name) : null;
+            : Monitoring.LiveValue(variable, type);
         var evses = new Dictionary<int, Evse>();
         foreach (var id in Model.EvseIds)
         {
@@ -452,11 +457,13 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Reservation.Load();
         SmartCharging.Load();
         Security.Load();
+        Monitoring.Load();
         SecurityEvents.Raise(SecurityEventTypes.StartupOfTheDevice, "boot reason " + BootReason); // A04: every boot
     }
 
     private void OnVariableChanged(DeviceVariable variable)
     {
+        Monitoring.OnVariableChanged(variable);
         if (variable.Component.Name == "OCPPCommCtrlr" && variable.Name == "HeartbeatInterval")
         {
             HeartbeatIntervalChanged();
@@ -744,6 +751,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                     SmartCharging.Tick(now);
                     Security.Tick(now);
                     PlugAndCharge.Tick(now);
+                    Monitoring.Tick(now);
                 }
 #pragma warning disable CA1031 // The ticker must survive one bad tick.
                 catch (Exception ex)

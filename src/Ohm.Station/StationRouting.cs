@@ -66,6 +66,12 @@ internal static class StationRouting
         .On(OcppActions.InstallCertificate, Guard(s, OcppActions.InstallCertificate, s.Iso15118Certificates.InstallCertificate))    // M05
         .On(OcppActions.DeleteCertificate, Guard(s, OcppActions.DeleteCertificate, s.Iso15118Certificates.DeleteCertificate))       // M04
         .On(OcppActions.GetInstalledCertificateIds, Guard(s, OcppActions.GetInstalledCertificateIds, s.Iso15118Certificates.GetInstalledCertificateIds)) // M03
+        // N Diagnostics (monitoring)
+        .On(OcppActions.SetVariableMonitoring, Guard(s, OcppActions.SetVariableMonitoring, s.Monitoring.SetVariableMonitoring))       // N04
+        .On(OcppActions.ClearVariableMonitoring, Guard(s, OcppActions.ClearVariableMonitoring, s.Monitoring.ClearVariableMonitoring)) // N06
+        .On(OcppActions.SetMonitoringBase, Guard(s, OcppActions.SetMonitoringBase, s.Monitoring.SetMonitoringBase))                   // N03
+        .On(OcppActions.SetMonitoringLevel, Guard(s, OcppActions.SetMonitoringLevel, s.Monitoring.SetMonitoringLevel))                // N05
+        .On(OcppActions.GetMonitoringReport, Guard(s, OcppActions.GetMonitoringReport, s.Monitoring.GetMonitoringReport))             // N02
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

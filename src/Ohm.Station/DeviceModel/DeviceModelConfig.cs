@@ -158,6 +158,42 @@ public sealed class VariableConfig
 
     /// <summary>Explicit attributes; when present the shorthand is ignored.</summary>
     public List<AttributeConfig>? Attributes { get; set; }
+
+    /// <summary>
+    /// Whether monitors may be set on it (VariableCharacteristics.supportsMonitoring); when left out, true for a
+    /// variable with a readable Actual attribute.
+    /// </summary>
+    public bool? SupportsMonitoring { get; set; }
+
+    /// <summary>The monitors the station ships with on this variable: hard-wired and preconfigured (N03).</summary>
+    public List<MonitorConfig>? Monitors { get; set; }
+}
+
+/// <summary>
+/// A monitor the station ships with (N03). Its id is its position among all configured monitors, in configuration
+/// order, from 1: the same on every start from the same configuration.
+/// </summary>
+public sealed class MonitorConfig
+{
+    /// <summary>UpperThreshold, LowerThreshold, Delta, Periodic or PeriodicClockAligned.</summary>
+    public string Type { get; set; } = "UpperThreshold";
+
+    /// <summary>The threshold, the delta, or the interval in seconds.</summary>
+    public decimal Value { get; set; }
+
+    /// <summary>Severity, 0 (Danger) to 9 (Debug).</summary>
+    public int Severity { get; set; } = 5;
+
+    /// <summary>Whether it is active only during a transaction.</summary>
+    public bool Transaction { get; set; }
+
+    /// <summary>
+    /// Whether it is hard-wired: always active, never cleared or replaced by the CSMS; otherwise it is preconfigured.
+    /// </summary>
+    public bool HardWired { get; set; }
+
+    /// <summary>Whether a preconfigured monitor belongs to the manufacturer's defaults (SetMonitoringBase FactoryDefault).</summary>
+    public bool FactoryDefault { get; set; } = true;
 }
 
 /// <summary>One attribute of a variable.</summary>

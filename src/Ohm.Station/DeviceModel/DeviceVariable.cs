@@ -75,6 +75,12 @@ public sealed class DeviceVariable
     /// <summary>Whether a new value takes effect only after a reboot.</summary>
     public bool RebootRequired { get; init; }
 
+    /// <summary>Whether monitors may be set on it (N04).</summary>
+    public bool SupportsMonitoring { get; init; }
+
+    /// <summary>Whether its data type is a number (integer or decimal): only those take threshold monitors.</summary>
+    public bool IsNumeric => DataType is DataEnumType.Integer or DataEnumType.Decimal;
+
     /// <summary>The attributes by type.</summary>
     public required Dictionary<AttributeEnumType, AttributeState> Attributes { get; init; }
 
@@ -93,7 +99,7 @@ public sealed class DeviceVariable
         MinLimit = MinLimit,
         MaxLimit = MaxLimit,
         ValuesList = ValuesList,
-        SupportsMonitoring = false,
+        SupportsMonitoring = SupportsMonitoring,
     };
 
     /// <summary>Checks a value against the characteristics; null when it is acceptable, otherwise why not.</summary>

@@ -51,6 +51,8 @@ public sealed class StationDeviceModel
                     MaxLimit = v.MaxLimit,
                     ValuesList = v.ValuesList,
                     RebootRequired = v.RebootRequired,
+                    SupportsMonitoring = v.SupportsMonitoring
+                        ?? (attributes.TryGetValue(AttributeEnumType.Actual, out var actual) && actual.Mutability != MutabilityEnumType.WriteOnly),
                     Attributes = attributes,
                 };
                 foreach (var attribute in attributes.Values)
@@ -91,6 +93,24 @@ public sealed class StationDeviceModel
     /// <summary>A variable, or null.</summary>
     public DeviceVariable? Find(ComponentKey component, string name, string? instance = null) =>
         _variables.GetValueOrDefault((component, name, instance));
+
+    /// <summary>Whether the model has <paramref name="component"/>.</summary>
+    public bool HasComponent(ComponentKey component) => _components.Contains(component);
+
+    /// <summary>The Actual value of a variable as GetVariables reads it: the live value when there is one, else the stored one.</summary>
+    public string? ActualValue(DeviceVariable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        if (!variable.Attributes.TryGetValue(AttributeEnumType.Actual, out var attribute))
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            return LiveValue?.Invoke(variable, AttributeEnumType.Actual) ?? attribute.Value;
+        }
+    }
 
     /// <summary>The Actual value of a station-level component's variable, or null.</summary>
     public string? Value(string component, string variable, string? instance = null) =>

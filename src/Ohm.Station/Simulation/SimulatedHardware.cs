@@ -266,9 +266,6 @@ public sealed partial class SimulatedHardware : IEnergyMeter, IConnectorLock, IP
     public Task<bool> InstallAsync(string imagePath, CancellationToken cancellationToken) => Task.FromResult(File.Exists(imagePath));
 
     /// <inheritdoc/>
-    public string? Read(ComponentKey component, string variable) => null;
-
-    /// <inheritdoc/>
     public void Dispose()
     {
         Signer.Dispose();

@@ -158,6 +158,40 @@ public sealed class DeviceModelTests
     }
 
     [Fact]
+    public async Task N04_The_report_says_which_variables_support_monitoring_and_reads_the_live_power_current_and_temperatures()
+    {
+        await using var h = await StationHarness.StartAsync();
+        var station = await h.StartStation("CS-N-DM");
+        await station.Transactions.PlugInAsync(1);
+        await station.Authorization.PresentTokenAsync(1, Drive.Token);
+        await h.Csms.WaitForEvent(TransactionEventEnumType.Started);
+        await h.Csms.Call("CS-N-DM", new GetBaseReportRequest { RequestId = 9, ReportBase = ReportBaseEnumType.FullInventory });
+        await h.Csms.WaitFor<NotifyReportRequest>(r => r.RequestId == 9 && r.Tbc == false);
+        var reported = h.Csms.Of<NotifyReportRequest>().Where(r => r.RequestId == 9).SelectMany(p => p.ReportData!).ToList();
+        bool Supports(string component, string variable, int? evse = null) =>
+            reported.Single(r => r.Component.Name == component && r.Variable.Name == variable && r.Component.Evse?.Id == evse).VariableCharacteristics!.SupportsMonitoring;
+
+        Assert.True(Supports("AcDcConverter", "Temperature", 1));
+        Assert.True(Supports("TemperatureSensor", "Temperature"));
+        Assert.True(Supports("EVSE", "Power", 2));
+        Assert.True(Supports("OCPPCommCtrlr", "HeartbeatInterval"));
+        Assert.False(Supports("SecurityCtrlr", "BasicAuthPassword")); // write-only: nothing to watch
+        Assert.False(Supports("AcDcConverter", "DCInputPhaseControl", 1)); // the configuration says so
+
+        // B06: Power and Current come from the meter (EVSE 1 charges at the simulator's 11 kW), temperatures from the sensors.
+        var values = await h.Csms.Call("CS-N-DM", new GetVariablesRequest
+        {
+            GetVariableData =
+            [
+                GetData("EVSE", "Power", evse: 1), GetData("Connector", "Current", evse: 1, connector: 1), GetData("EVSE", "Power", evse: 2),
+                GetData("ChargingStation", "Power"), GetData("AcDcConverter", "Temperature", evse: 1), GetData("TemperatureSensor", "Temperature"),
+            ],
+        });
+        Assert.Equal(["11000", "15.94", "0", "11000"], values.GetVariableResult.Take(4).Select(r => r.AttributeValue));
+        Assert.All(values.GetVariableResult.Skip(4), r => Assert.InRange(decimal.Parse(r.AttributeValue!, System.Globalization.CultureInfo.InvariantCulture), 25m, 26m));
+    }
+
+    [Fact]
     public async Task B07_ConfigurationInventory_holds_only_writable_variables_and_SummaryInventory_the_availability()
     {
         await using var h = await StationHarness.StartAsync();

@@ -191,6 +191,8 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.ClearedChargingLimit, (r, c, _) => Answer(r, c, () => new ClearedChargingLimitResponse()));
         h.On(OcppActions.ReportChargingProfiles, (r, c, _) => Answer(r, c, () => new ReportChargingProfilesResponse()));
         h.On(OcppActions.SecurityEventNotification, (r, c, _) => Answer(r, c, () => new SecurityEventNotificationResponse()));
+        h.On(OcppActions.NotifyEvent, (r, c, _) => Answer(r, c, () => new NotifyEventResponse()));
+        h.On(OcppActions.NotifyMonitoringReport, (r, c, _) => Answer(r, c, () => new NotifyMonitoringReportResponse()));
         h.On(OcppActions.Get15118EVCertificate, (r, c, _) => Answer(r, c, () => Get15118EVCertificate(r)));
         h.On(OcppActions.GetCertificateStatus, (r, c, _) => Answer(r, c, () => GetCertificateStatus(r)));
         h.On(OcppActions.SignCertificate, (r, c, _) => Answer(r, c, () => SignCertificate(r)));
