@@ -51,7 +51,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         }
         else
         {
-            _ownSimulator = new SimulatedHardware(options.TimeProvider, options.DefaultEvPowerW);
+            _ownSimulator = new SimulatedHardware(options.TimeProvider, options.DefaultEvPowerW) { FirmwareFolder = options.DataPath };
             Simulator = _ownSimulator;
             Hardware = StationHardware.Of(_ownSimulator);
         }
@@ -82,6 +82,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         PlugAndCharge = new PlugAndCharge(context, Authorization, Transactions, Security);
         RemoteControl.Security = Security;
         Iso15118Certificates = new Iso15118Certificates(context, Security, SecurityEvents);
+        Firmware = new Firmware(context, gate, this, Security, SecurityEvents, Availability, Transactions);
+        RemoteControl.Firmware = Firmware;
         NetworkProfiles.MissingCertificates = profile => // A05: the certificates a profile 2 or 3 needs, from block A's store
             profile < 2 ? null
             : Security.CsmsRoots.Count == 0 ? "no CSMSRootCertificate is installed"
@@ -172,6 +174,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>M03-M05: the certificates the CSMS installs, lists and deletes.</summary>
     public Iso15118Certificates Iso15118Certificates { get; }
+
+    /// <summary>L01, L02: firmware updates, signed or not.</summary>
+    public Firmware Firmware { get; }
 
     /// <summary>A04: the security events the station reports.</summary>
     public SecurityEvents SecurityEvents { get; }
@@ -305,6 +310,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         _queueSignal.Dispose();
         _stopping.Dispose();
         _ownSimulator?.Dispose();
+        Firmware.Dispose();
     }
 
     /// <summary>Sends a CALL now (not queued); fails when offline.</summary>
@@ -411,6 +417,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
     private void Load()
     {
         Store = new StationStore(Options.DataPath);
+        Hardware.Firmware.Boot(); // L01: firmware installed for this boot starts running
         Model = new StationDeviceModel(Options.Config ?? DeviceModelConfig.Builtin(), Store);
         Model.Changed += OnVariableChanged;
         LocalAuthList.Refresh();
@@ -452,6 +459,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Reservation.Load();
         SmartCharging.Load();
         Security.Load();
+        Firmware.Load();
         SecurityEvents.Raise(SecurityEventTypes.StartupOfTheDevice, "boot reason " + BootReason); // A04: every boot
     }
 
@@ -629,6 +637,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
             await Availability.ReportAllAsync(force: true).ConfigureAwait(false);
             await Transactions.ResumeAfterAcceptedAsync().ConfigureAwait(false);
+            Firmware.AfterAccepted();
         }
         else
         {

@@ -66,6 +66,8 @@ internal static class StationRouting
         .On(OcppActions.InstallCertificate, Guard(s, OcppActions.InstallCertificate, s.Iso15118Certificates.InstallCertificate))    // M05
         .On(OcppActions.DeleteCertificate, Guard(s, OcppActions.DeleteCertificate, s.Iso15118Certificates.DeleteCertificate))       // M04
         .On(OcppActions.GetInstalledCertificateIds, Guard(s, OcppActions.GetInstalledCertificateIds, s.Iso15118Certificates.GetInstalledCertificateIds)) // M03
+        // L FirmwareManagement
+        .On(OcppActions.UpdateFirmware, Guard(s, OcppActions.UpdateFirmware, s.Firmware.UpdateFirmware))                // L01, L02
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 
