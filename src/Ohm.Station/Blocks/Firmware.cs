@@ -83,7 +83,6 @@ public sealed class Firmware : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _run?.Dispose();
         _http.Dispose();
     }
 
@@ -174,7 +173,7 @@ public sealed class Firmware : IDisposable
     {
         lock (_lock)
         {
-            if (_run is { IsCancellationRequested: false })
+            if (_run is not null)
             {
                 return; // an update runs on across an engine restart (a Reset): it reads the store afresh at each step
             }
@@ -208,18 +207,43 @@ public sealed class Firmware : IDisposable
 
     private void Start(Update update)
     {
-        CancellationTokenSource run;
+        var run = CancellationTokenSource.CreateLinkedTokenSource(_context.Stopping);
         lock (_lock)
         {
-            _run?.Dispose();
-            _run = run = CancellationTokenSource.CreateLinkedTokenSource(_context.Stopping);
+            _run = run;
         }
 
-        _context.Background.Run("firmware update " + update.RequestId.ToString(System.Globalization.CultureInfo.InvariantCulture), () => RunAsync(update, run.Token));
+        _context.Background.Run("firmware update " + update.RequestId.ToString(System.Globalization.CultureInfo.InvariantCulture), async () =>
+        {
+            var reboot = false;
+            try
+            {
+                reboot = await RunAsync(update, run.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    if (ReferenceEquals(_run, run))
+                    {
+                        _run = null;
+                    }
+                }
+
+                run.Dispose();
+            }
+
+            if (reboot)
+            {
+                // After the run ended, so that the restarted engine picks the update up from the store.
+                _context.Report("rebooting into the new firmware");
+                _lifecycle.RequestRestart(BootReasonEnumType.FirmwareUpdate);
+            }
+        });
     }
 
-    /// <summary>The update's state machine, from the step it stands at.</summary>
-    private async Task RunAsync(Update update, CancellationToken token)
+    /// <summary>The update's state machine, from the step it stands at; true when the station must reboot into the new firmware.</summary>
+    private async Task<bool> RunAsync(Update update, CancellationToken token)
     {
         switch (update.Status)
         {
@@ -228,20 +252,22 @@ public sealed class Firmware : IDisposable
                 await ReleaseAsync(update).ConfigureAwait(false);
                 await NotifyAsync(update, FirmwareStatusEnumType.Installed, token).ConfigureAwait(false);
                 _events.Raise(SecurityEventTypes.FirmwareUpdated, $"firmware {_context.Hardware.Firmware.CurrentVersion} installed (request {update.RequestId})");
-                return;
+                return false;
             case FirmwareStatusEnumType.Installing:
                 // The station went down while the installer ran: that installation did not complete.
                 await FailAsync(update, FirmwareStatusEnumType.InstallationFailed, token).ConfigureAwait(false);
-                return;
-            case FirmwareStatusEnumType.Downloaded or FirmwareStatusEnumType.SignatureVerified or FirmwareStatusEnumType.InstallScheduled when File.Exists(ImagePath(update)):
-                await InstallAsync(update, ImagePath(update), token).ConfigureAwait(false);
-                return;
+                return false;
+            case FirmwareStatusEnumType.SignatureVerified or FirmwareStatusEnumType.InstallScheduled when File.Exists(ImagePath(update)):
+                return await InstallAsync(update, ImagePath(update), token).ConfigureAwait(false);
         }
 
-        var image = await DownloadAsync(update, token).ConfigureAwait(false);
+        // A restart after Downloaded goes on with the image it has (its signature is checked now).
+        var image = update.Status == FirmwareStatusEnumType.Downloaded && File.Exists(ImagePath(update))
+            ? ImagePath(update)
+            : await DownloadAsync(update, token).ConfigureAwait(false);
         if (image is null)
         {
-            return;
+            return false;
         }
 
         // L01.FR.03/04: the signature over the image, with the signing certificate's key.
@@ -252,13 +278,13 @@ public sealed class Firmware : IDisposable
                 File.Delete(image);
                 await FailAsync(update, FirmwareStatusEnumType.InvalidSignature, token).ConfigureAwait(false);
                 _events.Raise(SecurityEventTypes.InvalidFirmwareSignature, $"the signature of firmware request {update.RequestId} does not verify");
-                return;
+                return false;
             }
 
             await NotifyAsync(update, FirmwareStatusEnumType.SignatureVerified, token).ConfigureAwait(false);
         }
 
-        await InstallAsync(update, image, token).ConfigureAwait(false);
+        return await InstallAsync(update, image, token).ConfigureAwait(false);
     }
 
     /// <summary>Downloading at retrieveDateTime with retries every retryInterval; the image's path, or null when every attempt failed (DownloadFailed).</summary>
@@ -344,7 +370,7 @@ public sealed class Firmware : IDisposable
     }
 
     /// <summary>Installs at installDateTime once no transaction runs (InstallScheduled meanwhile, EVSEs Unavailable), then reboots into it.</summary>
-    private async Task InstallAsync(Update update, string image, CancellationToken token)
+    private async Task<bool> InstallAsync(Update update, string image, CancellationToken token)
     {
         if (update.InstallAt is { } at && at > _context.Now)
         {
@@ -409,9 +435,7 @@ public sealed class Firmware : IDisposable
             case FirmwareInstallResult.RebootRequired:
                 // The status is persisted before the reboot: after it, Load and AfterAccepted finish with Installed.
                 await NotifyAsync(update, FirmwareStatusEnumType.InstallRebooting, CancellationToken.None).ConfigureAwait(false);
-                _context.Report("rebooting into the new firmware");
-                _lifecycle.RequestRestart(BootReasonEnumType.FirmwareUpdate);
-                break;
+                return true;
             case FirmwareInstallResult.VerificationFailed:
                 await FailAsync(update, FirmwareStatusEnumType.InstallVerificationFailed, CancellationToken.None).ConfigureAwait(false);
                 break;
@@ -419,6 +443,8 @@ public sealed class Firmware : IDisposable
                 await FailAsync(update, FirmwareStatusEnumType.InstallationFailed, CancellationToken.None).ConfigureAwait(false);
                 break;
         }
+
+        return false;
     }
 
     /// <summary>An end state other than Installed: the EVSEs go back into use, the image is gone.</summary>
