@@ -88,8 +88,9 @@ public sealed class FirmwareUpdateTests
         // The new version is persisted: a power cycle boots it again.
         await station.StopAsync();
         await h.StartStation("CS-L01", options: options);
-        var third = await h.Csms.WaitFor<BootNotificationRequest>(b => b.Reason == BootReasonEnumType.PowerUp && h.Csms.Of<BootNotificationRequest>("CS-L01").Count == 3);
-        Assert.Equal("2.0.0", third.ChargingStation.FirmwareVersion);
+        await TestCsms.Until(() => h.Csms.Of<BootNotificationRequest>("CS-L01").Count == 3, "the boot after the power cycle");
+        var third = h.Csms.Of<BootNotificationRequest>("CS-L01")[2];
+        Assert.Equal((BootReasonEnumType.PowerUp, "2.0.0"), (third.Reason, third.ChargingStation.FirmwareVersion));
     }
 
     [Fact]
