@@ -311,6 +311,24 @@ public sealed class FirmwareUpdateTests
         Assert.Single(h.Csms.Of<BootNotificationRequest>(id));
     }
 
+    [Fact]
+    public async Task L01_the_console_firmware_command_shows_the_version_and_makes_the_simulated_installer_fail()
+    {
+        await using var h = await StationHarness.StartAsync();
+        await using var files = await TestFileServer.StartAsync();
+        var station = await h.StartStation("CS-L01-CLI");
+        using var output = new StringWriter();
+        await Ohm.Cli.StationCommand.FirmwareAsync(station, ["firmware", "fail"], output);
+        Assert.Equal(FirmwareInstallResult.Failed, station.Simulator!.FailFirmwareInstall);
+        Assert.Contains("firmware 0.1.0, no update, installations fail (Failed)", output.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(UpdateFirmwareStatusEnumType.Accepted, (await h.Csms.Call("CS-L01-CLI", new UpdateFirmwareRequest { RequestId = 61, Firmware = new FirmwareType { Location = files.Put("fw.bin", SimulatedHardware.FirmwareImage("7.0.0")), RetrieveDateTime = DateTimeOffset.UtcNow } })).Status);
+        await TestCsms.Until(() => Has(h, "CS-L01-CLI", FirmwareStatusEnumType.InstallationFailed), "InstallationFailed");
+        await Ohm.Cli.StationCommand.FirmwareAsync(station, ["firmware", "ok"], output);
+        Assert.Null(station.Simulator.FailFirmwareInstall);
+        Assert.Contains("firmware 0.1.0, update 61: InstallationFailed", output.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task InstallManufacturerRoot(StationHarness h, string id, X509Certificate2 root)
     {
         var installed = await h.Csms.Call(id, new InstallCertificateRequest { CertificateType = InstallCertificateUseEnumType.ManufacturerRootCertificate, Certificate = TestPki.Pem(root) });
