@@ -139,9 +139,16 @@ public sealed class Firmware : IDisposable
                     status = UpdateFirmwareStatusEnumType.AcceptedCanceled;
                     _context.Report($"firmware update {ongoing.RequestId} cancelled for {request.RequestId}");
 
-                    // The EVSEs the cancelled update put out of use are the new one's to give back.
-                    update.Held = [.. ongoing.Held];
+                    // The EVSEs the cancelled update put out of use go back into use (the new update holds them when it installs).
+                    foreach (var evse in ongoing.Held.Select(id => _context.Evses.GetValueOrDefault(id)).OfType<Evse>())
+                    {
+                        evse.Inoperative = false;
+                        _context.SaveEvse(evse);
+                        _availability.Update(evse);
+                    }
+
                     ongoing.Held.Clear();
+                    ongoing.Holding = false;
                 }
 
                 _current = update;

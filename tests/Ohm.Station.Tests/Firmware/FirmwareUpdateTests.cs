@@ -294,6 +294,74 @@ public sealed class FirmwareUpdateTests
         Assert.Equal(BootReasonEnumType.FirmwareUpdate, h.Csms.Of<BootNotificationRequest>("CS-L01-CAN")[^1].Reason);
     }
 
+    [Fact]
+    public async Task L01_FR_24_cancelling_an_update_that_waits_for_a_transaction_gives_the_free_EVSEs_back()
+    {
+        await using var h = await StationHarness.StartAsync();
+        await using var files = await TestFileServer.StartAsync();
+        var clock = FakeClock.Create();
+        var options = h.Options("CS-L01-CTX");
+        options.TimeProvider = clock;
+        var station = await h.StartStation("CS-L01-CTX", options: options);
+        await Drive.Do(station, "plug");
+        await Drive.Do(station, "auth");
+        await h.Csms.WaitForEvent(TransactionEventEnumType.Started);
+        var url = files.Put("fw.bin", SimulatedHardware.FirmwareImage("8.0.0"));
+        Assert.Equal(UpdateFirmwareStatusEnumType.Accepted, (await h.Csms.Call("CS-L01-CTX", new UpdateFirmwareRequest { RequestId = 71, Firmware = new FirmwareType { Location = url, RetrieveDateTime = clock.GetUtcNow() } })).Status);
+        await h.Csms.WaitFor<FirmwareStatusNotificationRequest>(n => n.Status == FirmwareStatusEnumType.InstallScheduled);
+        await TestCsms.Until(() => station.Evses[2].Inoperative, "EVSE 2 held");
+
+        Assert.Equal(UpdateFirmwareStatusEnumType.AcceptedCanceled, (await h.Csms.Call("CS-L01-CTX", new UpdateFirmwareRequest { RequestId = 72, Firmware = new FirmwareType { Location = url, RetrieveDateTime = clock.GetUtcNow().AddHours(2) } })).Status);
+        await h.Csms.WaitFor<FirmwareStatusNotificationRequest>(n => n.Status == FirmwareStatusEnumType.DownloadScheduled && n.RequestId == 72);
+        Assert.False(station.Evses[2].Inoperative);
+        await TestCsms.Until(() => h.Csms.Of<StatusNotificationRequest>("CS-L01-CTX").LastOrDefault(s => s.EvseId == 2)?.ConnectorStatus == ConnectorStatusEnumType.Available, "EVSE 2 Available again");
+
+        // The cancelled update installs nothing when the transaction ends.
+        await Drive.Do(station, "unplug");
+        await h.Csms.WaitForEvent(TransactionEventEnumType.Ended);
+        Assert.DoesNotContain(h.Csms.Of<FirmwareStatusNotificationRequest>("CS-L01-CTX"), n => n.Status == FirmwareStatusEnumType.Installing);
+        Assert.False(station.Simulator!.FirmwarePendingReboot);
+        Assert.False(station.Evses[1].Inoperative);
+    }
+
+    [Theory]
+    [InlineData("ecdsa-der")]
+    [InlineData("ecdsa-p1363")]
+    [InlineData("rsa-pkcs1")]
+    [InlineData("rsa-pss")]
+    public void L01_FR_03_the_signature_is_checked_over_the_file_with_the_signing_certificates_key(string kind)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "ohm-fw-" + Guid.NewGuid().ToString("N") + ".bin");
+        var image = SimulatedHardware.FirmwareImage("1.2.3");
+        File.WriteAllBytes(path, image);
+        try
+        {
+            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            using var rsa = RSA.Create(2048);
+            var request = kind.StartsWith("ecdsa", StringComparison.Ordinal)
+                ? new CertificateRequest("CN=signer", ecdsa, HashAlgorithmName.SHA256)
+                : new CertificateRequest("CN=signer", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(TestPki.From, TestPki.Until);
+            var pem = certificate.ExportCertificatePem();
+            byte[] Sign(byte[] data) => kind switch
+            {
+                "ecdsa-der" => ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence),
+                "ecdsa-p1363" => ecdsa.SignData(data, HashAlgorithmName.SHA256),
+                "rsa-pkcs1" => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+                _ => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pss),
+            };
+
+            Assert.True(Ohm.Station.Blocks.Firmware.VerifySignature(path, pem, Convert.ToBase64String(Sign(image))));
+            Assert.False(Ohm.Station.Blocks.Firmware.VerifySignature(path, pem, Convert.ToBase64String(Sign([.. image, 0]))));
+            Assert.False(Ohm.Station.Blocks.Firmware.VerifySignature(path, pem, "not base64!"));
+            Assert.False(Ohm.Station.Blocks.Firmware.VerifySignature(path, pem, Convert.ToBase64String(new byte[7])));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(FirmwareInstallResult.Failed, FirmwareStatusEnumType.InstallationFailed)]
     [InlineData(FirmwareInstallResult.VerificationFailed, FirmwareStatusEnumType.InstallVerificationFailed)]
