@@ -262,6 +262,7 @@ public sealed class Firmware : IDisposable
                 return false;
             case FirmwareStatusEnumType.Installing:
                 // The station went down while the installer ran: that installation did not complete.
+                File.Delete(ImagePath(update));
                 await FailAsync(update, FirmwareStatusEnumType.InstallationFailed, token).ConfigureAwait(false);
                 return false;
             case FirmwareStatusEnumType.SignatureVerified or FirmwareStatusEnumType.InstallScheduled when File.Exists(ImagePath(update)):
@@ -423,7 +424,9 @@ public sealed class Firmware : IDisposable
         FirmwareInstallResult result;
         try
         {
-            result = await _context.Hardware.Firmware.InstallAsync(image, CancellationToken.None).ConfigureAwait(false);
+            // Cancelled only when the station stops (a new request cannot cancel an installation): the update stays
+            // Installing in the store, and the next start reports InstallationFailed.
+            result = await _context.Hardware.Firmware.InstallAsync(image, token).ConfigureAwait(false);
         }
         catch (IOException ex)
         {

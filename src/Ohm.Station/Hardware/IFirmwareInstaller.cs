@@ -10,7 +10,7 @@ public interface IFirmwareInstaller
     /// <summary>The version of the firmware running now (BootNotification); null: the configuration's.</summary>
     string? CurrentVersion { get; }
 
-    /// <summary>Installs a downloaded (and, when signed, verified) firmware image.</summary>
+    /// <summary>Installs a downloaded (and, when signed, verified) firmware image; <paramref name="cancellationToken"/> fires when the station stops.</summary>
     Task<FirmwareInstallResult> InstallAsync(string imagePath, CancellationToken cancellationToken);
 
     /// <summary>The station starts: firmware installed for the next boot starts running now.</summary>

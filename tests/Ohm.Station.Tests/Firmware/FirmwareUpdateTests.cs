@@ -397,6 +397,45 @@ public sealed class FirmwareUpdateTests
         Assert.Contains("firmware 0.1.0, update 61: InstallationFailed", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task L01_a_station_that_stops_while_installing_reports_InstallationFailed_after_its_next_boot()
+    {
+        await using var h = await StationHarness.StartAsync();
+        await using var files = await TestFileServer.StartAsync();
+        using var simulator = new SimulatedHardware();
+        var installer = new HangingInstaller(simulator);
+        var options = h.Options("CS-L01-CRASH");
+        var hardware = StationHardware.Of(simulator);
+        options.Hardware = new StationHardware
+        {
+            Meter = hardware.Meter,
+            ConnectorLock = hardware.ConnectorLock,
+            PowerPath = hardware.PowerPath,
+            RateControl = hardware.RateControl,
+            Display = hardware.Display,
+            Ev = hardware.Ev,
+            Firmware = installer,
+            Sensors = hardware.Sensors,
+        };
+        var station = await h.StartStation("CS-L01-CRASH", options: options);
+        Assert.Equal(UpdateFirmwareStatusEnumType.Accepted, (await h.Csms.Call("CS-L01-CRASH", new UpdateFirmwareRequest { RequestId = 81, Firmware = new FirmwareType { Location = files.Put("fw.bin", SimulatedHardware.FirmwareImage("8.1.0")), RetrieveDateTime = DateTimeOffset.UtcNow } })).Status);
+        await TestCsms.Until(() => installer.Started, "the installer running");
+
+        // L01.FR.24: an installation under way is not cancelled by a new request.
+        var refused = await h.Csms.Call("CS-L01-CRASH", new UpdateFirmwareRequest { RequestId = 82, Firmware = new FirmwareType { Location = files.Put("fw.bin", SimulatedHardware.FirmwareImage("8.2.0")), RetrieveDateTime = DateTimeOffset.UtcNow } });
+        Assert.Equal((UpdateFirmwareStatusEnumType.Rejected, "InstallationOngoing"), (refused.Status, refused.StatusInfo?.ReasonCode));
+
+        // The station goes down mid-installation and comes back: the update is reported failed, the EVSEs come back.
+        await station.StopAsync();
+        Assert.True(station.Evses.Values.All(e => e.Inoperative));
+        station = await h.StartStation("CS-L01-CRASH", options: options);
+        await TestCsms.Until(() => Has(h, "CS-L01-CRASH", FirmwareStatusEnumType.InstallationFailed, 81), "InstallationFailed");
+        Assert.Equal([FirmwareStatusEnumType.Downloading, FirmwareStatusEnumType.Downloaded, FirmwareStatusEnumType.Installing, FirmwareStatusEnumType.InstallationFailed], Statuses(h, "CS-L01-CRASH"));
+        await TestCsms.Until(() => !station.Evses.Values.Any(e => e.Inoperative), "the EVSEs back in use");
+        Assert.Null(simulator.CurrentVersion);
+        Assert.Empty(Directory.GetFiles(station.Firmware.Folder));
+    }
+
     private static async Task InstallManufacturerRoot(StationHarness h, string id, X509Certificate2 root)
     {
         var installed = await h.Csms.Call(id, new InstallCertificateRequest { CertificateType = InstallCertificateUseEnumType.ManufacturerRootCertificate, Certificate = TestPki.Pem(root) });
@@ -408,6 +447,25 @@ public sealed class FirmwareUpdateTests
 
     private static bool Has(StationHarness h, string id, FirmwareStatusEnumType status, int? requestId = null) =>
         h.Csms.Of<FirmwareStatusNotificationRequest>(id).Any(n => n.Status == status && (requestId is null || n.RequestId == requestId));
+
+    /// <summary>An installer that never finishes until the station stops (a power cut in the middle of flashing).</summary>
+    private sealed class HangingInstaller(SimulatedHardware simulator) : IFirmwareInstaller
+    {
+        private volatile bool _started;
+
+        public bool Started => _started;
+
+        public string? CurrentVersion => simulator.CurrentVersion;
+
+        public async Task<FirmwareInstallResult> InstallAsync(string imagePath, CancellationToken cancellationToken)
+        {
+            _started = true;
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return FirmwareInstallResult.Installed;
+        }
+
+        public void Boot() => simulator.Boot();
+    }
 
     /// <summary>A manufacturer root and a code-signing certificate under it (ECDSA P-256), which signs images as openssl dgst -sha256 -sign does (DER).</summary>
     private sealed class FirmwarePki : IDisposable
