@@ -498,6 +498,7 @@ public sealed class Firmware : IDisposable
     /// <summary>Sets the EVSEs without a transaction Unavailable for the update and remembers them. Call under the gate.</summary>
     private void Hold(Update update)
     {
+        var held = new List<int>();
         lock (_lock)
         {
             if (!ReferenceEquals(update, _current))
@@ -505,42 +506,39 @@ public sealed class Firmware : IDisposable
                 return;
             }
 
+            foreach (var evse in _context.Evses.Values.Where(e => e.Transaction is null && !e.Inoperative))
+            {
+                evse.Inoperative = true;
+                update.Held.Add(evse.Id);
+                held.Add(evse.Id);
+            }
+
+            // The update's list is written first: a crash right after leaves no EVSE out of use that nobody gives back.
             update.Holding = true;
             Save(update);
         }
 
-        var changed = false;
-        foreach (var evse in _context.Evses.Values.Where(e => e.Transaction is null && !e.Inoperative))
+        foreach (var id in held)
         {
-            evse.Inoperative = true;
-            _context.SaveEvse(evse);
-            _availability.Update(evse);
-            update.Held.Add(evse.Id);
-            changed = true;
-        }
-
-        if (changed)
-        {
-            lock (_lock)
-            {
-                Save(update);
-            }
+            _context.SaveEvse(_context.Evses[id]);
+            _availability.Update(_context.Evses[id]);
         }
     }
 
     /// <summary>Puts the EVSEs the update held back into use.</summary>
     private async Task ReleaseAsync(Update update)
     {
-        update.Holding = false;
-        if (update.Held.Count == 0)
-        {
-            return;
-        }
-
         await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
-            foreach (var id in update.Held)
+            List<int> held;
+            lock (_lock)
+            {
+                update.Holding = false;
+                held = [.. update.Held];
+            }
+
+            foreach (var id in held)
             {
                 if (_context.Evses.TryGetValue(id, out var evse))
                 {
@@ -550,9 +548,9 @@ public sealed class Firmware : IDisposable
                 }
             }
 
-            update.Held.Clear();
             lock (_lock)
             {
+                update.Held.Clear();
                 Save(update);
             }
         }
