@@ -362,6 +362,46 @@ public sealed class FirmwareUpdateTests
         }
     }
 
+    [Fact]
+    public async Task L01_a_restart_while_InstallScheduled_keeps_the_verified_image_and_installs_it_at_installDateTime()
+    {
+        await using var h = await StationHarness.StartAsync();
+        await using var files = await TestFileServer.StartAsync();
+        using var pki = new FirmwarePki();
+        var clock = FakeClock.Create();
+        var options = h.Options("CS-L01-RES");
+        options.TimeProvider = clock;
+        var station = await h.StartStation("CS-L01-RES", options: options);
+        await InstallManufacturerRoot(h, "CS-L01-RES", pki.Root);
+        var image = SimulatedHardware.FirmwareImage("3.3.0");
+        Assert.Equal(UpdateFirmwareStatusEnumType.Accepted, (await h.Csms.Call("CS-L01-RES", new UpdateFirmwareRequest
+        {
+            RequestId = 91,
+            Firmware = new FirmwareType
+            {
+                Location = files.Put("fw.bin", image),
+                RetrieveDateTime = clock.GetUtcNow(),
+                InstallDateTime = clock.GetUtcNow().AddHours(1),
+                SigningCertificate = pki.SigningPem,
+                Signature = pki.Sign(image),
+            },
+        })).Status);
+        await h.Csms.WaitFor<FirmwareStatusNotificationRequest>(n => n.Status == FirmwareStatusEnumType.InstallScheduled);
+
+        await station.StopAsync();
+        station = await h.StartStation("CS-L01-RES", options: options);
+        Assert.Equal(FirmwareStatusEnumType.InstallScheduled, station.Firmware.Status);
+        await clock.AdvanceUntil(TimeSpan.FromMinutes(1), () => Has(h, "CS-L01-RES", FirmwareStatusEnumType.Installed, 91), TimeSpan.FromMinutes(70), "Installed");
+        Assert.Equal(1, files.Requests); // not downloaded again
+        Assert.Equal(
+            [
+                FirmwareStatusEnumType.Downloading, FirmwareStatusEnumType.Downloaded, FirmwareStatusEnumType.SignatureVerified, FirmwareStatusEnumType.InstallScheduled,
+                FirmwareStatusEnumType.Installing, FirmwareStatusEnumType.InstallRebooting, FirmwareStatusEnumType.Installed,
+            ],
+            Statuses(h, "CS-L01-RES"));
+        Assert.Equal("3.3.0", h.Csms.Of<BootNotificationRequest>("CS-L01-RES")[^1].ChargingStation.FirmwareVersion);
+    }
+
     [Theory]
     [InlineData(FirmwareInstallResult.Failed, FirmwareStatusEnumType.InstallationFailed)]
     [InlineData(FirmwareInstallResult.VerificationFailed, FirmwareStatusEnumType.InstallVerificationFailed)]
