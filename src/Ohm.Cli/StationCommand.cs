@@ -260,6 +260,9 @@ internal static partial class StationCommand
                     case "monitors":
                         PrintMonitors(station, Console.Out);
                         break;
+                    case "firmware":
+                        await FirmwareAsync(station, words, Console.Out);
+                        break;
                     case "quit" or "exit":
                         return 0;
                     default:
@@ -281,7 +284,45 @@ internal static partial class StationCommand
         "plug [evse], unplug [evse], auth TOKEN [evse], button [evse], pin CODE [evse], pay REF [evse], local ID [evse], power W [evse], fault [evse] [off], "
         + "ev15118 EVSE WH MINUTES [MAXA | dc KW], renegotiate EVSE WH MINUTES [MAXA | dc KW], iso15118, "
         + "pnc [evse] [emaid], ev-certificate EVSE install|update, v2g-status, "
-        + "offline, online, status, list, reservations, display, cost, limit EVSE W|off, set [EVSE n] COMPONENT VARIABLE VALUE, monitors, quit";
+        + "offline, online, status, list, reservations, display, cost, limit EVSE W|off, set [EVSE n] COMPONENT VARIABLE VALUE, monitors, firmware [fail|verify-fail|ok], quit";
+
+    /// <summary>
+    /// The console's <c>firmware [fail|verify-fail|ok]</c> (L01, L02): shows the running version and the update in
+    /// progress; <c>fail</c> and <c>verify-fail</c> make the simulated installer fail the next installations
+    /// (InstallationFailed, InstallVerificationFailed), <c>ok</c> lets it install again.
+    /// </summary>
+    internal static async Task FirmwareAsync(ChargingStation station, string[] words, TextWriter output)
+    {
+        if (words.Length > 1)
+        {
+            if (station.Simulator is not { } simulator)
+            {
+                await output.WriteLineAsync("the hardware is not simulated");
+                return;
+            }
+
+            switch (words[1].ToLowerInvariant())
+            {
+                case "fail":
+                    simulator.FailFirmwareInstall = Ohm.Station.Hardware.FirmwareInstallResult.Failed;
+                    break;
+                case "verify-fail":
+                    simulator.FailFirmwareInstall = Ohm.Station.Hardware.FirmwareInstallResult.VerificationFailed;
+                    break;
+                case "ok":
+                    simulator.FailFirmwareInstall = null;
+                    break;
+                default:
+                    await output.WriteLineAsync("usage: firmware [fail|verify-fail|ok]");
+                    return;
+            }
+        }
+
+        var version = station.Hardware.Firmware.CurrentVersion ?? station.Model.Config.Station.FirmwareVersion;
+        var update = station.Firmware.Status is { } status ? $"update {station.Firmware.RequestId}: {status}" : "no update";
+        var failing = station.Simulator?.FailFirmwareInstall is { } failure ? $", installations fail ({failure})" : "";
+        await output.WriteLineAsync($"firmware {version}, {update}{failing}");
+    }
 
     /// <summary>
     /// The console's <c>limit EVSE W|off</c> (K11-K14): a local energy manager limits the EVSE (0: the whole station) to

@@ -51,7 +51,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         }
         else
         {
-            _ownSimulator = new SimulatedHardware(options.TimeProvider, options.DefaultEvPowerW);
+            _ownSimulator = new SimulatedHardware(options.TimeProvider, options.DefaultEvPowerW) { FirmwareFolder = options.DataPath };
             Simulator = _ownSimulator;
             Hardware = StationHardware.Of(_ownSimulator);
         }
@@ -83,6 +83,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
         RemoteControl.Security = Security;
         Iso15118Certificates = new Iso15118Certificates(context, Security, SecurityEvents);
         Monitoring = new Monitoring(context);
+        Firmware = new Firmware(context, gate, this, Security, SecurityEvents, Availability, Transactions);
+        RemoteControl.Firmware = Firmware;
         NetworkProfiles.MissingCertificates = profile => // A05: the certificates a profile 2 or 3 needs, from block A's store
             profile < 2 ? null
             : Security.CsmsRoots.Count == 0 ? "no CSMSRootCertificate is installed"
@@ -176,6 +178,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>N02-N08: the monitors on the device model's variables and the events they report.</summary>
     public Monitoring Monitoring { get; }
+    /// <summary>L01, L02: firmware updates, signed or not.</summary>
+    public Firmware Firmware { get; }
 
     /// <summary>A04: the security events the station reports.</summary>
     public SecurityEvents SecurityEvents { get; }
@@ -309,6 +313,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         _queueSignal.Dispose();
         _stopping.Dispose();
         _ownSimulator?.Dispose();
+        Firmware.Dispose();
     }
 
     /// <summary>Sends a CALL now (not queued); fails when offline.</summary>
@@ -416,6 +421,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
     private void Load()
     {
         Store = new StationStore(Options.DataPath);
+        Hardware.Firmware.Boot(); // L01: firmware installed for this boot starts running
         Model = new StationDeviceModel(Options.Config ?? DeviceModelConfig.Builtin(), Store);
         Model.Changed += OnVariableChanged;
         LocalAuthList.Refresh();
@@ -458,6 +464,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         SmartCharging.Load();
         Security.Load();
         Monitoring.Load();
+        Firmware.Load();
         SecurityEvents.Raise(SecurityEventTypes.StartupOfTheDevice, "boot reason " + BootReason); // A04: every boot
     }
 
@@ -636,6 +643,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
             await Availability.ReportAllAsync(force: true).ConfigureAwait(false);
             await Transactions.ResumeAfterAcceptedAsync().ConfigureAwait(false);
+            Firmware.AfterAccepted();
         }
         else
         {

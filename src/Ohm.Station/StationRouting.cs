@@ -72,6 +72,8 @@ internal static class StationRouting
         .On(OcppActions.SetMonitoringBase, Guard(s, OcppActions.SetMonitoringBase, s.Monitoring.SetMonitoringBase))                   // N03
         .On(OcppActions.SetMonitoringLevel, Guard(s, OcppActions.SetMonitoringLevel, s.Monitoring.SetMonitoringLevel))                // N05
         .On(OcppActions.GetMonitoringReport, Guard(s, OcppActions.GetMonitoringReport, s.Monitoring.GetMonitoringReport))             // N02
+        // L FirmwareManagement
+        .On(OcppActions.UpdateFirmware, Guard(s, OcppActions.UpdateFirmware, s.Firmware.UpdateFirmware))                // L01, L02
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

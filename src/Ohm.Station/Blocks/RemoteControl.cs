@@ -43,6 +43,9 @@ public sealed class RemoteControl
     /// <summary>A: security, which renews the station's certificates on TriggerMessage SignChargingStationCertificate (A02; set by the station).</summary>
     internal Security? Security { get; set; }
 
+    /// <summary>L: firmware management, whose current state TriggerMessage FirmwareStatusNotification reports (L01.FR.25/26; set by the station).</summary>
+    internal Firmware? Firmware { get; set; }
+
     /// <summary>F01/F02: RequestStartTransaction.</summary>
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
@@ -207,7 +210,7 @@ public sealed class RemoteControl
                 _context.Background.Run("triggered " + request.RequestedMessage, () => SendTriggeredAsync(request.RequestedMessage, evseId is 0 ? null : evseId));
                 break;
             case MessageTriggerEnumType.FirmwareStatusNotification:
-                _context.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
+                _context.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(Firmware?.TriggeredStatus() ?? new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
                 break;
             case MessageTriggerEnumType.LogStatusNotification:
                 _context.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));

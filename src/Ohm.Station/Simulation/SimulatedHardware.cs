@@ -260,10 +260,6 @@ public sealed partial class SimulatedHardware : IEnergyMeter, IConnectorLock, IP
     }
 
     /// <inheritdoc/>
-    public string? CurrentVersion { get; set; }
-
-    /// <inheritdoc/>
-    public Task<bool> InstallAsync(string imagePath, CancellationToken cancellationToken) => Task.FromResult(File.Exists(imagePath));
 
     /// <inheritdoc/>
     public void Dispose()
