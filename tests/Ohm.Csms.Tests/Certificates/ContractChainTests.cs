@@ -19,7 +19,7 @@ public sealed class ContractChainTests : IDisposable
     private static readonly X509Certificate2 OtherRoot = TestCertificates.CreateRoot("Another MO Root");
     private readonly string _rootsFile = Path.Combine(Path.GetTempPath(), $"ohm-mo-roots-{Guid.NewGuid():N}.pem");
 
-    public ContractChainTests() => File.WriteAllText(_rootsFile, OtherRoot.ExportCertificatePem() + MoRoot.ExportCertificatePem());
+    public ContractChainTests() => File.WriteAllText(_rootsFile, Chain(OtherRoot, MoRoot));
 
     public void Dispose() => File.Delete(_rootsFile);
 
@@ -58,10 +58,10 @@ public sealed class ContractChainTests : IDisposable
         await using var station = await csms.BootedStationAsync("CS-C07E");
         var chain = Chain(TestCertificates.CreateClient(MoSubCa, "NLOHMC000000011"), MoSubCa);
 
-        Assert.Equal(AuthorizeCertificateStatusEnumType.Accepted, (await station.CallAsync(Authorize(chain))).CertificateStatus);
+        Assert.Equal(AuthorizeCertificateStatusEnumType.Accepted, (await station.CallAsync(Authorize(chain, "NLOHMC000000011"))).CertificateStatus);
 
         clock.Advance(TimeSpan.FromDays(400)); // past every certificate's notAfter (a year at most)
-        var expired = await station.CallAsync(Authorize(chain));
+        var expired = await station.CallAsync(Authorize(chain, "NLOHMC000000011"));
         Assert.Equal(AuthorizeCertificateStatusEnumType.CertificateExpired, expired.CertificateStatus);
         Assert.Equal(AuthorizationStatusEnumType.Invalid, expired.IdTokenInfo.Status);
     }
@@ -74,25 +74,28 @@ public sealed class ContractChainTests : IDisposable
         await using var station = await csms.BootedStationAsync("CS-C07N");
         var anyRoot = TestCertificates.CreateRoot("Any MO Root");
 
-        var answer = await station.CallAsync(Authorize(Chain(TestCertificates.CreateClient(anyRoot, "NLOHMC000000012"))));
+        var answer = await station.CallAsync(Authorize(Chain(TestCertificates.CreateClient(anyRoot, "NLOHMC000000012")), "NLOHMC000000012"));
 
         Assert.Equal(AuthorizeCertificateStatusEnumType.Accepted, answer.CertificateStatus);
         Assert.Equal(AuthorizationStatusEnumType.Accepted, answer.IdTokenInfo.Status);
     }
 
     [Fact]
-    public async Task C07_a_TrustedRootsFile_that_does_not_exist_stops_the_CSMS_at_start_naming_the_setting()
+    public async Task C07_a_TrustedRootsFile_that_does_not_exist_or_holds_no_certificate_stops_the_CSMS_at_start_naming_the_setting()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"ohm-missing-{Guid.NewGuid():N}.pem");
-
         var error = await Assert.ThrowsAnyAsync<Exception>(async () => await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Csms:ContractCertificates:TrustedRootsFile", missing)));
-
         Assert.Contains("Csms:ContractCertificates:TrustedRootsFile", error.ToString(), StringComparison.Ordinal);
+
+        // Two PEM blocks run together on one line parse as none: a file like that would trust no root and refuse every chain.
+        File.WriteAllText(_rootsFile, MoRoot.ExportCertificatePem() + OtherRoot.ExportCertificatePem());
+        error = await Assert.ThrowsAnyAsync<Exception>(async () => await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Csms:ContractCertificates:TrustedRootsFile", _rootsFile)));
+        Assert.Contains("holds no PEM certificate", error.ToString(), StringComparison.Ordinal);
     }
 
-    private static AuthorizeRequest Authorize(string pem) => new()
+    private static AuthorizeRequest Authorize(string pem, string emaid = "NLOHMC000000010") => new()
     {
-        IdToken = new IdTokenType { IdToken = "NLOHMC000000010", Type = IdTokenEnumType.EMAID },
+        IdToken = new IdTokenType { IdToken = emaid, Type = IdTokenEnumType.EMAID },
         Certificate = pem,
     };
 
