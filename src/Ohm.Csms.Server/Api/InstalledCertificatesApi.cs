@@ -37,7 +37,7 @@ internal static class InstalledCertificatesApi
             .WithSummary("M04 Delete a certificate from the station by its hash data (DeleteCertificate); the stored one goes when the station deleted it or has no such certificate");
         var deleteById = installed.MapDelete("/{certificateId:long}", DeleteByIdAsync).WithName("deleteStoredCertificate")
             .WithSummary("M04 Delete a stored certificate from the station (DeleteCertificate with its stored hash data)");
-        installed.MapGet("/stored", StoredAsync).WithName("listStoredInstalledCertificates")
+        installed.MapGet("/stored", StoredAsync).WithName("getStoredInstalledCertificates")
             .WithSummary("The certificates installed on the station as the CSMS last learnt them (M03 answers, accepted M05 installs, less M04 deletions), without asking the station")
             .ProducesProblem(StatusCodes.Status404NotFound);
         foreach (var status in ApiResults.CallProblems)
