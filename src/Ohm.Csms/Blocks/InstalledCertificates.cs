@@ -50,7 +50,7 @@ public sealed class InstalledCertificates(IStationCallRouter router, CsmsWriter 
             foreach (var chain in reported)
             {
                 var type = chain.CertificateType.ToWire();
-                var children = chain.ChildCertificateHashData is { Count: > 0 } c ? JsonSerializer.Serialize(c.Select(Normalized).Select(h => new HashView(h)).ToList()) : null;
+                var children = chain.ChildCertificateHashData is { Count: > 0 } c ? JsonSerializer.Serialize(c.Select(Normalized).Select(h => new HashView(h)).ToList(), JsonOptions) : null;
                 var known = stored.FirstOrDefault(r => !kept.Contains(r) && r.CertificateType == type && Same(r, chain.CertificateHashData));
                 if (known is not null)
                 {
@@ -224,6 +224,8 @@ public sealed class InstalledCertificates(IStationCallRouter router, CsmsWriter 
         {
         }
     }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private static bool Same(InstalledCertificateRecord record, CertificateHashDataType hash) =>
         record.HashAlgorithm == hash.HashAlgorithm.ToWire()

@@ -41,7 +41,12 @@ public sealed class InstalledCertificatesApiTests
             {
                 Requests.Enqueue(request);
                 var chains = Store.Values.Where(c => request.CertificateType is not { Count: > 0 } types || types.Contains(c.Type))
-                    .Select(c => new CertificateHashDataChainType { CertificateType = c.Type, CertificateHashData = HashOf(c.Certificate) }).ToList();
+                    .Select(c => new CertificateHashDataChainType
+                    {
+                        CertificateType = c.Type,
+                        CertificateHashData = HashOf(c.Certificate),
+                        ChildCertificateHashData = c.Type == GetCertificateIdUseEnumType.V2GCertificateChain ? [HashOf(V2gRoot)] : null,
+                    }).ToList();
                 return ValueTask.FromResult(chains.Count == 0
                     ? new GetInstalledCertificateIdsResponse { Status = GetInstalledCertificateStatusEnumType.NotFound }
                     : new GetInstalledCertificateIdsResponse { Status = GetInstalledCertificateStatusEnumType.Accepted, CertificateHashDataChain = chains });
@@ -155,6 +160,15 @@ public sealed class InstalledCertificatesApiTests
         Assert.Equal("NotFound", none.GetProperty("status").GetString());
         Assert.Empty(none.GetProperty("certificates").EnumerateArray());
         Assert.Equal(0, (await csms.GetJsonAsync("api/stations/CS-M03/certificates/installed/stored")).GetArrayLength());
+
+        // A V2G chain is reported with the hash data of its sub-CAs, which are stored with it.
+        station.Add(GetCertificateIdUseEnumType.V2GCertificateChain, MoRoot);
+        var chain = Assert.Single((await csms.GetJsonAsync("api/stations/CS-M03/certificates/installed?certificateType=V2GCertificateChain")).GetProperty("certificates").EnumerateArray());
+        var child = Assert.Single(chain.GetProperty("childCertificateHashData").EnumerateArray());
+        Assert.Equal(HashOf(V2gRoot).SerialNumber, child.GetProperty("serialNumber").GetString());
+        Assert.Equal("SHA256", child.GetProperty("hashAlgorithm").GetString());
+        var storedChain = Assert.Single((await csms.GetJsonAsync("api/stations/CS-M03/certificates/installed/stored")).EnumerateArray());
+        Assert.Equal(HashOf(V2gRoot).IssuerKeyHash, Assert.Single(storedChain.GetProperty("childCertificateHashData").EnumerateArray()).GetProperty("issuerKeyHash").GetString());
     }
 
     [Fact]
