@@ -139,7 +139,7 @@ public static class CsmsHost
             .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
         services.AddSingleton<BackgroundWork>();
         services.AddSingleton<StationMessageStore>().AddSingleton<Security>().AddSingleton<SmartCharging>().AddSingleton<Firmware>()
-            .AddSingleton<Iso15118Certificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
+            .AddSingleton<Iso15118Certificates>().AddSingleton<InstalledCertificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton(ocsp).AddSingleton(contracts).AddSingleton<Ohm.Csms.Certificates.Ocsp.IOcspResponseCache, Ohm.Csms.Certificates.Ocsp.MemoryOcspResponseCache>()
             .AddSingleton<Ohm.Csms.Certificates.Ocsp.OcspClient>().AddSingleton<Ohm.Csms.Certificates.ContractCertificateCheck>(); // M06, C07, C08
@@ -264,6 +264,7 @@ public static class CsmsHost
         SitesApi.Map(apiGroup);
         SecurityEventsApi.Map(apiGroup);
         CertificatesApi.Map(apiGroup);
+        InstalledCertificatesApi.Map(apiGroup);
         StationSecurityApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);

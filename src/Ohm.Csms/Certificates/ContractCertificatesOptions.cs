@@ -52,9 +52,31 @@ public sealed class ContractCertificatesOptions
             yield return $"Csms:ContractCertificates:TimeoutSeconds must be between 1 and 120 (is {TimeoutSeconds}).";
         }
 
-        if (TrustedRootsFile is { Length: > 0 } file && !File.Exists(file))
+        if (TrustedRootsFile is { Length: > 0 } file)
         {
-            yield return $"Csms:ContractCertificates:TrustedRootsFile '{file}' does not exist.";
+            if (!File.Exists(file))
+            {
+                yield return $"Csms:ContractCertificates:TrustedRootsFile '{file}' does not exist.";
+            }
+            else if (CountCertificates(file) is var count and < 1)
+            {
+                yield return $"Csms:ContractCertificates:TrustedRootsFile '{file}' holds no PEM certificate{(count < 0 ? " it can read" : "")}: every contract certificate chain would be refused.";
+            }
+        }
+    }
+
+    /// <summary>The certificates a PEM file holds; -1 when it cannot be read or parsed.</summary>
+    private static int CountCertificates(string file)
+    {
+        try
+        {
+            var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            roots.ImportFromPemFile(file);
+            return roots.Count;
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return -1;
         }
     }
 }

@@ -3,10 +3,26 @@ using Ohm.Csms.Storage.Entities;
 
 namespace Ohm.Csms.Storage;
 
-/// <summary>The model of the certificates the CSMS issued (<see cref="IssuedCertificateRecord"/>), kept apart from the context's own.</summary>
+/// <summary>
+/// The model of the certificates the CSMS issued (<see cref="IssuedCertificateRecord"/>) and of those installed on
+/// stations (<see cref="InstalledCertificateRecord"/>), kept apart from the context's own.
+/// </summary>
 internal static class CertificatesModel
 {
-    public static void Configure(ModelBuilder modelBuilder) =>
+    public static void Configure(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<InstalledCertificateRecord>(e =>
+        {
+            e.HasIndex(c => new { c.StationId, c.CertificateType });
+            e.Property(c => c.StationId).HasMaxLength(48);
+            e.Property(c => c.CertificateType).HasMaxLength(32);
+            e.Property(c => c.HashAlgorithm).HasMaxLength(8);
+            e.Property(c => c.IssuerNameHash).HasMaxLength(128);
+            e.Property(c => c.IssuerKeyHash).HasMaxLength(128);
+            e.Property(c => c.SerialNumber).HasMaxLength(40);
+            e.Property(c => c.Subject).HasMaxLength(512);
+            e.Property(c => c.Source).HasMaxLength(16);
+        });
         modelBuilder.Entity<IssuedCertificateRecord>(e =>
         {
             e.HasIndex(c => new { c.StationId, c.IssuedAt });
@@ -22,4 +38,5 @@ internal static class CertificatesModel
             e.Property(c => c.SignedResult).HasMaxLength(300);
             e.Property(c => c.RevocationReason).HasMaxLength(300);
         });
+    }
 }

@@ -97,6 +97,9 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>Block A: the certificates the CSMS issued to stations (A02/A03), with their revocation.</summary>
     public DbSet<IssuedCertificateRecord> IssuedCertificates => Set<IssuedCertificateRecord>();
 
+    /// <summary>Block M: the certificates installed on each station as it last reported or accepted them (M03-M05).</summary>
+    public DbSet<InstalledCertificateRecord> InstalledCertificates => Set<InstalledCertificateRecord>();
+
     /// <summary>Sites for load balancing (<see cref="Sites.SiteBalancer"/>).</summary>
     public DbSet<SiteRecord> Sites => Set<SiteRecord>();
 

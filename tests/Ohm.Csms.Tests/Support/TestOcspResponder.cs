@@ -20,28 +20,36 @@ namespace Ohm.Csms.Tests.Support;
 /// the certificates of one CA, Good unless their serial was revoked (<see cref="Revoke"/>), Unknown for another CA's,
 /// with responses BouncyCastle builds and signs with the CA's key (or a delegated OCSP signer, or a wrong key for the
 /// tests of a bad signature), valid from the clock's now for <see cref="Validity"/>. Self-contained: it needs only the
-/// CA certificate with its private key. <see cref="RequestDataFor"/> gives the OCPP OCSPRequestData of a certificate.
+/// CA certificate with its private key. <see cref="AnswerFor"/> adds more CAs (a root and its sub-CA behind one
+/// responder URL, as a mobility operator's contract chain names it); each answer is signed by the CA it is about. <see cref="RequestDataFor"/> gives the OCPP OCSPRequestData of a certificate.
 /// </summary>
 public sealed class TestOcspResponder : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly BcCertificate _issuer;
+    private readonly List<(BcCertificate Certificate, AsymmetricKeyParameter Key, string Algorithm)> _issuers = [];
     private readonly ConcurrentDictionary<BcBigInteger, bool> _revoked = new();
     private readonly Func<DateTimeOffset> _now;
     private readonly Task _loop;
-    private BcCertificate _signer;
-    private AsymmetricKeyParameter _signingKey;
-    private string _signatureAlgorithm;
+    private BcCertificate? _signer;
+    private AsymmetricKeyParameter? _signingKey;
+    private string? _signatureAlgorithm;
+    private bool _signerChosen;
     private int _requests;
 
-    /// <param name="issuer">The CA whose certificates it answers for, with its private key (RSA or ECDSA).</param>
+    /// <param name="issuer">
+    /// The CA whose certificates it answers for, with its private key (RSA or ECDSA); null when the CAs come later through
+    /// <see cref="AnswerFor"/> (a CA that must name this responder's <see cref="Url"/>). Until there is one, requests are answered unauthorized.
+    /// </param>
     /// <param name="now">The clock of thisUpdate/nextUpdate; the wall clock when null. Pass the test's fake clock.</param>
-    public TestOcspResponder(X509Certificate2 issuer, Func<DateTimeOffset>? now = null)
+    public TestOcspResponder(X509Certificate2? issuer, Func<DateTimeOffset>? now = null)
     {
-        ArgumentNullException.ThrowIfNull(issuer);
-        _issuer = new BcCertificateParser().ReadCertificate(issuer.RawData);
-        (_signingKey, _signatureAlgorithm) = PrivateKeyOf(issuer);
-        _signer = _issuer;
+        if (issuer is not null)
+        {
+            _signer = new BcCertificateParser().ReadCertificate(issuer.RawData);
+            (_signingKey, _signatureAlgorithm) = PrivateKeyOf(issuer);
+            _issuers.Add((_signer, _signingKey, _signatureAlgorithm));
+        }
+
         _now = now ?? (() => DateTimeOffset.UtcNow);
         var port = FreePort();
         Url = $"http://127.0.0.1:{port}/ocsp";
@@ -69,12 +77,24 @@ public sealed class TestOcspResponder : IAsyncDisposable
         _revoked[new BcBigInteger(certificate.SerialNumber, 16)] = true;
     }
 
+    /// <summary>Answers for the certificates of <paramref name="issuer"/> (with its private key) too, signed by it.</summary>
+    public void AnswerFor(X509Certificate2 issuer)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        var (key, algorithm) = PrivateKeyOf(issuer);
+        lock (_issuers)
+        {
+            _issuers.Add((new BcCertificateParser().ReadCertificate(issuer.RawData), key, algorithm));
+        }
+    }
+
     /// <summary>Signs the responses with a delegated OCSP signer (a certificate with the OCSP-signing usage and its key) from now on.</summary>
     public void SignWith(X509Certificate2 signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
         _signer = new BcCertificateParser().ReadCertificate(signer.RawData);
         (_signingKey, _signatureAlgorithm) = PrivateKeyOf(signer);
+        _signerChosen = true;
     }
 
     /// <summary>Signs the responses with a fresh key that matches no certificate the response carries (a forged answer).</summary>
@@ -83,6 +103,7 @@ public sealed class TestOcspResponder : IAsyncDisposable
         using var rsa = RSA.Create(2048);
         _signingKey = PrivateKeyFactory.CreateKey(rsa.ExportPkcs8PrivateKey());
         _signatureAlgorithm = "SHA256WITHRSA";
+        _signerChosen = true;
     }
 
     /// <summary>A certificate of <paramref name="issuer"/> with the OCSP-signing usage, for <see cref="SignWith"/>.</summary>
@@ -186,19 +207,39 @@ public sealed class TestOcspResponder : IAsyncDisposable
     private byte[] Answer(OcspReq request)
     {
         var now = _now().UtcDateTime;
-        var generator = new BasicOcspRespGenerator(_signer.GetPublicKey());
+        List<(BcCertificate Certificate, AsymmetricKeyParameter Key, string Algorithm)> issuers;
+        lock (_issuers)
+        {
+            issuers = [.. _issuers];
+        }
+
+        if (issuers.Count == 0 && !_signerChosen)
+        {
+            return new OCSPRespGenerator().Generate(OcspRespStatus.Unauthorized, null).GetEncoded();
+        }
+
+        var answers = new List<(CertificateID Id, CertificateStatus Status, int Issuer)>();
         foreach (var asked in request.GetRequestList())
         {
             var id = asked.GetCertID();
-            var nameHash = DigestUtilities.CalculateDigest(id.HashAlgOid, _issuer.SubjectDN.GetEncoded());
-            var keyHash = DigestUtilities.CalculateDigest(id.HashAlgOid, _issuer.CertificateStructure.SubjectPublicKeyInfo.PublicKey.GetBytes());
-            CertificateStatus status = !nameHash.AsSpan().SequenceEqual(id.GetIssuerNameHash()) || !keyHash.AsSpan().SequenceEqual(id.GetIssuerKeyHash())
+            var issuer = issuers.FindIndex(i =>
+                DigestUtilities.CalculateDigest(id.HashAlgOid, i.Certificate.SubjectDN.GetEncoded()).AsSpan().SequenceEqual(id.GetIssuerNameHash())
+                && DigestUtilities.CalculateDigest(id.HashAlgOid, i.Certificate.CertificateStructure.SubjectPublicKeyInfo.PublicKey.GetBytes()).AsSpan().SequenceEqual(id.GetIssuerKeyHash()));
+            CertificateStatus status = issuer < 0
                 ? new UnknownStatus()
                 : _revoked.ContainsKey(id.SerialNumber) ? new RevokedStatus(now.AddMinutes(-1), CrlReason.KeyCompromise) : CertificateStatus.Good;
+            answers.Add((id, status, issuer));
+        }
+
+        // Signed by the chosen signer, else by the CA the first answer is about (the first CA for an unknown one).
+        var (signer, key, algorithm) = _signerChosen ? (_signer!, _signingKey!, _signatureAlgorithm!) : issuers[Math.Max(0, answers.FirstOrDefault(a => a.Issuer >= 0).Issuer)];
+        var generator = new BasicOcspRespGenerator(signer.GetPublicKey());
+        foreach (var (id, status, _) in answers)
+        {
             generator.AddResponse(id, status, now, now + Validity, null);
         }
 
-        var basic = generator.Generate(new Asn1SignatureFactory(_signatureAlgorithm, _signingKey), [_signer], now);
+        var basic = generator.Generate(new Asn1SignatureFactory(algorithm, key), [signer], now);
         return new OCSPRespGenerator().Generate(OcspRespStatus.Successful, basic).GetEncoded();
     }
 
