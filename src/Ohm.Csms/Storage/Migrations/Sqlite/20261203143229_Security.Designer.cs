@@ -10,7 +10,7 @@ using Ohm.Csms.Storage;
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCsmsDbContext))]
-    [Migration("20261203122823_Security")]
+    [Migration("20261203143229_Security")]
     partial class Security
     {
         /// <inheritdoc />
@@ -679,6 +679,70 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("IdTokens");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.InstalledCertificateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CertificateType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChildHashDataJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HashAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuerKeyHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuerNameHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NotAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Pem")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SerialNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "CertificateType");
+
+                    b.ToTable("InstalledCertificates");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.IssuedCertificateRecord", b =>
