@@ -66,6 +66,9 @@ internal static class StationRouting
         .On(OcppActions.InstallCertificate, Guard(s, OcppActions.InstallCertificate, s.Iso15118Certificates.InstallCertificate))    // M05
         .On(OcppActions.DeleteCertificate, Guard(s, OcppActions.DeleteCertificate, s.Iso15118Certificates.DeleteCertificate))       // M04
         .On(OcppActions.GetInstalledCertificateIds, Guard(s, OcppActions.GetInstalledCertificateIds, s.Iso15118Certificates.GetInstalledCertificateIds)) // M03
+        // N Diagnostics
+        .On(OcppActions.CustomerInformation, Guard(s, OcppActions.CustomerInformation, s.CustomerInformation.Receive)) // N09, N10
+        .On(OcppActions.GetLog, Guard(s, OcppActions.GetLog, s.LogUpload.GetLog))                                     // N01
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

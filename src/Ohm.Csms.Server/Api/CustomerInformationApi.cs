@@ -25,7 +25,7 @@ internal static class CustomerInformationApi
             .WithDescription("The CSMS chooses the requestId. When the station accepts a report (or a clear, after which it reports what it cleared), "
                 + "the answer waits at most Api:CommandTimeoutSeconds for its last NotifyCustomerInformation part and carries the data assembled in seqNo order. "
                 + "A clear by idToken also erases the CSMS's own data about the token (its id-token store entries, local-list memberships, the token in "
-                + "its transactions, their events and reservations, which keep their energy and times, and the messages stored as received that name it); "
+                + "its transactions, their events and reservations, which keep their energy and times, a security event's techInfo that names it, and the messages stored as received that name it); "
                 + "erased says how many of each.");
         request.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         foreach (var status in ApiResults.CallProblems)
@@ -77,7 +77,7 @@ internal static class CustomerInformationApi
 
     /// <summary>What the CSMS erased of its own data about the idToken, per kind.</summary>
     internal sealed record ErasedView(
-        DateTimeOffset At, int IdTokens, int Transactions, int TransactionEvents, int Reservations, int LocalListMemberships, int StationMessages);
+        DateTimeOffset At, int IdTokens, int Transactions, int TransactionEvents, int Reservations, int LocalListMemberships, int SecurityEvents, int StationMessages);
 
     /// <summary>One NotifyCustomerInformation part as received.</summary>
     internal sealed record CustomerInformationPartView(int SeqNo, bool Tbc, DateTimeOffset GeneratedAt, DateTimeOffset ReceivedAt, string Data);
@@ -102,7 +102,7 @@ internal static class CustomerInformationApi
             r.CustomerIdentifier, r.Status, r.StatusReason, r.RequestedAt, r.PartsReceived, r.Complete, r.CompletedAt, data,
             [.. parts.Select(p => new CustomerInformationPartView(p.SeqNo, p.Tbc, p.GeneratedAt, p.ReceivedAt, p.Data))],
             r.ErasedAt is { } at
-                ? new ErasedView(at, r.ErasedIdTokens, r.ErasedTransactions, r.ErasedTransactionEvents, r.ErasedReservations, r.ErasedLocalListMemberships, r.ErasedStationMessages)
+                ? new ErasedView(at, r.ErasedIdTokens, r.ErasedTransactions, r.ErasedTransactionEvents, r.ErasedReservations, r.ErasedLocalListMemberships, r.ErasedSecurityEvents, r.ErasedStationMessages)
                 : null);
     }
 

@@ -21,8 +21,8 @@ namespace Ohm.Csms.Blocks;
 /// A clear by idToken also erases what the CSMS itself holds about that token, whatever the station answered (the
 /// operator's request to forget a customer is the CSMS's to honour too): the token's entries in the id-token store go
 /// (and with them its cache entries and the local lists that held it, which are updated on their stations), its
-/// transactions, their stored events and its reservations keep everything but the token, and messages stored as
-/// received whose payload names the token are removed. The counts are kept on the request.
+/// transactions, their stored events and its reservations keep everything but the token, security events lose a
+/// techInfo that names it, and messages stored as received whose payload names the token are removed. The counts are kept on the request.
 /// </remarks>
 public sealed class CustomerInformation(
     CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, StationMessageStore messages, LocalListDriver localLists, TimeProvider time,
@@ -35,7 +35,7 @@ public sealed class CustomerInformation(
     public sealed record Query(bool Report, bool Clear, IdTokenType? IdToken, CertificateHashDataType? CustomerCertificate, string? CustomerIdentifier);
 
     /// <summary>What the CSMS erased of its own data about an idToken, per kind.</summary>
-    public sealed record ErasedCounts(int IdTokens, int Transactions, int TransactionEvents, int Reservations, int LocalListMemberships, int StationMessages);
+    public sealed record ErasedCounts(int IdTokens, int Transactions, int TransactionEvents, int Reservations, int LocalListMemberships, int SecurityEvents, int StationMessages);
 
     /// <summary>A stored request with its parts' data assembled in seqNo order.</summary>
     public sealed record Stored(CustomerInformationRecord Record, string Data, IReadOnlyList<CustomerInformationPartRecord> Parts);
@@ -110,6 +110,7 @@ public sealed class CustomerInformation(
                     stored.ErasedTransactionEvents = e.TransactionEvents;
                     stored.ErasedReservations = e.Reservations;
                     stored.ErasedLocalListMemberships = e.LocalListMemberships;
+                    stored.ErasedSecurityEvents = e.SecurityEvents;
                     stored.ErasedStationMessages = e.StationMessages;
                 }
 
@@ -267,9 +268,15 @@ public sealed class CustomerInformation(
                 reservation.IdToken = "";
             }
 
+            var securityEvents = await db.SecurityEvents.Where(e => e.TechInfo != null && e.TechInfo.Contains(idToken)).ToListAsync().ConfigureAwait(false);
+            foreach (var e in securityEvents)
+            {
+                e.TechInfo = null;
+            }
+
             var stationMessages = await db.StationMessages.Where(m => m.Payload.Contains(quoted)).ToListAsync().ConfigureAwait(false);
             db.StationMessages.RemoveRange(stationMessages);
-            return new ErasedCounts(tokens.Count, transactions.Count, events.Count, reservations.Count, memberships, stationMessages.Count);
+            return new ErasedCounts(tokens.Count, transactions.Count, events.Count, reservations.Count, memberships, securityEvents.Count, stationMessages.Count);
         }, cancellationToken).ConfigureAwait(false);
         if (counts.IdTokens > 0 || counts.LocalListMemberships > 0)
         {
@@ -277,8 +284,8 @@ public sealed class CustomerInformation(
         }
 
         logger.LogInformation(
-            "Erased the CSMS's data about a customer's idToken: {IdTokens} store entries, {Transactions} transactions, {Events} transaction events, {Reservations} reservations, {Memberships} local-list memberships, {Messages} stored messages",
-            counts.IdTokens, counts.Transactions, counts.TransactionEvents, counts.Reservations, counts.LocalListMemberships, counts.StationMessages);
+            "Erased the CSMS's data about a customer's idToken: {IdTokens} store entries, {Transactions} transactions, {Events} transaction events, {Reservations} reservations, {Memberships} local-list memberships, {SecurityEvents} security events, {Messages} stored messages",
+            counts.IdTokens, counts.Transactions, counts.TransactionEvents, counts.Reservations, counts.LocalListMemberships, counts.SecurityEvents, counts.StationMessages);
         return counts;
     }
 }

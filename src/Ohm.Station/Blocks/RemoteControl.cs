@@ -43,6 +43,9 @@ public sealed class RemoteControl
     /// <summary>A: security, which renews the station's certificates on TriggerMessage SignChargingStationCertificate (A02; set by the station).</summary>
     internal Security? Security { get; set; }
 
+    /// <summary>N01: the log uploads, whose state a triggered LogStatusNotification tells.</summary>
+    internal LogUpload? LogUpload { get; set; }
+
     /// <summary>F01/F02: RequestStartTransaction.</summary>
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
     {
@@ -210,7 +213,7 @@ public sealed class RemoteControl
                 _context.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
                 break;
             case MessageTriggerEnumType.LogStatusNotification:
-                _context.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));
+                _context.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(LogUpload?.CurrentStatus() ?? new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle })); // N01
                 break;
             case MessageTriggerEnumType.SignChargingStationCertificate when Security is not null: // A02
                 Security.RequestCertificate(SigningRequestKind.ChargingStation);

@@ -57,6 +57,9 @@ public sealed class CustomerInformationRecord
     /// <summary>Local-list memberships the token was taken out of (the lists are then updated on their stations).</summary>
     public int ErasedLocalListMemberships { get; set; }
 
+    /// <summary>Security events whose techInfo named the token, which lost their techInfo.</summary>
+    public int ErasedSecurityEvents { get; set; }
+
     /// <summary>Messages stored as received whose payload named the token, removed.</summary>
     public int ErasedStationMessages { get; set; }
 
