@@ -274,6 +274,132 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.ToTable("ConnectorStatuses");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationPartRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CustomerInformationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<DateTimeOffset>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SeqNo")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Tbc")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerInformationId", "SeqNo");
+
+                    b.ToTable("CustomerInformationParts");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Clear")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerCertificate")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("CustomerIdentifier")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ErasedIdTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ErasedLocalListMemberships")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ErasedReservations")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ErasedSecurityEvents")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ErasedStationMessages")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ErasedTransactionEvents")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ErasedTransactions")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("IdToken")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("IdTokenType")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("PartsReceived")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Report")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("RequestId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdToken");
+
+                    b.HasIndex("StationId", "RequestId");
+
+                    b.ToTable("CustomerInformation");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableAttributeRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1829,6 +1955,17 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationPartRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.CustomerInformationRecord", "Request")
+                        .WithMany()
+                        .HasForeignKey("CustomerInformationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Request");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableAttributeRecord", b =>

@@ -256,6 +256,128 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.ToTable("ConnectorStatuses");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationPartRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CustomerInformationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SeqNo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Tbc")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerInformationId", "SeqNo");
+
+                    b.ToTable("CustomerInformationParts");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Clear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CustomerCertificate")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerIdentifier")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedIdTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedLocalListMemberships")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedReservations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedSecurityEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedStationMessages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedTransactionEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedTransactions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdToken")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdTokenType")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PartsReceived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Report")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdToken");
+
+                    b.HasIndex("StationId", "RequestId");
+
+                    b.ToTable("CustomerInformation");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableAttributeRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1759,6 +1881,17 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationPartRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.CustomerInformationRecord", "Request")
+                        .WithMany()
+                        .HasForeignKey("CustomerInformationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Request");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableAttributeRecord", b =>
