@@ -5,7 +5,7 @@
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class cust : Migration
+    public partial class Cust : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
