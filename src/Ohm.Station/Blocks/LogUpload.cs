@@ -240,7 +240,7 @@ public sealed class LogUpload
             var status = response.StatusCode;
             if (status == HttpStatusCode.MethodNotAllowed)
             {
-                using var form = new MultipartFormDataContent { { FileContent(body, upload.FileName), "file", upload.FileName } };
+                using var form = new MultipartFormDataContent { { FileContent(body, fileName: null), "file", upload.FileName } };
                 using var post = await Http.PostAsync(upload.Location, form, cancellationToken).ConfigureAwait(false);
                 status = post.StatusCode;
             }
@@ -262,11 +262,16 @@ public sealed class LogUpload
         }
     }
 
-    private static ByteArrayContent FileContent(byte[] body, string fileName)
+    /// <summary>The log as a body: text, named as an attachment when <paramref name="fileName"/> is given (a form part is named by its form).</summary>
+    private static ByteArrayContent FileContent(byte[] body, string? fileName)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        content.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName };
+        if (fileName is not null)
+        {
+            content.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName };
+        }
+
         return content;
     }
 
