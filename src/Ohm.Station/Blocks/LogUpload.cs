@@ -310,7 +310,7 @@ public sealed class LogUpload
             File.AppendAllLines(file, buffer);
             buffer.Clear();
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The data folder is not writable now: the lines stay buffered and are written with the next batch.
             if (buffer.Count > BufferedLines * 16)
