@@ -27,6 +27,9 @@ public sealed class CustomerInformationTests
         public OcppConnection? Connection { get; set; }
 
         public OcppHandlers Handlers() => new OcppHandlers()
+            .On(OcppActions.ReserveNow, (_, _, _) => ValueTask.FromResult(new ReserveNowResponse { Status = ReserveNowStatusEnumType.Accepted }))
+            .On(OcppActions.GetLocalListVersion, (_, _, _) => ValueTask.FromResult(new GetLocalListVersionResponse { VersionNumber = 0 }))
+            .On(OcppActions.SendLocalList, (_, _, _) => ValueTask.FromResult(new SendLocalListResponse { Status = SendLocalListStatusEnumType.Accepted }))
             .On(OcppActions.CustomerInformation, (request, _, _) =>
             {
                 lock (this)
@@ -149,6 +152,9 @@ public sealed class CustomerInformationTests
         await connection.CallAsync(TransactionTests.Event("TX-CUST", 1, TransactionEventEnumType.Ended, 5000, token: customer));
         await connection.CallAsync(TransactionTests.Event("TX-OTHER", 0, TransactionEventEnumType.Started, 100, token: new IdTokenType { IdToken = "OTHER-1", Type = IdTokenEnumType.ISO14443 }));
         await connection.CallAsync(new SecurityEventNotificationRequest { Type = "InvalidMessages", Timestamp = DateTimeOffset.UtcNow, TechInfo = "CUST-2" });
+        var reservation = await PostAsync(csms, "api/stations/CS-N10/reservations", new { evseId = 1, idToken = new { idToken = "CUST-2", type = "ISO14443" }, expiryDateTime = DateTimeOffset.UtcNow.AddHours(1) });
+        var membership = await csms.Api.PutAsJsonAsync("api/stations/CS-N10/local-list", new { idTokens = new[] { new { idToken = "CUST-2", type = "ISO14443" }, new { idToken = "OTHER-1", type = "ISO14443" } } });
+        membership.EnsureSuccessStatusCode();
         var before = await csms.GetJsonAsync("api/stations/CS-N10/transactions/TX-CUST");
         station.Parts = [(0, false, "cleared: authorization cache entry")];
 
@@ -162,7 +168,13 @@ public sealed class CustomerInformationTests
         Assert.Equal(2, erased.GetProperty("transactionEvents").GetInt32());
         Assert.Equal(1, erased.GetProperty("securityEvents").GetInt32());
         Assert.Equal(1, erased.GetProperty("stationMessages").GetInt32()); // the SecurityEventNotification as received
-        Assert.Equal(0, erased.GetProperty("reservations").GetInt32());
+        Assert.Equal(1, erased.GetProperty("reservations").GetInt32());
+        Assert.Equal(1, erased.GetProperty("localListMemberships").GetInt32());
+        var list = await csms.GetJsonAsync("api/stations/CS-N10/local-list");
+        Assert.Equal(["OTHER-1"], list.GetProperty("idTokens").EnumerateArray().Select(t => t.GetProperty("idToken").GetString()));
+        var kept = await csms.GetJsonAsync($"api/reservations/{reservation.GetProperty("id").GetInt32()}");
+        Assert.DoesNotContain("CUST-2", kept.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(1, kept.GetProperty("evseId").GetInt32());
 
         var tokens = (await csms.GetJsonAsync("api/id-tokens")).GetProperty("items").EnumerateArray().Select(t => t.GetProperty("idToken").GetString()).ToList();
         Assert.Equal(["OTHER-1"], tokens);
