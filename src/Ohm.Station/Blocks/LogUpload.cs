@@ -189,6 +189,7 @@ public sealed class LogUpload
         {
             for (var attempt = 0; ; attempt++)
             {
+                _context.Report(string.Create(CultureInfo.InvariantCulture, $"GetLog {upload.RequestId}: attempt {attempt + 1} of {upload.Retries + 1}"));
                 Notify(upload, UploadLogStatusEnumType.Uploading);
                 var outcome = await SendAsync(upload, stopping.Token).ConfigureAwait(false);
                 if (token.IsCancellationRequested)

@@ -128,8 +128,7 @@ public sealed class LogUploadTests
         await h.Csms.WaitFor<LogStatusNotificationRequest>(n => n.RequestId == 7 && n.Status == UploadLogStatusEnumType.UploadFailure);
         Assert.Empty(receiver.Uploads);
         Assert.Equal(7, station.LogUpload.RunningRequestId);
-        var waited = await clock.AdvanceUntil(TimeSpan.FromSeconds(5), () => !receiver.Uploads.IsEmpty, TimeSpan.FromMinutes(5), "the retried upload");
-        Assert.InRange(waited, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(35));
+        await clock.AdvanceUntil(TimeSpan.FromSeconds(1), () => Statuses(h.Csms, "CS-N01", 7).Count > 2, TimeSpan.FromMinutes(5), "the retry");
         await h.Csms.WaitFor<LogStatusNotificationRequest>(n => n.RequestId == 7 && n.Status == UploadLogStatusEnumType.Uploaded);
 
         Assert.Equal([UploadLogStatusEnumType.Uploading, UploadLogStatusEnumType.UploadFailure, UploadLogStatusEnumType.Uploading, UploadLogStatusEnumType.Uploaded], Statuses(h.Csms, "CS-N01", 7));
@@ -139,7 +138,9 @@ public sealed class LogUploadTests
         var lines = upload.Content.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("# DiagnosticsLog ", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.EndsWith("-> BootNotification", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("HTTP 500", StringComparison.Ordinal)); // the failed attempt is in the log of the retry
+        // The failed attempt is in the log of the retry, which started retryInterval later by the station's clock.
+        DateTimeOffset At(string fragment) => DateTimeOffset.Parse(lines.Single(l => l.Contains(fragment, StringComparison.Ordinal)).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(At("GetLog 7: attempt 2 of 3") - At("HTTP 500"), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(32));
         Assert.True(File.Exists(station.LogUpload.DiagnosticsFile));
         Assert.Null(station.LogUpload.RunningRequestId);
     }
