@@ -139,7 +139,8 @@ public static class CsmsHost
             .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
         services.AddSingleton<BackgroundWork>();
         services.AddSingleton<StationMessageStore>().AddSingleton<Security>().AddSingleton<SmartCharging>().AddSingleton<Firmware>()
-            .AddSingleton<Iso15118Certificates>().AddSingleton<InstalledCertificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>();
+            .AddSingleton<Iso15118Certificates>().AddSingleton<InstalledCertificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>()
+            .AddSingleton<CustomerInformation>(); // N09, N10
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton(ocsp).AddSingleton(contracts).AddSingleton<Ohm.Csms.Certificates.Ocsp.IOcspResponseCache, Ohm.Csms.Certificates.Ocsp.MemoryOcspResponseCache>()
             .AddSingleton<Ohm.Csms.Certificates.Ocsp.OcspClient>().AddSingleton<Ohm.Csms.Certificates.ContractCertificateCheck>(); // M06, C07, C08
@@ -258,6 +259,7 @@ public static class CsmsHost
         StationLimitsApi.Map(apiGroup);
         LocalListApi.Map(apiGroup);
         DisplayMessagesApi.Map(apiGroup);
+        CustomerInformationApi.Map(apiGroup);
         TariffsApi.Map(apiGroup);
         ReservationsApi.Map(apiGroup);
         ChargingProfilesApi.Map(apiGroup);

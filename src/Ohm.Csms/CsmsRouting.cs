@@ -14,7 +14,7 @@ namespace Ohm.Csms;
 public sealed class CsmsRouting(
     Provisioning provisioning, Authorization authorization, Transactions transactions, Metering metering, Availability availability, DataTransfer dataTransfer,
     Security security, SmartCharging smartCharging, Firmware firmware, Iso15118Certificates iso15118Certificates, Diagnostics diagnostics, DisplayMessage displayMessage,
-    Reservation reservation, TimeProvider time)
+    Reservation reservation, CustomerInformation customerInformation, TimeProvider time)
 {
     /// <summary>The handlers of the CSMS.</summary>
     public OcppHandlers Build() => new OcppHandlers()
@@ -42,7 +42,7 @@ public sealed class CsmsRouting(
         .On(OcppActions.LogStatusNotification, diagnostics.LogStatusNotificationAsync)      // N01
         .On(OcppActions.NotifyMonitoringReport, diagnostics.NotifyMonitoringReportAsync)    // N02
         .On(OcppActions.NotifyEvent, diagnostics.NotifyEventAsync)                          // N07, N08
-        .On(OcppActions.NotifyCustomerInformation, diagnostics.NotifyCustomerInformationAsync) // N09, N10
+        .On(OcppActions.NotifyCustomerInformation, customerInformation.NotifyCustomerInformationAsync) // N09, N10
         .On(OcppActions.NotifyDisplayMessages, displayMessage.NotifyDisplayMessagesAsync);  // O03, O04
 
     /// <summary>

@@ -66,10 +66,12 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Availability = new Availability(context, gate);
         Transactions = new Transactions(context, gate, events, Metering, Availability, cache);
         SecurityEvents = new SecurityEvents(context);
+        LogUpload = new LogUpload(context, SecurityEvents, options.DataPath);
         NetworkProfiles = new NetworkProfiles(context, options, SecurityEvents);
         Provisioning = new Provisioning(context, gate, this, Transactions, new SecurityVariables(context, SecurityEvents, NetworkProfiles));
         LocalAuthList = new LocalAuthList(context);
         Authorization = new Authorization(context, cache, LocalAuthList, Transactions);
+        CustomerInformation = new CustomerInformation(context, gate, cache, LocalAuthList);
         RemoteControl = new RemoteControl(context, gate, Provisioning, Authorization, Transactions, events, Availability, Metering);
         DataTransfer = new DataTransfer(context, request => Options.DataTransferHandler?.Invoke(request));
         DisplayMessage = new DisplayMessage(context, Transactions, Availability);
@@ -81,6 +83,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         Security = new Security(context, SecurityEvents, options);
         PlugAndCharge = new PlugAndCharge(context, Authorization, Transactions, Security);
         RemoteControl.Security = Security;
+        RemoteControl.LogUpload = LogUpload;
         Iso15118Certificates = new Iso15118Certificates(context, Security, SecurityEvents);
         Monitoring = new Monitoring(context);
         Firmware = new Firmware(context, gate, this, Security, SecurityEvents, Availability, Transactions);
@@ -140,6 +143,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
     /// <summary>D: the local authorization list.</summary>
     public LocalAuthList LocalAuthList { get; }
 
+    /// <summary>N09, N10: customer information, reported and cleared.</summary>
+    public CustomerInformation CustomerInformation { get; }
+
     /// <summary>E: transactions.</summary>
     public Transactions Transactions { get; }
 
@@ -180,6 +186,8 @@ public sealed partial class ChargingStation : IAsyncDisposable
     public Monitoring Monitoring { get; }
     /// <summary>L01, L02: firmware updates, signed or not.</summary>
     public Firmware Firmware { get; }
+    /// <summary>N01: the station's diagnostics and security logs, and their upload (GetLog).</summary>
+    public LogUpload LogUpload { get; }
 
     /// <summary>A04: the security events the station reports.</summary>
     public SecurityEvents SecurityEvents { get; }
@@ -236,6 +244,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
         await Task.WhenAll(_run, _ticker ?? Task.CompletedTask).ConfigureAwait(false);
         await Background.WhenIdleAsync().ConfigureAwait(false);
+        LogUpload.Flush();
         _run = null;
         await _gate.WaitAsync().ConfigureAwait(false);
         try
@@ -372,6 +381,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
     internal void Report(string message)
     {
         Logger.LogDebug("{StationId}: {Message}", Id, message);
+        LogUpload?.Record(message); // N01: the diagnostics log
         Activity?.Invoke(message);
     }
 

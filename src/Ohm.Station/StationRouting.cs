@@ -74,6 +74,9 @@ internal static class StationRouting
         .On(OcppActions.GetMonitoringReport, Guard(s, OcppActions.GetMonitoringReport, s.Monitoring.GetMonitoringReport))             // N02
         // L FirmwareManagement
         .On(OcppActions.UpdateFirmware, Guard(s, OcppActions.UpdateFirmware, s.Firmware.UpdateFirmware))                // L01, L02
+        // N Diagnostics
+        .On(OcppActions.CustomerInformation, Guard(s, OcppActions.CustomerInformation, s.CustomerInformation.Receive)) // N09, N10
+        .On(OcppActions.GetLog, Guard(s, OcppActions.GetLog, s.LogUpload.GetLog))                                     // N01
         // P DataTransfer
         .On(OcppActions.DataTransfer, Guard(s, OcppActions.DataTransfer, s.DataTransfer.Receive));                     // P01
 

@@ -8,8 +8,8 @@ namespace Ohm.Csms.Blocks;
 
 /// <summary>
 /// Block N, Diagnostics, on the CSMS side: events (NotifyEvent) are stored one row each and a connector's
-/// AvailabilityState event updates its status as a StatusNotification does; log status, monitoring reports and
-/// customer information are stored as received.
+/// AvailabilityState event updates its status as a StatusNotification does; log status and monitoring reports are
+/// stored as received. Customer information (N09, N10) is <see cref="CustomerInformation"/>'s.
 /// </summary>
 public sealed class Diagnostics(CsmsWriter writer, StationMessageStore messages, TimeProvider time)
 {
@@ -71,13 +71,6 @@ public sealed class Diagnostics(CsmsWriter writer, StationMessageStore messages,
     {
         await messages.StoreAsync(context, cancellationToken).ConfigureAwait(false);
         return new NotifyMonitoringReportResponse();
-    }
-
-    // N09 Get Customer Information, N10 Clear Customer Information: each NotifyCustomerInformation part is stored.
-    public async ValueTask<NotifyCustomerInformationResponse> NotifyCustomerInformationAsync(NotifyCustomerInformationRequest request, OcppCallContext context, CancellationToken cancellationToken)
-    {
-        await messages.StoreAsync(context, cancellationToken).ConfigureAwait(false);
-        return new NotifyCustomerInformationResponse();
     }
 
     /// <summary>Whether the event is a connector's AvailabilityState with a status value (Connector component, EVSE and connector named).</summary>

@@ -115,6 +115,12 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>The allocations the balancer computed, kept when they changed.</summary>
     public DbSet<SiteAllocationRecord> SiteAllocations => Set<SiteAllocationRecord>();
 
+    /// <summary>Block N: the CustomerInformation requests sent to stations (N09, N10), with their answers.</summary>
+    public DbSet<CustomerInformationRecord> CustomerInformation => Set<CustomerInformationRecord>();
+
+    /// <summary>The NotifyCustomerInformation parts of each request.</summary>
+    public DbSet<CustomerInformationPartRecord> CustomerInformationParts => Set<CustomerInformationPartRecord>();
+
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
         where T : class
@@ -326,6 +332,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         });
         SmartChargingModel.Configure(modelBuilder);
         CertificatesModel.Configure(modelBuilder);
+        CustomerInformationModel.Configure(modelBuilder);
     }
 
     private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()

@@ -74,6 +74,30 @@ internal sealed class AuthorizationCache
         return true;
     }
 
+    /// <summary>N09: what the cache holds about a token (whether or not the cache is enabled): its status, expiry and when it was added and last used; null when nothing.</summary>
+    internal string? Describe(IdTokenType token)
+    {
+        if (_context.Store.GetRecord(Key(token)) is not { } json || JsonSerializer.Deserialize<CacheEntry>(json) is not { } entry)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"status {entry.Status}, expires {entry.Expiry:O}, added {entry.Added:O}, last used {entry.LastUsed:O}")
+            + (entry.GroupIdToken is { } group ? $", groupIdToken {group}" : "");
+    }
+
+    /// <summary>N10: removes a token's entry (whether or not the cache is enabled); false when there was none.</summary>
+    internal bool Forget(IdTokenType token)
+    {
+        if (_context.Store.GetRecord(Key(token)) is null)
+        {
+            return false;
+        }
+
+        _context.Store.DeleteRecord(Key(token));
+        return true;
+    }
+
     /// <summary>C10.FR: keeps at most AuthCacheCtrlr.Storage entries: expired ones go first, then per Policy (LRU, LFU is read as LRU, FIFO).</summary>
     private void Evict(DateTimeOffset now)
     {

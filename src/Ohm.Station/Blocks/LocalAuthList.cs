@@ -71,6 +71,32 @@ public sealed class LocalAuthList
             ? new IdTokenType { IdToken = group, Type = entry.GroupType ?? IdTokenEnumType.Central }
             : null;
 
+    /// <summary>N09: the list's entry for a token (whether or not the list is enabled), or null.</summary>
+    internal LocalListEntry? EntryOf(IdTokenType token) =>
+        _context.Store.GetRecord(Key(token.Type, token.IdToken)) is { } json && JsonSerializer.Deserialize<StoredEntry>(json) is { } e
+            ? new LocalListEntry(new IdTokenType { IdToken = e.IdToken, Type = e.Type }, e.Status, e.Expiry)
+            : null;
+
+    /// <summary>
+    /// N10: removes a token's entry from the list (its version stays: the CSMS, which clears the customer too, sends the
+    /// list again); false when the list did not hold it.
+    /// </summary>
+    internal bool Remove(IdTokenType token)
+    {
+        lock (_lock)
+        {
+            var key = Key(token.Type, token.IdToken);
+            if (_context.Store.GetRecord(key) is null)
+            {
+                return false;
+            }
+
+            _context.Store.DeleteRecord(key);
+            Refresh();
+            return true;
+        }
+    }
+
     /// <summary>D01.FR.12: sets LocalAuthListCtrlr.Entries to the number of entries held; at start and after each update.</summary>
     internal void Refresh() =>
         _context.Model.SetInternal(new ComponentKey(Component), "Entries", _context.Store.GetRecords(Prefix).Count.ToString(CultureInfo.InvariantCulture));

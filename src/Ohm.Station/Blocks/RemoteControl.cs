@@ -45,6 +45,8 @@ public sealed class RemoteControl
 
     /// <summary>L: firmware management, whose current state TriggerMessage FirmwareStatusNotification reports (L01.FR.25/26; set by the station).</summary>
     internal Firmware? Firmware { get; set; }
+    /// <summary>N01: the log uploads, whose state a triggered LogStatusNotification tells.</summary>
+    internal LogUpload? LogUpload { get; set; }
 
     /// <summary>F01/F02: RequestStartTransaction.</summary>
     internal async ValueTask<RequestStartTransactionResponse> RequestStartTransaction(RequestStartTransactionRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -213,7 +215,7 @@ public sealed class RemoteControl
                 _context.Background.Run("triggered FirmwareStatusNotification", () => SendQuietlyAsync(Firmware?.TriggeredStatus() ?? new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.Idle }));
                 break;
             case MessageTriggerEnumType.LogStatusNotification:
-                _context.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle }));
+                _context.Background.Run("triggered LogStatusNotification", () => SendQuietlyAsync(LogUpload?.CurrentStatus() ?? new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Idle })); // N01
                 break;
             case MessageTriggerEnumType.SignChargingStationCertificate when Security is not null: // A02
                 Security.RequestCertificate(SigningRequestKind.ChargingStation);

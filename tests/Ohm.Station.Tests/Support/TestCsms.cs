@@ -184,6 +184,7 @@ public sealed class TestCsms : IAsyncDisposable
         h.On(OcppActions.DataTransfer, (r, c, _) => Answer(r, c, () => DataTransfer(r)));
         h.On(OcppActions.FirmwareStatusNotification, (r, c, _) => Answer(r, c, () => new FirmwareStatusNotificationResponse()));
         h.On(OcppActions.LogStatusNotification, (r, c, _) => Answer(r, c, () => new LogStatusNotificationResponse()));
+        h.On(OcppActions.NotifyCustomerInformation, (r, c, _) => Answer(r, c, () => new NotifyCustomerInformationResponse()));
         h.On(OcppActions.ReservationStatusUpdate, (r, c, _) => Answer(r, c, () => new ReservationStatusUpdateResponse()));
         h.On(OcppActions.NotifyEVChargingNeeds, (r, c, _) => Answer(r, c, () => NotifyEVChargingNeeds(r)));
         h.On(OcppActions.NotifyEVChargingSchedule, (r, c, _) => Answer(r, c, () => NotifyEVChargingSchedule(r)));
