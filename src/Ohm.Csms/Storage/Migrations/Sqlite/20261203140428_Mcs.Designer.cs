@@ -10,8 +10,8 @@ using Ohm.Csms.Storage;
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCsmsDbContext))]
-    [Migration("20261203135635_mcs")]
-    partial class mcs
+    [Migration("20261203140428_Mcs")]
+    partial class Mcs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -5,7 +5,7 @@
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class mcs : Migration
+    public partial class Mcs : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -12,8 +12,8 @@ using Ohm.Csms.Storage;
 namespace Ohm.Csms.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCsmsDbContext))]
-    [Migration("20261203135645_mcs")]
-    partial class mcs
+    [Migration("20261203140443_Mcs")]
+    partial class Mcs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Ohm.Csms.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class mcs : Migration
+    public partial class Mcs : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
