@@ -35,7 +35,7 @@ internal static class WebhooksApi
         hooks.MapGet("/{id:long}/deliveries", DeliveriesAsync).WithName("listWebhookDeliveries")
             .WithSummary("The webhook's deliveries, newest first, with their state (Pending, Delivered, Failed), attempts and last answer")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        hooks.MapGet("/{id:long}/deliveries/{deliveryId:long}/attempts", AttemptsAsync).WithName("listWebhookAttempts")
+        hooks.MapGet("/{id:long}/deliveries/{deliveryId:long}/attempts", AttemptsAsync).WithName("getWebhookDeliveryAttempts")
             .WithSummary("Every attempt of one delivery, in order").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -88,12 +88,25 @@ internal static class WebhooksApi
         return TypedResults.Created($"/api/webhooks/{record.Id}", new WebhookCreated(record.Id, record.Url, record.MaxSeverity, record.Description, record.Secret, record.CreatedAt));
     }
 
-    private static async Task<Ok<WebhookView[]>> ListAsync(CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<WebhookView>>, ValidationProblem>> ListAsync(
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
     {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
+        {
+            return bad!;
+        }
+
         await using var db = database.CreateContext();
-        var hooks = await db.Webhooks.AsNoTracking().OrderBy(w => w.Id).ToListAsync(ct).ConfigureAwait(false);
+        var query = db.Webhooks.AsNoTracking();
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
+        if (after is { } a)
+        {
+            query = query.Where(w => w.Id > a);
+        }
+
+        var hooks = await query.OrderBy(w => w.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
         var counts = await CountsAsync(db, null, ct).ConfigureAwait(false);
-        return TypedResults.Ok(hooks.Select(w => View(w, counts)).ToArray());
+        return TypedResults.Ok(Paging.Of(hooks, take, total, w => View(w, counts), w => Paging.Key(w.Id)));
     }
 
     private static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> GetAsync(long id, CsmsDatabase database, CancellationToken ct)

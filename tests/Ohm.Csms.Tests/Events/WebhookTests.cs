@@ -82,7 +82,7 @@ public sealed class WebhookTests
         Assert.Equal((200, true), (attempt.GetProperty("statusCode").GetInt32(), attempt.GetProperty("succeeded").GetBoolean()));
         Assert.Empty(await DeliveriesAsync(csms, dangerOnly));
 
-        var listed = (await csms.GetJsonAsync("api/webhooks")).EnumerateArray().ToList();
+        var listed = (await csms.GetJsonAsync("api/webhooks")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, listed.Count);
         Assert.All(listed, w => Assert.False(w.TryGetProperty("secret", out _)));
         Assert.Equal(1, listed.Single(w => w.GetProperty("id").GetInt64() == all).GetProperty("delivered").GetInt32());
