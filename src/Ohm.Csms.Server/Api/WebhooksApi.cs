@@ -31,6 +31,9 @@ internal static class WebhooksApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         hooks.MapGet("/", ListAsync).WithName("listWebhooks").WithSummary("The registered webhooks, with their delivery counts (the secret is not shown)");
         hooks.MapGet("/{id:long}", GetAsync).WithName("getWebhook").WithSummary("One webhook").ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapPatch("/{id:long}", ChangeAsync).WithName("changeWebhook")
+            .WithSummary("Pause (enabled false) or resume a webhook: while paused no rows are written for it, and rows written before wait until it is resumed")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         hooks.MapDelete("/{id:long}", DeleteAsync).WithName("deleteWebhook").WithSummary("Delete a webhook and its outbox rows").ProducesProblem(StatusCodes.Status404NotFound);
         hooks.MapGet("/{id:long}/deliveries", DeliveriesAsync).WithName("listWebhookDeliveries")
             .WithSummary("The webhook's deliveries, newest first, with their state (Pending, Delivered, Failed), attempts and last answer")
@@ -47,6 +50,12 @@ internal static class WebhooksApi
         public int? MaxSeverity { get; init; }
 
         public string? Description { get; init; }
+    }
+
+    /// <summary>What to change of a webhook: <c>enabled</c> pauses or resumes it.</summary>
+    internal sealed record WebhookChange
+    {
+        public required bool Enabled { get; init; }
     }
 
     /// <summary>A webhook, with how many of its deliveries are pending, delivered and failed.</summary>
@@ -114,6 +123,31 @@ internal static class WebhooksApi
         await using var db = database.CreateContext();
         var hook = await db.Webhooks.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct).ConfigureAwait(false);
         return hook is null ? ApiResults.NotFound($"Webhook {id} does not exist.") : TypedResults.Ok(View(hook, await CountsAsync(db, id, ct).ConfigureAwait(false)));
+    }
+
+    private static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> ChangeAsync(
+        long id, WebhookChange body, CsmsWriter writer, CsmsDatabase database, WebhookDispatcher dispatcher, CancellationToken ct)
+    {
+        var found = await writer.ExecuteAsync(async db =>
+        {
+            var hook = await db.Webhooks.FindAsync(id).ConfigureAwait(false);
+            if (hook is null)
+            {
+                return false;
+            }
+
+            hook.Enabled = body.Enabled;
+            return true;
+        }, ct).ConfigureAwait(false);
+        if (!found)
+        {
+            return ApiResults.NotFound($"Webhook {id} does not exist.");
+        }
+
+        dispatcher.Wake(); // resumed: its waiting rows go now
+        await using var db = database.CreateContext();
+        var hook = await db.Webhooks.AsNoTracking().FirstAsync(w => w.Id == id, ct).ConfigureAwait(false);
+        return TypedResults.Ok(View(hook, await CountsAsync(db, id, ct).ConfigureAwait(false)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CsmsWriter writer, CancellationToken ct)

@@ -17,7 +17,7 @@ namespace Ohm.Csms.Events;
 /// </summary>
 public sealed class WebhookDispatcher : IAsyncDisposable
 {
-    /// <summary>Rows read per pass.</summary>
+    /// <summary>Rows of one webhook read per pass.</summary>
     private const int PassSize = 500;
 
     private readonly CsmsDatabase _database;
@@ -144,45 +144,48 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     /// <summary>One pass: every webhook's due rows in order; returns when the next row falls due (null: none is pending).</summary>
     private async Task<DateTimeOffset?> PassAsync(CancellationToken stopping)
     {
-        List<WebhookDeliveryRecord> rows;
         Dictionary<long, WebhookRecord> webhooks;
         var db = _database.CreateContext();
         await using (db.ConfigureAwait(false))
         {
             webhooks = await db.Webhooks.AsNoTracking().Where(w => w.Enabled).ToDictionaryAsync(w => w.Id, stopping).ConfigureAwait(false);
-            var ids = webhooks.Keys.ToList();
-            rows = await db.WebhookDeliveries.AsNoTracking().Where(d => d.State == Webhooks.Pending && ids.Contains(d.WebhookId))
-                .OrderBy(d => d.Id).Take(PassSize).ToListAsync(stopping).ConfigureAwait(false);
         }
 
         DateTimeOffset? next = null;
         void Due(DateTimeOffset at) => next = next is { } n && n <= at ? n : at;
-        foreach (var group in rows.GroupBy(r => r.WebhookId))
+        foreach (var webhook in webhooks.Values)
         {
-            var webhook = webhooks[group.Key];
-            foreach (var row in group)
+            // Each webhook's own oldest rows: one whose receiver is down holds only its own.
+            List<WebhookDeliveryRecord> rows;
+            db = _database.CreateContext();
+            await using (db.ConfigureAwait(false))
+            {
+                rows = await db.WebhookDeliveries.AsNoTracking().Where(d => d.WebhookId == webhook.Id && d.State == Webhooks.Pending)
+                    .OrderBy(d => d.Id).Take(PassSize).ToListAsync(stopping).ConfigureAwait(false);
+            }
+
+            var held = false;
+            foreach (var row in rows)
             {
                 if (row.NextAttemptAt > _time.GetUtcNow())
                 {
                     Due(row.NextAttemptAt); // this webhook's later rows wait behind it
+                    held = true;
                     break;
                 }
 
-                var delivered = await AttemptAsync(webhook, row, stopping).ConfigureAwait(false);
-                if (delivered is { } retryAt)
+                if (await AttemptAsync(webhook, row, stopping).ConfigureAwait(false) is { } retryAt && retryAt != DateTimeOffset.MinValue)
                 {
-                    if (retryAt != DateTimeOffset.MinValue)
-                    {
-                        Due(retryAt);
-                        break;
-                    }
+                    Due(retryAt);
+                    held = true;
+                    break;
                 }
             }
-        }
 
-        if (rows.Count == PassSize)
-        {
-            Due(_time.GetUtcNow()); // more rows than one pass read
+            if (!held && rows.Count == PassSize)
+            {
+                Due(_time.GetUtcNow()); // more rows than one pass reads
+            }
         }
 
         return next;

@@ -87,6 +87,17 @@ public sealed class WebhookTests
         Assert.All(listed, w => Assert.False(w.TryGetProperty("secret", out _)));
         Assert.Equal(1, listed.Single(w => w.GetProperty("id").GetInt64() == all).GetProperty("delivered").GetInt32());
 
+        // Paused, a webhook gets no rows; resumed, it gets the next events again.
+        var paused = await csms.Api.PatchAsJsonAsync($"api/webhooks/{all}", new { enabled = false });
+        Assert.False(JsonDocument.Parse(await paused.Content.ReadAsStringAsync()).RootElement.GetProperty("enabled").GetBoolean());
+        await station.CallAsync(EventsOut.Event(2, "86", cleared: false, monitorId: 7, T0.AddMinutes(1)));
+        Assert.Single(await DeliveriesAsync(csms, all));
+        await csms.Api.PatchAsJsonAsync($"api/webhooks/{all}", new { enabled = true });
+        await station.CallAsync(EventsOut.Event(3, "75", cleared: true, monitorId: 7, T0.AddMinutes(2)));
+        await UntilAsync(() => receiver.Taken.Count == 2, "the delivery after resuming");
+        Assert.Equal("75", JsonDocument.Parse(receiver.Taken.Last().Body).RootElement.GetProperty("actualValue").GetString());
+        Assert.Equal(404, (int)(await csms.Api.PatchAsJsonAsync("api/webhooks/999999", new { enabled = true })).StatusCode);
+
         var bad = await csms.Api.PostAsJsonAsync("api/webhooks", new { url = "ftp://example/hook" });
         Assert.Equal(400, (int)bad.StatusCode);
         Assert.Contains("url", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
