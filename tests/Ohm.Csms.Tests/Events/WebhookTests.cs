@@ -177,4 +177,14 @@ public sealed class WebhookTests
         await UntilAsync(async () => (await DeliveriesAsync(restarted, webhook)).All(d => d.GetProperty("state").GetString() == "Delivered"), "the Delivered states");
         Assert.Equal(2, receiver.Taken.Count);
     }
+
+    [Theory]
+    [InlineData("Csms:Webhooks:MaxAttempts", "0")]
+    [InlineData("Csms:Webhooks:FirstRetrySeconds", "0")]
+    [InlineData("Csms:Webhooks:TimeoutSeconds", "301")]
+    public async Task A_webhook_setting_out_of_range_stops_the_start_naming_it(string setting, string value)
+    {
+        var error = await Assert.ThrowsAsync<Ohm.Csms.Server.ConfigurationException>(() => CsmsTestHost.StartAsync(TestDatabases.Sqlite, (setting, value)));
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
 }
