@@ -59,7 +59,8 @@ public static class CsmsHost
         var health = Bind<HealthOptions>(builder.Configuration, "Health");
         var ocsp = Bind<Ohm.Csms.Certificates.Ocsp.OcspOptions>(builder.Configuration, "Csms:Ocsp"); // M06, C07
         var contracts = Bind<Ohm.Csms.Certificates.ContractCertificatesOptions>(builder.Configuration, "Csms:ContractCertificates"); // M01, M02, C07, C08
-        var errors = ocsp.Validate().Concat(contracts.Validate()).Concat(ocpp.Validate()).Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls)).Concat(certificates.Validate())
+        var webhookOptions = Bind<Ohm.Csms.Events.WebhookOptions>(builder.Configuration, "Csms:Webhooks");
+        var errors = webhookOptions.Validate().Concat(ocsp.Validate()).Concat(contracts.Validate()).Concat(ocpp.Validate()).Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls)).Concat(certificates.Validate())
             .Concat(health.Validate()).Concat(ValidateApiSafety(api, apiTls)).ToList();
         errors.AddRange(ValidateLogLevels(builder.Configuration));
         if (ConfigureConsole(builder) is { } logError)
@@ -142,6 +143,8 @@ public static class CsmsHost
             .AddSingleton<Iso15118Certificates>().AddSingleton<InstalledCertificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>()
             .AddSingleton<CustomerInformation>(); // N09, N10
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
+        services.AddSingleton(webhookOptions).AddSingleton<Ohm.Csms.Events.IEventFanOut, Ohm.Csms.Events.InProcessEventFanOut>() // N07, N08: the live stream and the webhook outbox
+            .AddSingleton(sp => ActivatorUtilities.CreateInstance<Ohm.Csms.Events.WebhookDispatcher>(sp));
         services.AddSingleton(ocsp).AddSingleton(contracts).AddSingleton<Ohm.Csms.Certificates.Ocsp.IOcspResponseCache, Ohm.Csms.Certificates.Ocsp.MemoryOcspResponseCache>()
             .AddSingleton<Ohm.Csms.Certificates.Ocsp.OcspClient>().AddSingleton<Ohm.Csms.Certificates.ContractCertificateCheck>(); // M06, C07, C08
         if (contracts.Url is { Length: > 0 })
@@ -256,6 +259,9 @@ public static class CsmsHost
         OcppGenericApi.Map(apiGroup);
         StationMessagesApi.Map(apiGroup);
         EventsApi.Map(apiGroup);
+        MonitoringApi.Map(apiGroup);
+        AlertsApi.Map(apiGroup);
+        WebhooksApi.Map(apiGroup);
         StationLimitsApi.Map(apiGroup);
         LocalListApi.Map(apiGroup);
         DisplayMessagesApi.Map(apiGroup);
@@ -302,6 +308,9 @@ public static class CsmsHost
         var costUpdates = app.Services.GetRequiredService<CostUpdateDriver>();
         costUpdates.Start();
         app.Lifetime.ApplicationStopping.Register(costUpdates.Dispose);
+
+        // Webhooks: the outbox is delivered from the migrated tables, rows left by an earlier run first.
+        app.Services.GetRequiredService<Ohm.Csms.Events.WebhookDispatcher>().Start();
     }
 
     /// <summary>

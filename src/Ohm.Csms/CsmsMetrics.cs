@@ -29,6 +29,9 @@ public sealed class CsmsMetrics : IDisposable
     private readonly Counter<long> _retries;
     private readonly Counter<long> _databaseErrors;
     private readonly Counter<long> _securityEvents;
+    private readonly Counter<long> _events;
+    private readonly Counter<long> _alerts;
+    private readonly Counter<long> _webhookDeliveries;
     private int _observing;
 
     /// <summary>Creates the instruments; <see cref="Observe"/> adds the gauges.</summary>
@@ -45,6 +48,9 @@ public sealed class CsmsMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _retries = _meter.CreateCounter<long>("ohm.csms.writer.retries", "{write}", "Pieces of work run again alone after their batch failed.");
         _databaseErrors = _meter.CreateCounter<long>("ohm.csms.database.errors", "{error}", "Failed database transactions and probes, by kind (update, database, timeout, other).");
+        _events = _meter.CreateCounter<long>("ohm.csms.events", "{event}", "Events stations reported (NotifyEvent, N07/N08), by trigger (Alerting, Delta, Periodic).");
+        _alerts = _meter.CreateCounter<long>("ohm.csms.alerts", "{alert}", "Alerts opened and cleared, by change (opened, cleared).");
+        _webhookDeliveries = _meter.CreateCounter<long>("ohm.csms.webhooks.deliveries", "{attempt}", "Webhook delivery attempts, by outcome (delivered, retry, failed: given up).");
         _securityEvents = _meter.CreateCounter<long>("ohm.csms.security_events", "{event}", "Security events, by source (Csms, Station), type (known types; other) and critical.");
     }
 
@@ -63,6 +69,19 @@ public sealed class CsmsMetrics : IDisposable
         new KeyValuePair<string, object?>("source", source),
         new KeyValuePair<string, object?>("type", SecurityEventTypes.MetricTag(type)),
         new KeyValuePair<string, object?>("critical", critical ? "true" : "false"));
+
+    /// <summary>N07, N08: a station reported an event; <paramref name="trigger"/> is Alerting, Delta or Periodic.</summary>
+    public void EventReceived(string trigger) => _events.Add(1, new KeyValuePair<string, object?>("trigger", trigger switch
+    {
+        "Alerting" or "Delta" or "Periodic" => trigger,
+        _ => "other",
+    }));
+
+    /// <summary>N07: an alert opened (<paramref name="opened"/>) or cleared.</summary>
+    public void AlertChanged(bool opened) => _alerts.Add(1, new KeyValuePair<string, object?>("change", opened ? "opened" : "cleared"));
+
+    /// <summary>A webhook delivery attempt ended; <paramref name="outcome"/> is delivered, retry or failed.</summary>
+    public void WebhookDelivery(string outcome) => _webhookDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     internal void BatchCommitted(int pieces, TimeSpan duration)
     {

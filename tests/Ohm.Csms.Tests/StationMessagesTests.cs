@@ -17,7 +17,7 @@ public sealed class StationMessagesTests
     /// <summary>The actions that are stored as received, in the messages API (the rest keep tables of their own).</summary>
     private static readonly string[] StoredAsReceived =
     [
-        "SecurityEventNotification", "SignCertificate", "FirmwareStatusNotification", "LogStatusNotification", "NotifyMonitoringReport",
+        "SecurityEventNotification", "SignCertificate", "FirmwareStatusNotification", "LogStatusNotification",
         "NotifyCustomerInformation", "NotifyDisplayMessages", "NotifyChargingLimit", "ClearedChargingLimit", "NotifyEVChargingNeeds",
         "NotifyEVChargingSchedule", "ReportChargingProfiles", "ReservationStatusUpdate", "Get15118EVCertificate", "GetCertificateStatus",
         "PublishFirmwareStatusNotification",
@@ -61,6 +61,8 @@ public sealed class StationMessagesTests
 
         var events = await csms.GetJsonAsync("api/stations/CS-ALL/events");
         Assert.Single(events.GetProperty("items").EnumerateArray());
+        var monitors = await csms.GetJsonAsync("api/stations/CS-ALL/monitors"); // N02: the report's monitors, in a table of their own
+        Assert.Equal(sent["NotifyMonitoringReport"]["monitor"]!.AsArray().Sum(m => m!["variableMonitoring"]!.AsArray().Count), monitors.GetProperty("total").GetInt32());
         var all = await csms.GetJsonAsync("api/stations/CS-ALL/messages");
         Assert.Equal(StoredAsReceived.Length, all.GetProperty("items").GetArrayLength());
     }

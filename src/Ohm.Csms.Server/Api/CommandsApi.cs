@@ -74,7 +74,7 @@ internal static class CommandsApi
     /// Maps one command: the body declared as <typeparamref name="TRequest"/> (read and validated by <see cref="OcppBody"/>),
     /// the answer as <typeparamref name="TResponse"/>, the operationId as the action in camelCase, and every failure it can give.
     /// </summary>
-    private static RouteHandlerBuilder MapCommand<TRequest, TResponse>(
+    internal static RouteHandlerBuilder MapCommand<TRequest, TResponse>(
         this RouteGroupBuilder commands, string path, OcppAction action, string summary,
         Func<IServiceProvider, string, TRequest, CancellationToken, Task<TResponse>> run, Action<IServiceProvider, JsonObject>? defaults = null)
         where TRequest : class

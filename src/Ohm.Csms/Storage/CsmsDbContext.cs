@@ -120,6 +120,23 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     /// <summary>The NotifyCustomerInformation parts of each request.</summary>
     public DbSet<CustomerInformationPartRecord> CustomerInformationParts => Set<CustomerInformationPartRecord>();
+    /// <summary>Block N: the monitors each station holds, as it last reported or accepted them.</summary>
+    public DbSet<MonitorRecord> Monitors => Set<MonitorRecord>();
+
+    /// <summary>Block N: the monitoring reports (N02), assembled from their parts.</summary>
+    public DbSet<MonitoringReportRecord> MonitoringReports => Set<MonitoringReportRecord>();
+
+    /// <summary>Block N: alerts, open from their first event until the event that clears them (N07).</summary>
+    public DbSet<AlertRecord> Alerts => Set<AlertRecord>();
+
+    /// <summary>Webhooks operators registered for events.</summary>
+    public DbSet<WebhookRecord> Webhooks => Set<WebhookRecord>();
+
+    /// <summary>The durable outbox of webhook deliveries.</summary>
+    public DbSet<WebhookDeliveryRecord> WebhookDeliveries => Set<WebhookDeliveryRecord>();
+
+    /// <summary>Every attempt to deliver a webhook row.</summary>
+    public DbSet<WebhookAttemptRecord> WebhookAttempts => Set<WebhookAttemptRecord>();
 
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
@@ -333,6 +350,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         SmartChargingModel.Configure(modelBuilder);
         CertificatesModel.Configure(modelBuilder);
         CustomerInformationModel.Configure(modelBuilder);
+        MonitoringModel.Configure(modelBuilder);
     }
 
     private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()

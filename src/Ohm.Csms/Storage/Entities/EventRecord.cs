@@ -35,6 +35,9 @@ public sealed class EventRecord
 
     public int? VariableMonitoringId { get; set; }
 
+    /// <summary>The severity of the monitor that raised it (from the stored monitors); null when unknown.</summary>
+    public int? Severity { get; set; }
+
     /// <summary>HardWiredNotification, HardWiredMonitor, PreconfiguredMonitor or CustomMonitor.</summary>
     public required string EventNotificationType { get; set; }
 
