@@ -16,6 +16,90 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.AlertRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClearedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClearedByEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ComponentInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ComponentName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConnectorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastEventAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastValue")
+                        .IsRequired()
+                        .HasMaxLength(2500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Open")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenedByEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TechCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TechInfo")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariableInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("VariableMonitoringId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VariableName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Open", "Severity", "Id");
+
+                    b.HasIndex("StationId", "Open", "ComponentName", "VariableName");
+
+                    b.ToTable("Alerts");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.ChargingLimitRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -254,6 +338,128 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.HasIndex("StationId", "EvseId", "ConnectorId", "Current");
 
                     b.ToTable("ConnectorStatuses");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationPartRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CustomerInformationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SeqNo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Tbc")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerInformationId", "SeqNo");
+
+                    b.ToTable("CustomerInformationParts");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Clear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CustomerCertificate")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerIdentifier")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedIdTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedLocalListMemberships")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedReservations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedSecurityEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedStationMessages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedTransactionEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErasedTransactions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdToken")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdTokenType")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PartsReceived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Report")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdToken");
+
+                    b.HasIndex("StationId", "RequestId");
+
+                    b.ToTable("CustomerInformation");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableAttributeRecord", b =>
@@ -527,6 +733,9 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Severity")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("StationId")
@@ -920,6 +1129,131 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.HasIndex("StationId", "ReceivedAt");
 
                     b.ToTable("MeterValues");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.MonitorRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ComponentInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ComponentName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConnectorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EvseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MonitorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Transaction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Value")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariableInstance")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariableName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "MonitorId")
+                        .IsUnique();
+
+                    b.ToTable("Monitors");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.MonitoringReportRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ComponentVariables")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Criteria")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LastSeqNo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MonitorsReported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PartsReceived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Requested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationId", "RequestId");
+
+                    b.ToTable("MonitoringReports");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.ReportRecord", b =>
@@ -1816,6 +2150,123 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.ToTable("Transactions");
                 });
 
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.WebhookAttemptRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AttemptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WebhookId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId", "Id");
+
+                    b.HasIndex("WebhookId", "Id");
+
+                    b.ToTable("WebhookAttempts");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.WebhookDeliveryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WebhookId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WebhookId", "Id");
+
+                    b.HasIndex("State", "WebhookId", "Id");
+
+                    b.ToTable("WebhookDeliveries");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.WebhookRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxSeverity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Webhooks");
+                });
+
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.ChargingProfileReportPartRecord", b =>
                 {
                     b.HasOne("Ohm.Csms.Storage.Entities.ChargingProfileReportRecord", null)
@@ -1823,6 +2274,17 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .HasForeignKey("ReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.CustomerInformationPartRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.CustomerInformationRecord", "Request")
+                        .WithMany()
+                        .HasForeignKey("CustomerInformationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Request");
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableAttributeRecord", b =>
@@ -1889,6 +2351,24 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Transaction");
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.WebhookAttemptRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.WebhookDeliveryRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ohm.Csms.Storage.Entities.WebhookDeliveryRecord", b =>
+                {
+                    b.HasOne("Ohm.Csms.Storage.Entities.WebhookRecord", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Ohm.Csms.Storage.Entities.DeviceVariableRecord", b =>

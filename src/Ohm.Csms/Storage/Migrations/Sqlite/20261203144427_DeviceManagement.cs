@@ -1,0 +1,318 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Ohm.Csms.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class DeviceManagement : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "Severity",
+                table: "Events",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StationId = table.Column<string>(type: "TEXT", maxLength: 48, nullable: false),
+                    ComponentName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    ComponentInstance = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    EvseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ConnectorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    VariableName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    VariableInstance = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    VariableMonitoringId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: true),
+                    OpenedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OpenedByEventId = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastEventAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastValue = table.Column<string>(type: "TEXT", maxLength: 2500, nullable: false),
+                    TechCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    TechInfo = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    EventCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Open = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ClearedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClearedByEventId = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CustomerInformation",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StationId = table.Column<string>(type: "TEXT", maxLength: 48, nullable: false),
+                    RequestId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Report = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Clear = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IdToken = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
+                    IdTokenType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    CustomerIdentifier = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CustomerCertificate = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    StatusReason = table.Column<string>(type: "TEXT", maxLength: 600, nullable: true),
+                    ErasedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ErasedIdTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErasedTransactions = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErasedTransactionEvents = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErasedReservations = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErasedLocalListMemberships = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErasedSecurityEvents = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErasedStationMessages = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PartsReceived = table.Column<int>(type: "INTEGER", nullable: false),
+                    Complete = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomerInformation", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MonitoringReports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StationId = table.Column<string>(type: "TEXT", maxLength: 48, nullable: false),
+                    RequestId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Criteria = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    ComponentVariables = table.Column<string>(type: "TEXT", nullable: true),
+                    Requested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    PartsReceived = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastSeqNo = table.Column<int>(type: "INTEGER", nullable: false),
+                    MonitorsReported = table.Column<int>(type: "INTEGER", nullable: false),
+                    Complete = table.Column<bool>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MonitoringReports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Monitors",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StationId = table.Column<string>(type: "TEXT", maxLength: 48, nullable: false),
+                    MonitorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ComponentName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    ComponentInstance = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    EvseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ConnectorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    VariableName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    VariableInstance = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Transaction = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    ReportId = table.Column<long>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Monitors", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Webhooks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    MaxSeverity = table.Column<int>(type: "INTEGER", nullable: true),
+                    Secret = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Webhooks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CustomerInformationParts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CustomerInformationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SeqNo = table.Column<int>(type: "INTEGER", nullable: false),
+                    Tbc = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Data = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    GeneratedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomerInformationParts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CustomerInformationParts_CustomerInformation_CustomerInformationId",
+                        column: x => x.CustomerInformationId,
+                        principalTable: "CustomerInformation",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WebhookId = table.Column<long>(type: "INTEGER", nullable: false),
+                    EventId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastStatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookDeliveries_Webhooks_WebhookId",
+                        column: x => x.WebhookId,
+                        principalTable: "Webhooks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeliveryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    WebhookId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AttemptedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookAttempts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookAttempts_WebhookDeliveries_DeliveryId",
+                        column: x => x.DeliveryId,
+                        principalTable: "WebhookDeliveries",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_Open_Severity_Id",
+                table: "Alerts",
+                columns: new[] { "Open", "Severity", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_StationId_Open_ComponentName_VariableName",
+                table: "Alerts",
+                columns: new[] { "StationId", "Open", "ComponentName", "VariableName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerInformation_IdToken",
+                table: "CustomerInformation",
+                column: "IdToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerInformation_StationId_RequestId",
+                table: "CustomerInformation",
+                columns: new[] { "StationId", "RequestId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerInformationParts_CustomerInformationId_SeqNo",
+                table: "CustomerInformationParts",
+                columns: new[] { "CustomerInformationId", "SeqNo" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MonitoringReports_StationId_RequestId",
+                table: "MonitoringReports",
+                columns: new[] { "StationId", "RequestId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Monitors_StationId_MonitorId",
+                table: "Monitors",
+                columns: new[] { "StationId", "MonitorId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookAttempts_DeliveryId_Id",
+                table: "WebhookAttempts",
+                columns: new[] { "DeliveryId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookAttempts_WebhookId_Id",
+                table: "WebhookAttempts",
+                columns: new[] { "WebhookId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_State_WebhookId_Id",
+                table: "WebhookDeliveries",
+                columns: new[] { "State", "WebhookId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_WebhookId_Id",
+                table: "WebhookDeliveries",
+                columns: new[] { "WebhookId", "Id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Alerts");
+
+            migrationBuilder.DropTable(
+                name: "CustomerInformationParts");
+
+            migrationBuilder.DropTable(
+                name: "MonitoringReports");
+
+            migrationBuilder.DropTable(
+                name: "Monitors");
+
+            migrationBuilder.DropTable(
+                name: "WebhookAttempts");
+
+            migrationBuilder.DropTable(
+                name: "CustomerInformation");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveries");
+
+            migrationBuilder.DropTable(
+                name: "Webhooks");
+
+            migrationBuilder.DropColumn(
+                name: "Severity",
+                table: "Events");
+        }
+    }
+}
