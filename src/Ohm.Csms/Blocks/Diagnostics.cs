@@ -8,8 +8,8 @@ namespace Ohm.Csms.Blocks;
 
 /// <summary>
 /// Block N, Diagnostics, on the CSMS side: events (NotifyEvent) are stored one row each and a connector's
-/// AvailabilityState event updates its status as a StatusNotification does; log status, monitoring reports and
-/// customer information are stored as received.
+/// AvailabilityState event updates its status as a StatusNotification does; monitoring reports and customer
+/// information are stored as received (N01 log status is <see cref="LogRetrieval"/>'s).
 /// </summary>
 public sealed class Diagnostics(CsmsWriter writer, StationMessageStore messages, TimeProvider time)
 {
@@ -57,13 +57,6 @@ public sealed class Diagnostics(CsmsWriter writer, StationMessageStore messages,
             }
         }, cancellationToken).ConfigureAwait(false);
         return new NotifyEventResponse();
-    }
-
-    // N01 Retrieve Log Information: each LogStatusNotification is stored.
-    public async ValueTask<LogStatusNotificationResponse> LogStatusNotificationAsync(LogStatusNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
-    {
-        await messages.StoreAsync(context, cancellationToken).ConfigureAwait(false);
-        return new LogStatusNotificationResponse();
     }
 
     // N02 Get Monitoring report: each NotifyMonitoringReport part is stored.

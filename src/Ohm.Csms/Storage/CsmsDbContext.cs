@@ -112,6 +112,30 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>The allocations the balancer computed, kept when they changed.</summary>
     public DbSet<SiteAllocationRecord> SiteAllocations => Set<SiteAllocationRecord>();
 
+    /// <summary>The file service: files (firmware, logs, uploads).</summary>
+    public DbSet<StoredFileRecord> Files => Set<StoredFileRecord>();
+
+    /// <summary>The file service: single-use, expiring transfer tokens.</summary>
+    public DbSet<FileTokenRecord> FileTokens => Set<FileTokenRecord>();
+
+    /// <summary>N01: the GetLog requests sent.</summary>
+    public DbSet<LogRequestRecord> LogRequests => Set<LogRequestRecord>();
+
+    /// <summary>N01: every LogStatusNotification received.</summary>
+    public DbSet<LogStatusRecord> LogStatuses => Set<LogStatusRecord>();
+
+    /// <summary>L01: the firmware registered.</summary>
+    public DbSet<FirmwareRecord> Firmware => Set<FirmwareRecord>();
+
+    /// <summary>L01/L02: each UpdateFirmware to a station.</summary>
+    public DbSet<FirmwareUpdateRecord> FirmwareUpdates => Set<FirmwareUpdateRecord>();
+
+    /// <summary>L01: every FirmwareStatusNotification received.</summary>
+    public DbSet<FirmwareStatusRecord> FirmwareStatuses => Set<FirmwareStatusRecord>();
+
+    /// <summary>L01 over many stations: firmware campaigns.</summary>
+    public DbSet<FirmwareCampaignRecord> FirmwareCampaigns => Set<FirmwareCampaignRecord>();
+
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
         where T : class
@@ -323,6 +347,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         });
         SmartChargingModel.Configure(modelBuilder);
         CertificatesModel.Configure(modelBuilder);
+        FilesModel.Configure(modelBuilder);
     }
 
     private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()
