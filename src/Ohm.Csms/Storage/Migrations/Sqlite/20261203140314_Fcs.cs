@@ -5,7 +5,7 @@
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class fcs : Migration
+    public partial class Fcs : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

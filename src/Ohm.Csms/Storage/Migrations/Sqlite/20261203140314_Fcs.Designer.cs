@@ -10,8 +10,8 @@ using Ohm.Csms.Storage;
 namespace Ohm.Csms.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCsmsDbContext))]
-    [Migration("20261203135621_fcs")]
-    partial class fcs
+    [Migration("20261203140314_Fcs")]
+    partial class Fcs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

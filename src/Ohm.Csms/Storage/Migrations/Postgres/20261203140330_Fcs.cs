@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Ohm.Csms.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class fcs : Migration
+    public partial class Fcs : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -12,8 +12,8 @@ using Ohm.Csms.Storage;
 namespace Ohm.Csms.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCsmsDbContext))]
-    [Migration("20261203135634_fcs")]
-    partial class fcs
+    [Migration("20261203140330_Fcs")]
+    partial class Fcs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
