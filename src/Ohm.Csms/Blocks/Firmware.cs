@@ -272,7 +272,12 @@ public sealed class Firmware(CsmsWriter writer, CsmsDatabase database, StationMe
             var touched = new List<long>();
             var open = await db.FirmwareUpdates.Where(u => u.StationId == stationId && (u.State == Sent || u.State == InProgress || u.State == Queued))
                 .OrderByDescending(u => u.Id).ToListAsync(CancellationToken.None).ConfigureAwait(false);
-            touched.AddRange(open.Where(u => u.State == Queued && u.CampaignId is not null).Select(u => u.CampaignId!.Value));
+            foreach (var queued in open.Where(u => u.State == Queued && u.CampaignId is not null))
+            {
+                queued.NextAttemptAt = null; // connected now: its campaign need not wait for the retry delay
+                touched.Add(queued.CampaignId!.Value);
+            }
+
             if (reason != BootReasonEnumType.FirmwareUpdate || open.FirstOrDefault(u => u.State != Queued) is not { } update)
             {
                 return touched;
