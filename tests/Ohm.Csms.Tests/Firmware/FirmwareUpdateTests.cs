@@ -296,4 +296,27 @@ public sealed class FirmwareUpdateTests
         Assert.Equal(("Completed", 2), (end.GetProperty("state").GetString(), end.GetProperty("done").GetInt32()));
         await using var _ = late.Connection;
     }
+
+    [Fact]
+    public async Task L03_PublishFirmware_goes_through_the_generic_endpoint_and_its_status_notifications_are_stored()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
+        PublishFirmwareRequest? asked = null;
+        var handlers = new OcppHandlers().On(OcppActions.PublishFirmware, (request, _, _) =>
+        {
+            asked = request;
+            return ValueTask.FromResult(new PublishFirmwareResponse { Status = GenericStatusEnumType.Accepted });
+        });
+        await using var station = await csms.BootedStationAsync("CS-L03", handlers);
+
+        var (status, answer) = await csms.PostJsonAsync("api/stations/CS-L03/ocpp/PublishFirmware",
+            """{"location":"https://fw.example.com/lc.bin","checksum":"0123456789abcdef0123456789abcdef","requestId":5}""");
+        Assert.Equal(200, status);
+        Assert.Equal("Accepted", answer.GetProperty("status").GetString());
+        Assert.Equal(5, asked?.RequestId);
+
+        await station.CallAsync(new PublishFirmwareStatusNotificationRequest { Status = PublishFirmwareStatusEnumType.Published, RequestId = 5, Location = ["http://lc.local/fw.bin"] });
+        var stored = await csms.GetJsonAsync("api/stations/CS-L03/messages?action=PublishFirmwareStatusNotification");
+        Assert.Contains("Published", Assert.Single(stored.GetProperty("items").EnumerateArray()).GetProperty("payload").GetRawText(), StringComparison.Ordinal);
+    }
 }
