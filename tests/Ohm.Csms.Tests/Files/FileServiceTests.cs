@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -167,5 +168,30 @@ public sealed class FileServiceTests
         Assert.Equal("Firmware", file.GetProperty("kind").GetString());
         await ProblemAsync(await csms.Api.PostAsync("api/files?name=big.bin", new ChunkedContent(Bytes(5000, 8))), HttpStatusCode.RequestEntityTooLarge);
         await ProblemAsync(await csms.Api.PostAsync("api/files?name=x.bin&kind=Log", new ByteArrayContent([1])), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task When_the_CSMS_runs_TLS_the_transfer_URLs_are_https_on_the_OCPP_address()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Ocpp:Url", "https://127.0.0.1:0"));
+        var content = Bytes(20_000, 9);
+        var stored = await Files(csms).StoreAsync(new MemoryStream(content), "fw.bin", null, "Firmware", null, null, CancellationToken.None);
+        var url = await Files(csms).IssueDownloadAsync(stored.Id, null, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        Assert.StartsWith("https://127.0.0.1:", url.Url, StringComparison.Ordinal);
+
+        // The built-in CA's server certificate; a station trusts the CSMS root it was given.
+        X509Certificate2? served = null;
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                served = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.RawData);
+                return certificate is not null;
+            },
+        };
+        using var station = new HttpClient(handler);
+        Assert.Equal(content, await station.GetByteArrayAsync(url.Url));
+        Assert.NotNull(served);
+        served.Dispose();
     }
 }
