@@ -319,4 +319,28 @@ public sealed class FirmwareUpdateTests
         var stored = await csms.GetJsonAsync("api/stations/CS-L03/messages?action=PublishFirmwareStatusNotification");
         Assert.Contains("Published", Assert.Single(stored.GetProperty("items").EnumerateArray()).GetProperty("payload").GetRawText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task L01_the_campaign_driver_runs_on_the_injected_clock_and_tries_a_queued_station_again_after_its_retry_delay()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, b => b.Services.AddSingleton<TimeProvider>(clock), ("Csms:BootDeadlineSeconds", "3600"));
+        var firmwareId = await RegisterAsync(csms, Image(6));
+        await csms.RegisterAsync("CS-CLK");
+        var (_, campaign) = await csms.PostJsonAsync("api/firmware-campaigns", JsonSerializer.Serialize(new { firmwareId, stationIds = new[] { "CS-CLK" }, maxConcurrent = 1 }));
+        var campaignId = campaign.GetProperty("id").GetInt64();
+        await SettledAsync(csms);
+
+        // It connects without booting (nothing tells the campaign): only the driver's tick on the CSMS clock sends it its update.
+        var fake = new FirmwareStation("CS-CLK");
+        await using var connection = await csms.ConnectAsync(fake.Id, fake.Handlers());
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await SettledAsync(csms);
+        Assert.Equal(0, fake.Received);
+        clock.Advance(TimeSpan.FromSeconds(31));
+        await SettledAsync(csms);
+        Assert.Equal(1, fake.Received);
+        var update = (await csms.GetJsonAsync($"api/firmware-campaigns/{campaignId}")).GetProperty("stations")[0];
+        Assert.Equal("Sent", update.GetProperty("state").GetString());
+    }
 }
