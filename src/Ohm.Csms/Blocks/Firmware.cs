@@ -51,6 +51,9 @@ public sealed class Firmware(CsmsWriter writer, CsmsDatabase database, StationMe
     /// <summary>Told the campaign of an update that ended (done or failed) or of a station that booted with a queued update.</summary>
     public event Action<long>? CampaignChanged;
 
+    /// <summary>How long a campaign's queued station that was not connected waits before it is tried again.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(60);
+
     /// <summary>Whether an update's state is final.</summary>
     public static bool IsFinal(string state) => state is Done or Failed or Canceled or Skipped;
 
@@ -158,10 +161,27 @@ public sealed class Firmware(CsmsWriter writer, CsmsDatabase database, StationMe
                 },
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not StationNotConnectedException && update.CampaignId is not null)
+        catch (OcppConnectionClosedException) when (update.CampaignId is not null && !cancellationToken.IsCancellationRequested)
         {
-            // A campaign's station that answers with a CALLERROR, breaks the schema or does not answer has failed.
-            return await FinishAsync(update.Id, stationId, Failed, $"UpdateFirmware failed: {ex.Message}", null, null).ConfigureAwait(false);
+            // A campaign's station that went away before it answered: the campaign queues it again for its next connection.
+            throw new StationNotConnectedException(stationId);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not StationNotConnectedException)
+        {
+            // A CALLERROR, an answer that breaks the schema, no answer, a closed connection: the update failed. A
+            // campaign counts it; the API reports the error after it is stored.
+            var failed = await FinishAsync(update.Id, stationId, Failed, $"UpdateFirmware failed: {ex.Message}", null, null).ConfigureAwait(false);
+            if (update.CampaignId is not null)
+            {
+                return failed;
+            }
+
+            throw;
+        }
+        catch (StationNotConnectedException) when (update.CampaignId is null)
+        {
+            await FinishAsync(update.Id, stationId, Failed, "not connected", null, null).ConfigureAwait(false);
+            throw;
         }
 
         var sentAt = time.GetUtcNow();

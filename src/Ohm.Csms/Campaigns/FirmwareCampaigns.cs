@@ -44,7 +44,7 @@ public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
     public const string Stopped = "Stopped";
 
     /// <summary>How long a queued station that was not connected waits before it is tried again.</summary>
-    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan RetryDelay = FirmwareBlock.RetryDelay;
 
     private readonly CsmsWriter _writer;
     private readonly CsmsDatabase _database;

@@ -343,4 +343,20 @@ public sealed class FirmwareUpdateTests
         var update = (await csms.GetJsonAsync($"api/firmware-campaigns/{campaignId}")).GetProperty("stations")[0];
         Assert.Equal("Sent", update.GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task L01_an_UpdateFirmware_answered_with_a_CALLERROR_is_a_502_and_stays_stored_as_failed()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
+        var firmwareId = await RegisterAsync(csms, Image(7));
+        await using var station = await csms.BootedStationAsync("CS-L01E"); // no UpdateFirmware handler: a CALLERROR
+        var (status, problem) = await csms.PostJsonAsync("api/stations/CS-L01E/firmware-updates", JsonSerializer.Serialize(new { firmwareId }));
+        Assert.Equal(502, status);
+        Assert.Equal("NotSupported", problem.GetProperty("errorCode").GetString());
+        var failed = Assert.Single((await csms.GetJsonAsync("api/stations/CS-L01E/firmware-updates")).GetProperty("items").EnumerateArray());
+        Assert.Equal("Failed", failed.GetProperty("state").GetString());
+        Assert.StartsWith("UpdateFirmware failed", failed.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(400, (await csms.PostJsonAsync("api/stations/CS-L01E/firmware-updates", JsonSerializer.Serialize(new { firmwareId = 999 }))).Status);
+        Assert.Equal(404, (await csms.PostJsonAsync("api/stations/CS-NONE/firmware-updates", JsonSerializer.Serialize(new { firmwareId }))).Status);
+    }
 }
