@@ -60,7 +60,8 @@ public static class CsmsHost
         var ocsp = Bind<Ohm.Csms.Certificates.Ocsp.OcspOptions>(builder.Configuration, "Csms:Ocsp"); // M06, C07
         var contracts = Bind<Ohm.Csms.Certificates.ContractCertificatesOptions>(builder.Configuration, "Csms:ContractCertificates"); // M01, M02, C07, C08
         var webhookOptions = Bind<Ohm.Csms.Events.WebhookOptions>(builder.Configuration, "Csms:Webhooks");
-        var errors = webhookOptions.Validate().Concat(ocsp.Validate()).Concat(contracts.Validate()).Concat(ocpp.Validate()).Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls)).Concat(certificates.Validate())
+        var fileService = Bind<Ohm.Csms.Files.FileServiceOptions>(builder.Configuration, "Csms:Files");
+        var errors = webhookOptions.Validate().Concat(fileService.Validate()).Concat(ocsp.Validate()).Concat(contracts.Validate()).Concat(ocpp.Validate()).Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls)).Concat(certificates.Validate())
             .Concat(health.Validate()).Concat(ValidateApiSafety(api, apiTls)).ToList();
         errors.AddRange(ValidateLogLevels(builder.Configuration));
         if (ConfigureConsole(builder) is { } logError)
@@ -145,6 +146,10 @@ public static class CsmsHost
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton(webhookOptions).AddSingleton<Ohm.Csms.Events.IEventFanOut, Ohm.Csms.Events.InProcessEventFanOut>() // N07, N08: the live stream and the webhook outbox
             .AddSingleton(sp => ActivatorUtilities.CreateInstance<Ohm.Csms.Events.WebhookDispatcher>(sp));
+        services.AddSingleton(fileService).AddSingleton<Ohm.Csms.Files.FileServiceAddress>().AddSingleton<Ohm.Csms.Files.FileService>()
+            .AddSingleton<Ohm.Csms.Files.IFileStore>(new Ohm.Csms.Files.DataFolderFileStore(Path.Combine(dataFolder, "files"))); // the file service; an object store replaces IFileStore
+        services.AddSingleton<LogRetrieval>(); // N01
+        services.AddSingleton<Ohm.Csms.Campaigns.FirmwareCampaigns>().AddSingleton<Ohm.Csms.Campaigns.IFirmwareCampaigns>(sp => sp.GetRequiredService<Ohm.Csms.Campaigns.FirmwareCampaigns>()); // L01, L02 campaigns
         services.AddSingleton(ocsp).AddSingleton(contracts).AddSingleton<Ohm.Csms.Certificates.Ocsp.IOcspResponseCache, Ohm.Csms.Certificates.Ocsp.MemoryOcspResponseCache>()
             .AddSingleton<Ohm.Csms.Certificates.Ocsp.OcspClient>().AddSingleton<Ohm.Csms.Certificates.ContractCertificateCheck>(); // M06, C07, C08
         if (contracts.Url is { Length: > 0 })
@@ -214,6 +219,7 @@ public static class CsmsHost
         app.Services.GetService<MeterProvider>(); // listening before Observe records the counters' zeros
         metrics.Observe(app.Services.GetRequiredService<StationSessions>(), app.Services.GetRequiredService<CsmsWriter>(), app.Services.GetRequiredService<ActiveTransactionCount>());
         app.UseBadRequestProblems();
+        app.Services.GetRequiredService<Ohm.Csms.Files.FileServiceAddress>().Use(FileServiceBase(fileService, ocpp, listeners));
         var throttle = ActivatorUtilities.CreateInstance<HandshakeThrottle>(app.Services);
         app.UseWebSockets();
 
@@ -243,6 +249,7 @@ public static class CsmsHost
             return Task.CompletedTask;
         }));
 
+        FileTransfer.Map(app, listeners);
         var onApi = app.MapGroup("").AddEndpointFilter((context, next) =>
             listeners.Is(context.HttpContext, Listeners.Api) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
         HealthEndpoints.Map(onApi);
@@ -275,6 +282,9 @@ public static class CsmsHost
         InstalledCertificatesApi.Map(apiGroup);
         StationSecurityApi.Map(apiGroup);
         TraceApi.Map(apiGroup);
+        FilesApi.Map(apiGroup);
+        LogsApi.Map(apiGroup);
+        FirmwareApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
@@ -311,6 +321,29 @@ public static class CsmsHost
 
         // Webhooks: the outbox is delivered from the migrated tables, rows left by an earlier run first.
         app.Services.GetRequiredService<Ohm.Csms.Events.WebhookDispatcher>().Start();
+        // L01, L02: campaigns still running (after a restart) go on, and queued stations that were offline are tried again.
+        app.Services.GetRequiredService<Ohm.Csms.Campaigns.FirmwareCampaigns>().Start();
+    }
+
+    /// <summary>
+    /// Where stations reach the file service: Csms:Files:PublicUrl, else the OCPP listener's address (its scheme, its
+    /// host or the machine's name when it listens on every address, its bound port).
+    /// </summary>
+    private static Func<Uri> FileServiceBase(Ohm.Csms.Files.FileServiceOptions files, OcppEndpointOptions ocpp, Listeners listeners)
+    {
+        if (files.PublicUrl is { } given)
+        {
+            var fixedUri = new Uri(given);
+            return () => fixedUri;
+        }
+
+        var configured = new Uri(ocpp.Url);
+        return () =>
+        {
+            var host = configured.Host is "*" or "+" or "0.0.0.0" or "[::]" ? System.Net.Dns.GetHostName() : configured.Host;
+            var port = listeners.OcppEndPoint?.Port ?? configured.Port;
+            return new UriBuilder(configured.Scheme, host, port).Uri;
+        };
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Ohm.Csms;
 /// </summary>
 public sealed class CsmsRouting(
     Provisioning provisioning, Authorization authorization, Transactions transactions, Metering metering, Availability availability, DataTransfer dataTransfer,
-    Security security, SmartCharging smartCharging, Firmware firmware, Iso15118Certificates iso15118Certificates, Diagnostics diagnostics, DisplayMessage displayMessage,
+    Security security, SmartCharging smartCharging, Firmware firmware, Iso15118Certificates iso15118Certificates, Diagnostics diagnostics, LogRetrieval logRetrieval, DisplayMessage displayMessage,
     Reservation reservation, CustomerInformation customerInformation, TimeProvider time)
 {
     /// <summary>The handlers of the CSMS.</summary>
@@ -39,7 +39,7 @@ public sealed class CsmsRouting(
         .On(OcppActions.PublishFirmwareStatusNotification, firmware.PublishFirmwareStatusNotificationAsync) // L03
         .On(OcppActions.Get15118EVCertificate, iso15118Certificates.Get15118EVCertificateAsync) // M01, M02
         .On(OcppActions.GetCertificateStatus, iso15118Certificates.GetCertificateStatusAsync) // M06
-        .On(OcppActions.LogStatusNotification, diagnostics.LogStatusNotificationAsync)      // N01
+        .On(OcppActions.LogStatusNotification, logRetrieval.LogStatusNotificationAsync)    // N01
         .On(OcppActions.NotifyMonitoringReport, diagnostics.NotifyMonitoringReportAsync)    // N02
         .On(OcppActions.NotifyEvent, diagnostics.NotifyEventAsync)                          // N07, N08
         .On(OcppActions.NotifyCustomerInformation, customerInformation.NotifyCustomerInformationAsync) // N09, N10

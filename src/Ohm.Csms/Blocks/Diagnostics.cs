@@ -13,10 +13,11 @@ namespace Ohm.Csms.Blocks;
 /// Block N, Diagnostics, on the CSMS side: events (NotifyEvent) are stored one row each, open and clear alerts, go to
 /// the live stream and, through the durable outbox written in the same transaction, to the webhooks; a connector's
 /// AvailabilityState event updates its status as a StatusNotification does. Monitoring (N02-N06) is in
-/// Diagnostics.Monitoring.cs. Log status is stored as received; customer information is block N's CustomerInformation.
+/// Diagnostics.Monitoring.cs; N01 log status is <see cref="LogRetrieval"/>'s and customer information (N09, N10)
+/// <see cref="CustomerInformation"/>'s.
 /// </summary>
 public sealed partial class Diagnostics(
-    CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, StationMessageStore messages, IEventFanOut stream, WebhookDispatcher webhooks,
+    CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, IEventFanOut stream, WebhookDispatcher webhooks,
     CsmsMetrics metrics, TimeProvider time, ILogger<Diagnostics> logger)
 {
     /// <summary>The values of a connector's AvailabilityState, the same as a StatusNotification's connectorStatus.</summary>
@@ -154,13 +155,6 @@ public sealed partial class Diagnostics(
         };
         alert.Id = await db.Statements<AlertRecord>().InsertAsync(alert).ConfigureAwait(false);
         return new EventAlert(alert.Id, AlertStates.Opened);
-    }
-
-    // N01 Retrieve Log Information: each LogStatusNotification is stored.
-    public async ValueTask<LogStatusNotificationResponse> LogStatusNotificationAsync(LogStatusNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
-    {
-        await messages.StoreAsync(context, cancellationToken).ConfigureAwait(false);
-        return new LogStatusNotificationResponse();
     }
 
     /// <summary>Whether the event is a connector's AvailabilityState with a status value (Connector component, EVSE and connector named).</summary>

@@ -10,7 +10,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block B, Provisioning, on the CSMS side: boot, the stored device model, variables, reports and reset.</summary>
-public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, TimeProvider time, ILogger<Provisioning> logger, LocalListDriver? localLists = null)
+public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, TimeProvider time, ILogger<Provisioning> logger, LocalListDriver? localLists = null, Firmware? firmware = null)
 {
     private int _lastRequestId = Environment.TickCount & 0x3FFFFFFF;
 
@@ -49,6 +49,10 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         if (status == RegistrationStatusEnumType.Accepted)
         {
             localLists?.Connected(context.StationId); // D01, D02: what is pending for its local list
+            if (firmware is not null)
+            {
+                await firmware.StationBootedAsync(context.StationId, request.Reason, request.ChargingStation.FirmwareVersion, cancellationToken).ConfigureAwait(false); // L01: the boot on the new version
+            }
         }
 
         logger.LogInformation("{StationId} booted ({Reason}): {Vendor} {Model}; answered {Status}", context.StationId, request.Reason.ToWire(), request.ChargingStation.VendorName, request.ChargingStation.Model, status.ToWire());

@@ -120,6 +120,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     /// <summary>The NotifyCustomerInformation parts of each request.</summary>
     public DbSet<CustomerInformationPartRecord> CustomerInformationParts => Set<CustomerInformationPartRecord>();
+
     /// <summary>Block N: the monitors each station holds, as it last reported or accepted them.</summary>
     public DbSet<MonitorRecord> Monitors => Set<MonitorRecord>();
 
@@ -137,6 +138,29 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
 
     /// <summary>Every attempt to deliver a webhook row.</summary>
     public DbSet<WebhookAttemptRecord> WebhookAttempts => Set<WebhookAttemptRecord>();
+    /// <summary>The file service: files (firmware, logs, uploads).</summary>
+    public DbSet<StoredFileRecord> Files => Set<StoredFileRecord>();
+
+    /// <summary>The file service: single-use, expiring transfer tokens.</summary>
+    public DbSet<FileTokenRecord> FileTokens => Set<FileTokenRecord>();
+
+    /// <summary>N01: the GetLog requests sent.</summary>
+    public DbSet<LogRequestRecord> LogRequests => Set<LogRequestRecord>();
+
+    /// <summary>N01: every LogStatusNotification received.</summary>
+    public DbSet<LogStatusRecord> LogStatuses => Set<LogStatusRecord>();
+
+    /// <summary>L01: the firmware registered.</summary>
+    public DbSet<FirmwareRecord> Firmware => Set<FirmwareRecord>();
+
+    /// <summary>L01/L02: each UpdateFirmware to a station.</summary>
+    public DbSet<FirmwareUpdateRecord> FirmwareUpdates => Set<FirmwareUpdateRecord>();
+
+    /// <summary>L01: every FirmwareStatusNotification received.</summary>
+    public DbSet<FirmwareStatusRecord> FirmwareStatuses => Set<FirmwareStatusRecord>();
+
+    /// <summary>L01 over many stations: firmware campaigns.</summary>
+    public DbSet<FirmwareCampaignRecord> FirmwareCampaigns => Set<FirmwareCampaignRecord>();
 
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
@@ -351,6 +375,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         CertificatesModel.Configure(modelBuilder);
         CustomerInformationModel.Configure(modelBuilder);
         MonitoringModel.Configure(modelBuilder);
+        FilesModel.Configure(modelBuilder);
     }
 
     private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()

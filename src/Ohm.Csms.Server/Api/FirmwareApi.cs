@@ -1,0 +1,426 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Campaigns;
+using Ohm.Csms.Storage;
+using Ohm.Csms.Storage.Entities;
+using FirmwareBlock = Ohm.Csms.Blocks.Firmware;
+
+namespace Ohm.Csms.Server.Api;
+
+/// <summary>
+/// Block L: firmware registered (a file of the file service, or an external URL, with its signing certificate and
+/// signature), UpdateFirmware to one station (L01, L02) with its FirmwareStatusNotification history, and campaigns over
+/// many stations with their progress.
+/// </summary>
+internal static class FirmwareApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var firmware = api.MapGroup("/firmware").WithTags("Firmware");
+        firmware.MapPost("/", RegisterAsync).WithName("registerFirmware")
+            .WithSummary("L01/L02 Register a firmware: its version, a file of the file service (fileId, upload it with uploadFile) or an external location, and for L01 its signing certificate (PEM) and signature (base64)")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        firmware.MapGet("/", ListAsync).WithName("listFirmware").WithSummary("The firmware registered, newest first");
+        firmware.MapGet("/{firmwareId:long}", GetAsync).WithName("getFirmware").WithSummary("One firmware").ProducesProblem(StatusCodes.Status404NotFound);
+
+        var updates = api.MapGroup("/stations/{stationId}/firmware-updates").WithTags("Firmware");
+        var update = updates.MapPost("/", UpdateAsync).WithName("updateFirmware")
+            .WithSummary("L01/L02 UpdateFirmware: send a registered firmware to the station (a download URL of its own when the file service serves it)")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        foreach (var status in ApiResults.CallProblems)
+        {
+            update.ProducesProblem(status);
+        }
+
+        updates.MapGet("/", ListUpdatesAsync).WithName("listFirmwareUpdates")
+            .WithSummary("L01 The station's firmware updates, newest first, each with its FirmwareStatusNotification history").ProducesProblem(StatusCodes.Status404NotFound);
+
+        var campaigns = api.MapGroup("/firmware-campaigns").WithTags("Firmware");
+        campaigns.MapPost("/", StartCampaignAsync).WithName("startFirmwareCampaign")
+            .WithSummary("L01/L02 over many stations: at most maxConcurrent at once, stopped when more than maxFailurePercent of them fail")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        campaigns.MapGet("/", ListCampaignsAsync).WithName("listFirmwareCampaigns").WithSummary("Firmware campaigns, newest first, with their progress");
+        campaigns.MapGet("/{campaignId:long}", GetCampaignAsync).WithName("getFirmwareCampaign")
+            .WithSummary("A campaign's progress: counts per state and each station's update").ProducesProblem(StatusCodes.Status404NotFound);
+        campaigns.MapPost("/{campaignId:long}/stop", StopCampaignAsync).WithName("stopFirmwareCampaign")
+            .WithSummary("Stop a running campaign: its queued stations are skipped, those in progress go on")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+    }
+
+    /// <summary>
+    /// A firmware to register: version (what the station reports once it runs it), either fileId (a file of the file
+    /// service) or location (an external URL, at most 512 characters); for L01 signingCertificate (PEM, at most 5500
+    /// characters) and signature (base64, at most 800 characters).
+    /// </summary>
+    internal sealed record FirmwareBody
+    {
+        public required string Version { get; init; }
+
+        public long? FileId { get; init; }
+
+        public string? Location { get; init; }
+
+        public string? SigningCertificate { get; init; }
+
+        public string? Signature { get; init; }
+    }
+
+    /// <summary>A registered firmware.</summary>
+    internal sealed record FirmwareView(long Id, string Version, long? FileId, string? Location, bool Signed, string? SigningCertificate, string? Signature, DateTimeOffset CreatedAt);
+
+    /// <summary>
+    /// When and how: retrieveDateTime (left out: now), installDateTime (optional), retries and retryInterval (seconds)
+    /// of the station's downloads (optional).
+    /// </summary>
+    internal sealed record FirmwareUpdateBody
+    {
+        public required long FirmwareId { get; init; }
+
+        public DateTimeOffset? RetrieveDateTime { get; init; }
+
+        public DateTimeOffset? InstallDateTime { get; init; }
+
+        public int? Retries { get; init; }
+
+        public int? RetryInterval { get; init; }
+    }
+
+    /// <summary>One FirmwareStatusNotification of an update.</summary>
+    internal sealed record FirmwareStatusView(string Status, DateTimeOffset ReceivedAt);
+
+    /// <summary>
+    /// An update: requestId, state (Queued, Sent, InProgress, Done, Failed, Canceled, Skipped), the station's answer,
+    /// the last status, why it failed, the version it booted on, and every status received.
+    /// </summary>
+    internal sealed record FirmwareUpdateView(
+        long RequestId, string StationId, long FirmwareId, long? CampaignId, string State, string? ResponseStatus, string? Status, string? FailureReason, string? BootedVersion,
+        DateTimeOffset? RetrieveDateTime, DateTimeOffset? InstallDateTime, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? FinishedAt, FirmwareStatusView[] History);
+
+    /// <summary>
+    /// A campaign to start: firmwareId, stationIds (registered, at most 10000), maxConcurrent (1 or more, default 10),
+    /// maxFailurePercent (0 to 100, default 10: more than that many failed stations stop the campaign), name, and the
+    /// schedule of each update.
+    /// </summary>
+    internal sealed record CampaignBody
+    {
+        public string? Name { get; init; }
+
+        public required long FirmwareId { get; init; }
+
+        public required string[] StationIds { get; init; }
+
+        public int? MaxConcurrent { get; init; }
+
+        public int? MaxFailurePercent { get; init; }
+
+        public DateTimeOffset? RetrieveDateTime { get; init; }
+
+        public DateTimeOffset? InstallDateTime { get; init; }
+
+        public int? Retries { get; init; }
+
+        public int? RetryInterval { get; init; }
+    }
+
+    /// <summary>Why a campaign is stopped (optional).</summary>
+    internal sealed record CampaignStopBody
+    {
+        public string? Reason { get; init; }
+    }
+
+    /// <summary>
+    /// A campaign: state Running, Completed or Stopped (stopReason says why), counts of its stations per update state
+    /// (queued, inProgress: sent or reporting, done, failed, skipped, canceled), and with <c>stations</c> each update.
+    /// </summary>
+    internal sealed record CampaignView(
+        long Id, string Name, long FirmwareId, string State, string? StopReason, int MaxConcurrent, int MaxFailurePercent, int Total, int Queued, int InProgress, int Done, int Failed,
+        int Skipped, int Canceled, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, FirmwareUpdateView[]? Stations);
+
+    private static FirmwareView View(FirmwareRecord f) => new(f.Id, f.Version, f.FileId, f.Location, f.Signature is not null, f.SigningCertificate, f.Signature, f.CreatedAt);
+
+    private static async Task<Results<Created<FirmwareView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(FirmwareBody body, FirmwareBlock firmware, CsmsDatabase database, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Version) || body.Version.Length > 50)
+        {
+            return ApiResults.Invalid("version", "is 1 to 50 characters long");
+        }
+
+        if ((body.FileId is null) == (body.Location is null))
+        {
+            return ApiResults.Invalid(body.FileId is null ? "fileId" : "location", "give either fileId (a file of the file service) or location (an external URL)");
+        }
+
+        if (body.Location is { } location && (location.Length > 512 || !Uri.TryCreate(location, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "ftp" or "ftps")))
+        {
+            return ApiResults.Invalid("location", "is an http, https, ftp or ftps URL of at most 512 characters");
+        }
+
+        if ((body.SigningCertificate is null) != (body.Signature is null))
+        {
+            return ApiResults.Invalid(body.Signature is null ? "signature" : "signingCertificate", "a signed firmware (L01) has both signingCertificate and signature; an unsigned one (L02) neither");
+        }
+
+        if (body.SigningCertificate is { } pem)
+        {
+            if (pem.Length > 5500)
+            {
+                return ApiResults.Invalid("signingCertificate", "is at most 5500 characters (the limit of UpdateFirmware)");
+            }
+
+            try
+            {
+                using var _ = X509Certificate2.CreateFromPem(pem);
+            }
+            catch (CryptographicException ex)
+            {
+                return ApiResults.Invalid("signingCertificate", "is not a PEM certificate: " + ex.Message);
+            }
+        }
+
+        if (body.Signature is { } signature && (signature.Length > 800 || !IsBase64(signature)))
+        {
+            return ApiResults.Invalid("signature", "is base64 of at most 800 characters");
+        }
+
+        if (body.FileId is { } fileId)
+        {
+            await using var db = database.CreateContext();
+            if (!await db.Files.AsNoTracking().AnyAsync(f => f.Id == fileId, ct).ConfigureAwait(false))
+            {
+                return ApiResults.Invalid("fileId", $"there is no file {fileId}");
+            }
+        }
+
+        var record = await firmware.RegisterAsync(body.Version, body.FileId, body.Location, body.SigningCertificate, body.Signature, ct).ConfigureAwait(false);
+        return TypedResults.Created($"/api/firmware/{record.Id}", View(record));
+    }
+
+    private static bool IsBase64(string text)
+    {
+        var buffer = new byte[(text.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(text, buffer, out _);
+    }
+
+    private static async Task<Results<Ok<Page<FirmwareView>>, ValidationProblem>> ListAsync(
+        CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+    {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
+        {
+            return bad!;
+        }
+
+        await using var db = database.CreateContext();
+        var query = db.Firmware.AsNoTracking();
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
+        if (before is { } b)
+        {
+            query = query.Where(f => f.Id < b);
+        }
+
+        var rows = await query.OrderByDescending(f => f.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Of(rows, take, total, View, f => Paging.Key(f.Id)));
+    }
+
+    private static async Task<Results<Ok<FirmwareView>, ProblemHttpResult>> GetAsync(long firmwareId, FirmwareBlock firmware, CancellationToken ct) =>
+        await firmware.FindAsync(firmwareId, ct).ConfigureAwait(false) is { } f ? TypedResults.Ok(View(f)) : ApiResults.NotFound($"No firmware {firmwareId}.");
+
+    private static ValidationProblem? ValidateSchedule(DateTimeOffset? retrieve, DateTimeOffset? install, int? retries, int? retryInterval)
+    {
+        if (retrieve is { } r && install is { } i && i < r)
+        {
+            return ApiResults.Invalid("installDateTime", "must not be before retrieveDateTime");
+        }
+
+        if (retries is < 0 or > 1000)
+        {
+            return ApiResults.Invalid("retries", "must be 0 to 1000");
+        }
+
+        return retryInterval is < 0 or > 86400 ? ApiResults.Invalid("retryInterval", "must be 0 to 86400 seconds") : null;
+    }
+
+    private static async Task<Results<Ok<FirmwareUpdateView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string stationId, FirmwareUpdateBody body, FirmwareBlock firmware, ApiOptions options, CsmsDatabase database, CancellationToken ct)
+    {
+        if (ValidateSchedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
+        {
+            return ApiResults.StationNotFound(stationId);
+        }
+
+        if (await firmware.FindAsync(body.FirmwareId, ct).ConfigureAwait(false) is not { } registered)
+        {
+            return ApiResults.Invalid("firmwareId", $"there is no firmware {body.FirmwareId}");
+        }
+
+        return await ApiResults.CallAsync<Results<Ok<FirmwareUpdateView>, ValidationProblem, ProblemHttpResult>>(stationId, options, database, async t =>
+        {
+            var update = await firmware.UpdateAsync(stationId, registered, new FirmwareBlock.Schedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval), t).ConfigureAwait(false);
+            await using var db = database.CreateContext();
+            return TypedResults.Ok((await UpdateViewsAsync(db, [update], t).ConfigureAwait(false))[0]);
+        }, p => p, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<Ok<Page<FirmwareUpdateView>>, ValidationProblem, ProblemHttpResult>> ListUpdatesAsync(
+        string stationId, CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+    {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
+        {
+            return bad!;
+        }
+
+        await using var db = database.CreateContext();
+        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
+        {
+            return ApiResults.StationNotFound(stationId);
+        }
+
+        var query = db.FirmwareUpdates.AsNoTracking().Where(u => u.StationId == stationId);
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
+        if (before is { } b)
+        {
+            query = query.Where(u => u.Id < b);
+        }
+
+        var rows = await query.OrderByDescending(u => u.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
+        var views = (await UpdateViewsAsync(db, rows, ct).ConfigureAwait(false)).ToDictionary(v => v.RequestId);
+        return TypedResults.Ok(Paging.Of(rows, take, total, u => views[u.Id], u => Paging.Key(u.Id)));
+    }
+
+    private static async Task<List<FirmwareUpdateView>> UpdateViewsAsync(CsmsDbContext db, List<FirmwareUpdateRecord> updates, CancellationToken ct)
+    {
+        var ids = updates.Select(u => u.Id).ToList();
+        var history = (await db.FirmwareStatuses.AsNoTracking().Where(s => s.FirmwareUpdateId != null && ids.Contains(s.FirmwareUpdateId.Value)).OrderBy(s => s.Id).ToListAsync(ct).ConfigureAwait(false))
+            .ToLookup(s => s.FirmwareUpdateId!.Value);
+        return [.. updates.Select(u => new FirmwareUpdateView(
+            u.Id, u.StationId, u.FirmwareId, u.CampaignId, u.State, u.ResponseStatus, u.Status, u.FailureReason, u.BootedVersion, u.RetrieveDateTime, u.InstallDateTime,
+            u.CreatedAt, u.SentAt, u.FinishedAt, [.. history[u.Id].Select(s => new FirmwareStatusView(s.Status, s.ReceivedAt))]))];
+    }
+
+    private static async Task<Results<Created<CampaignView>, ValidationProblem, ProblemHttpResult>> StartCampaignAsync(
+        CampaignBody body, IFirmwareCampaigns campaigns, FirmwareBlock firmware, CsmsDatabase database, CancellationToken ct)
+    {
+        if (ValidateSchedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (body.StationIds.Length is 0 or > 10000 || body.StationIds.Any(string.IsNullOrEmpty))
+        {
+            return ApiResults.Invalid("stationIds", "name 1 to 10000 stations");
+        }
+
+        if (body.MaxConcurrent is < 1 or > 10000)
+        {
+            return ApiResults.Invalid("maxConcurrent", "must be 1 to 10000");
+        }
+
+        if (body.MaxFailurePercent is < 0 or > 100)
+        {
+            return ApiResults.Invalid("maxFailurePercent", "must be 0 to 100");
+        }
+
+        if (body.Name is { Length: 0 or > 100 })
+        {
+            return ApiResults.Invalid("name", "is 1 to 100 characters long");
+        }
+
+        if (await firmware.FindAsync(body.FirmwareId, ct).ConfigureAwait(false) is not { } registered)
+        {
+            return ApiResults.Invalid("firmwareId", $"there is no firmware {body.FirmwareId}");
+        }
+
+        var wanted = body.StationIds.Distinct(StringComparer.Ordinal).ToList();
+        await using (var db = database.CreateContext())
+        {
+            var known = await db.Stations.AsNoTracking().Where(s => wanted.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct).ConfigureAwait(false);
+            if (wanted.Except(known, StringComparer.Ordinal).FirstOrDefault() is { } unknown)
+            {
+                return ApiResults.StationNotFound(unknown);
+            }
+        }
+
+        var campaign = await campaigns.StartAsync(
+            body.Name ?? $"{registered.Version} to {wanted.Count} stations", registered, wanted, body.MaxConcurrent ?? 10, body.MaxFailurePercent ?? 10,
+            new FirmwareBlock.Schedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval), ct).ConfigureAwait(false);
+        await using var read = database.CreateContext();
+        return TypedResults.Created($"/api/firmware-campaigns/{campaign.Id}", await CampaignViewAsync(read, campaign, withStations: false, ct).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<Page<CampaignView>>, ValidationProblem>> ListCampaignsAsync(
+        CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+    {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
+        {
+            return bad!;
+        }
+
+        await using var db = database.CreateContext();
+        var query = db.FirmwareCampaigns.AsNoTracking();
+        var total = await query.CountAsync(ct).ConfigureAwait(false);
+        if (before is { } b)
+        {
+            query = query.Where(c => c.Id < b);
+        }
+
+        var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
+        var views = new Dictionary<long, CampaignView>();
+        foreach (var row in rows)
+        {
+            views[row.Id] = await CampaignViewAsync(db, row, withStations: false, ct).ConfigureAwait(false);
+        }
+
+        return TypedResults.Ok(Paging.Of(rows, take, total, c => views[c.Id], c => Paging.Key(c.Id)));
+    }
+
+    private static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> GetCampaignAsync(long campaignId, CsmsDatabase database, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var campaign = await db.FirmwareCampaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct).ConfigureAwait(false);
+        return campaign is null ? ApiResults.NotFound($"No firmware campaign {campaignId}.") : TypedResults.Ok(await CampaignViewAsync(db, campaign, withStations: true, ct).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<CampaignView>, ValidationProblem, ProblemHttpResult>> StopCampaignAsync(
+        long campaignId, CampaignStopBody body, IFirmwareCampaigns campaigns, CsmsDatabase database, CancellationToken ct)
+    {
+        if (body.Reason is { Length: > 200 })
+        {
+            return ApiResults.Invalid("reason", "is at most 200 characters long");
+        }
+
+        await using var db = database.CreateContext();
+        if (!await db.FirmwareCampaigns.AsNoTracking().AnyAsync(c => c.Id == campaignId, ct).ConfigureAwait(false))
+        {
+            return ApiResults.NotFound($"No firmware campaign {campaignId}.");
+        }
+
+        if (!await campaigns.StopAsync(campaignId, body.Reason ?? "stopped through the API", ct).ConfigureAwait(false))
+        {
+            return ApiResults.Conflict("The campaign is not running", $"Firmware campaign {campaignId} has already ended.");
+        }
+
+        var campaign = await db.FirmwareCampaigns.AsNoTracking().FirstAsync(c => c.Id == campaignId, ct).ConfigureAwait(false);
+        return TypedResults.Ok(await CampaignViewAsync(db, campaign, withStations: true, ct).ConfigureAwait(false));
+    }
+
+    private static async Task<CampaignView> CampaignViewAsync(CsmsDbContext db, FirmwareCampaignRecord c, bool withStations, CancellationToken ct)
+    {
+        var updates = await db.FirmwareUpdates.AsNoTracking().Where(u => u.CampaignId == c.Id).OrderBy(u => u.Id).ToListAsync(ct).ConfigureAwait(false);
+        int Count(params string[] states) => updates.Count(u => states.Contains(u.State));
+        return new CampaignView(
+            c.Id, c.Name, c.FirmwareId, c.State, c.StopReason, c.MaxConcurrent, c.MaxFailurePercent, updates.Count, Count(FirmwareBlock.Queued), Count(FirmwareBlock.Sent, FirmwareBlock.InProgress),
+            Count(FirmwareBlock.Done), Count(FirmwareBlock.Failed), Count(FirmwareBlock.Skipped), Count(FirmwareBlock.Canceled), c.CreatedAt, c.FinishedAt,
+            withStations ? [.. await UpdateViewsAsync(db, updates, ct).ConfigureAwait(false)] : null);
+    }
+}
