@@ -272,31 +272,9 @@ internal static class FirmwareApi
         }, p => p, ct).ConfigureAwait(false);
     }
 
-    private static async Task<Results<Ok<Page<FirmwareUpdateView>>, ValidationProblem, ProblemHttpResult>> ListUpdatesAsync(
-        string stationId, CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
-    {
-        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
-        {
-            return bad!;
-        }
-
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
-        {
-            return ApiResults.StationNotFound(stationId);
-        }
-
-        var query = db.FirmwareUpdates.AsNoTracking().Where(u => u.StationId == stationId);
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(u => u.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(u => u.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        var views = (await UpdateViewsAsync(db, rows, ct).ConfigureAwait(false)).ToDictionary(v => v.RequestId);
-        return TypedResults.Ok(Paging.Of(rows, take, total, u => views[u.Id], u => Paging.Key(u.Id)));
-    }
+    private static Task<Results<Ok<Page<FirmwareUpdateView>>, ValidationProblem, ProblemHttpResult>> ListUpdatesAsync(
+        string stationId, CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct) =>
+        StationPages.ReadAsync(database, stationId, cursor, limit, db => db.FirmwareUpdates.Where(u => u.StationId == stationId), u => u.Id, UpdateViewsAsync, ct);
 
     private static async Task<List<FirmwareUpdateView>> UpdateViewsAsync(CsmsDbContext db, List<FirmwareUpdateRecord> updates, CancellationToken ct)
     {

@@ -99,31 +99,9 @@ internal static class LogsApi
         }, p => p, ct).ConfigureAwait(false);
     }
 
-    private static async Task<Results<Ok<Page<LogRequestView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string stationId, CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
-    {
-        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
-        {
-            return bad!;
-        }
-
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
-        {
-            return ApiResults.StationNotFound(stationId);
-        }
-
-        var query = db.LogRequests.AsNoTracking().Where(r => r.StationId == stationId);
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(r => r.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(r => r.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        var views = (await ViewsAsync(db, rows, ct).ConfigureAwait(false)).ToDictionary(v => v.RequestId);
-        return TypedResults.Ok(Paging.Of(rows, take, total, r => views[r.Id], r => Paging.Key(r.Id)));
-    }
+    private static Task<Results<Ok<Page<LogRequestView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string stationId, CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct) =>
+        StationPages.ReadAsync(database, stationId, cursor, limit, db => db.LogRequests.Where(r => r.StationId == stationId), r => r.Id, ViewsAsync, ct);
 
     private static async Task<Results<Ok<LogRequestView>, ProblemHttpResult>> GetAsync(string stationId, long requestId, CsmsDatabase database, CancellationToken ct)
     {

@@ -214,30 +214,10 @@ internal static class StationsApi
         return removed ? TypedResults.NoContent() : ApiResults.StationNotFound(stationId);
     }
 
-    private static async Task<Results<Ok<Page<ConnectionView>>, ValidationProblem, ProblemHttpResult>> ConnectionsAsync(
-        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
-    {
-        if (!Paging.TryLimit(limit, out var take, out var badLimit) || !Paging.TryIdKey(cursor, out var before, out badLimit))
-        {
-            return badLimit!;
-        }
-
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
-        {
-            return ApiResults.StationNotFound(stationId);
-        }
-
-        var query = db.Connections.AsNoTracking().Where(c => c.StationId == stationId);
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(c => c.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(rows, take, total, c => new ConnectionView(c.ConnectedAt, c.DisconnectedAt, c.RemoteAddress, c.SecurityProfile), c => Paging.Key(c.Id)));
-    }
+    private static Task<Results<Ok<Page<ConnectionView>>, ValidationProblem, ProblemHttpResult>> ConnectionsAsync(
+        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct) =>
+        StationPages.ReadAsync(database, stationId, cursor, limit, db => db.Connections.Where(c => c.StationId == stationId), c => c.Id,
+            (_, rows, _) => Task.FromResult<List<ConnectionView>>([.. rows.Select(c => new ConnectionView(c.ConnectedAt, c.DisconnectedAt, c.RemoteAddress, c.SecurityProfile))]), ct);
 
     private static async Task<Results<Ok<List<EvseView>>, ProblemHttpResult>> EvsesAsync(string stationId, CsmsDatabase database, CancellationToken ct)
     {
