@@ -131,6 +131,17 @@ public sealed class WhitePaperEndToEndTests
         var monitor = Assert.Single(monitors, m => m.GetProperty("id").GetInt32() == monitorId);
         Assert.Equal((1, "Temperature", 60m, 3, "Set"), (monitor.GetProperty("evseId").GetInt32(), monitor.GetProperty("variable").GetString(), monitor.GetProperty("value").GetDecimal(),
             monitor.GetProperty("severity").GetInt32(), monitor.GetProperty("source").GetString()));
+
+        // N02: a monitoring report through the CSMS leaves its stored monitors exactly the station's, by the station's ids.
+        var report = await PostAsync(api, $"api/stations/{Station}/commands/get-monitoring-report", new { });
+        Assert.Equal(("Accepted", true), (report.GetProperty("status").GetString(), report.GetProperty("complete").GetBoolean()));
+        var stored = await ItemsAsync(api, $"api/stations/{Station}/monitors?limit=500");
+        Assert.Equal(
+            station.Monitoring.Monitors().Select(m => (m.Id, m.Component.Name, m.Component.EvseId, m.Variable, m.Value, m.Severity)),
+            stored.Select(m => (m.GetProperty("id").GetInt32(), m.GetProperty("component").GetString()!,
+                m.GetProperty("evseId").ValueKind == JsonValueKind.Null ? (int?)null : m.GetProperty("evseId").GetInt32(), m.GetProperty("variable").GetString()!,
+                m.GetProperty("value").GetDecimal(), m.GetProperty("severity").GetInt32())));
+        Assert.Contains(stored, m => m.GetProperty("id").GetInt32() == monitorId);
         await csms.StopAsync();
     }
 
