@@ -146,6 +146,42 @@ public sealed class WhitePaperEndToEndTests
     }
 
     [Fact]
+    public async Task N03_N06_monitoring_base_and_clear_through_the_Ohm_CSMS_leave_its_stored_monitors_the_stations()
+    {
+        await using var h = await StationHarness.StartAsync();
+        await using var csms = await OhmCsms.StartAsync(h);
+        var api = csms.Api;
+        var station = await h.StartStation(Station, options: csms.StationOptions(h, Station));
+        var set = await PostAsync(api, $"api/stations/{Station}/commands/set-variable-monitoring", new
+        {
+            setMonitoringData = new[]
+            {
+                new { value = 60, type = "UpperThreshold", severity = 3, component = new { name = "AcDcConverter", evse = new { id = 1 } }, variable = new { name = "Temperature" } },
+                new { value = 5, type = "Delta", severity = 5, component = new { name = "AcDcConverter", evse = new { id = 1 } }, variable = new { name = "Temperature" } },
+            },
+        });
+        var ids = set.GetProperty("setMonitoringResult").EnumerateArray().Select(r => r.GetProperty("id").GetInt32()).ToList();
+        var stored = await ItemsAsync(api, $"api/stations/{Station}/monitors?limit=500");
+        Assert.Equal(2, stored.Count);
+
+        // N06: clearing one by the station's id removes it on both.
+        var clear = await PostAsync(api, $"api/stations/{Station}/commands/clear-variable-monitoring", new { id = new[] { ids[1] } });
+        Assert.Equal("Accepted", Assert.Single(clear.GetProperty("clearMonitoringResult").EnumerateArray()).GetProperty("status").GetString());
+        Assert.DoesNotContain(station.Monitoring.Monitors(), m => m.Id == ids[1]);
+        Assert.DoesNotContain(await ItemsAsync(api, $"api/stations/{Station}/monitors?limit=500"), m => m.GetProperty("id").GetInt32() == ids[1]);
+
+        // N03: HardWiredOnly; the CSMS reports again and stores what the station has.
+        var hardWired = await PostAsync(api, $"api/stations/{Station}/commands/set-monitoring-base", new { monitoringBase = "HardWiredOnly" });
+        Assert.Equal("Accepted", hardWired.GetProperty("status").GetString());
+        Assert.True(hardWired.GetProperty("report").GetProperty("complete").GetBoolean(), hardWired.ToString());
+        Assert.Equal(station.Monitoring.Monitors().Select(m => m.Id), (await ItemsAsync(api, $"api/stations/{Station}/monitors?limit=500")).Select(m => m.GetProperty("id").GetInt32()));
+        var all = await PostAsync(api, $"api/stations/{Station}/commands/set-monitoring-base", new { monitoringBase = "All" });
+        Assert.Equal("Accepted", all.GetProperty("status").GetString());
+        Assert.Equal(station.Monitoring.Monitors().Select(m => m.Id), (await ItemsAsync(api, $"api/stations/{Station}/monitors?limit=500")).Select(m => m.GetProperty("id").GetInt32()));
+        await csms.StopAsync();
+    }
+
+    [Fact]
     public async Task N01_a_log_the_station_uploads_lands_in_the_file_service_and_is_downloadable_through_the_API()
     {
         await using var h = await StationHarness.StartAsync();
