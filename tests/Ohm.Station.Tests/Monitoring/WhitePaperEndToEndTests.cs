@@ -219,6 +219,23 @@ public sealed class WhitePaperEndToEndTests
         Assert.True(lines.Length > 2, content);
         Assert.Equal(file.GetProperty("length").GetInt64(), System.Text.Encoding.UTF8.GetByteCount(content));
         Assert.Equal(station.LogUpload.Lines(Ohm.Ocpp.Messages.LogEnumType.DiagnosticsLog, null, null).Take(lines.Length - 1), lines.Skip(1));
+
+        // The SecurityLog the same way: its lines are the station's security events (StartupOfTheDevice at boot).
+        var security = await PostAsync(api, $"api/stations/{Station}/logs", new { logType = "SecurityLog", retries = 0 });
+        var securityId = security.GetProperty("requestId").GetInt64();
+        JsonElement securityLog = default;
+        await TestCsms.Until(
+            () =>
+            {
+                securityLog = api.GetFromJsonAsync<JsonElement>($"api/stations/{Station}/logs/{securityId}").GetAwaiter().GetResult();
+                return securityLog.GetProperty("status").GetString() == "Uploaded" && securityLog.GetProperty("file").ValueKind == JsonValueKind.Object;
+            },
+            "the security log upload");
+        Assert.NotEqual(fileId, securityLog.GetProperty("file").GetProperty("id").GetInt64());
+        var securityContent = await api.GetStringAsync($"api/files/{securityLog.GetProperty("file").GetProperty("id").GetInt64()}/content");
+        Assert.StartsWith("# SecurityLog - -\n", securityContent, StringComparison.Ordinal);
+        Assert.Contains(" StartupOfTheDevice", securityContent, StringComparison.Ordinal);
+        Assert.Equal(2, (await ItemsAsync(api, $"api/files?kind=Log&stationId={Station}")).Count);
         await csms.StopAsync();
     }
 }
