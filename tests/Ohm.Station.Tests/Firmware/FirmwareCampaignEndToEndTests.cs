@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Ohm.Csms.Campaigns;
 using Ohm.Csms.Storage;
+using Ohm.Station.Hardware;
 using Ohm.Station.Simulation;
 using Ohm.Station.Tests.Security;
 using Ohm.Station.Tests.Support;
@@ -30,12 +32,17 @@ public sealed class FirmwareCampaignEndToEndTests
         using var pki = new FirmwarePki();
         var clock = FakeClock.Create();
         await using var csms = await OhmCsms.StartAsync(h, clock: clock);
+        var flash = new Flash();
         var stations = new List<ChargingStation>();
+        var simulators = new List<SimulatedHardware>();
         for (var i = 1; i <= StationCount; i++)
         {
             var id = $"CS-FW-{i:00}";
             var options = csms.StationOptions(h, id);
             options.TimeProvider = clock;
+            var simulator = new SimulatedHardware(clock) { FirmwareFolder = options.DataDirectory };
+            simulators.Add(simulator);
+            options.Hardware = flash.Hardware(simulator);
             stations.Add(await h.StartStation(id, options: options));
         }
 
@@ -63,19 +70,31 @@ public sealed class FirmwareCampaignEndToEndTests
         var campaign = await StartCampaignAsync(csms, new { name = "2.0.0 to the fleet", firmwareId = good, stationIds = fleet.Select(s => s.Id).ToArray(), maxConcurrent = MaxConcurrent, retries = 1, retryInterval = 10 });
         var tampered = await StartCampaignAsync(csms, new { name = "2.0.0 with a bad signature", firmwareId = bad, stationIds = new[] { odd.Id }, maxConcurrent = 1 });
 
-        // The clock moves a second at a time (the stations reboot and reconnect on it); the CSMS never has more than
-        // MaxConcurrent of the fleet in progress.
         var background = csms.App.Services.GetRequiredService<Ohm.Csms.BackgroundWork>();
+        async Task SettleAsync()
+        {
+            var quiet = 0;
+            await TestCsms.Until(() => (quiet = stations.All(Idle) && background.Count == 0 ? quiet + 1 : 0) >= 3, "the stations and the CSMS to settle", seconds: 20);
+        }
+
+        // While the first stations flash (the test holds their installers), the campaign sends no more than
+        // MaxConcurrent, not even after its retry tick; the others have heard of nothing yet.
+        await TestCsms.Until(() => flash.Running == MaxConcurrent, $"{MaxConcurrent} stations flashing");
+        clock.Advance(FirmwareCampaigns.RetryDelay + TimeSpan.FromSeconds(5));
+        await SettleAsync();
+        var held = await csms.Api.GetFromJsonAsync<JsonElement>($"api/firmware-campaigns/{campaign}");
+        Assert.Equal((MaxConcurrent, MaxConcurrent, StationCount - 1 - MaxConcurrent), (flash.Running, held.GetProperty("inProgress").GetInt32(), held.GetProperty("queued").GetInt32()));
+        Assert.Equal(StationCount - 1 - MaxConcurrent, fleet.Count(s => s.Firmware.Status is null));
+
+        // Then the flash takes no time; the clock moves a second at a time (the stations reboot and reconnect on it).
+        flash.Release();
         var start = clock.GetUtcNow();
-        var peak = 0;
         JsonElement fleetView, oddView;
         while (true)
         {
             fleetView = await csms.Api.GetFromJsonAsync<JsonElement>($"api/firmware-campaigns/{campaign}");
             oddView = await csms.Api.GetFromJsonAsync<JsonElement>($"api/firmware-campaigns/{tampered}");
-            var inProgress = fleetView.GetProperty("inProgress").GetInt32();
-            peak = Math.Max(peak, inProgress);
-            Assert.True(inProgress <= MaxConcurrent, $"{inProgress} stations in progress at once");
+            Assert.True(fleetView.GetProperty("inProgress").GetInt32() <= MaxConcurrent, $"more than {MaxConcurrent} stations in progress at once: {fleetView}");
             if (fleetView.GetProperty("state").GetString() != "Running" && oddView.GetProperty("state").GetString() != "Running")
             {
                 break;
@@ -83,13 +102,12 @@ public sealed class FirmwareCampaignEndToEndTests
 
             Assert.True(clock.GetUtcNow() - start < TimeSpan.FromMinutes(10), $"the campaigns still run after 10 minutes of station time: {fleetView}");
             clock.Advance(TimeSpan.FromSeconds(1));
-            var quiet = 0;
-            await TestCsms.Until(() => (quiet = stations.All(s => s.QueueLength == 0) && background.Count == 0 ? quiet + 1 : 0) >= 2, "the stations and the CSMS to settle", seconds: 20);
+            await SettleAsync();
         }
 
         // The fleet's campaign: 19 done, each station downloaded, verified, installed and booted into 2.0.0.
         Assert.Equal(("Completed", StationCount - 1, StationCount - 1, 0), (fleetView.GetProperty("state").GetString(), fleetView.GetProperty("total").GetInt32(), fleetView.GetProperty("done").GetInt32(), fleetView.GetProperty("failed").GetInt32()));
-        Assert.True(peak >= 2, $"at most {peak} station in progress at once: the campaign ran them one by one");
+        Assert.Equal((MaxConcurrent, StationCount - 1), (flash.Peak, flash.Installs));
         string[] installedInOrder = ["Downloading", "Downloaded", "SignatureVerified", "Installing", "InstallRebooting", "Installed"];
         foreach (var update in fleetView.GetProperty("stations").EnumerateArray())
         {
@@ -118,6 +136,88 @@ public sealed class FirmwareCampaignEndToEndTests
         var tokens = await db.FileTokens.AsNoTracking().Where(t => t.FileId == fileId).ToListAsync();
         Assert.Equal(stations.Select(s => s.Id).Order(), tokens.Select(t => t.StationId).Order());
         Assert.All(tokens, t => Assert.NotNull(t.UsedAt));
+        simulators.ForEach(s => s.Dispose());
+    }
+
+    /// <summary>
+    /// The stations' flash memory: each station's simulated installer, held until <see cref="Release"/>, counting the
+    /// installations running at once.
+    /// </summary>
+    private sealed class Flash
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _running;
+        private int _peak;
+        private int _installs;
+
+        /// <summary>Installations running now.</summary>
+        public int Running => Volatile.Read(ref _running);
+
+        /// <summary>The most installations that ran at once.</summary>
+        public int Peak => Volatile.Read(ref _peak);
+
+        /// <summary>Installations started.</summary>
+        public int Installs => Volatile.Read(ref _installs);
+
+        /// <summary>Lets every installation, held or to come, go on.</summary>
+        public void Release() => _released.TrySetResult();
+
+        /// <summary>The simulator's hardware with its installer behind this flash.</summary>
+        public StationHardware Hardware(SimulatedHardware simulator)
+        {
+            var hardware = StationHardware.Of(simulator);
+            return new StationHardware
+            {
+                Meter = hardware.Meter,
+                ConnectorLock = hardware.ConnectorLock,
+                PowerPath = hardware.PowerPath,
+                RateControl = hardware.RateControl,
+                Display = hardware.Display,
+                Ev = hardware.Ev,
+                Firmware = new Installer(this, simulator),
+                Sensors = hardware.Sensors,
+            };
+        }
+
+        private sealed class Installer(Flash flash, SimulatedHardware simulator) : IFirmwareInstaller
+        {
+            public string? CurrentVersion => simulator.CurrentVersion;
+
+            public async Task<FirmwareInstallResult> InstallAsync(string imagePath, CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref flash._installs);
+                var running = Interlocked.Increment(ref flash._running);
+                int peak;
+                while (running > (peak = Volatile.Read(ref flash._peak)) && Interlocked.CompareExchange(ref flash._peak, running, peak) != peak)
+                {
+                }
+
+                try
+                {
+                    await flash._released.Task.WaitAsync(cancellationToken);
+                    return await simulator.InstallAsync(imagePath, cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref flash._running);
+                }
+            }
+
+            public void Boot() => simulator.Boot();
+        }
+    }
+
+    /// <summary>Nothing queued; false while the station reboots (its store is closed and opened again meanwhile).</summary>
+    private static bool Idle(ChargingStation station)
+    {
+        try
+        {
+            return station.QueueLength == 0;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private static async Task<long> RegisterAsync(OhmCsms csms, long fileId, string signingCertificate, string signature)
