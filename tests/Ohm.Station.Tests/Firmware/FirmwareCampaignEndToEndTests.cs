@@ -105,6 +105,15 @@ public sealed class FirmwareCampaignEndToEndTests
             await SettleAsync();
         }
 
+        // A station's update is done at its boot on the new version; its Installed follows that boot.
+        var database = csms.App.Services.GetRequiredService<CsmsDatabase>();
+        await TestCsms.Until(() =>
+        {
+            using var read = database.CreateContext();
+            return read.FirmwareStatuses.Count(f => f.Status == "Installed") == StationCount - 1;
+        }, "every Installed stored");
+        fleetView = await csms.Api.GetFromJsonAsync<JsonElement>($"api/firmware-campaigns/{campaign}");
+
         // The fleet's campaign: 19 done, each station downloaded, verified, installed and booted into 2.0.0.
         Assert.Equal(("Completed", StationCount - 1, StationCount - 1, 0), (fleetView.GetProperty("state").GetString(), fleetView.GetProperty("total").GetInt32(), fleetView.GetProperty("done").GetInt32(), fleetView.GetProperty("failed").GetInt32()));
         Assert.Equal((MaxConcurrent, StationCount - 1), (flash.Peak, flash.Installs));
@@ -121,6 +130,11 @@ public sealed class FirmwareCampaignEndToEndTests
         var oddUpdate = oddView.GetProperty("stations")[0];
         Assert.Equal((odd.Id, "Failed", "InvalidSignature", "InvalidSignature"), (oddUpdate.GetProperty("stationId").GetString(), oddUpdate.GetProperty("state").GetString(), oddUpdate.GetProperty("status").GetString(), oddUpdate.GetProperty("failureReason").GetString()));
         Assert.Equal(new[] { "Downloading", "Downloaded", "InvalidSignature" }, oddUpdate.GetProperty("history").EnumerateArray().Select(s => s.GetProperty("status").GetString()!).ToArray());
+        await TestCsms.Until(() =>
+        {
+            using var read = database.CreateContext();
+            return read.SecurityEvents.Any(e => e.StationId == odd.Id && e.Type == "InvalidFirmwareSignature");
+        }, "the station's InvalidFirmwareSignature security event stored");
         Assert.Null(odd.Simulator!.CurrentVersion);
         Assert.False(odd.Simulator.FirmwarePendingReboot);
 
@@ -132,7 +146,7 @@ public sealed class FirmwareCampaignEndToEndTests
         Assert.Equal(("0.1.0", "PowerUp"), shown[odd.Id]);
 
         // Every station fetched the image through its own single-use URL of the CSMS's file service.
-        await using var db = csms.App.Services.GetRequiredService<CsmsDatabase>().CreateContext();
+        await using var db = database.CreateContext();
         var tokens = await db.FileTokens.AsNoTracking().Where(t => t.FileId == fileId).ToListAsync();
         Assert.Equal(stations.Select(s => s.Id).Order(), tokens.Select(t => t.StationId).Order());
         Assert.All(tokens, t => Assert.NotNull(t.UsedAt));
