@@ -9,6 +9,7 @@ internal sealed class FirmwarePki : IDisposable
 {
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
+    /// <summary>A new root (its name random) and a signing certificate (code signing, valid over the test PKI's span) under it.</summary>
     public FirmwarePki()
     {
         Root = TestPki.Root("Manufacturer root " + Guid.NewGuid().ToString("N")[..6]);
@@ -20,10 +21,13 @@ internal sealed class FirmwarePki : IDisposable
         SigningPem = signing.ExportCertificatePem();
     }
 
+    /// <summary>The manufacturer root, to install as ManufacturerRootCertificate.</summary>
     public X509Certificate2 Root { get; }
 
+    /// <summary>The signing certificate, PEM (UpdateFirmware signingCertificate).</summary>
     public string SigningPem { get; }
 
+    /// <summary>The base64 signature of <paramref name="image"/> (UpdateFirmware signature).</summary>
     public string Sign(byte[] image) => Convert.ToBase64String(_key.SignData(image, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
 
     public void Dispose()
