@@ -54,6 +54,7 @@ public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
     private readonly ILogger<FirmwareCampaigns> _logger;
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
     private readonly ITimer _timer;
+    private bool _disposed;
 
     /// <summary>Listens for the ends of updates and ticks every <see cref="RetryDelay"/> for queued stations that were not connected.</summary>
     public FirmwareCampaigns(CsmsWriter writer, CsmsDatabase database, FirmwareBlock firmware, BackgroundWork background, TimeProvider time, ILogger<FirmwareCampaigns> logger)
@@ -67,13 +68,15 @@ public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
         _time = time;
         _logger = logger;
         firmware.CampaignChanged += Poke;
-        _timer = time.CreateTimer(_ => _background.Start("firmware campaigns tick", ResumeAsync), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // One-shot, armed again when a tick has run: a clock that jumps (a suspended VM, a test's fake clock) costs one
+        // tick, not one per period it skipped.
+        _timer = time.CreateTimer(_ => _background.Start("firmware campaigns tick", TickAsync), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Starts the ticks and picks up the campaigns still running (after a restart); call once the database is migrated.</summary>
     public void Start()
     {
-        _timer.Change(RetryDelay, RetryDelay);
+        _timer.Change(RetryDelay, Timeout.InfiniteTimeSpan);
         _background.Start("firmware campaigns resume", ResumeAsync);
     }
 
@@ -143,7 +146,27 @@ public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
     }
 
     /// <summary>Stops the ticks.</summary>
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        _timer.Dispose();
+    }
+
+    /// <summary>A tick: the running campaigns are advanced, then the next tick is armed <see cref="RetryDelay"/> later.</summary>
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!Volatile.Read(ref _disposed))
+            {
+                _timer.Change(RetryDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
 
     /// <summary>Advances the campaign in the background (an update of it ended, a station of it booted).</summary>
     private void Poke(long campaignId) => _background.Start($"firmware campaign {campaignId}", ct => AdvanceAsync(campaignId, ct));

@@ -126,11 +126,11 @@ public sealed class BootAndConnectionTests
     }
 
     [Fact]
-    public async Task Routing_an_action_the_station_does_not_handle_is_answered_NotSupported()
+    public async Task Routing_an_action_the_station_does_not_handle_is_answered_NotSupported() // UnpublishFirmware: L04 is a Local Controller's
     {
         await using var h = await StationHarness.StartAsync();
         await h.StartStation("CS-NS");
-        var error = await Assert.ThrowsAsync<OcppCallErrorException>(() => h.Csms.Call("CS-NS", new GetLogRequest { LogType = LogEnumType.DiagnosticsLog, RequestId = 1, Log = new LogParametersType { RemoteLocation = "http://127.0.0.1/logs" } }));
+        var error = await Assert.ThrowsAsync<OcppCallErrorException>(() => h.Csms.Call("CS-NS", new UnpublishFirmwareRequest { Checksum = "0123456789abcdef0123456789abcdef" }));
         Assert.Equal(OcppErrorCode.NotSupported, error.Code);
     }
 
