@@ -311,7 +311,11 @@ public sealed partial class ChargingStation : IAsyncDisposable
     /// <summary>Whether the network is simulated as lost.</summary>
     public bool SimulatedOffline => !_online.Task.IsCompleted;
 
-    /// <summary>The number of messages waiting in the persistent queue.</summary>
+    /// <summary>
+    /// The number of messages waiting in the persistent queue. Safe to read while the station reboots (Reset, a firmware
+    /// install): between the close of its store and the open of the next it answers the count the store had when it
+    /// closed, which is what the next one holds.
+    /// </summary>
     public int QueueLength => Store.QueueLength();
 
     /// <inheritdoc/>

@@ -11,6 +11,8 @@ public sealed class StationStore : IDisposable
 {
     private readonly SqliteConnection _db;
     private readonly Lock _lock = new();
+    private bool _closed;
+    private int _closedQueueLength;
 
     /// <summary>Opens (or creates) the store in <paramref name="directory"/>.</summary>
     public StationStore(string directory)
@@ -216,15 +218,25 @@ public sealed class StationStore : IDisposable
         }
     }
 
-    /// <summary>The number of queued messages.</summary>
+    /// <summary>
+    /// The number of queued messages. Once the store is closed (a reboot closes it and opens another), the count it had
+    /// when it closed: nothing can be queued in it any more, so that is still the number waiting, and a reader polling
+    /// the station during a reboot gets an answer rather than an exception.
+    /// </summary>
     public int QueueLength()
     {
         lock (_lock)
         {
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM queue";
-            return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            return _closed ? _closedQueueLength : CountQueue();
         }
+    }
+
+    /// <summary>Counts the queue; the caller holds the lock.</summary>
+    private int CountQueue()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM queue";
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Removes a message from the queue (sent, or given up).</summary>
@@ -256,6 +268,13 @@ public sealed class StationStore : IDisposable
     {
         lock (_lock)
         {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closedQueueLength = CountQueue();
+            _closed = true;
             _db.Dispose();
         }
     }

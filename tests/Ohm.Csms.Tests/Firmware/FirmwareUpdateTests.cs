@@ -298,6 +298,65 @@ public sealed class FirmwareUpdateTests
     }
 
     [Fact]
+    public async Task L01_a_running_campaign_goes_on_after_a_CSMS_restart_and_no_station_gets_its_UpdateFirmware_twice()
+    {
+        var first = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
+        var image = Image(8);
+        var firmwareId = await RegisterAsync(first, image);
+        var before = await StationsAsync(first, "CS-RES", 3);
+        var (_, campaign) = await first.PostJsonAsync("api/firmware-campaigns",
+            JsonSerializer.Serialize(new { firmwareId, stationIds = before.Select(s => s.Id), maxConcurrent = 1, maxFailurePercent = 0 }));
+        var campaignId = campaign.GetProperty("id").GetInt64();
+        await SettledAsync(first);
+        Assert.Equal([1, 0, 0], before.Select(s => s.Received));
+        var sent = await before[0].Requests.Reader.ReadAsync();
+
+        // The CSMS stops with the first station's update Sent; a new one starts on the same database.
+        await using var csms = await first.RestartAsync();
+        var after = new List<FirmwareStation>();
+        foreach (var old in before)
+        {
+            await old.Connection!.DisposeAsync();
+            var fake = new FirmwareStation(old.Id);
+            fake.Connection = await csms.BootedStationAsync(fake.Id, fake.Handlers());
+            after.Add(fake);
+        }
+
+        await SettledAsync(csms);
+        var resumed = await csms.GetJsonAsync($"api/firmware-campaigns/{campaignId}");
+        Assert.Equal(("Running", 1, 2), (resumed.GetProperty("state").GetString(), resumed.GetProperty("inProgress").GetInt32(), resumed.GetProperty("queued").GetInt32()));
+        Assert.Equal(0, after.Sum(s => s.Received)); // the first still holds the only place: nothing more is sent yet
+
+        // The first station goes on with the request it got from the stopped CSMS; its end frees the place.
+        foreach (var status in new[] { FirmwareStatusEnumType.Downloading, FirmwareStatusEnumType.Downloaded, FirmwareStatusEnumType.Installing, FirmwareStatusEnumType.InstallRebooting })
+        {
+            await after[0].StatusAsync(status, sent.RequestId);
+        }
+
+        var boot = CsmsTestHost.Boot();
+        boot.Reason = BootReasonEnumType.FirmwareUpdate;
+        boot.ChargingStation.FirmwareVersion = NewVersion;
+        await after[0].Connection!.CallAsync(boot);
+        await after[0].StatusAsync(FirmwareStatusEnumType.Installed, sent.RequestId);
+        await SettledAsync(csms);
+        for (var i = 1; i < after.Count; i++)
+        {
+            Assert.Equal(1, after[i].Received);
+            Assert.Equal(0, after.Skip(i + 1).Sum(s => s.Received));
+            await after[i].InstallAsync(await after[i].Requests.Reader.ReadAsync(), NewVersion, image);
+            await SettledAsync(csms);
+        }
+
+        var end = await csms.GetJsonAsync($"api/firmware-campaigns/{campaignId}");
+        Assert.Equal(("Completed", 3), (end.GetProperty("state").GetString(), end.GetProperty("done").GetInt32()));
+        Assert.Equal([1, 1, 1], before.Zip(after, (b, a) => b.Received + a.Received));
+        foreach (var station in after)
+        {
+            await station.Connection!.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task L03_PublishFirmware_goes_through_the_generic_endpoint_and_its_status_notifications_are_stored()
     {
         await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
