@@ -373,35 +373,7 @@ public sealed partial class Diagnostics
             return limits;
         }
 
-        GetVariablesResponse response;
-        try
-        {
-            response = await router.CallAsync(
-                stationId,
-                new GetVariablesRequest
-                {
-                    GetVariableData =
-                    [
-                        new GetVariableDataType { Component = new ComponentType { Name = "MonitoringCtrlr" }, Variable = new VariableType { Name = "ItemsPerMessage", Instance = instance } },
-                        new GetVariableDataType { Component = new ComponentType { Name = "MonitoringCtrlr" }, Variable = new VariableType { Name = "BytesPerMessage", Instance = instance } },
-                    ],
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (OcppCallErrorException ex)
-        {
-            logger.LogWarning("{StationId} did not tell its {Instance} message limits: {Code} {Description}", stationId, instance, ex.Code, ex.Description);
-            return limits;
-        }
-
-        var found = response.GetVariableResult
-            .Where(r => r.AttributeStatus == GetVariableStatusEnumType.Accepted && r.AttributeValue is not null)
-            .Select(r => new ReportDataType
-            {
-                Component = r.Component,
-                Variable = r.Variable,
-                VariableAttribute = [new VariableAttributeType { Type = r.AttributeType ?? AttributeEnumType.Actual, Value = r.AttributeValue }],
-            }).ToList();
+        var found = await MessageLimitsQuery.AskAsync(router, stationId, "MonitoringCtrlr", instance, logger, cancellationToken).ConfigureAwait(false);
         if (found.Count == 0)
         {
             return limits;

@@ -236,35 +236,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
         var found = new List<ReportDataType>();
         foreach (var instance in (string[])["GetVariables", "SetVariables"])
         {
-            GetVariablesResponse response;
-            try
-            {
-                response = await router.CallAsync(
-                    stationId,
-                    new GetVariablesRequest
-                    {
-                        GetVariableData =
-                        [
-                            new GetVariableDataType { Component = new ComponentType { Name = "DeviceDataCtrlr" }, Variable = new VariableType { Name = "ItemsPerMessage", Instance = instance } },
-                            new GetVariableDataType { Component = new ComponentType { Name = "DeviceDataCtrlr" }, Variable = new VariableType { Name = "BytesPerMessage", Instance = instance } },
-                        ],
-                    },
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (OcppCallErrorException ex)
-            {
-                logger.LogWarning("{StationId} did not tell its {Instance} message limits: {Code} {Description}", stationId, instance, ex.Code, ex.Description);
-                continue;
-            }
-
-            found.AddRange(response.GetVariableResult
-                .Where(r => r.AttributeStatus == GetVariableStatusEnumType.Accepted && r.AttributeValue is not null)
-                .Select(r => new ReportDataType
-                {
-                    Component = r.Component,
-                    Variable = r.Variable,
-                    VariableAttribute = [new VariableAttributeType { Type = r.AttributeType ?? AttributeEnumType.Actual, Value = r.AttributeValue }],
-                }));
+            found.AddRange(await MessageLimitsQuery.AskAsync(router, stationId, "DeviceDataCtrlr", instance, logger, cancellationToken).ConfigureAwait(false));
         }
 
         var now = time.GetUtcNow();
