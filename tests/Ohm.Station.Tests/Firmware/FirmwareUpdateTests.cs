@@ -391,7 +391,10 @@ public sealed class FirmwareUpdateTests
         await station.StopAsync();
         station = await h.StartStation("CS-L01-RES", options: options);
         Assert.Equal(FirmwareStatusEnumType.InstallScheduled, station.Firmware.Status);
-        await clock.AdvanceUntil(TimeSpan.FromMinutes(1), () => Has(h, "CS-L01-RES", FirmwareStatusEnumType.Installed, 91), TimeSpan.FromMinutes(70), "Installed");
+        var restarted = station;
+        await TestCsms.Until(() => restarted.IsOnline, "the restarted station online"); // it resumes the update after its boot: the clock moves from then on
+        await clock.AdvanceUntil(TimeSpan.FromMinutes(1), () => Has(h, "CS-L01-RES", FirmwareStatusEnumType.Installing, 91), TimeSpan.FromMinutes(70), "Installing at installDateTime");
+        await clock.AdvanceUntil(TimeSpan.FromSeconds(5), () => Has(h, "CS-L01-RES", FirmwareStatusEnumType.Installed, 91), TimeSpan.FromMinutes(10), "Installed after the reboot");
         Assert.Equal(1, files.Requests); // not downloaded again
         Assert.Equal(
             [
