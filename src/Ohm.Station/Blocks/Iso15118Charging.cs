@@ -433,7 +433,7 @@ public sealed class Iso15118Charging
         var deadline = Task.Delay(ProfileWait, _context.Clock, token);
         lock (_lock)
         {
-            session.WaitingForProfile = true;
+            session.ProfileWaits++;
         }
 
         try
@@ -444,7 +444,7 @@ public sealed class Iso15118Charging
         {
             lock (_lock)
             {
-                session.WaitingForProfile = false;
+                session.ProfileWaits--;
             }
         }
     }
@@ -733,7 +733,13 @@ public sealed class Iso15118Charging
 
         public NotifyEVChargingNeedsStatusEnumType? NeedsAnswer { get; set; }
 
-        public bool WaitingForProfile { get; set; }
+        /// <summary>
+        /// The negotiations waiting for the TxProfile: a renegotiation (K16/K17) starts its wait before the one it replaced
+        /// has ended its own, so a flag the old one clears would hide the new wait.
+        /// </summary>
+        public int ProfileWaits { get; set; }
+
+        public bool WaitingForProfile => ProfileWaits > 0;
 
         public DateTimeOffset? TimeBase { get; set; }
 
