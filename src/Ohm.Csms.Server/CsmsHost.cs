@@ -1,3 +1,4 @@
+using Ohm.Csms.Console;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -190,6 +191,7 @@ public static class CsmsHost
             sp.GetRequiredService<StationConnections>().Attach(server);
             return server;
         });
+        services.AddOhmConsole(new ConsoleOptions(DevelopmentLogin: api.AllowLoopbackWithoutKey)); // the operator console, on the API listener
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them
         services.AddApiDocument();
@@ -250,6 +252,7 @@ public static class CsmsHost
         }));
 
         FileTransfer.Map(app, listeners);
+        app.MapOhmConsole(context => listeners.Is(context, Listeners.Api));
         var onApi = app.MapGroup("").AddEndpointFilter((context, next) =>
             listeners.Is(context.HttpContext, Listeners.Api) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
         HealthEndpoints.Map(onApi);

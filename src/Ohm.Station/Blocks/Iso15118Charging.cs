@@ -493,8 +493,7 @@ public sealed class Iso15118Charging
         }
 
         // Whole seconds: ISO 15118 counts in seconds, and the time base goes on the wire as it is kept here.
-        var now = _context.Now;
-        var timeBase = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        var timeBase = WholeSecond(_context.Now);
         var offer = BuildOffer(evseId, session, needs, timeBase);
         var key = Key(offer, timeBase);
         lock (_lock)
@@ -690,8 +689,12 @@ public sealed class Iso15118Charging
         TxProfile(evseId, session) is { } tx ? JsonSerializer.Serialize(tx, OcppJsonContext.Default.ChargingProfileType) : "";
 
     /// <summary>What the EV would be offered now, independent of when: limits at their absolute times.</summary>
+    /// <remarks>Built on the whole second as <see cref="OfferAsync"/> builds its offer: a key from a fractional time could differ by a
+    /// second's rounding in a period's start, and a settled negotiation would be renegotiated for nothing.</remarks>
     private string? OfferKey(int evseId, Session session, DateTimeOffset now) =>
-        Hlc?.ChargingNeeds(evseId) is { } needs ? Key(BuildOffer(evseId, session, needs, now), now) : null;
+        Hlc?.ChargingNeeds(evseId) is { } needs ? Key(BuildOffer(evseId, session, needs, WholeSecond(now)), WholeSecond(now)) : null;
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset t) => t.AddTicks(-(t.Ticks % TimeSpan.TicksPerSecond));
 
     private static string Key(IReadOnlyList<ChargingScheduleType> offer, DateTimeOffset timeBase)
     {
