@@ -162,10 +162,14 @@ internal static class CsmsCommand
         return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
-    /// <summary>Where a started CSMS answers: the OCPP endpoint, the API and its reference, /health and /metrics.</summary>
+    /// <summary>Where a started CSMS answers: the OCPP endpoint, the console, the API and its reference, /health and /metrics.</summary>
     internal static void WriteWhere(WebApplication app, TextWriter output)
     {
         var api = CsmsHost.ApiEndpoint(app).ToString().TrimEnd('/');
+        var development = app.Services.GetRequiredService<Ohm.Csms.Console.ConsoleOptions>().DevelopmentLogin;
+        output.WriteLine($"  Console: {api}/  " + (development
+            ? "(development mode: a browser on this machine is logged in as the development administrator)"
+            : "(log in with an account; create the first with: ohm csms user add --role admin NAME)"));
         output.WriteLine($"  Stations connect to {CsmsHost.OcppEndpoint(app)}/<stationId> (subprotocol ocpp2.0.1).");
         output.WriteLine($"  Operator API: {api}/api  (reference {api}/scalar, OpenAPI document {api}/openapi/v1.json)");
         output.WriteLine($"  Health: {api}/health  Metrics: {api}/metrics");

@@ -78,7 +78,8 @@ internal static class DemoCommand
             var endpoint = CsmsHost.OcppEndpoint(app);
             await output.WriteLineAsync($"Ohm demo {CsmsCommand.Version} is running: the CSMS and {stations} simulated stations; data in {dataRoot}.");
             CsmsCommand.WriteWhere(app, output);
-            await output.WriteLineAsync($"  Try {CsmsHost.ApiEndpoint(app).ToString().TrimEnd('/')}/api/transactions. Ctrl+C stops.");
+            var api = CsmsHost.ApiEndpoint(app).ToString().TrimEnd('/');
+            await output.WriteLineAsync($"  Open {api}/ in a browser for the fleet, the charging sessions and their charts; or try {api}/api/transactions. Ctrl+C stops.");
             var model = DeviceModelConfig.Builtin()
                 .With("OCPPCommCtrlr", "RetryBackOffWaitMinimum", "1")
                 .With("OCPPCommCtrlr", "RetryBackOffRandomRange", "2")
