@@ -113,6 +113,15 @@ public sealed class TransactionQueries(CsmsDatabase database)
                 e.MeterValues is { } document ? MeterValueViews(document) : LegacyMeterValueViews(legacy.Where(s => s.TransactionEventId == e.Id)))).ToList());
     }
 
+    /// <summary>What the transaction costs so far (or in all, once ended) by its tariff (I); null when no tariff applies.</summary>
+    public async Task<TransactionCostView?> CostAsync(string stationId, string transactionId, CancellationToken ct)
+    {
+        var db = database.CreateContext();
+        await using var dbDisposal = db.ConfigureAwait(false);
+        return await db.TransactionCosts.AsNoTracking().Where(c => c.StationId == stationId && c.TransactionId == transactionId)
+            .Select(c => new TransactionCostView(c.Total, c.Currency)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>The stations that have a transaction of this id (ids are unique per station only).</summary>
     public async Task<List<string>> StationsOfAsync(string transactionId, CancellationToken ct)
     {

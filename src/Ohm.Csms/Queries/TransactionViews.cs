@@ -58,3 +58,6 @@ public enum TransactionSort
 
 /// <summary>One page of transactions: <c>Next</c> is the keyset key of the last item (null on the last page).</summary>
 public sealed record TransactionPage(IReadOnlyList<TransactionView> Items, int Total, string? Next);
+
+/// <summary>A transaction's cost by its tariff: the total including tax, in an ISO 4217 currency.</summary>
+public sealed record TransactionCostView(decimal Total, string Currency);

@@ -34,6 +34,8 @@ public sealed class TransactionDetailTests
 
         cut.WaitForElement("[data-testid=transaction-header]");
         Assert.Equal("CS-D", cut.Find("[data-testid=station-link]").TextContent);
+        Assert.Equal("1500 Wh", cut.Find("[data-testid=energy]").TextContent);
+        Assert.Equal("unknown", cut.Find("[data-testid=cost]").TextContent); // no tariff applies
         Assert.Equal(["0", "1", "4"], cut.FindAll("[data-testid=transaction-event] td:first-child").Select(td => td.TextContent));
         Assert.Equal("seqNo 2 to 3 missing", Assert.Single(cut.FindAll("[data-testid=seqno-gap]")).TextContent.Trim());
         Assert.Contains("2 seqNo(s) missing", cut.Find("[data-testid=gap-summary]").TextContent, StringComparison.Ordinal);
