@@ -64,6 +64,7 @@ public static class ConsoleHosting
             return Results.LocalRedirect("/login");
         }).ExcludeFromDescription();
         logout.Add(endpoint => OnlyOn(endpoint, onConsoleListener));
+        app.MapConsoleExports(onConsoleListener); // downloads (the transactions CSV)
     }
 
     private static void OnlyOn(EndpointBuilder endpoint, Func<HttpContext, bool> onConsoleListener)

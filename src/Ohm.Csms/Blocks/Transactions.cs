@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Ohm.Csms.Events;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
@@ -15,7 +16,7 @@ namespace Ohm.Csms.Blocks;
 /// is acknowledged and not applied twice; an event after Ended is stored as late and changes nothing; a transaction
 /// whose Started never arrived is created from its first event; an idToken that arrives after the start is attached.
 /// </summary>
-public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, BackgroundWork background, TimeProvider time, ILogger<Transactions> logger, TariffCost? tariffs = null, ISmartChargingSignals? signals = null)
+public sealed class Transactions(CsmsWriter writer, Authorization authorization, IStationCallRouter router, BackgroundWork background, TimeProvider time, ILogger<Transactions> logger, TariffCost? tariffs = null, ISmartChargingSignals? signals = null, IFleetChanges? changes = null)
 {
     internal const string Active = "Active";
     internal const string Ended = "Ended";
@@ -69,6 +70,14 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
             signals?.MeterValuesStored(stationId, request.Evse?.Id ?? outcome.Stored.EvseId);
         }
 
+        // The console's live views: the event is committed (a duplicate stored nothing new).
+        if (!outcome.Duplicate)
+        {
+            changes?.Publish(new FleetChange(
+                FleetChangeKind.Transaction, stationId, now, request.Evse?.Id ?? outcome.Stored.EvseId, request.Evse?.ConnectorId ?? outcome.Stored.ConnectorId,
+                request.EventType.ToWire(), transactionId));
+        }
+
         return outcome.Response;
     }
 
@@ -94,7 +103,7 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
         else if (known.SeqNos.Contains(request.SeqNo))
         {
             var again = await ResponseAsync(db, request, known.Row).ConfigureAwait(false);
-            return new(again, "duplicate; acknowledged, not applied again", known, known.Row, false);
+            return new(again, "duplicate; acknowledged, not applied again", known, known.Row, false, Duplicate: true);
         }
         else
         {
@@ -263,8 +272,8 @@ public sealed class Transactions(CsmsWriter writer, Authorization authorization,
                 : await authorization.ResolveForEventAsync(() => db, request, request.Evse?.Id ?? tx.EvseId, tx.Id, tx.StationId).ConfigureAwait(false), // C03, C09, C16
         };
 
-    /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now, whether it ended it.</summary>
-    private sealed record Outcome(TransactionEventResponse Response, string? Note, KnownTransaction Before, TransactionRecord Stored, bool Ended);
+    /// <summary>What storing one event gave: the answer, a note for the log, the transaction before and as stored now, whether it ended it, whether it was a duplicate.</summary>
+    private sealed record Outcome(TransactionEventResponse Response, string? Note, KnownTransaction Before, TransactionRecord Stored, bool Ended, bool Duplicate = false);
 
     /// <summary>Whether a seqNo below the Ended event's is missing.</summary>
     private static bool HasGaps(HashSet<int> before, int endedSeqNo)
