@@ -192,6 +192,7 @@ public static class CsmsHost
             return server;
         });
         services.AddSingleton<Ohm.Csms.Events.IFleetChanges, Ohm.Csms.Events.InProcessFleetChanges>(); // the console's live views
+        services.AddSingleton<Ohm.Csms.Queries.FleetMessageRate>().AddSingleton<Ohm.Csms.Queries.FleetQueries>(); // the dashboard and /api/fleet
         services.AddOhmConsole(new ConsoleOptions(DevelopmentLogin: api.AllowLoopbackWithoutKey)); // the operator console, on the API listener
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them
@@ -289,6 +290,7 @@ public static class CsmsHost
         FilesApi.Map(apiGroup);
         LogsApi.Map(apiGroup);
         FirmwareApi.Map(apiGroup);
+        FleetApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
