@@ -192,7 +192,7 @@ public static class CsmsHost
             return server;
         });
         services.AddSingleton<Ohm.Csms.Events.IFleetChanges, Ohm.Csms.Events.InProcessFleetChanges>(); // the console's live views
-        services.AddSingleton<Ohm.Csms.Queries.FleetMessageRate>().AddSingleton<Ohm.Csms.Queries.FleetQueries>().AddSingleton<Ohm.Csms.Queries.AlertQueries>().AddSingleton<Ohm.Csms.Queries.SecurityEventQueries>().AddSingleton<Ohm.Csms.Queries.CertificateQueries>(); // the console's queries, as the API's
+        services.AddSingleton<Ohm.Csms.Queries.FleetMessageRate>().AddSingleton<Ohm.Csms.Queries.FleetQueries>().AddSingleton<Ohm.Csms.Queries.AlertQueries>().AddSingleton<Ohm.Csms.Queries.SecurityEventQueries>().AddSingleton<Ohm.Csms.Queries.CertificateQueries>().AddSingleton<Ohm.Csms.Queries.SiteQueries>(); // the console's queries, as the API's
         services.AddOhmConsole(new ConsoleOptions(DevelopmentLogin: api.AllowLoopbackWithoutKey)); // the operator console, on the API listener
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them
