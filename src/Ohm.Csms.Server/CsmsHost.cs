@@ -193,6 +193,7 @@ public static class CsmsHost
         });
         services.AddSingleton<Ohm.Csms.Events.IFleetChanges, Ohm.Csms.Events.InProcessFleetChanges>(); // the console's live views
         services.AddSingleton<Ohm.Csms.Queries.TransactionQueries>().AddSingleton<Ohm.Csms.Queries.IdTokenStore>(); // transactions and the id-token store, read and changed by the API and the console
+        services.AddSingleton<Ohm.Csms.Queries.FleetMessageRate>().AddSingleton<Ohm.Csms.Queries.FleetQueries>().AddSingleton<Ohm.Csms.Queries.AlertQueries>().AddSingleton<Ohm.Csms.Queries.SecurityEventQueries>().AddSingleton<Ohm.Csms.Queries.CertificateQueries>().AddSingleton<Ohm.Csms.Queries.SiteQueries>(); // the console's queries, as the API's
         services.AddOhmConsole(new ConsoleOptions(DevelopmentLogin: api.AllowLoopbackWithoutKey)); // the operator console, on the API listener
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them
@@ -290,6 +291,7 @@ public static class CsmsHost
         FilesApi.Map(apiGroup);
         LogsApi.Map(apiGroup);
         FirmwareApi.Map(apiGroup);
+        FleetApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

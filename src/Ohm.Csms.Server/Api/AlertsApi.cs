@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Ohm.Csms.Events;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 
@@ -35,20 +36,10 @@ internal static class AlertsApi
             .Produces<EventNotice>(StatusCodes.Status200OK, "text/event-stream");
     }
 
-    /// <summary>An alert: where it is, its monitor and severity, when it opened, its latest value, how many events it had, and when it cleared (null while open).</summary>
-    internal sealed record AlertView(
-        long Id, string StationId, string Component, string? ComponentInstance, int? EvseId, int? ConnectorId, string Variable, string? VariableInstance,
-        int? VariableMonitoringId, int? Severity, bool Open, DateTimeOffset OpenedAt, DateTimeOffset LastEventAt, string LastValue, string? TechCode, string? TechInfo,
-        int EventCount, DateTimeOffset? ClearedAt, long OpenedByEventId, long? ClearedByEventId);
-
-    private static AlertView View(AlertRecord a) => new(
-        a.Id, a.StationId, a.ComponentName, a.ComponentInstance, a.EvseId, a.ConnectorId, a.VariableName, a.VariableInstance, a.VariableMonitoringId, a.Severity, a.Open,
-        a.OpenedAt, a.LastEventAt, a.LastValue, a.TechCode, a.TechInfo, a.EventCount, a.ClearedAt, a.OpenedByEventId, a.ClearedByEventId);
-
     private static async Task<Results<Ok<Page<AlertView>>, ValidationProblem>> ListAsync(
         [Description("0 (Danger) to 9 (Debug): alerts of this severity or more severe")] int? maxSeverity, string? stationId, string? component, string? variable,
         [Description("true (the default): open alerts; false: cleared ones")] bool? open,
-        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, AlertQueries alerts, CancellationToken ct)
     {
         if (maxSeverity is < 0 or > 9)
         {
@@ -60,37 +51,8 @@ internal static class AlertsApi
             return bad!;
         }
 
-        var isOpen = open ?? true;
-        await using var db = database.CreateContext();
-        var query = db.Alerts.AsNoTracking().Where(a => a.Open == isOpen);
-        if (maxSeverity is { } max)
-        {
-            query = query.Where(a => a.Severity != null && a.Severity <= max);
-        }
-
-        if (stationId is not null)
-        {
-            query = query.Where(a => a.StationId == stationId);
-        }
-
-        if (component is not null)
-        {
-            query = query.Where(a => a.ComponentName == component);
-        }
-
-        if (variable is not null)
-        {
-            query = query.Where(a => a.VariableName == variable);
-        }
-
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(a => a.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(a => a.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(rows, take, total, View, a => Paging.Key(a.Id)));
+        var page = await alerts.AlertsAsync(new AlertFilter(open ?? true, maxSeverity, stationId, component, variable), before, take, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new Page<AlertView>(page.Items, page.Total, page.NextKey is { } next ? Paging.Cursor(Paging.Key(next)) : null));
     }
 
     private static async Task<Results<Ok<Page<EventNotice>>, ValidationProblem, ProblemHttpResult>> HistoryAsync(

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Certificates;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
@@ -49,11 +49,6 @@ internal static class CertificatesApi
             .WithSummary("The CA of the V2G certificates the CSMS signs, with its PEM");
     }
 
-    /// <summary>An issued certificate; <c>signedResult</c> is the station's CertificateSigned status, or why it got none.</summary>
-    internal sealed record CertificateView(
-        string SerialNumber, string StationId, string CertificateType, string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter,
-        string Fingerprint, DateTimeOffset IssuedAt, string? SignedResult, DateTimeOffset? RevokedAt, string? RevocationReason, string Pem);
-
     /// <summary>The body of a renewal: which certificate (ChargingStationCertificate, the default, or V2GCertificate).</summary>
     internal sealed record RenewBody(string? CertificateType = null);
 
@@ -69,11 +64,10 @@ internal static class CertificatesApi
     /// <summary>The body of a revocation.</summary>
     internal sealed record RevokeBody(string? Reason = null);
 
-    private static CertificateView View(IssuedCertificateRecord c) => new(
-        c.SerialNumber, c.StationId, c.CertificateType, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Fingerprint, c.IssuedAt, c.SignedResult, c.RevokedAt, c.RevocationReason, c.Pem);
+    private static CertificateView View(IssuedCertificateRecord c) => CertificateView.Of(c);
 
     private static async Task<Results<Ok<Page<CertificateView>>, ValidationProblem, ProblemHttpResult>> ListOfStationAsync(
-        string stationId, CsmsDatabase database, TimeProvider time,
+        string stationId, CsmsDatabase database, CertificateQueries certificates,
         [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
         if (!await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false))
@@ -81,7 +75,7 @@ internal static class CertificatesApi
             return ApiResults.StationNotFound(stationId);
         }
 
-        return await PageAsync(database, time, stationId, null, cursor, limit, ct).ConfigureAwait(false) switch
+        return await PageAsync(certificates, stationId, null, cursor, limit, ct).ConfigureAwait(false) switch
         {
             { Page: { } page } => TypedResults.Ok(page),
             var bad => bad.Problem!,
@@ -89,16 +83,16 @@ internal static class CertificatesApi
     }
 
     private static async Task<Results<Ok<Page<CertificateView>>, ValidationProblem>> ListAsync(
-        CsmsDatabase database, TimeProvider time, string? stationId, [Description("only those whose notAfter is within this many days from now (0 or more)")] int? expiringWithinDays,
+        CertificateQueries certificates, string? stationId, [Description("only those whose notAfter is within this many days from now (0 or more)")] int? expiringWithinDays,
         [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct) =>
-        await PageAsync(database, time, stationId, expiringWithinDays, cursor, limit, ct).ConfigureAwait(false) switch
+        await PageAsync(certificates, stationId, expiringWithinDays, cursor, limit, ct).ConfigureAwait(false) switch
         {
             { Page: { } page } => TypedResults.Ok(page),
             var bad => bad.Problem!,
         };
 
     private static async Task<(Page<CertificateView>? Page, ValidationProblem? Problem)> PageAsync(
-        CsmsDatabase database, TimeProvider time, string? stationId, int? expiringWithinDays, string? cursor, int? limit, CancellationToken ct)
+        CertificateQueries certificates, string? stationId, int? expiringWithinDays, string? cursor, int? limit, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
         {
@@ -110,27 +104,8 @@ internal static class CertificatesApi
             return (null, ApiResults.Invalid("expiringWithinDays", "must be between 0 and 36500"));
         }
 
-        await using var db = database.CreateContext();
-        var query = db.IssuedCertificates.AsNoTracking();
-        if (stationId is not null)
-        {
-            query = query.Where(c => c.StationId == stationId);
-        }
-
-        if (expiringWithinDays is { } days)
-        {
-            var until = time.GetUtcNow().AddDays(days);
-            query = query.Where(c => c.NotAfter <= until);
-        }
-
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(c => c.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return (Paging.Of(rows, take, total, View, c => Paging.Key(c.Id)), null);
+        var page = await certificates.ListAsync(stationId, expiringWithinDays, before, take, ct).ConfigureAwait(false);
+        return (new Page<CertificateView>(page.Items, page.Total, page.NextKey is { } next ? Paging.Cursor(Paging.Key(next)) : null), null);
     }
 
     private static async Task<Results<Ok<RenewView>, ValidationProblem, ProblemHttpResult>> RenewAsync(

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ohm.Csms.Blocks;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp;
@@ -20,8 +21,6 @@ namespace Ohm.Csms.Server.Api;
 /// </summary>
 internal static class MonitoringApi
 {
-    private static readonly string[] Types = ["UpperThreshold", "LowerThreshold", "Delta", "Periodic", "PeriodicClockAligned"];
-
     public static void Map(RouteGroupBuilder api)
     {
         var commands = api.MapGroup("/stations/{stationId}/commands").WithTags("Monitoring");
@@ -59,19 +58,13 @@ internal static class MonitoringApi
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    /// <summary>A monitor the station holds: its id (the station's), where it watches, its type, value, severity, and whether it watches only during transactions; <c>source</c> Set or Report.</summary>
-    internal sealed record MonitorView(
-        int Id, string Component, string? ComponentInstance, int? EvseId, int? ConnectorId, string Variable, string? VariableInstance, string Type, decimal Value,
-        int Severity, bool Transaction, string Source, DateTimeOffset UpdatedAt);
-
     /// <summary>A monitoring report: its requestId, the station's answer, whether its last part came, and the stored monitors it covers.</summary>
     internal sealed record MonitoringReportView(int RequestId, string Status, string? ReasonCode, bool Complete, MonitorView[] Monitors);
 
     /// <summary>What SetMonitoringBase gave: the station's answer and, when Accepted, the report asked for after it.</summary>
     internal sealed record MonitoringBaseView(string Status, string? ReasonCode, MonitoringReportView? Report);
 
-    internal static MonitorView View(MonitorRecord m) => new(
-        m.MonitorId, m.ComponentName, m.ComponentInstance, m.EvseId, m.ConnectorId, m.VariableName, m.VariableInstance, m.Type, m.Value, m.Severity, m.Transaction, m.Source, m.UpdatedAt);
+    internal static MonitorView View(MonitorRecord m) => MonitorView.Of(m);
 
     private static MonitoringReportView ReportView(Diagnostics.MonitoringReport report) =>
         new(report.RequestId, report.Status.ToWire(), report.StatusInfo?.ReasonCode, report.Complete, [.. report.Monitors.Select(View)]);
@@ -79,9 +72,9 @@ internal static class MonitoringApi
     private static async Task<Results<Ok<Page<MonitorView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string stationId, string? component, string? variable,
         [Description("UpperThreshold, LowerThreshold, Delta, Periodic or PeriodicClockAligned")] string? type,
-        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, AlertQueries alerts, CancellationToken ct)
     {
-        if (type is not null && !Types.Contains(type))
+        if (type is not null && !AlertQueries.MonitorTypes.Contains(type))
         {
             return ApiResults.Invalid("type", "must be UpperThreshold, LowerThreshold, Delta, Periodic or PeriodicClockAligned");
         }
@@ -91,35 +84,11 @@ internal static class MonitoringApi
             return bad!;
         }
 
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
+        if (await alerts.MonitorsAsync(stationId, component, variable, type, after, take, ct).ConfigureAwait(false) is not { } page)
         {
             return ApiResults.StationNotFound(stationId);
         }
 
-        var query = db.Monitors.AsNoTracking().Where(m => m.StationId == stationId);
-        if (component is not null)
-        {
-            query = query.Where(m => m.ComponentName == component);
-        }
-
-        if (variable is not null)
-        {
-            query = query.Where(m => m.VariableName == variable);
-        }
-
-        if (type is not null)
-        {
-            query = query.Where(m => m.Type == type);
-        }
-
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (after is { } a)
-        {
-            query = query.Where(m => m.MonitorId > a);
-        }
-
-        var rows = await query.OrderBy(m => m.MonitorId).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(rows, take, total, View, m => Paging.Key(m.MonitorId)));
+        return TypedResults.Ok(new Page<MonitorView>(page.Items, page.Total, page.NextKey is { } next ? Paging.Cursor(Paging.Key(next)) : null));
     }
 }

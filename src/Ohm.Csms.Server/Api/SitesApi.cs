@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Sites;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
@@ -88,24 +89,6 @@ internal static class SitesApi
         public decimal? Threshold { get; init; }
     }
 
-    /// <summary>A member: a station (<c>evseId</c> left out: all its EVSEs) or one EVSE; <c>maxCurrent</c> (A) and <c>evseCount</c> optional.</summary>
-    internal sealed record MemberView
-    {
-        public string StationId { get; init; } = string.Empty;
-
-        public int? EvseId { get; init; }
-
-        public decimal? MaxCurrent { get; init; }
-
-        public int? EvseCount { get; init; }
-    }
-
-    /// <summary>A period of the daily schedule: from <c>start</c> ("HH:mm", local time) the limit is <c>limit</c> (the site's unit).</summary>
-    internal sealed record PeriodView(string Start, decimal Limit);
-
-    /// <summary>A token group's priority.</summary>
-    internal sealed record PriorityView(string GroupIdToken, int Priority);
-
     /// <summary>A new limit, in the site's unit (or in <c>limitUnit</c>, which then becomes the site's).</summary>
     internal sealed record LimitBody
     {
@@ -122,27 +105,10 @@ internal static class SitesApi
         public string? TimeZone { get; init; }
     }
 
-    /// <summary>A site as stored.</summary>
-    internal sealed record SiteView(
-        string Id, string Name, string? ParentSiteId, decimal Limit, SiteLimitUnit LimitUnit, string? TimeZone, decimal MarginPercent, decimal MarginAbsolute,
-        decimal Voltage, int Phases, decimal FallbackCurrent, int OfflineFallbackSeconds, decimal MinCurrent, decimal MaxCurrent, decimal? Threshold,
-        IReadOnlyList<MemberView> Members, IReadOnlyList<PeriodView> Schedule, IReadOnlyList<PriorityView> Priorities, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
     /// <summary>One entry of the allocation history.</summary>
     internal sealed record HistoryView(DateTimeOffset At, string SiteId, string StationId, int EvseId, decimal Allocated, decimal? Measured, decimal Limit, string State, string? TransactionId);
 
-    private static async Task<SiteView> ViewAsync(CsmsDbContext db, SiteRecord s, CancellationToken ct)
-    {
-        var members = await db.SiteMembers.AsNoTracking().Where(m => m.SiteId == s.Id).OrderBy(m => m.Id).ToListAsync(ct).ConfigureAwait(false);
-        var periods = await db.SiteLimitPeriods.AsNoTracking().Where(p => p.SiteId == s.Id).OrderBy(p => p.StartMinute).ToListAsync(ct).ConfigureAwait(false);
-        var priorities = await db.SitePriorities.AsNoTracking().Where(p => p.SiteId == s.Id).OrderBy(p => p.Id).ToListAsync(ct).ConfigureAwait(false);
-        return new SiteView(s.Id, s.Name, s.ParentSiteId, s.Limit, s.LimitUnit, s.TimeZone, s.MarginPercent, s.MarginAbsolute, s.Voltage, s.Phases,
-            s.FallbackCurrent, s.OfflineFallbackSeconds, s.MinCurrent, s.MaxCurrent, s.Threshold,
-            [.. members.Select(m => new MemberView { StationId = m.StationId, EvseId = m.EvseId, MaxCurrent = m.MaxCurrent, EvseCount = m.EvseCount })],
-            [.. periods.Select(p => new PeriodView($"{p.StartMinute / 60:00}:{p.StartMinute % 60:00}", p.Limit))],
-            [.. priorities.Select(p => new PriorityView(p.GroupIdToken, p.Priority))],
-            s.CreatedAt, s.UpdatedAt);
-    }
+    private static Task<SiteView> ViewAsync(CsmsDbContext db, SiteRecord s, CancellationToken ct) => SiteQueries.ViewAsync(db, s, ct);
 
     private static ValidationProblem? Apply(SiteBody body, SiteRecord site, bool creating)
     {
@@ -242,7 +208,7 @@ internal static class SitesApi
     private static async Task<Results<Ok<Page<SiteView>>, ValidationProblem>> ListAsync(
         [Description(Paging.CursorHelp)] string? cursor,
         [Description(Paging.LimitHelp), System.ComponentModel.DataAnnotations.Range(1, Paging.MaxLimit)] int? limit,
-        CsmsDatabase database,
+        SiteQueries sites,
         CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryKey(cursor, out var after, out bad))
@@ -250,24 +216,12 @@ internal static class SitesApi
             return bad!;
         }
 
-        await using var db = database.CreateContext();
-        var all = (await db.Sites.AsNoTracking().ToListAsync(ct).ConfigureAwait(false)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
-        var rows = all.Where(s => after is null || string.CompareOrdinal(s.Id, after) > 0).Take(take + 1).ToList();
-        var views = new Dictionary<string, SiteView>(StringComparer.Ordinal);
-        foreach (var s in rows.Take(take))
-        {
-            views[s.Id] = await ViewAsync(db, s, ct).ConfigureAwait(false);
-        }
-
-        return TypedResults.Ok(Paging.Of(rows, take, all.Count, s => views[s.Id], s => s.Id));
+        var page = await sites.ListAsync(after, take, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new Page<SiteView>(page.Items, page.Total, page.NextAfter is { } next ? Paging.Cursor(next) : null));
     }
 
-    private static async Task<Results<Ok<SiteView>, ProblemHttpResult>> GetAsync(string siteId, CsmsDatabase database, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        var site = await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct).ConfigureAwait(false);
-        return site is null ? ApiResults.NotFound($"Site '{siteId}' does not exist.") : TypedResults.Ok(await ViewAsync(db, site, ct).ConfigureAwait(false));
-    }
+    private static async Task<Results<Ok<SiteView>, ProblemHttpResult>> GetAsync(string siteId, SiteQueries sites, CancellationToken ct) =>
+        await sites.GetAsync(siteId, ct).ConfigureAwait(false) is { } site ? TypedResults.Ok(site) : ApiResults.NotFound($"Site '{siteId}' does not exist.");
 
     private static async Task<Results<Created<SiteView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         SiteBody body, CsmsWriter writer, SiteBalancer balancer, TimeProvider time, CancellationToken ct)
