@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -83,8 +84,19 @@ internal static class AccountsApi
 
     private static AccountView View(OperatorAccountView a) => new(a.Name, a.Role.ToString(), a.Enabled, a.CreatedAt, a.LastLoginAt);
 
-    private static async Task<Ok<List<AccountView>>> ListAsync(IOperatorAccounts accounts, CancellationToken ct) =>
-        TypedResults.Ok((await accounts.ListAsync(ct).ConfigureAwait(false)).Select(View).ToList());
+    // Accounts are few: the list is read whole and paged by name.
+    private static async Task<Results<Ok<Page<AccountView>>, ValidationProblem>> ListAsync(
+        IOperatorAccounts accounts, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+    {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryKey(cursor, out var after, out bad))
+        {
+            return bad!;
+        }
+
+        var all = await accounts.ListAsync(ct).ConfigureAwait(false);
+        var rows = all.Where(a => after is null || string.CompareOrdinal(OperatorAccounts.Normalize(a.Name), after) > 0).Take(take + 1).ToList();
+        return TypedResults.Ok(Paging.Of(rows, take, all.Count, View, a => OperatorAccounts.Normalize(a.Name)));
+    }
 
     private static async Task<Results<Created<AccountView>, ValidationProblem, ProblemHttpResult>> CreateAsync(AccountBody body, IOperatorAccounts accounts, CancellationToken ct)
     {
@@ -163,15 +175,22 @@ internal static class AccountsApi
         return TypedResults.Ok(new CallerView(caller.Name, caller.Role.ToString(), caller.IsAccount));
     }
 
-    private static async Task<Results<Ok<List<ApiKeyListItem>>, ProblemHttpResult>> KeysAsync(HttpContext http, IOperatorAccounts accounts, CancellationToken ct)
+    private static async Task<Results<Ok<Page<ApiKeyListItem>>, ValidationProblem, ProblemHttpResult>> KeysAsync(
+        HttpContext http, IOperatorAccounts accounts, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
+        {
+            return bad!;
+        }
+
         if (OwnAccount(http) is not { } name)
         {
             return NoAccount();
         }
 
         var keys = await accounts.ListKeysAsync(name, ct).ConfigureAwait(false);
-        return TypedResults.Ok(keys.Select(k => new ApiKeyListItem(k.Id, k.Label, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt)).ToList());
+        var rows = keys.Where(k => before is null || k.Id < before).Take(take + 1).ToList();
+        return TypedResults.Ok(Paging.Of(rows, take, keys.Count, k => new ApiKeyListItem(k.Id, k.Label, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt), k => Paging.Key(k.Id)));
     }
 
     private static async Task<Results<Created<ApiKeyNew>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(ApiKeyBody body, HttpContext http, IOperatorAccounts accounts, CancellationToken ct)

@@ -63,7 +63,7 @@ public sealed class OperatorAccountsTests
         var created = await client.PostAsync("api/accounts/me/keys", Json("""{"label":"second"}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var keys = await client.GetFromJsonAsync<JsonElement>("api/accounts/me/keys");
-        Assert.Equal(2, keys.GetArrayLength());
+        Assert.Equal(2, keys.GetProperty("items").GetArrayLength());
         Assert.DoesNotContain(key.Key, keys.GetRawText(), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"api/accounts/me/keys/{key.Id}")).StatusCode);
@@ -120,7 +120,7 @@ public sealed class OperatorAccountsTests
         Assert.Equal(HttpStatusCode.NotFound, (await csms.Api.DeleteAsync("api/accounts/nobody")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await csms.Api.DeleteAsync("api/accounts/root")).StatusCode);
         var listed = await csms.GetJsonAsync("api/accounts");
-        Assert.Equal("second", Assert.Single(listed.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("second", Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
     }
 
     [Fact]
