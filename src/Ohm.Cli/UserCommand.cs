@@ -141,7 +141,8 @@ internal static class UserCommand
 
     private static async Task<int> WithAccountsAsync(ParseResult parse, string verb, TextWriter error, Func<IOperatorAccounts, Task> work)
     {
-        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // The host is built for its database and services only, never started: no API listens, so the API's key check does not apply.
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal) { ["Api:AllowLoopbackWithoutKey"] = "true" };
         foreach (var (flag, setting) in new[] { ("--data", "Storage:DataFolder"), ("--db", "Storage:Database") })
         {
             if (parse.GetResult(flag) is System.CommandLine.Parsing.OptionResult { Implicit: false } given && given.GetValueOrDefault<string?>() is { } value)

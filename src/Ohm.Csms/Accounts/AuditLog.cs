@@ -52,9 +52,9 @@ public sealed class AuditLog(CsmsDatabase database, CsmsWriter writer, TimeProvi
 
     /// <summary>
     /// A page of entries, newest first, older than <paramref name="beforeId"/> when given, of <paramref name="account"/>
-    /// and <paramref name="stationId"/> when given; with how many match in all.
+    /// and <paramref name="stationId"/> when given, <paramref name="skip"/> entries skipped (the console's pages); with how many match in all.
     /// </summary>
-    public async Task<(IReadOnlyList<AuditEntryView> Items, int Total)> PageAsync(string? account, string? stationId, long? beforeId, int limit, CancellationToken cancellationToken = default)
+    public async Task<(IReadOnlyList<AuditEntryView> Items, int Total)> PageAsync(string? account, string? stationId, long? beforeId, int limit, CancellationToken cancellationToken = default, int skip = 0)
     {
         var db = database.CreateContext();
         await using (db.ConfigureAwait(false))
@@ -76,7 +76,7 @@ public sealed class AuditLog(CsmsDatabase database, CsmsWriter writer, TimeProvi
                 query = query.Where(a => a.Id < before);
             }
 
-            var items = await query.OrderByDescending(a => a.Id).Take(limit)
+            var items = await query.OrderByDescending(a => a.Id).Skip(skip).Take(limit)
                 .Select(a => new AuditEntryView(a.Id, a.At, a.Account, a.StationId, a.Action, a.Outcome, a.Detail))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             return (items, total);
