@@ -23,7 +23,7 @@ internal static class AuditApi
             return bad!;
         }
 
-        var (rows, total) = await audit.PageAsync(account, stationId, before, take + 1, ct).ConfigureAwait(false);
+        var (rows, total) = await audit.PageAsync(account, stationId, before, take + 1, cancellationToken: ct).ConfigureAwait(false);
         return TypedResults.Ok(Paging.Of(rows.ToList(), take, total, e => e, e => Paging.Key(e.Id)));
     }
 }

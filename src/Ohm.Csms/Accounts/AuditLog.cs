@@ -54,7 +54,7 @@ public sealed class AuditLog(CsmsDatabase database, CsmsWriter writer, TimeProvi
     /// A page of entries, newest first, older than <paramref name="beforeId"/> when given, of <paramref name="account"/>
     /// and <paramref name="stationId"/> when given, <paramref name="skip"/> entries skipped (the console's pages); with how many match in all.
     /// </summary>
-    public async Task<(IReadOnlyList<AuditEntryView> Items, int Total)> PageAsync(string? account, string? stationId, long? beforeId, int limit, CancellationToken cancellationToken = default, int skip = 0)
+    public async Task<(IReadOnlyList<AuditEntryView> Items, int Total)> PageAsync(string? account, string? stationId, long? beforeId, int limit, int skip = 0, CancellationToken cancellationToken = default)
     {
         var db = database.CreateContext();
         await using (db.ConfigureAwait(false))
