@@ -31,6 +31,7 @@ public static class ConsoleHosting
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.LoginPath = "/login";
             cookie.AccessDeniedPath = "/login";
+            cookie.ReturnUrlParameter = "returnUrl"; // as RedirectToLogin and the login page spell it
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
             cookie.Events = new CookieAuthenticationEvents { OnValidatePrincipal = ValidateAsync };

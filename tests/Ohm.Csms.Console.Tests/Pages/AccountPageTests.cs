@@ -7,18 +7,19 @@ using AccountPage = Ohm.Csms.Console.Pages.Account;
 
 namespace Ohm.Csms.Console.Tests.Pages;
 
-public sealed class AccountPageTests : BunitContext
+public sealed class AccountPageTests : IAsyncLifetime
 {
+    private readonly BunitContext _context = new();
     private readonly FakeOperatorAccounts _accounts = new();
 
     public AccountPageTests()
     {
-        Services.AddMudServices();
-        Services.AddSingleton<IOperatorAccounts>(_accounts);
-        JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton<IOperatorAccounts>(_accounts);
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
-    private IRenderedComponent<ContainerFragment> RenderPage() => Render<ContainerFragment>(p => p.AddChildContent(b =>
+    private IRenderedComponent<ContainerFragment> RenderPage() => _context.Render<ContainerFragment>(p => p.AddChildContent(b =>
     {
         b.OpenComponent<MudPopoverProvider>(0);
         b.CloseComponent();
@@ -26,11 +27,15 @@ public sealed class AccountPageTests : BunitContext
         b.CloseComponent();
     }));
 
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
     [Fact]
     public async Task A_new_key_is_shown_once_then_listed_without_its_secret_and_can_be_revoked()
     {
         await _accounts.CreateAsync("alice", "a-long-password", OperatorRole.Viewer);
-        AddAuthorization().SetAuthorized("alice").SetRoles(nameof(OperatorRole.Viewer));
+        _context.AddAuthorization().SetAuthorized("alice").SetRoles(nameof(OperatorRole.Viewer));
         var cut = RenderPage();
 
         cut.Find("input").Change("ci");
@@ -47,7 +52,7 @@ public sealed class AccountPageTests : BunitContext
     [Fact]
     public void The_development_administrator_is_told_it_has_no_keys()
     {
-        AddAuthorization().SetAuthorized(ConsoleOptions.DevelopmentAccount).SetRoles(nameof(OperatorRole.Administrator));
+        _context.AddAuthorization().SetAuthorized(ConsoleOptions.DevelopmentAccount).SetRoles(nameof(OperatorRole.Administrator));
         var cut = RenderPage();
 
         Assert.Contains("not a stored account", cut.Find("[data-testid=no-account]").TextContent, StringComparison.Ordinal);

@@ -8,25 +8,30 @@ using AccountsPage = Ohm.Csms.Console.Pages.Accounts;
 
 namespace Ohm.Csms.Console.Tests.Pages;
 
-public sealed class AccountsPageTests : BunitContext
+public sealed class AccountsPageTests : IAsyncLifetime
 {
+    private readonly BunitContext _context = new();
     private readonly FakeOperatorAccounts _accounts = new();
 
     public AccountsPageTests()
     {
-        Services.AddMudServices();
-        Services.AddSingleton<IOperatorAccounts>(_accounts);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization().SetAuthorized("root").SetRoles(nameof(OperatorRole.Administrator));
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton<IOperatorAccounts>(_accounts);
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.AddAuthorization().SetAuthorized("root").SetRoles(nameof(OperatorRole.Administrator));
     }
 
-    private IRenderedComponent<ContainerFragment> RenderPage() => Render<ContainerFragment>(p => p.AddChildContent(b =>
+    private IRenderedComponent<ContainerFragment> RenderPage() => _context.Render<ContainerFragment>(p => p.AddChildContent(b =>
     {
         b.OpenComponent<MudPopoverProvider>(0);
         b.CloseComponent();
         b.OpenComponent<AccountsPage>(1);
         b.CloseComponent();
     }));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
     public async Task Lists_the_accounts_and_creates_one_from_the_form()
