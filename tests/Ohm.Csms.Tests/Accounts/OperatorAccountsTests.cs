@@ -137,6 +137,25 @@ public sealed class OperatorAccountsTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/stations")).StatusCode);
     }
 
+    [Fact]
+    public async Task Only_calls_made_for_an_operator_are_audited_with_how_they_ended()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
+        var router = csms.App.Services.GetRequiredService<Ohm.Csms.Sessions.IStationCallRouter>();
+        var unlock = new UnlockConnectorRequest { EvseId = 1, ConnectorId = 1 };
+
+        await Assert.ThrowsAsync<Ohm.Csms.Sessions.StationNotConnectedException>(() => router.CallAsync("CS-OFF", unlock));
+        using (CommandActor.Begin("op"))
+        {
+            await Assert.ThrowsAsync<Ohm.Csms.Sessions.StationNotConnectedException>(() => router.CallAsync("CS-OFF", unlock));
+        }
+
+        var (items, total) = await csms.App.Services.GetRequiredService<AuditLog>().PageAsync(null, null, null, 10);
+        Assert.Equal(1, total);
+        var entry = Assert.Single(items);
+        Assert.Equal(("op", "CS-OFF", "UnlockConnector", AuditOutcomes.NotConnected), (entry.Account, entry.StationId, entry.Action, entry.Outcome));
+    }
+
     private static HttpClient Client(CsmsTestHost csms, string key)
     {
         var client = new HttpClient { BaseAddress = csms.Api.BaseAddress };
