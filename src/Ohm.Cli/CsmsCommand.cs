@@ -48,6 +48,7 @@ internal static class CsmsCommand
         {
             ocppUrl, apiUrl, acceptUnknown, data, db,
         };
+        command.Subcommands.Add(UserCommand.Create()); // ohm csms user add|list|remove
         command.SetAction(async (parse, cancellationToken) =>
         {
             var overrides = Overrides(parse);

@@ -31,8 +31,10 @@ public static class ConsoleHosting
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.LoginPath = "/login";
             cookie.AccessDeniedPath = "/login";
+            cookie.ReturnUrlParameter = "returnUrl"; // as RedirectToLogin and the login page spell it
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+            cookie.Events = new CookieAuthenticationEvents { OnValidatePrincipal = ValidateAsync };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(OperatorPolicies.Viewer, p => p.RequireRole(OperatorPolicies.RolesMeeting(OperatorRole.Viewer)))
@@ -85,6 +87,32 @@ public static class ConsoleHosting
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         };
+    }
+
+    // Each request checks the account again: a disabled or removed account is logged out, a changed role takes effect.
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var name = context.Principal?.Identity?.Name;
+        var options = context.HttpContext.RequestServices.GetRequiredService<ConsoleOptions>();
+        if (name == ConsoleOptions.DevelopmentAccount && options.DevelopmentLogin)
+        {
+            return;
+        }
+
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<IOperatorAccounts>();
+        var account = name is null ? null : await accounts.GetAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (account is not { Enabled: true })
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme).ConfigureAwait(false);
+            return;
+        }
+
+        if (ConsoleUser.Role(context.Principal!) != account.Role || name != account.Name)
+        {
+            context.ReplacePrincipal(ConsoleUser.Principal(account.Name, account.Role, CookieScheme));
+            context.ShouldRenew = true;
+        }
     }
 
     // --accept-unknown: a browser on this machine is the development administrator without a password.

@@ -129,7 +129,8 @@ public static class CsmsHost
         services.AddCsmsHealthChecks();
         services.AddSingleton<CsmsWriter>();
         services.AddSingleton<StationSessions>();
-        services.AddSingleton<IStationCallRouter>(sp => sp.GetRequiredService<StationSessions>());
+        services.AddSingleton<Ohm.Csms.Accounts.OperatorAccounts>().AddSingleton<Ohm.Csms.Accounts.IOperatorAccounts>(sp => sp.GetRequiredService<Ohm.Csms.Accounts.OperatorAccounts>()).AddSingleton<Ohm.Csms.Accounts.AuditLog>(); // accounts, keys, audit
+        services.AddSingleton<IStationCallRouter>(sp => ActivatorUtilities.CreateInstance<Ohm.Csms.Accounts.AuditingStationCallRouter>(sp, sp.GetRequiredService<StationSessions>())); // operators' calls audited
         services.AddSingleton(new FailedHandshakes(ocpp.FailedHandshakes.PerAddressPerMinute, ocpp.FailedHandshakes.PerStationPerMinute));
         services.AddSingleton<SecurityEventLog>();
         services.AddSingleton(Bind<SecurityProfileOptions>(builder.Configuration, "Csms:Security")).AddSingleton(sp => new CsmsRootCertificate( // A05: what stations must trust: the root given, else the built-in CA behind the server certificate it issued
@@ -264,7 +265,7 @@ public static class CsmsHost
         onApi.MapScalarApiReference("/scalar");
         var apiGroup = onApi.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter((context, next) =>
                 gate.IsOpen ? next(context) : ValueTask.FromResult<object?>(Results.Problem("The CSMS is applying its database migrations; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable)))
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         StationsApi.Map(apiGroup);
         IdTokensApi.Map(apiGroup);
         TransactionsApi.Map(apiGroup);
@@ -292,6 +293,8 @@ public static class CsmsHost
         LogsApi.Map(apiGroup);
         FirmwareApi.Map(apiGroup);
         FleetApi.Map(apiGroup);
+        AccountsApi.Map(apiGroup);
+        AuditApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

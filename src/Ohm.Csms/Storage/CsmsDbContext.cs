@@ -162,6 +162,15 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// <summary>L01 over many stations: firmware campaigns.</summary>
     public DbSet<FirmwareCampaignRecord> FirmwareCampaigns => Set<FirmwareCampaignRecord>();
 
+    /// <summary>Operator accounts of the console and the API.</summary>
+    public DbSet<OperatorAccountRecord> OperatorAccounts => Set<OperatorAccountRecord>();
+
+    /// <summary>The accounts' API keys (hashed).</summary>
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    /// <summary>The audit log: every call an operator made to a station.</summary>
+    public DbSet<AuditRecord> Audit => Set<AuditRecord>();
+
     /// <summary>The hand-built statements of <typeparamref name="T"/> on this context's connection, made on first use.</summary>
     internal EntityStatements<T> Statements<T>()
         where T : class
@@ -376,6 +385,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         CustomerInformationModel.Configure(modelBuilder);
         MonitoringModel.Configure(modelBuilder);
         FilesModel.Configure(modelBuilder);
+        AccountsModel.Configure(modelBuilder);
     }
 
     private List<(string IdToken, IdTokenEnumType Type)> ChangedTokens()
