@@ -124,46 +124,9 @@ internal static class FirmwareApi
 
     private static async Task<Results<Created<FirmwareView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(FirmwareBody body, FirmwareBlock firmware, CsmsDatabase database, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.Version) || body.Version.Length > 50)
+        if (FirmwareQueries.CheckRegistration(body.Version, body.FileId, body.Location, body.SigningCertificate, body.Signature) is { } bad)
         {
-            return ApiResults.Invalid("version", "is 1 to 50 characters long");
-        }
-
-        if ((body.FileId is null) == (body.Location is null))
-        {
-            return ApiResults.Invalid(body.FileId is null ? "fileId" : "location", "give either fileId (a file of the file service) or location (an external URL)");
-        }
-
-        if (body.Location is { } location && (location.Length > 512 || !Uri.TryCreate(location, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "ftp" or "ftps")))
-        {
-            return ApiResults.Invalid("location", "is an http, https, ftp or ftps URL of at most 512 characters");
-        }
-
-        if ((body.SigningCertificate is null) != (body.Signature is null))
-        {
-            return ApiResults.Invalid(body.Signature is null ? "signature" : "signingCertificate", "a signed firmware (L01) has both signingCertificate and signature; an unsigned one (L02) neither");
-        }
-
-        if (body.SigningCertificate is { } pem)
-        {
-            if (pem.Length > 5500)
-            {
-                return ApiResults.Invalid("signingCertificate", "is at most 5500 characters (the limit of UpdateFirmware)");
-            }
-
-            try
-            {
-                using var _ = X509Certificate2.CreateFromPem(pem);
-            }
-            catch (CryptographicException ex)
-            {
-                return ApiResults.Invalid("signingCertificate", "is not a PEM certificate: " + ex.Message);
-            }
-        }
-
-        if (body.Signature is { } signature && (signature.Length > 800 || !IsBase64(signature)))
-        {
-            return ApiResults.Invalid("signature", "is base64 of at most 800 characters");
+            return ApiResults.Invalid(bad.Field, bad.Message);
         }
 
         if (body.FileId is { } fileId)
@@ -177,12 +140,6 @@ internal static class FirmwareApi
 
         var record = await firmware.RegisterAsync(body.Version, body.FileId, body.Location, body.SigningCertificate, body.Signature, ct).ConfigureAwait(false);
         return TypedResults.Created($"/api/firmware/{record.Id}", FirmwareQueries.View(record));
-    }
-
-    private static bool IsBase64(string text)
-    {
-        var buffer = new byte[(text.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(text, buffer, out _);
     }
 
     private static async Task<Results<Ok<Page<FirmwareView>>, ValidationProblem>> ListAsync(
@@ -246,7 +203,7 @@ internal static class FirmwareApi
         StationPages.ReadAsync(database, stationId, cursor, limit, db => db.FirmwareUpdates.Where(u => u.StationId == stationId), u => u.Id, FirmwareQueries.UpdateViewsAsync, ct);
 
     private static async Task<Results<Created<CampaignView>, ValidationProblem, ProblemHttpResult>> StartCampaignAsync(
-        CampaignBody body, IFirmwareCampaigns campaigns, FirmwareBlock firmware, FirmwareQueries queries, CsmsDatabase database, CancellationToken ct)
+        CampaignBody body, IFirmwareCampaigns campaigns, FirmwareBlock firmware, FirmwareQueries queries, CancellationToken ct)
     {
         if (ValidateSchedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval) is { } invalid)
         {
@@ -279,13 +236,9 @@ internal static class FirmwareApi
         }
 
         var wanted = body.StationIds.Distinct(StringComparer.Ordinal).ToList();
-        await using (var db = database.CreateContext())
+        if (await queries.FirstUnknownStationAsync(wanted, ct).ConfigureAwait(false) is { } unknown)
         {
-            var known = await db.Stations.AsNoTracking().Where(s => wanted.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct).ConfigureAwait(false);
-            if (wanted.Except(known, StringComparer.Ordinal).FirstOrDefault() is { } unknown)
-            {
-                return ApiResults.StationNotFound(unknown);
-            }
+            return ApiResults.StationNotFound(unknown);
         }
 
         var campaign = await campaigns.StartAsync(

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
@@ -97,6 +99,73 @@ public sealed class FirmwareQueries(CsmsDatabase database)
         var db = database.CreateContext();
         await using var disposal = db.ConfigureAwait(false);
         return await CampaignViewAsync(db, campaign, withStations, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Why a firmware cannot be registered: version 1 to 50 characters; either a file of the file service or an http(s)/ftp(s)
+    /// location of at most 512 characters; for L01 both a PEM signing certificate (at most 5500 characters) and a base64
+    /// signature (at most 800), for L02 neither. Null when it can (a fileId is checked against the files when stored).
+    /// </summary>
+    public static (string Field, string Message)? CheckRegistration(string? version, long? fileId, string? location, string? signingCertificate, string? signature)
+    {
+        if (string.IsNullOrWhiteSpace(version) || version.Length > 50)
+        {
+            return ("version", "is 1 to 50 characters long");
+        }
+
+        if ((fileId is null) == (location is null))
+        {
+            return (fileId is null ? "fileId" : "location", "give either fileId (a file of the file service) or location (an external URL)");
+        }
+
+        if (location is { } url && (url.Length > 512 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "ftp" or "ftps")))
+        {
+            return ("location", "is an http, https, ftp or ftps URL of at most 512 characters");
+        }
+
+        if ((signingCertificate is null) != (signature is null))
+        {
+            return (signature is null ? "signature" : "signingCertificate", "a signed firmware (L01) has both signingCertificate and signature; an unsigned one (L02) neither");
+        }
+
+        if (signingCertificate is { } pem)
+        {
+            if (pem.Length > 5500)
+            {
+                return ("signingCertificate", "is at most 5500 characters (the limit of UpdateFirmware)");
+            }
+
+            try
+            {
+                using var _ = X509Certificate2.CreateFromPem(pem);
+            }
+            catch (CryptographicException ex)
+            {
+                return ("signingCertificate", "is not a PEM certificate: " + ex.Message);
+            }
+        }
+
+        if (signature is { } sig && (sig.Length > 800 || !IsBase64(sig)))
+        {
+            return ("signature", "is base64 of at most 800 characters");
+        }
+
+        return null;
+    }
+
+    private static bool IsBase64(string text)
+    {
+        var buffer = new byte[(text.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(text, buffer, out _);
+    }
+
+    /// <summary>The first of <paramref name="stationIds"/> that is not registered, or null when all are.</summary>
+    public async Task<string?> FirstUnknownStationAsync(IReadOnlyList<string> stationIds, CancellationToken cancellationToken)
+    {
+        var db = database.CreateContext();
+        await using var disposal = db.ConfigureAwait(false);
+        var known = await db.Stations.AsNoTracking().Where(s => stationIds.Contains(s.Id)).Select(s => s.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return stationIds.Except(known, StringComparer.Ordinal).FirstOrDefault();
     }
 
     /// <summary>The views of <paramref name="updates"/>, in their order, each with its status history.</summary>
