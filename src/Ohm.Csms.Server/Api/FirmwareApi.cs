@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Campaigns;
 using Ohm.Csms.Queries;
 using Ohm.Csms.Storage;
-using Ohm.Csms.Storage.Entities;
 using FirmwareBlock = Ohm.Csms.Blocks.Firmware;
 
 namespace Ohm.Csms.Server.Api;

@@ -9,7 +9,6 @@ using Ohm.Csms.Blocks;
 using Ohm.Csms.Queries;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
-using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Server.Api;
