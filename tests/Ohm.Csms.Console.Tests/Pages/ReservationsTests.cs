@@ -16,7 +16,7 @@ namespace Ohm.Csms.Console.Tests.Pages;
 public sealed class ReservationsTests
 {
     /// <summary>No station is connected: every call fails as the CSMS's router fails it.</summary>
-    private sealed class OfflineRouter : IStationCallRouter
+    internal sealed class OfflineRouter : IStationCallRouter
     {
         public bool IsConnected(string stationId) => false;
 
