@@ -98,4 +98,31 @@ public sealed class CapabilitiesTests(Chromium chromium)
         await station.CallAsync(new FirmwareStatusNotificationRequest { Status = FirmwareStatusEnumType.DownloadFailed, RequestId = request.RequestId });
         await Expect(page.GetByTestId("station-CS1").GetByTestId("station-state")).ToHaveTextAsync("Failed");
     }
+
+    [Fact]
+    public async Task A_log_requested_from_the_page_shows_the_stations_answer_and_its_upload_statuses()
+    {
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Api:AllowLoopbackWithoutKey", "true"), ("Csms:AcceptUnknown", "true"));
+        var requests = new TaskCompletionSource<GetLogRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handlers = new OcppHandlers().On(OcppActions.GetLog, (request, _, _) =>
+        {
+            requests.TrySetResult(request);
+            return ValueTask.FromResult(new GetLogResponse { Status = LogStatusEnumType.Accepted, Filename = "diagnostics.log" });
+        });
+        await using var station = await csms.BootedStationAsync("CS1", handlers);
+        var page = await DevelopmentAdministratorAsync(csms);
+        await page.GotoAsync(new Uri(csms.Api.BaseAddress!, "logs?station=CS1").ToString());
+
+        await Expect(page.GetByTestId("no-log-requests")).ToBeVisibleAsync();
+        await page.GetByTestId("log-request").ClickAsync();
+
+        await Expect(page.GetByTestId("result")).ToContainTextAsync("GetLog Accepted, file diagnostics.log");
+        var request = await requests.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(LogEnumType.DiagnosticsLog, request.LogType);
+        await Expect(page.GetByTestId("log-request-id")).ToHaveTextAsync(request.RequestId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await station.CallAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.Uploading, RequestId = request.RequestId });
+        await Expect(page.GetByTestId("log-status")).ToHaveTextAsync("Uploading");
+        await station.CallAsync(new LogStatusNotificationRequest { Status = UploadLogStatusEnumType.UploadFailure, RequestId = request.RequestId });
+        await Expect(page.GetByTestId("log-status")).ToHaveTextAsync("UploadFailure");
+    }
 }
