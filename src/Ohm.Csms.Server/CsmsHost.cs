@@ -160,6 +160,7 @@ public static class CsmsHost
         }
 
         services.AddSingleton<TariffCost>().AddSingleton<CostUpdateDriver>(); // I, C17
+        services.AddSingleton<Ohm.Csms.Queries.TariffQueries>().AddSingleton<Ohm.Csms.Queries.ReservationQueries>().AddSingleton<Ohm.Csms.Queries.DisplayMessageQueries>().AddSingleton<Ohm.Csms.Queries.FirmwareQueries>().AddSingleton<Ohm.Csms.Queries.LogQueries>(); // the queries the API and the console share (I, H, O, L, N01)
         services.AddSingleton<IChargingProfileSender>(sp => sp.GetRequiredService<SmartCharging>()); // K01, K10: the balancer sends through it
         services.AddSingleton(Bind<Ohm.Csms.Sites.SiteBalancerOptions>(builder.Configuration, "Csms:SmartCharging:Balancer"));
         // The balancer sends through SmartCharging, which tells it of EV needs: the sender is resolved at its first use.

@@ -4,10 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Blocks;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Storage;
-using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Server.Api;
@@ -46,28 +45,6 @@ internal static class DisplayMessagesApi
         list.ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    /// <summary>A message's text in one language: format ASCII, HTML, URI or UTF8, language an RFC 5646 tag (at most 8 characters), content at most 512 characters.</summary>
-    internal sealed record DisplayContentView
-    {
-        public required MessageFormatEnumType Format { get; init; }
-
-        public string? Language { get; init; }
-
-        public required string Content { get; init; }
-    }
-
-    /// <summary>The display a message is meant for: a component (name, instance) and, for an EVSE's display, its evseId (and connectorId).</summary>
-    internal sealed record DisplayComponentView
-    {
-        public required string Name { get; init; }
-
-        public string? Instance { get; init; }
-
-        public int? EvseId { get; init; }
-
-        public int? ConnectorId { get; init; }
-    }
-
     /// <summary>
     /// A display message to set: <c>id</c> (left out: the CSMS chooses), <c>priority</c> AlwaysFront, InFront or NormalCycle,
     /// <c>state</c> Charging, Faulted, Idle or Unavailable (left out: any), the window <c>startDateTime</c>-<c>endDateTime</c>,
@@ -98,11 +75,6 @@ internal static class DisplayMessagesApi
     /// <summary>What setting a message gave: its id (that of its first language), the overall status and each language's answer (those not sent are left out).</summary>
     internal sealed record DisplayMessageSet(int Id, string Status, DisplayLanguageResult[] Results);
 
-    /// <summary>A display message the station holds; <c>groupId</c> is the id of the message set in several languages it belongs to; <c>source</c> Set or Report.</summary>
-    internal sealed record DisplayMessageView(
-        int Id, int? GroupId, MessagePriorityEnumType Priority, MessageStateEnumType? State, DateTimeOffset? StartDateTime, DateTimeOffset? EndDateTime,
-        string? TransactionId, DisplayContentView Message, DisplayComponentView? Display, string Source, DateTimeOffset UpdatedAt);
-
     /// <summary>Which messages a report asks for (all criteria given must hold; none: every message), and optionally its requestId.</summary>
     internal sealed record DisplayReportRequest
     {
@@ -123,15 +95,6 @@ internal static class DisplayMessagesApi
 
     /// <summary>The station's answer to clearing one message.</summary>
     internal sealed record DisplayClearResult(int Id, string Status);
-
-    private static DisplayContentView Content(MessageContentType c) => new() { Format = c.Format, Language = c.Language, Content = c.Content };
-
-    private static DisplayMessageView View(MessageInfoType info, int? groupId, string source, DateTimeOffset updatedAt) => new(
-        info.Id, groupId, info.Priority, info.State, info.StartDateTime, info.EndDateTime, info.TransactionId, Content(info.Message),
-        info.Display is { } d ? new DisplayComponentView { Name = d.Name, Instance = d.Instance, EvseId = d.Evse?.Id, ConnectorId = d.Evse?.ConnectorId } : null,
-        source, updatedAt);
-
-    private static DisplayMessageView View(DisplayMessageRecord r) => View(DisplayMessage.Info(r), r.GroupId, r.Source, r.UpdatedAt);
 
     private static ValidationProblem? Validate(DisplayMessageBody body)
     {
@@ -231,7 +194,7 @@ internal static class DisplayMessagesApi
         [Description("Charging, Faulted, Idle or Unavailable; leave it out for all")] string? state,
         [Description(Paging.CursorHelp)] string? cursor,
         [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit,
-        CsmsDatabase database,
+        DisplayMessageQueries queries,
         CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
@@ -249,31 +212,12 @@ internal static class DisplayMessagesApi
             return ApiResults.Invalid("state", "must be one of Charging, Faulted, Idle, Unavailable");
         }
 
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
+        if (await queries.ListAsync(stationId, priority, state, after, 0, take, ct).ConfigureAwait(false) is not { } found)
         {
             return ApiResults.StationNotFound(stationId);
         }
 
-        var query = db.DisplayMessages.AsNoTracking().Where(m => m.StationId == stationId);
-        if (priority is not null)
-        {
-            query = query.Where(m => m.Priority == priority);
-        }
-
-        if (state is not null)
-        {
-            query = query.Where(m => m.State == state);
-        }
-
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (after is { } a)
-        {
-            query = query.Where(m => m.MessageId > a);
-        }
-
-        var rows = await query.OrderBy(m => m.MessageId).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(rows, take, total, View, r => Paging.Key(r.MessageId)));
+        return TypedResults.Ok(Paging.Of(found.Rows, take, found.Total, m => m, m => Paging.Key(m.Id)));
     }
 
     private static async Task<Results<Ok<DisplayReportView>, ValidationProblem, ProblemHttpResult>> ReportAsync(
@@ -299,7 +243,7 @@ internal static class DisplayMessagesApi
             stationId, options, database, async t =>
             {
                 var report = await block.GetAsync(stationId, filter, body.RequestId, t).ConfigureAwait(false);
-                return TypedResults.Ok(new DisplayReportView(report.RequestId, report.Status.ToWire(), [.. report.Messages.Select(m => View(m, null, DisplayMessage.FromReport, time.GetUtcNow()))]));
+                return TypedResults.Ok(new DisplayReportView(report.RequestId, report.Status.ToWire(), [.. report.Messages.Select(m => DisplayMessageQueries.View(m, null, DisplayMessage.FromReport, time.GetUtcNow()))]));
             }, p => p, ct).ConfigureAwait(false);
     }
 

@@ -1,15 +1,13 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Campaigns;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Storage;
-using Ohm.Csms.Storage.Entities;
 using FirmwareBlock = Ohm.Csms.Blocks.Firmware;
 
 namespace Ohm.Csms.Server.Api;
@@ -72,9 +70,6 @@ internal static class FirmwareApi
         public string? Signature { get; init; }
     }
 
-    /// <summary>A registered firmware.</summary>
-    internal sealed record FirmwareView(long Id, string Version, long? FileId, string? Location, bool Signed, string? SigningCertificate, string? Signature, DateTimeOffset CreatedAt);
-
     /// <summary>
     /// When and how: retrieveDateTime (left out: now), installDateTime (optional), retries and retryInterval (seconds)
     /// of the station's downloads (optional).
@@ -91,17 +86,6 @@ internal static class FirmwareApi
 
         public int? RetryInterval { get; init; }
     }
-
-    /// <summary>One FirmwareStatusNotification of an update.</summary>
-    internal sealed record FirmwareStatusView(string Status, DateTimeOffset ReceivedAt);
-
-    /// <summary>
-    /// An update: requestId, state (Queued, Sent, InProgress, Done, Failed, Canceled, Skipped), the station's answer,
-    /// the last status, why it failed, the version it booted on, and every status received.
-    /// </summary>
-    internal sealed record FirmwareUpdateView(
-        long RequestId, string StationId, long FirmwareId, long? CampaignId, string State, string? ResponseStatus, string? Status, string? FailureReason, string? BootedVersion,
-        DateTimeOffset? RetrieveDateTime, DateTimeOffset? InstallDateTime, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? FinishedAt, FirmwareStatusView[] History);
 
     /// <summary>
     /// A campaign to start: firmwareId, stationIds (registered, at most 10000), maxConcurrent (1 or more, default 10),
@@ -135,58 +119,11 @@ internal static class FirmwareApi
         public string? Reason { get; init; }
     }
 
-    /// <summary>
-    /// A campaign: state Running, Completed or Stopped (stopReason says why), counts of its stations per update state
-    /// (queued, inProgress: sent or reporting, done, failed, skipped, canceled), and with <c>stations</c> each update.
-    /// </summary>
-    internal sealed record CampaignView(
-        long Id, string Name, long FirmwareId, string State, string? StopReason, int MaxConcurrent, int MaxFailurePercent, int Total, int Queued, int InProgress, int Done, int Failed,
-        int Skipped, int Canceled, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, FirmwareUpdateView[]? Stations);
-
-    private static FirmwareView View(FirmwareRecord f) => new(f.Id, f.Version, f.FileId, f.Location, f.Signature is not null, f.SigningCertificate, f.Signature, f.CreatedAt);
-
     private static async Task<Results<Created<FirmwareView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(FirmwareBody body, FirmwareBlock firmware, CsmsDatabase database, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.Version) || body.Version.Length > 50)
+        if (FirmwareQueries.CheckRegistration(body.Version, body.FileId, body.Location, body.SigningCertificate, body.Signature) is { } bad)
         {
-            return ApiResults.Invalid("version", "is 1 to 50 characters long");
-        }
-
-        if ((body.FileId is null) == (body.Location is null))
-        {
-            return ApiResults.Invalid(body.FileId is null ? "fileId" : "location", "give either fileId (a file of the file service) or location (an external URL)");
-        }
-
-        if (body.Location is { } location && (location.Length > 512 || !Uri.TryCreate(location, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "ftp" or "ftps")))
-        {
-            return ApiResults.Invalid("location", "is an http, https, ftp or ftps URL of at most 512 characters");
-        }
-
-        if ((body.SigningCertificate is null) != (body.Signature is null))
-        {
-            return ApiResults.Invalid(body.Signature is null ? "signature" : "signingCertificate", "a signed firmware (L01) has both signingCertificate and signature; an unsigned one (L02) neither");
-        }
-
-        if (body.SigningCertificate is { } pem)
-        {
-            if (pem.Length > 5500)
-            {
-                return ApiResults.Invalid("signingCertificate", "is at most 5500 characters (the limit of UpdateFirmware)");
-            }
-
-            try
-            {
-                using var _ = X509Certificate2.CreateFromPem(pem);
-            }
-            catch (CryptographicException ex)
-            {
-                return ApiResults.Invalid("signingCertificate", "is not a PEM certificate: " + ex.Message);
-            }
-        }
-
-        if (body.Signature is { } signature && (signature.Length > 800 || !IsBase64(signature)))
-        {
-            return ApiResults.Invalid("signature", "is base64 of at most 800 characters");
+            return ApiResults.Invalid(bad.Field, bad.Message);
         }
 
         if (body.FileId is { } fileId)
@@ -199,37 +136,23 @@ internal static class FirmwareApi
         }
 
         var record = await firmware.RegisterAsync(body.Version, body.FileId, body.Location, body.SigningCertificate, body.Signature, ct).ConfigureAwait(false);
-        return TypedResults.Created($"/api/firmware/{record.Id}", View(record));
-    }
-
-    private static bool IsBase64(string text)
-    {
-        var buffer = new byte[(text.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(text, buffer, out _);
+        return TypedResults.Created($"/api/firmware/{record.Id}", FirmwareQueries.View(record));
     }
 
     private static async Task<Results<Ok<Page<FirmwareView>>, ValidationProblem>> ListAsync(
-        CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+        FirmwareQueries queries, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
         {
             return bad!;
         }
 
-        await using var db = database.CreateContext();
-        var query = db.Firmware.AsNoTracking();
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(f => f.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(f => f.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(rows, take, total, View, f => Paging.Key(f.Id)));
+        var (rows, total) = await queries.ListFirmwareAsync(before, 0, take, ct).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Of(rows, take, total, f => f, f => Paging.Key(f.Id)));
     }
 
     private static async Task<Results<Ok<FirmwareView>, ProblemHttpResult>> GetAsync(long firmwareId, FirmwareBlock firmware, CancellationToken ct) =>
-        await firmware.FindAsync(firmwareId, ct).ConfigureAwait(false) is { } f ? TypedResults.Ok(View(f)) : ApiResults.NotFound($"No firmware {firmwareId}.");
+        await firmware.FindAsync(firmwareId, ct).ConfigureAwait(false) is { } f ? TypedResults.Ok(FirmwareQueries.View(f)) : ApiResults.NotFound($"No firmware {firmwareId}.");
 
     private static ValidationProblem? ValidateSchedule(DateTimeOffset? retrieve, DateTimeOffset? install, int? retries, int? retryInterval)
     {
@@ -268,26 +191,16 @@ internal static class FirmwareApi
         {
             var update = await firmware.UpdateAsync(stationId, registered, new FirmwareBlock.Schedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval), t).ConfigureAwait(false);
             await using var db = database.CreateContext();
-            return TypedResults.Ok((await UpdateViewsAsync(db, [update], t).ConfigureAwait(false))[0]);
+            return TypedResults.Ok((await FirmwareQueries.UpdateViewsAsync(db, [update], t).ConfigureAwait(false))[0]);
         }, p => p, ct).ConfigureAwait(false);
     }
 
     private static Task<Results<Ok<Page<FirmwareUpdateView>>, ValidationProblem, ProblemHttpResult>> ListUpdatesAsync(
         string stationId, CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct) =>
-        StationPages.ReadAsync(database, stationId, cursor, limit, db => db.FirmwareUpdates.Where(u => u.StationId == stationId), u => u.Id, UpdateViewsAsync, ct);
-
-    private static async Task<List<FirmwareUpdateView>> UpdateViewsAsync(CsmsDbContext db, List<FirmwareUpdateRecord> updates, CancellationToken ct)
-    {
-        var ids = updates.Select(u => u.Id).ToList();
-        var history = (await db.FirmwareStatuses.AsNoTracking().Where(s => s.FirmwareUpdateId != null && ids.Contains(s.FirmwareUpdateId.Value)).OrderBy(s => s.Id).ToListAsync(ct).ConfigureAwait(false))
-            .ToLookup(s => s.FirmwareUpdateId!.Value);
-        return [.. updates.Select(u => new FirmwareUpdateView(
-            u.Id, u.StationId, u.FirmwareId, u.CampaignId, u.State, u.ResponseStatus, u.Status, u.FailureReason, u.BootedVersion, u.RetrieveDateTime, u.InstallDateTime,
-            u.CreatedAt, u.SentAt, u.FinishedAt, [.. history[u.Id].Select(s => new FirmwareStatusView(s.Status, s.ReceivedAt))]))];
-    }
+        StationPages.ReadAsync(database, stationId, cursor, limit, db => db.FirmwareUpdates.Where(u => u.StationId == stationId), u => u.Id, FirmwareQueries.UpdateViewsAsync, ct);
 
     private static async Task<Results<Created<CampaignView>, ValidationProblem, ProblemHttpResult>> StartCampaignAsync(
-        CampaignBody body, IFirmwareCampaigns campaigns, FirmwareBlock firmware, CsmsDatabase database, CancellationToken ct)
+        CampaignBody body, IFirmwareCampaigns campaigns, FirmwareBlock firmware, FirmwareQueries queries, CancellationToken ct)
     {
         if (ValidateSchedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval) is { } invalid)
         {
@@ -320,57 +233,34 @@ internal static class FirmwareApi
         }
 
         var wanted = body.StationIds.Distinct(StringComparer.Ordinal).ToList();
-        await using (var db = database.CreateContext())
+        if (await queries.FirstUnknownStationAsync(wanted, ct).ConfigureAwait(false) is { } unknown)
         {
-            var known = await db.Stations.AsNoTracking().Where(s => wanted.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct).ConfigureAwait(false);
-            if (wanted.Except(known, StringComparer.Ordinal).FirstOrDefault() is { } unknown)
-            {
-                return ApiResults.StationNotFound(unknown);
-            }
+            return ApiResults.StationNotFound(unknown);
         }
 
         var campaign = await campaigns.StartAsync(
             body.Name ?? $"{registered.Version} to {wanted.Count} stations", registered, wanted, body.MaxConcurrent ?? 10, body.MaxFailurePercent ?? 10,
             new FirmwareBlock.Schedule(body.RetrieveDateTime, body.InstallDateTime, body.Retries, body.RetryInterval), ct).ConfigureAwait(false);
-        await using var read = database.CreateContext();
-        return TypedResults.Created($"/api/firmware-campaigns/{campaign.Id}", await CampaignViewAsync(read, campaign, withStations: false, ct).ConfigureAwait(false));
+        return TypedResults.Created($"/api/firmware-campaigns/{campaign.Id}", await queries.CampaignViewAsync(campaign, withStations: false, ct).ConfigureAwait(false));
     }
 
     private static async Task<Results<Ok<Page<CampaignView>>, ValidationProblem>> ListCampaignsAsync(
-        CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
+        FirmwareQueries queries, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
         {
             return bad!;
         }
 
-        await using var db = database.CreateContext();
-        var query = db.FirmwareCampaigns.AsNoTracking();
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(c => c.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        var views = new Dictionary<long, CampaignView>();
-        foreach (var row in rows)
-        {
-            views[row.Id] = await CampaignViewAsync(db, row, withStations: false, ct).ConfigureAwait(false);
-        }
-
-        return TypedResults.Ok(Paging.Of(rows, take, total, c => views[c.Id], c => Paging.Key(c.Id)));
+        var (rows, total) = await queries.ListCampaignsAsync(before, 0, take, ct).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Of(rows, take, total, c => c, c => Paging.Key(c.Id)));
     }
 
-    private static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> GetCampaignAsync(long campaignId, CsmsDatabase database, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        var campaign = await db.FirmwareCampaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct).ConfigureAwait(false);
-        return campaign is null ? ApiResults.NotFound($"No firmware campaign {campaignId}.") : TypedResults.Ok(await CampaignViewAsync(db, campaign, withStations: true, ct).ConfigureAwait(false));
-    }
+    private static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> GetCampaignAsync(long campaignId, FirmwareQueries queries, CancellationToken ct) =>
+        await queries.GetCampaignAsync(campaignId, ct).ConfigureAwait(false) is { } campaign ? TypedResults.Ok(campaign) : ApiResults.NotFound($"No firmware campaign {campaignId}.");
 
     private static async Task<Results<Ok<CampaignView>, ValidationProblem, ProblemHttpResult>> StopCampaignAsync(
-        long campaignId, CampaignStopBody body, IFirmwareCampaigns campaigns, CsmsDatabase database, CancellationToken ct)
+        long campaignId, CampaignStopBody body, IFirmwareCampaigns campaigns, FirmwareQueries queries, CsmsDatabase database, CancellationToken ct)
     {
         if (body.Reason is { Length: > 200 })
         {
@@ -388,17 +278,6 @@ internal static class FirmwareApi
             return ApiResults.Conflict("The campaign is not running", $"Firmware campaign {campaignId} has already ended.");
         }
 
-        var campaign = await db.FirmwareCampaigns.AsNoTracking().FirstAsync(c => c.Id == campaignId, ct).ConfigureAwait(false);
-        return TypedResults.Ok(await CampaignViewAsync(db, campaign, withStations: true, ct).ConfigureAwait(false));
-    }
-
-    private static async Task<CampaignView> CampaignViewAsync(CsmsDbContext db, FirmwareCampaignRecord c, bool withStations, CancellationToken ct)
-    {
-        var updates = await db.FirmwareUpdates.AsNoTracking().Where(u => u.CampaignId == c.Id).OrderBy(u => u.Id).ToListAsync(ct).ConfigureAwait(false);
-        int Count(params string[] states) => updates.Count(u => states.Contains(u.State));
-        return new CampaignView(
-            c.Id, c.Name, c.FirmwareId, c.State, c.StopReason, c.MaxConcurrent, c.MaxFailurePercent, updates.Count, Count(FirmwareBlock.Queued), Count(FirmwareBlock.Sent, FirmwareBlock.InProgress),
-            Count(FirmwareBlock.Done), Count(FirmwareBlock.Failed), Count(FirmwareBlock.Skipped), Count(FirmwareBlock.Canceled), c.CreatedAt, c.FinishedAt,
-            withStations ? [.. await UpdateViewsAsync(db, updates, ct).ConfigureAwait(false)] : null);
+        return TypedResults.Ok((await queries.GetCampaignAsync(campaignId, ct).ConfigureAwait(false))!);
     }
 }

@@ -4,10 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Blocks;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Storage;
-using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Server.Api;
@@ -51,9 +50,6 @@ internal static class LogsApi
         public int? RetryInterval { get; init; }
     }
 
-    /// <summary>One LogStatusNotification of a request.</summary>
-    internal sealed record LogStatusView(string Status, DateTimeOffset ReceivedAt);
-
     /// <summary>
     /// A GetLog request: requestId (what the station reports it by), what was asked, the station's answer
     /// (responseStatus, filename), status (the last LogStatusNotification, else the answer), every status received,
@@ -64,7 +60,7 @@ internal static class LogsApi
         string? ResponseStatus, string? Filename, string? Status, DateTimeOffset RequestedAt, DateTimeOffset UpdatedAt, LogStatusView[] History, FilesApi.FileView? File);
 
     private static async Task<Results<Ok<LogRequestView>, ValidationProblem, ProblemHttpResult>> RequestAsync(
-        string stationId, LogRequestBody body, LogRetrieval logs, ApiOptions options, CsmsDatabase database, CancellationToken ct)
+        string stationId, LogRequestBody body, LogRetrieval logs, LogQueries queries, ApiOptions options, CsmsDatabase database, CancellationToken ct)
     {
         if (!Enum.IsDefined(body.LogType))
         {
@@ -94,41 +90,40 @@ internal static class LogsApi
         return await ApiResults.CallAsync<Results<Ok<LogRequestView>, ValidationProblem, ProblemHttpResult>>(stationId, options, database, async t =>
         {
             var (record, _) = await logs.RequestAsync(stationId, new LogRetrieval.Request(body.LogType, body.OldestTimestamp, body.LatestTimestamp, body.Retries, body.RetryInterval), t).ConfigureAwait(false);
-            await using var db = database.CreateContext();
-            return TypedResults.Ok((await ViewsAsync(db, [record], t).ConfigureAwait(false))[0]);
+            return TypedResults.Ok(View(await queries.EntryAsync(record, t).ConfigureAwait(false)));
         }, p => p, ct).ConfigureAwait(false);
     }
 
-    private static Task<Results<Ok<Page<LogRequestView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string stationId, CsmsDatabase database, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct) =>
-        StationPages.ReadAsync(database, stationId, cursor, limit, db => db.LogRequests.Where(r => r.StationId == stationId), r => r.Id, ViewsAsync, ct);
-
-    private static async Task<Results<Ok<LogRequestView>, ProblemHttpResult>> GetAsync(string stationId, long requestId, CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<LogRequestView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string stationId, LogQueries queries, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        var record = await db.LogRequests.AsNoTracking().FirstOrDefaultAsync(r => r.StationId == stationId && r.Id == requestId, ct).ConfigureAwait(false);
-        if (record is null)
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
         {
-            return await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false)
-                ? ApiResults.NotFound($"Station '{stationId}' has no log request {requestId}.")
-                : ApiResults.StationNotFound(stationId);
+            return bad!;
         }
 
-        return TypedResults.Ok((await ViewsAsync(db, [record], ct).ConfigureAwait(false))[0]);
+        return await queries.ListAsync(stationId, before, 0, take, ct).ConfigureAwait(false) is { } found
+            ? TypedResults.Ok(Paging.Of(found.Rows, take, found.Total, View, e => Paging.Key(e.Request.Id)))
+            : ApiResults.StationNotFound(stationId);
     }
 
-    private static async Task<List<LogRequestView>> ViewsAsync(CsmsDbContext db, List<LogRequestRecord> records, CancellationToken ct)
+    private static async Task<Results<Ok<LogRequestView>, ProblemHttpResult>> GetAsync(string stationId, long requestId, LogQueries queries, CsmsDatabase database, CancellationToken ct)
     {
-        var ids = records.Select(r => r.Id).ToList();
-        var tokenIds = records.Select(r => r.TokenId).ToList();
-        var history = (await db.LogStatuses.AsNoTracking().Where(s => s.LogRequestId != null && ids.Contains(s.LogRequestId.Value)).OrderBy(s => s.Id).ToListAsync(ct).ConfigureAwait(false))
-            .ToLookup(s => s.LogRequestId!.Value);
-        var fileOfToken = await db.FileTokens.AsNoTracking().Where(t => tokenIds.Contains(t.Id) && t.FileId != null).ToDictionaryAsync(t => t.Id, t => t.FileId!.Value, ct).ConfigureAwait(false);
-        var fileIds = fileOfToken.Values.ToList();
-        var files = await db.Files.AsNoTracking().Where(f => fileIds.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct).ConfigureAwait(false);
-        return [.. records.Select(r => new LogRequestView(
+        if (await queries.GetAsync(stationId, requestId, ct).ConfigureAwait(false) is { } entry)
+        {
+            return TypedResults.Ok(View(entry));
+        }
+
+        return await ApiResults.IsRegisteredAsync(database, stationId, ct).ConfigureAwait(false)
+            ? ApiResults.NotFound($"Station '{stationId}' has no log request {requestId}.")
+            : ApiResults.StationNotFound(stationId);
+    }
+
+    private static LogRequestView View(LogRequestEntry e)
+    {
+        var r = e.Request;
+        return new(
             r.Id, r.StationId, r.LogType, r.OldestTimestamp, r.LatestTimestamp, r.Retries, r.RetryInterval, r.ResponseStatus, r.Filename, r.Status, r.RequestedAt, r.UpdatedAt,
-            [.. history[r.Id].Select(s => new LogStatusView(s.Status, s.ReceivedAt))],
-            fileOfToken.TryGetValue(r.TokenId, out var fileId) && files.TryGetValue(fileId, out var file) ? FilesApi.View(file) : null))];
+            e.History, e.File is { } file ? FilesApi.View(file) : null);
     }
 }

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Blocks;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
@@ -42,14 +42,6 @@ internal static class ReservationsApi
         }
     }
 
-    /// <summary>An idToken with its type, spelled as in OCPP (ISO14443, eMAID, Central, ...).</summary>
-    internal sealed record ReservationTokenView
-    {
-        public required string IdToken { get; init; }
-
-        public required IdTokenEnumType Type { get; init; }
-    }
-
     /// <summary>
     /// A reservation to make: <c>evseId</c> (leave it out for any EVSE of the station), <c>connectorType</c> (optional),
     /// <c>idToken</c>, <c>groupIdToken</c> (optional: its tokens may use it too) and <c>expiryDateTime</c> (in the future).
@@ -69,30 +61,6 @@ internal static class ReservationsApi
 
     /// <summary>Cancelling takes no options: send <c>{}</c> or no body.</summary>
     internal sealed record CancelBody;
-
-    /// <summary>
-    /// A reservation: <c>state</c> Requested, Accepted, Rejected, Cancelled, Expired, Removed or Used (an Accepted one past
-    /// its expiry reads Expired); <c>stationStatus</c> the station's ReserveNow answer; <c>cancelStatus</c> its
-    /// CancelReservation answer; <c>transactionId</c> the transaction that used it.
-    /// </summary>
-    internal sealed record ReservationView(
-        int Id, string StationId, int? EvseId, string? ConnectorType, ReservationTokenView IdToken, ReservationTokenView? GroupIdToken,
-        DateTimeOffset ExpiryDateTime, string State, string? StationStatus, string? CancelStatus, string? TransactionId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-    private static ReservationView View(ReservationRecord r, DateTimeOffset now) => new(
-        r.Id,
-        r.StationId,
-        r.EvseId,
-        r.ConnectorType,
-        new ReservationTokenView { IdToken = r.IdToken, Type = IdTokenEnumTypeSchema.FromWire(r.IdTokenType) },
-        r.GroupIdToken is null ? null : new ReservationTokenView { IdToken = r.GroupIdToken, Type = IdTokenEnumTypeSchema.FromWire(r.GroupIdTokenType ?? "Central") },
-        r.ExpiryDateTime,
-        Reservation.EffectiveState(r, now).ToString(),
-        r.StationStatus,
-        r.CancelStatus,
-        r.TransactionId,
-        r.CreatedAt,
-        r.UpdatedAt);
 
     private static ValidationProblem? CheckToken(ReservationTokenView? token, string field, bool required)
     {
@@ -154,22 +122,16 @@ internal static class ReservationsApi
 
     private static Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult> Result(Reservation.Outcome outcome, TimeProvider time) => outcome.Kind switch
     {
-        Reservation.OutcomeKind.Done => TypedResults.Ok(View(outcome.Reservation!, time.GetUtcNow())),
+        Reservation.OutcomeKind.Done => TypedResults.Ok(ReservationQueries.View(outcome.Reservation!, time.GetUtcNow())),
         Reservation.OutcomeKind.NotFound => ApiResults.NotFound(outcome.Detail!),
         Reservation.OutcomeKind.Conflict => ApiResults.Conflict("Reservation refused", outcome.Detail!),
         _ => ApiResults.Invalid("expiryDateTime", outcome.Detail!),
     };
 
     private static async Task<Results<Ok<ReservationView>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        int reservationId, CancelBody? body, Reservation reservations, ApiOptions options, CsmsDatabase database, TimeProvider time, CancellationToken ct)
+        int reservationId, CancelBody? body, Reservation reservations, ReservationQueries queries, ApiOptions options, CsmsDatabase database, TimeProvider time, CancellationToken ct)
     {
-        string? stationId;
-        await using (var db = database.CreateContext())
-        {
-            stationId = await db.Reservations.AsNoTracking().Where(r => r.Id == reservationId).Select(r => r.StationId).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-        }
-
-        if (stationId is null)
+        if (await queries.StationOfAsync(reservationId, ct).ConfigureAwait(false) is not { } stationId)
         {
             return ApiResults.NotFound($"Reservation {reservationId} does not exist.");
         }
@@ -178,12 +140,8 @@ internal static class ReservationsApi
             stationId, options, database, async t => Result(await reservations.CancelAsync(reservationId, t).ConfigureAwait(false), time), p => p, ct).ConfigureAwait(false);
     }
 
-    private static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> GetAsync(int reservationId, CsmsDatabase database, TimeProvider time, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        var r = await db.Reservations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == reservationId, ct).ConfigureAwait(false);
-        return r is null ? ApiResults.NotFound($"Reservation {reservationId} does not exist.") : TypedResults.Ok(View(r, time.GetUtcNow()));
-    }
+    private static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> GetAsync(int reservationId, ReservationQueries queries, CancellationToken ct) =>
+        await queries.GetAsync(reservationId, ct).ConfigureAwait(false) is { } r ? TypedResults.Ok(r) : ApiResults.NotFound($"Reservation {reservationId} does not exist.");
 
     private static async Task<Results<Ok<Page<ReservationView>>, ValidationProblem>> ListAsync(
         [Description("a station id; leave it out for all")] string? stationId,
@@ -191,8 +149,7 @@ internal static class ReservationsApi
         [Description("an idToken; leave it out for all")] string? idToken,
         [Description(Paging.CursorHelp)] string? cursor,
         [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit,
-        CsmsDatabase database,
-        TimeProvider time,
+        ReservationQueries queries,
         CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
@@ -211,24 +168,7 @@ internal static class ReservationsApi
             wanted = parsed;
         }
 
-        var now = time.GetUtcNow();
-        await using var db = database.CreateContext();
-        var query = db.Reservations.AsNoTracking();
-        if (stationId is not null)
-        {
-            query = query.Where(r => r.StationId == stationId);
-        }
-
-        if (idToken is not null)
-        {
-            query = query.Where(r => r.IdToken == idToken);
-        }
-
-        // The state as it reads now: an Accepted reservation past its expiry is Expired (compared in memory: SQLite cannot
-        // order DateTimeOffset in a query).
-        var rows = await query.OrderBy(r => r.Id).ToListAsync(ct).ConfigureAwait(false);
-        var matching = rows.Where(r => wanted is null || Reservation.EffectiveState(r, now) == wanted).ToList();
-        var page = matching.Where(r => after is null || r.Id > after).Take(take + 1).ToList();
-        return TypedResults.Ok(Paging.Of(page, take, matching.Count, r => View(r, now), r => Paging.Key(r.Id)));
+        var (rows, total) = await queries.ListAsync(stationId, wanted, idToken, after, 0, take, ct).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Of(rows, take, total, r => r, r => Paging.Key(r.Id)));
     }
 }

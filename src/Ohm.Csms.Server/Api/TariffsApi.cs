@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Ohm.Csms.Blocks;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
-using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
 
 namespace Ohm.Csms.Server.Api;
@@ -42,12 +42,6 @@ internal static class TariffsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout);
     }
 
-    /// <summary>A tariff: its id, current version, whether it is the default, and its prices.</summary>
-    internal sealed record TariffView(long Id, int Version, bool IsDefault, TariffDefinition Tariff, DateTimeOffset UpdatedAt);
-
-    /// <summary>A version of a tariff.</summary>
-    internal sealed record TariffVersionView(int Version, TariffDefinition Tariff, DateTimeOffset CreatedAt);
-
     /// <summary>A new tariff or its replacement: the prices and whether it is the default tariff.</summary>
     internal sealed record TariffBody
     {
@@ -66,9 +60,6 @@ internal static class TariffsApi
         public int? EvseId { get; init; }
     }
 
-    /// <summary>An assignment.</summary>
-    internal sealed record TariffAssignmentView(long Id, long TariffId, string? GroupIdToken, string? StationId, int? EvseId);
-
     /// <summary>A transaction's cost.</summary>
     internal sealed record TransactionCostView(
         string StationId, string TransactionId, long TariffId, int TariffVersion, string Currency, decimal Energy, decimal Time, decimal Idle, decimal Fees,
@@ -85,205 +76,72 @@ internal static class TariffsApi
     /// <summary>The station's answer per variable.</summary>
     internal sealed record TariffMessagesResult(IReadOnlyList<SetVariableResultType> Results);
 
-    private static TariffView View(TariffRecord t) => new(t.Id, t.Version, t.IsDefault, TariffCost.Parse(t.Definition), t.UpdatedAt);
-
-    private static ValidationProblem? Check(TariffDefinition t)
-    {
-        if (t.Currency is not { Length: 3 } || !t.Currency.All(char.IsAsciiLetterUpper))
-        {
-            return ApiResults.Invalid("tariff.currency", "must be an ISO 4217 code (three capital letters)");
-        }
-
-        if (t.EnergyPerKwh < 0 || t.TimePerHour < 0 || t.IdlePerHour < 0 || t.SessionFee < 0 || t.IdleGraceMinutes < 0 || t.TaxPercent is < 0 or > 100)
-        {
-            return ApiResults.Invalid("tariff", "prices, fee, grace and tax must not be negative (tax at most 100)");
-        }
-
-        if (t.MinCost is { } min && t.MaxCost is { } max && min > max)
-        {
-            return ApiResults.Invalid("tariff.minCost", "must not exceed maxCost");
-        }
-
-        if (!TariffCalculator.IsZone(t.TimeZone))
-        {
-            return ApiResults.Invalid("tariff.timeZone", $"'{t.TimeZone}' is not an IANA time zone");
-        }
-
-        return t.Periods.Any(p => p.From == p.To || p.EnergyPerKwh < 0 || p.TimePerHour < 0 || p.IdlePerHour < 0)
-            ? ApiResults.Invalid("tariff.periods", "a period needs from different from to and prices that are not negative")
-            : null;
-    }
+    private static ValidationProblem? Check(TariffDefinition t) => TariffQueries.Check(t) is { } bad ? ApiResults.Invalid(bad.Field, bad.Message) : null;
 
     private static async Task<Results<Ok<Page<TariffView>>, ValidationProblem>> ListAsync(
-        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, TariffQueries tariffs, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var after, out bad))
         {
             return bad!;
         }
 
-        await using var db = database.CreateContext();
-        var query = db.Tariffs.AsNoTracking().Where(t => !t.Deleted);
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (after is { } a)
-        {
-            query = query.Where(t => t.Id > a);
-        }
-
-        var rows = await query.OrderBy(t => t.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(rows, take, total, View, t => Paging.Key(t.Id)));
+        var (rows, total) = await tariffs.ListAsync(after, 0, take, ct).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Of(rows, take, total, t => t, t => Paging.Key(t.Id)));
     }
 
-    private static async Task<Results<Ok<TariffView>, ProblemHttpResult>> GetAsync(long id, CsmsDatabase database, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        var t = await db.Tariffs.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && !t.Deleted, ct).ConfigureAwait(false);
-        return t is null ? ApiResults.NotFound($"No tariff {id}.") : TypedResults.Ok(View(t));
-    }
+    private static async Task<Results<Ok<TariffView>, ProblemHttpResult>> GetAsync(long id, TariffQueries tariffs, CancellationToken ct) =>
+        await tariffs.GetAsync(id, ct).ConfigureAwait(false) is { } t ? TypedResults.Ok(t) : ApiResults.NotFound($"No tariff {id}.");
 
-    private static async Task<Results<Created<TariffView>, ValidationProblem>> CreateAsync(TariffBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<TariffView>, ValidationProblem>> CreateAsync(TariffBody body, TariffQueries tariffs, CancellationToken ct)
     {
         if (Check(body.Tariff) is { } invalid)
         {
             return invalid;
         }
 
-        var now = time.GetUtcNow();
-        var json = TariffCost.Write(body.Tariff);
-        var record = await writer.ExecuteAsync(async db =>
-        {
-            if (body.IsDefault == true)
-            {
-                await db.Tariffs.Where(t => t.IsDefault).ExecuteUpdateAsync(u => u.SetProperty(t => t.IsDefault, false), CancellationToken.None).ConfigureAwait(false);
-            }
-
-            var t = new TariffRecord { Version = 1, Definition = json, IsDefault = body.IsDefault == true, CreatedAt = now, UpdatedAt = now };
-            db.Tariffs.Add(t);
-            await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-            db.TariffVersions.Add(new TariffVersionRecord { TariffId = t.Id, Version = 1, Definition = json, CreatedAt = now });
-            return t;
-        }, ct).ConfigureAwait(false);
-        return TypedResults.Created($"/api/tariffs/{record.Id}", View(record));
+        var view = await tariffs.CreateAsync(body.Tariff, body.IsDefault == true, ct).ConfigureAwait(false);
+        return TypedResults.Created($"/api/tariffs/{view.Id}", view);
     }
 
-    private static async Task<Results<Ok<TariffView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, TariffBody body, CsmsWriter writer, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<TariffView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, TariffBody body, TariffQueries tariffs, CancellationToken ct)
     {
         if (Check(body.Tariff) is { } invalid)
         {
             return invalid;
         }
 
-        var now = time.GetUtcNow();
-        var json = TariffCost.Write(body.Tariff);
-        var record = await writer.ExecuteAsync(async db =>
-        {
-            var t = await db.Tariffs.FirstOrDefaultAsync(t => t.Id == id && !t.Deleted, CancellationToken.None).ConfigureAwait(false);
-            if (t is null)
-            {
-                return null;
-            }
-
-            if (body.IsDefault == true)
-            {
-                await db.Tariffs.Where(o => o.IsDefault && o.Id != id).ExecuteUpdateAsync(u => u.SetProperty(o => o.IsDefault, false), CancellationToken.None).ConfigureAwait(false);
-            }
-
-            t.Version++;
-            t.Definition = json;
-            t.IsDefault = body.IsDefault ?? t.IsDefault;
-            t.UpdatedAt = now;
-            db.TariffVersions.Add(new TariffVersionRecord { TariffId = t.Id, Version = t.Version, Definition = json, CreatedAt = now });
-            return t;
-        }, ct).ConfigureAwait(false);
-        return record is null ? ApiResults.NotFound($"No tariff {id}.") : TypedResults.Ok(View(record));
+        return await tariffs.UpdateAsync(id, body.Tariff, body.IsDefault, ct).ConfigureAwait(false) is { } view ? TypedResults.Ok(view) : ApiResults.NotFound($"No tariff {id}.");
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CsmsWriter writer, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var found = await writer.ExecuteAsync(async db =>
-        {
-            var t = await db.Tariffs.FirstOrDefaultAsync(t => t.Id == id && !t.Deleted, CancellationToken.None).ConfigureAwait(false);
-            if (t is null)
-            {
-                return false;
-            }
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, TariffQueries tariffs, CancellationToken ct) =>
+        await tariffs.DeleteAsync(id, ct).ConfigureAwait(false) ? TypedResults.NoContent() : ApiResults.NotFound($"No tariff {id}.");
 
-            t.Deleted = true;
-            t.IsDefault = false;
-            t.UpdatedAt = now;
-            db.TariffAssignments.RemoveRange(await db.TariffAssignments.Where(a => a.TariffId == id).ToListAsync(CancellationToken.None).ConfigureAwait(false));
-            return true;
-        }, ct).ConfigureAwait(false);
-        return found ? TypedResults.NoContent() : ApiResults.NotFound($"No tariff {id}.");
-    }
+    private static async Task<Results<Ok<TariffVersionView[]>, ProblemHttpResult>> VersionsAsync(long id, TariffQueries tariffs, CancellationToken ct) =>
+        await tariffs.VersionsAsync(id, ct).ConfigureAwait(false) is { } versions ? TypedResults.Ok(versions) : ApiResults.NotFound($"No tariff {id}.");
 
-    private static async Task<Results<Ok<TariffVersionView[]>, ProblemHttpResult>> VersionsAsync(long id, CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<TariffAssignmentView[]>, ProblemHttpResult>> AssignmentsAsync(long id, TariffQueries tariffs, CancellationToken ct) =>
+        await tariffs.AssignmentsAsync(id, ct).ConfigureAwait(false) is { } rows ? TypedResults.Ok(rows) : ApiResults.NotFound($"No tariff {id}.");
+
+    private static async Task<Results<Created<TariffAssignmentView>, ValidationProblem, ProblemHttpResult>> AssignAsync(long id, TariffAssignmentBody body, TariffQueries tariffs, CancellationToken ct)
     {
-        await using var db = database.CreateContext();
-        if (!await db.Tariffs.AnyAsync(t => t.Id == id, ct).ConfigureAwait(false))
+        if (TariffQueries.CheckAssignment(body.GroupIdToken, body.StationId, body.EvseId) is { } bad)
         {
-            return ApiResults.NotFound($"No tariff {id}.");
+            return ApiResults.Invalid(bad.Field, bad.Message);
         }
 
-        var rows = await db.TariffVersions.AsNoTracking().Where(v => v.TariffId == id).OrderBy(v => v.Version).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(rows.Select(v => new TariffVersionView(v.Version, TariffCost.Parse(v.Definition), v.CreatedAt)).ToArray());
+        var (assignment, outcome) = await tariffs.AssignAsync(id, body.GroupIdToken, body.StationId, body.EvseId, ct).ConfigureAwait(false);
+        return outcome switch
+        {
+            TariffQueries.AssignOutcome.NoTariff => ApiResults.NotFound($"No tariff {id}."),
+            TariffQueries.AssignOutcome.NoStation => ApiResults.StationNotFound(body.StationId!),
+            TariffQueries.AssignOutcome.Conflict => ApiResults.Conflict("Already assigned", "A tariff is already assigned there; delete that assignment first."),
+            _ => TypedResults.Created($"/api/tariffs/{id}/assignments", assignment!),
+        };
     }
 
-    private static async Task<Results<Ok<TariffAssignmentView[]>, ProblemHttpResult>> AssignmentsAsync(long id, CsmsDatabase database, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        if (!await db.Tariffs.AnyAsync(t => t.Id == id && !t.Deleted, ct).ConfigureAwait(false))
-        {
-            return ApiResults.NotFound($"No tariff {id}.");
-        }
-
-        var rows = await db.TariffAssignments.AsNoTracking().Where(a => a.TariffId == id).OrderBy(a => a.Id).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(rows.Select(a => new TariffAssignmentView(a.Id, a.TariffId, a.GroupIdToken, a.StationId, a.EvseId)).ToArray());
-    }
-
-    private static async Task<Results<Created<TariffAssignmentView>, ValidationProblem, ProblemHttpResult>> AssignAsync(long id, TariffAssignmentBody body, CsmsWriter writer, CancellationToken ct)
-    {
-        if ((body.GroupIdToken is null) == (body.StationId is null) || (body.EvseId is not null && body.StationId is null))
-        {
-            return ApiResults.Invalid("groupIdToken", "give either groupIdToken, or stationId (with evseId for an EVSE)");
-        }
-
-        var outcome = await writer.ExecuteAsync<(TariffAssignmentRecord? Row, ProblemHttpResult? Problem)>(async db =>
-        {
-            if (!await db.Tariffs.AnyAsync(t => t.Id == id && !t.Deleted, CancellationToken.None).ConfigureAwait(false))
-            {
-                return (null, ApiResults.NotFound($"No tariff {id}."));
-            }
-
-            if (body.StationId is { } station && !await db.Stations.AnyAsync(s => s.Id == station, CancellationToken.None).ConfigureAwait(false))
-            {
-                return (null, ApiResults.StationNotFound(station));
-            }
-
-            if (await db.TariffAssignments.AnyAsync(a => a.GroupIdToken == body.GroupIdToken && a.StationId == body.StationId && a.EvseId == body.EvseId, CancellationToken.None).ConfigureAwait(false))
-            {
-                return (null, ApiResults.Conflict("Already assigned", "A tariff is already assigned there; delete that assignment first."));
-            }
-
-            var row = new TariffAssignmentRecord { TariffId = id, GroupIdToken = body.GroupIdToken, StationId = body.StationId, EvseId = body.EvseId };
-            db.TariffAssignments.Add(row);
-            return (row, null);
-        }, ct).ConfigureAwait(false);
-        if (outcome.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var a = outcome.Row!;
-        return TypedResults.Created($"/api/tariffs/{id}/assignments", new TariffAssignmentView(a.Id, a.TariffId, a.GroupIdToken, a.StationId, a.EvseId));
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> UnassignAsync(long id, CsmsWriter writer, CancellationToken ct)
-    {
-        var removed = await writer.ExecuteAsync(async db => await db.TariffAssignments.Where(a => a.Id == id).ExecuteDeleteAsync(CancellationToken.None).ConfigureAwait(false) > 0, ct).ConfigureAwait(false);
-        return removed ? TypedResults.NoContent() : ApiResults.NotFound($"No tariff assignment {id}.");
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnassignAsync(long id, TariffQueries tariffs, CancellationToken ct) =>
+        await tariffs.UnassignAsync(id, ct).ConfigureAwait(false) ? TypedResults.NoContent() : ApiResults.NotFound($"No tariff assignment {id}.");
 
     private static async Task<Results<Ok<TransactionCostView>, ProblemHttpResult>> CostAsync(string stationId, string transactionId, CsmsDatabase database, CancellationToken ct)
     {
