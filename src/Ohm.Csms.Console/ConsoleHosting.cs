@@ -52,11 +52,16 @@ public static class ConsoleHosting
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<ConsoleOptions>();
         ConsoleAssets.Use(app, onConsoleListener);
+
+        // Called here rather than left to the host's defaults, which would authorize before the development login ran:
+        // the first request of a new browser to a page that needs a role would then be sent to the login form.
+        app.UseAuthentication();
         if (options.DevelopmentLogin)
         {
             app.Use((context, next) => DevelopmentLoginAsync(context, next, onConsoleListener));
         }
 
+        app.UseAuthorization();
         app.UseAntiforgery();
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         pages.Add(endpoint => OnlyOn(endpoint, onConsoleListener));

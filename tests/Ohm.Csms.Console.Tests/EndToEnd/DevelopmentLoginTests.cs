@@ -11,8 +11,9 @@ public sealed class DevelopmentLoginTests(Chromium chromium)
     {
         await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Api:AllowLoopbackWithoutKey", "true"), ("Csms:AcceptUnknown", "true"));
         var page = await chromium.NewPageAsync();
-        await page.GotoAsync(new Uri(csms.Api.BaseAddress!, "not-found").ToString());
+        await page.GotoAsync(new Uri(csms.Api.BaseAddress!, "stations").ToString()); // a page that needs a role, as a new browser's first request
 
+        Assert.EndsWith("/stations", page.Url, StringComparison.Ordinal);
         await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("development-mode")).ToBeVisibleAsync();
         await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("user")).ToContainTextAsync("development-admin (Administrator)");
     }
