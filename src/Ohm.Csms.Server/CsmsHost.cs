@@ -137,6 +137,7 @@ public static class CsmsHost
         services.AddSingleton<BasicAuthPasswordUpdate>().AddSingleton<SecurityProfileUpgrade>(); // A01, A05
         services.AddSingleton<StationAdmission>();
         services.AddSingleton<StationConnections>();
+        services.AddSingleton<Ohm.Csms.Queries.StationQueries>(); // the stations' queries, the API's and the console's
         services.AddHostedService<ConnectionDrain>();
         services.AddSingleton<Provisioning>().AddSingleton<Authorization>().AddSingleton<Transactions>().AddSingleton<Metering>()
             .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
