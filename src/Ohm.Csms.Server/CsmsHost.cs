@@ -194,6 +194,7 @@ public static class CsmsHost
         });
         services.AddSingleton<Ohm.Csms.Events.IFleetChanges, Ohm.Csms.Events.InProcessFleetChanges>(); // the console's live views
         services.AddSingleton<Ohm.Csms.Queries.TransactionQueries>().AddSingleton<Ohm.Csms.Queries.IdTokenStore>(); // transactions and the id-token store, read and changed by the API and the console
+        services.AddSingleton(new Ohm.Csms.Console.Components.Commands.CommandTimeout(api.CommandTimeoutSeconds)); // the console's commands wait as the API's do
         services.AddOhmConsole(new ConsoleOptions(DevelopmentLogin: api.AllowLoopbackWithoutKey)); // the operator console, on the API listener
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them
