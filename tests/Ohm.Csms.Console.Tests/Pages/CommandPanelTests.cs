@@ -26,6 +26,7 @@ public sealed class CommandPanelTests : BunitContext, IAsyncLifetime
     private IRenderedComponent<CommandPanel> RenderReset(string role = "Operator")
     {
         AddAuthorization().SetAuthorized("alice").SetRoles(role);
+        StationsTestBed.Interactive(this);
         Render<MudPopoverProvider>();
         return Render<CommandPanel>(p => p.Add(c => c.StationId, "CS1").Add(c => c.InitialCommand, "Reset"));
     }

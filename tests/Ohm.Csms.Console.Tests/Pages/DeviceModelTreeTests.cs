@@ -39,6 +39,7 @@ public sealed class DeviceModelTreeTests : BunitContext, IAsyncLifetime
     private IRenderedComponent<DeviceModelTree> RenderModel(bool canEdit, Action? changed = null)
     {
         AddAuthorization().SetAuthorized("alice").SetRoles(canEdit ? "Operator" : "Viewer");
+        StationsTestBed.Interactive(this);
         Render<MudPopoverProvider>();
         return Render<DeviceModelTree>(p => p.Add(c => c.Model, Model).Add(c => c.CanEdit, canEdit).Add(c => c.Changed, () => changed?.Invoke()));
     }

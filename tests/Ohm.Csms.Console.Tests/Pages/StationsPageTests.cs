@@ -34,6 +34,7 @@ public sealed class StationsPageTests : BunitContext, IAsyncLifetime
     [Fact]
     public void Lists_the_stations_in_natural_order_with_their_connectors_by_status_and_a_faulted_one_highlighted()
     {
+        StationsTestBed.Interactive(this);
         Render<MudPopoverProvider>();
         var page = Render<Stations>();
 
@@ -48,6 +49,7 @@ public sealed class StationsPageTests : BunitContext, IAsyncLifetime
     [Fact]
     public void The_search_matches_identity_vendor_model_and_serial_number()
     {
+        StationsTestBed.Interactive(this);
         Render<MudPopoverProvider>();
         var page = Render<Stations>();
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=station-link]").Count));
@@ -62,6 +64,7 @@ public sealed class StationsPageTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task A_connector_status_change_redraws_the_list_without_reload()
     {
+        StationsTestBed.Interactive(this);
         Render<MudPopoverProvider>();
         var page = Render<Stations>();
         page.WaitForAssertion(() => Assert.Empty(page.Find("[data-testid=connectors-CS2]").TextContent.Trim()));

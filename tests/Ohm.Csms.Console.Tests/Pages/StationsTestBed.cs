@@ -56,6 +56,10 @@ internal sealed class StationsTestBed : IAsyncDisposable
         context.Services.AddSingleton(new Availability(Writer, Router, TimeProvider.System));
     }
 
+    /// <summary>Renders as the interactive server circuit does (after services are added: it reads them).</summary>
+    public static void Interactive(BunitContext context) =>
+        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
     public async ValueTask DisposeAsync()
     {
         await Writer.DisposeAsync();
