@@ -138,6 +138,7 @@ public static class CsmsHost
         services.AddSingleton<BasicAuthPasswordUpdate>().AddSingleton<SecurityProfileUpgrade>(); // A01, A05
         services.AddSingleton<StationAdmission>();
         services.AddSingleton<StationConnections>();
+        services.AddSingleton<Ohm.Csms.Queries.StationQueries>(); // the stations' queries, the API's and the console's
         services.AddHostedService<ConnectionDrain>();
         services.AddSingleton<Provisioning>().AddSingleton<Authorization>().AddSingleton<Transactions>().AddSingleton<Metering>()
             .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
@@ -196,6 +197,7 @@ public static class CsmsHost
         services.AddSingleton<Ohm.Csms.Events.IFleetChanges, Ohm.Csms.Events.InProcessFleetChanges>(); // the console's live views
         services.AddSingleton<Ohm.Csms.Queries.TransactionQueries>().AddSingleton<Ohm.Csms.Queries.IdTokenStore>(); // transactions and the id-token store, read and changed by the API and the console
         services.AddSingleton<Ohm.Csms.Queries.FleetMessageRate>().AddSingleton<Ohm.Csms.Queries.FleetQueries>().AddSingleton<Ohm.Csms.Queries.AlertQueries>().AddSingleton<Ohm.Csms.Queries.SecurityEventQueries>().AddSingleton<Ohm.Csms.Queries.CertificateQueries>().AddSingleton<Ohm.Csms.Queries.SiteQueries>(); // the console's queries, as the API's
+        services.AddSingleton(new Ohm.Csms.Console.Components.Commands.CommandTimeout(api.CommandTimeoutSeconds)); // the console's commands wait as the API's do
         services.AddOhmConsole(new ConsoleOptions(DevelopmentLogin: api.AllowLoopbackWithoutKey)); // the operator console, on the API listener
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // ApiErrors answers them

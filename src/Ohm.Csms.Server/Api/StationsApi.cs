@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Queries;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
@@ -40,11 +40,6 @@ internal static class StationsApi
             .WithSummary("Device-model reports, newest first, and how many parts arrived").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    internal sealed record StationView(
-        string Id, bool Enabled, int SecurityProfile, RegistrationStatusEnumType BootPolicy, string? RegistrationStatus, bool Online, DateTimeOffset? LastSeenAt,
-        string? VendorName, string? Model, string? SerialNumber, string? FirmwareVersion, string? ModemIccid, string? ModemImsi,
-        string? LastBootReason, DateTimeOffset? LastBootAt, bool AutoRegistered, DateTimeOffset CreatedAt);
-
     /// <summary>A registration or a change of one; what is left out (or null) stays as it is (a new station: enabled, profile 1, Accepted).</summary>
     internal sealed record StationRegistration
     {
@@ -60,42 +55,9 @@ internal static class StationsApi
         public RegistrationStatusEnumType? BootPolicy { get; init; }
     }
 
-    internal sealed record ConnectionView(DateTimeOffset ConnectedAt, DateTimeOffset? DisconnectedAt, string? RemoteAddress, int SecurityProfile);
-
-    internal sealed record EvseView(int EvseId, List<ConnectorView> Connectors);
-
-    internal sealed record ConnectorView(int ConnectorId, string Status, DateTimeOffset Since);
-
-    internal sealed record StatusChangeView(int EvseId, int ConnectorId, string Status, DateTimeOffset Timestamp, DateTimeOffset ReceivedAt);
-
-    internal sealed record ReportView(int RequestId, int PartsReceived, int LastSeqNo, int VariablesReported, bool Complete, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt);
-
-    internal sealed record DeviceModelView(string StationId, int VariableCount, List<ComponentView> Components);
-
-    internal sealed record ComponentView(string Name, string? Instance, int? EvseId, int? ConnectorId, List<VariableView> Variables);
-
-    internal sealed record VariableView(string Name, string? Instance, List<AttributeView> Attributes, CharacteristicsView? Characteristics);
-
-    internal sealed record AttributeView(string Type, string? Value, string? Mutability, bool? Persistent, bool? Constant);
-
-    internal sealed record CharacteristicsView(string DataType, string? Unit, decimal? MinLimit, decimal? MaxLimit, string? ValuesList, bool? SupportsMonitoring);
-
-    private static StationView View(StationRecord s, StationSessions sessions)
-    {
-        var session = sessions.Find(s.Id);
-        return new StationView(
-            s.Id, s.Enabled, s.SecurityProfile, s.BootPolicy, session?.RegistrationStatus ?? s.RegistrationStatus?.ToWire(), session is not null,
-            session?.LastSeenAt ?? s.LastSeenAt, s.VendorName, s.Model, s.SerialNumber, s.FirmwareVersion, s.ModemIccid, s.ModemImsi,
-            s.LastBootReason, s.LastBootAt, s.AutoRegistered, s.CreatedAt);
-    }
-
-    /// <summary>
-    /// The page is found in memory over the station ids only (one short string per registered station, read with one
-    /// projected query): natural order has no portable SQL form on SQLite and PostgreSQL without a stored sort key.
-    /// Only the page's rows are read in full. The cursor is the last id of the page.
-    /// </summary>
+    /// <summary>The page after the cursor's id, in natural order (<see cref="StationQueries.ListAsync"/>). The cursor is the last id of the page.</summary>
     private static async Task<Results<Ok<Page<StationView>>, ValidationProblem>> ListAsync(
-        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, StationSessions sessions, CancellationToken ct)
+        [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, StationQueries queries, CancellationToken ct)
     {
         if (!Paging.TryLimit(limit, out var take, out var badLimit))
         {
@@ -107,24 +69,13 @@ internal static class StationsApi
             return badCursor!;
         }
 
-        await using var db = database.CreateContext();
-        var ids = await db.Stations.AsNoTracking().Select(s => s.Id).ToListAsync(ct).ConfigureAwait(false);
-        ids.Sort(NaturalOrder.Instance);
-        var pageIds = (after is null ? ids : ids.Where(id => NaturalOrder.Instance.Compare(id, after) > 0)).Take(take + 1).ToList();
-        var wanted = pageIds.Take(take).ToList();
-        var rows = await db.Stations.AsNoTracking().Where(s => wanted.Contains(s.Id)).ToListAsync(ct).ConfigureAwait(false);
-        var items = rows.OrderBy(s => s.Id, NaturalOrder.Instance).Select(s => View(s, sessions)).ToList();
-        return TypedResults.Ok(new Page<StationView>(items, ids.Count, pageIds.Count > take ? Paging.Cursor(wanted[^1]) : null));
+        return TypedResults.Ok(ToPage(await queries.ListAsync(after, take, ct).ConfigureAwait(false)));
     }
 
-    private static async Task<Results<Ok<StationView>, ProblemHttpResult>> GetAsync(string stationId, CsmsDatabase database, StationSessions sessions, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        var station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stationId, ct).ConfigureAwait(false);
-        return station is null ? ApiResults.StationNotFound(stationId) : TypedResults.Ok(View(station, sessions));
-    }
+    private static async Task<Results<Ok<StationView>, ProblemHttpResult>> GetAsync(string stationId, StationQueries queries, CancellationToken ct) =>
+        await queries.GetAsync(stationId, ct).ConfigureAwait(false) is { } station ? TypedResults.Ok(station) : ApiResults.StationNotFound(stationId);
 
-    private static async Task<Results<Created<StationView>, Ok<StationView>, ValidationProblem>> PutAsync(string stationId, StationRegistration body, CsmsWriter writer, StationSessions sessions, IStationCallRouter router, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<StationView>, Ok<StationView>, ValidationProblem>> PutAsync(string stationId, StationRegistration body, CsmsWriter writer, StationQueries queries, IStationCallRouter router, TimeProvider time, CancellationToken ct)
     {
         if (!StationIdentity.IsValid(stationId, out var reason))
         {
@@ -190,7 +141,7 @@ internal static class StationsApi
             await router.DisconnectAsync(stationId, revoked, ct).ConfigureAwait(false);
         }
 
-        var view = View(station, sessions);
+        var view = queries.View(station);
         return created ? TypedResults.Created($"/api/stations/{Uri.EscapeDataString(stationId)}", view) : TypedResults.Ok(view);
     }
 
@@ -215,98 +166,34 @@ internal static class StationsApi
     }
 
     private static Task<Results<Ok<Page<ConnectionView>>, ValidationProblem, ProblemHttpResult>> ConnectionsAsync(
-        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct) =>
-        StationPages.ReadAsync(database, stationId, cursor, limit, db => db.Connections.Where(c => c.StationId == stationId), c => c.Id,
-            (_, rows, _) => Task.FromResult<List<ConnectionView>>([.. rows.Select(c => new ConnectionView(c.ConnectedAt, c.DisconnectedAt, c.RemoteAddress, c.SecurityProfile))]), ct);
+        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, StationQueries queries, CancellationToken ct) =>
+        NewestFirstAsync(stationId, cursor, limit, (before, take) => queries.ConnectionsAsync(stationId, before, take, ct));
 
-    private static async Task<Results<Ok<List<EvseView>>, ProblemHttpResult>> EvsesAsync(string stationId, CsmsDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<List<EvseView>>, ProblemHttpResult>> EvsesAsync(string stationId, StationQueries queries, CancellationToken ct) =>
+        await queries.EvsesAsync(stationId, ct).ConfigureAwait(false) is { } evses ? TypedResults.Ok(evses) : ApiResults.StationNotFound(stationId);
+
+    private static Task<Results<Ok<Page<StatusChangeView>>, ValidationProblem, ProblemHttpResult>> StatusHistoryAsync(
+        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, StationQueries queries, CancellationToken ct) =>
+        NewestFirstAsync(stationId, cursor, limit, (before, take) => queries.StatusHistoryAsync(stationId, before, take, ct));
+
+    private static async Task<Results<Ok<DeviceModelView>, ProblemHttpResult>> DeviceModelAsync(string stationId, StationQueries queries, CancellationToken ct) =>
+        await queries.DeviceModelAsync(stationId, ct).ConfigureAwait(false) is { } model ? TypedResults.Ok(model) : ApiResults.StationNotFound(stationId);
+
+    private static Task<Results<Ok<Page<ReportView>>, ValidationProblem, ProblemHttpResult>> ReportsAsync(
+        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, StationQueries queries, CancellationToken ct) =>
+        NewestFirstAsync(stationId, cursor, limit, (before, take) => queries.ReportsAsync(stationId, before, take, ct));
+
+    /// <summary>A newest-first list of one station: 400 naming a bad cursor or limit, 404 for an unknown station.</summary>
+    private static async Task<Results<Ok<Page<T>>, ValidationProblem, ProblemHttpResult>> NewestFirstAsync<T>(
+        string stationId, string? cursor, int? limit, Func<long?, int, Task<KeyedPage<T>?>> read)
     {
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
+        if (!Paging.TryLimit(limit, out var take, out var bad) || !Paging.TryIdKey(cursor, out var before, out bad))
         {
-            return ApiResults.StationNotFound(stationId);
+            return bad!;
         }
 
-        var rows = await db.ConnectorStatuses.AsNoTracking().Where(s => s.StationId == stationId && s.Current).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(rows.GroupBy(r => r.EvseId).OrderBy(g => g.Key)
-            .Select(g => new EvseView(g.Key, g.OrderBy(c => c.ConnectorId).Select(c => new ConnectorView(c.ConnectorId, c.Status, c.Timestamp)).ToList()))
-            .ToList());
+        return await read(before, take).ConfigureAwait(false) is { } page ? TypedResults.Ok(ToPage(page)) : ApiResults.StationNotFound(stationId);
     }
 
-    private static async Task<Results<Ok<Page<StatusChangeView>>, ValidationProblem, ProblemHttpResult>> StatusHistoryAsync(
-        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
-    {
-        if (!Paging.TryLimit(limit, out var take, out var badLimit) || !Paging.TryIdKey(cursor, out var before, out badLimit))
-        {
-            return badLimit!;
-        }
-
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
-        {
-            return ApiResults.StationNotFound(stationId);
-        }
-
-        var query = db.ConnectorStatuses.AsNoTracking().Where(s => s.StationId == stationId && !s.Current);
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(s => s.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(s => s.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(rows, take, total, s => new StatusChangeView(s.EvseId, s.ConnectorId, s.Status, s.Timestamp, s.ReceivedAt), s => Paging.Key(s.Id)));
-    }
-
-    private static async Task<Results<Ok<DeviceModelView>, ProblemHttpResult>> DeviceModelAsync(string stationId, CsmsDatabase database, CancellationToken ct)
-    {
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
-        {
-            return ApiResults.StationNotFound(stationId);
-        }
-
-        var variables = await db.DeviceVariables.AsNoTracking().Include(v => v.Attributes).Where(v => v.StationId == stationId).ToListAsync(ct).ConfigureAwait(false);
-        var components = variables
-            .GroupBy(v => (v.ComponentName, v.ComponentInstance, v.EvseId, v.ConnectorId))
-            .OrderBy(g => g.Key.ComponentName, StringComparer.Ordinal).ThenBy(g => g.Key.EvseId).ThenBy(g => g.Key.ConnectorId).ThenBy(g => g.Key.ComponentInstance, StringComparer.Ordinal)
-            .Select(g => new ComponentView(
-                g.Key.ComponentName,
-                g.Key.ComponentInstance.Length == 0 ? null : g.Key.ComponentInstance,
-                g.Key.EvseId == 0 ? null : g.Key.EvseId,
-                g.Key.ConnectorId == 0 ? null : g.Key.ConnectorId,
-                g.OrderBy(v => v.VariableName, StringComparer.Ordinal).ThenBy(v => v.VariableInstance, StringComparer.Ordinal).Select(v => new VariableView(
-                    v.VariableName,
-                    v.VariableInstance.Length == 0 ? null : v.VariableInstance,
-                    v.Attributes.OrderBy(a => a.Type, StringComparer.Ordinal).Select(a => new AttributeView(a.Type, a.Value, a.Mutability, a.Persistent, a.Constant)).ToList(),
-                    v.DataType is null ? null : new CharacteristicsView(v.DataType, v.Unit, v.MinLimit, v.MaxLimit, v.ValuesList, v.SupportsMonitoring))).ToList()))
-            .ToList();
-        return TypedResults.Ok(new DeviceModelView(stationId, variables.Count, components));
-    }
-
-    private static async Task<Results<Ok<Page<ReportView>>, ValidationProblem, ProblemHttpResult>> ReportsAsync(
-        string stationId, [Description(Paging.CursorHelp)] string? cursor, [Description(Paging.LimitHelp), Range(1, Paging.MaxLimit)] int? limit, CsmsDatabase database, CancellationToken ct)
-    {
-        if (!Paging.TryLimit(limit, out var take, out var badLimit) || !Paging.TryIdKey(cursor, out var before, out badLimit))
-        {
-            return badLimit!;
-        }
-
-        await using var db = database.CreateContext();
-        if (!await db.Stations.AsNoTracking().AnyAsync(s => s.Id == stationId, ct).ConfigureAwait(false))
-        {
-            return ApiResults.StationNotFound(stationId);
-        }
-
-        var query = db.Reports.AsNoTracking().Where(r => r.StationId == stationId);
-        var total = await query.CountAsync(ct).ConfigureAwait(false);
-        if (before is { } b)
-        {
-            query = query.Where(r => r.Id < b);
-        }
-
-        var rows = await query.OrderByDescending(r => r.Id).Take(take + 1).ToListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(Paging.Of(
-            rows, take, total, r => new ReportView(r.RequestId, r.PartsReceived, r.LastSeqNo, r.VariablesReported, r.Complete, r.StartedAt, r.CompletedAt), r => Paging.Key(r.Id)));
-    }
+    private static Page<T> ToPage<T>(KeyedPage<T> page) => new(page.Items, page.Total, page.NextKey is null ? null : Paging.Cursor(page.NextKey));
 }

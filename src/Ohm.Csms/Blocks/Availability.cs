@@ -8,7 +8,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block G, Availability, on the CSMS side.</summary>
-public sealed class Availability(CsmsWriter writer, IStationCallRouter router, TimeProvider time)
+public sealed class Availability(CsmsWriter writer, IStationCallRouter router, TimeProvider time, Events.IFleetChanges? changes = null)
 {
     // G01 Status Notification: the connector's current status and its history.
     public async ValueTask<StatusNotificationResponse> StatusNotificationAsync(StatusNotificationRequest request, OcppCallContext context, CancellationToken cancellationToken)
@@ -19,6 +19,7 @@ public sealed class Availability(CsmsWriter writer, IStationCallRouter router, T
         var status = request.ConnectorStatus.ToWire();
         var timestamp = request.Timestamp.ToUniversalTime();
         await writer.ExecuteForStationAsync(context.StationId, db => ApplyStatusAsync(db, context.StationId, request.EvseId, request.ConnectorId, status, timestamp, now), cancellationToken).ConfigureAwait(false);
+        changes?.Publish(new Events.FleetChange(Events.FleetChangeKind.ConnectorStatus, context.StationId, now, request.EvseId, request.ConnectorId, status));
         return new StatusNotificationResponse();
     }
 

@@ -10,7 +10,7 @@ using Ohm.Ocpp.Rpc;
 namespace Ohm.Csms.Blocks;
 
 /// <summary>Block B, Provisioning, on the CSMS side: boot, the stored device model, variables, reports and reset.</summary>
-public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, TimeProvider time, ILogger<Provisioning> logger, LocalListDriver? localLists = null, Firmware? firmware = null)
+public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, CsmsOptions options, TimeProvider time, ILogger<Provisioning> logger, LocalListDriver? localLists = null, Firmware? firmware = null, Events.IFleetChanges? changes = null)
 {
     private int _lastRequestId = Environment.TickCount & 0x3FFFFFFF;
 
@@ -46,6 +46,7 @@ public sealed class Provisioning(CsmsWriter writer, CsmsDatabase database, IStat
 
         session.RegistrationStatus = status.ToWire();
         session.LastSeenAt = now;
+        changes?.Publish(new Events.FleetChange(Events.FleetChangeKind.Booted, context.StationId, now, Status: status.ToWire()));
         if (status == RegistrationStatusEnumType.Accepted)
         {
             localLists?.Connected(context.StationId); // D01, D02: what is pending for its local list

@@ -14,7 +14,7 @@ namespace Ohm.Csms.Sessions;
 /// What it does after the event (closing a connection, recording a disconnection) is <see cref="BackgroundWork"/>:
 /// owned, awaited when the host stops (before the writer stops), its failure logged.
 /// </remarks>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null, Blocks.ISmartChargingSignals? signals = null)
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null, Blocks.ISmartChargingSignals? signals = null, Events.IFleetChanges? changes = null)
 {
     private OcppServer? _server;
     private volatile bool _stopping;
@@ -96,6 +96,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         try
         {
             var id = (await write.ConfigureAwait(false)).Id;
+            changes?.Publish(new Events.FleetChange(Events.FleetChangeKind.Connected, session.StationId, session.ConnectedAt));
 
             // A finished Task<long> is smaller than this method's state, which would otherwise stay with the session.
             session.ConnectionRecorded = Task.FromResult(id);
@@ -174,6 +175,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
                     station.LastSeenAt = lastSeen;
                 }
             }).ConfigureAwait(false);
+            changes?.Publish(new Events.FleetChange(Events.FleetChangeKind.Disconnected, session.StationId, now));
         }
         catch (System.Threading.Channels.ChannelClosedException)
         {

@@ -1,10 +1,10 @@
-namespace Ohm.Csms.Server.Api;
+namespace Ohm.Csms.Queries;
 
 /// <summary>
 /// Natural order of identities: runs of digits compare as numbers, so CS2 comes before CS10; the rest compares
 /// ordinally, and of two names that are equal as numbers (CS01, CS1) the shorter comes first, so the order is total.
 /// </summary>
-internal sealed class NaturalOrder : IComparer<string>
+public sealed class NaturalOrder : IComparer<string>
 {
     public static readonly NaturalOrder Instance = new();
 

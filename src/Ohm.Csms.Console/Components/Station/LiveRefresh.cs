@@ -1,0 +1,80 @@
+using Ohm.Csms.Events;
+
+namespace Ohm.Csms.Console.Components.Station;
+
+/// <summary>
+/// Redraws a view on the fleet changes it cares about, at most once per <see cref="Interval"/>: the changes of a burst
+/// (a fleet that reconnects) make one reload, not one each. Stops when disposed.
+/// </summary>
+internal sealed class LiveRefresh : IDisposable
+{
+    /// <summary>The least time between two reloads.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TimeProvider _time;
+    private readonly Func<FleetChange, bool> _wanted;
+    private readonly Func<Task> _reload;
+    private int _pending;
+
+    private LiveRefresh(TimeProvider time, Func<FleetChange, bool> wanted, Func<Task> reload)
+    {
+        _time = time;
+        _wanted = wanted;
+        _reload = reload;
+    }
+
+    /// <summary>Subscribes now, and calls <paramref name="reload"/> after the changes <paramref name="wanted"/> selects.</summary>
+    public static LiveRefresh Start(IFleetChanges changes, TimeProvider time, Func<FleetChange, bool> wanted, Func<Task> reload)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var live = new LiveRefresh(time, wanted, reload);
+        var enumerator = changes.SubscribeAsync(live._stop.Token).GetAsyncEnumerator(live._stop.Token);
+        var first = enumerator.MoveNextAsync(); // subscribed from here on, before the first render's data is read
+        _ = live.ReadAsync(enumerator, first);
+        return live;
+    }
+
+    private async Task ReadAsync(IAsyncEnumerator<FleetChange> changes, ValueTask<bool> next)
+    {
+        try
+        {
+            while (await next)
+            {
+                if (_wanted(changes.Current) && Interlocked.Exchange(ref _pending, 1) == 0)
+                {
+                    _ = ReloadSoonAsync();
+                }
+
+                next = changes.MoveNextAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await changes.DisposeAsync();
+        }
+    }
+
+    private async Task ReloadSoonAsync()
+    {
+        try
+        {
+            await Task.Delay(Interval, _time, _stop.Token);
+            Volatile.Write(ref _pending, 0);
+            await _reload();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // The view is gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+}
