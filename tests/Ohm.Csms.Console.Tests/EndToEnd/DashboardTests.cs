@@ -20,8 +20,6 @@ public sealed class DashboardTests(Chromium chromium)
         await station.CallAsync(Event(TransactionEventEnumType.Updated, 1, now, 1500, ChargingStateEnumType.Charging));
 
         var page = await chromium.NewPageAsync();
-        // The development login signs the browser in on a page without [Authorize] (the authorization middleware runs before it on "/").
-        await page.GotoAsync(new Uri(csms.Api.BaseAddress!, "not-found").ToString());
         await page.GotoAsync(csms.Api.BaseAddress!.ToString());
 
         await Expect(page.GetByTestId("stations-connected")).ToHaveTextAsync("1");

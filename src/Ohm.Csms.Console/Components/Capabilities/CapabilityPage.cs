@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 using Ohm.Csms.Accounts;
+using Ohm.Csms.Console.Components.Commands;
 
 namespace Ohm.Csms.Console.Components.Capabilities;
 
@@ -33,6 +35,9 @@ public abstract class CapabilityPage : ComponentBase, IDisposable
     [Inject]
     private AuthenticationStateProvider Authentication { get; set; } = default!;
 
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
@@ -46,7 +51,7 @@ public abstract class CapabilityPage : ComponentBase, IDisposable
 
     /// <summary>Runs a command for the user (the role is checked again, the audit log names the account).</summary>
     protected Task<CommandResult<T>> RunAsync<T>(string stationId, Func<CancellationToken, Task<T>> command) =>
-        StationCommand.RunAsync(User, stationId, command, PageClosed);
+        StationCommand.RunAsync(User, stationId, Services.GetService<CommandTimeout>() ?? CommandTimeout.Default, command, PageClosed);
 
     /// <summary>Calls <paramref name="reload"/> every <paramref name="every"/> (one at a time), then redraws.</summary>
     protected void RefreshEvery(TimeSpan every, Func<Task> reload)

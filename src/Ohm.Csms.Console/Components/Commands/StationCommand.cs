@@ -4,7 +4,7 @@ using Ohm.Csms.Sessions;
 using Ohm.Ocpp;
 using Ohm.Ocpp.Rpc;
 
-namespace Ohm.Csms.Console.Components.Capabilities;
+namespace Ohm.Csms.Console.Components.Commands;
 
 /// <summary>What a command a page sent gave: its value, or what went wrong said plainly.</summary>
 public sealed record CommandResult<T>(T? Value, string? Error)
@@ -16,28 +16,27 @@ public sealed record CommandResult<T>(T? Value, string? Error)
 /// <summary>
 /// Runs an operator's command from a page: the role is checked again here (the button may be hidden, the circuit not),
 /// the command runs as the account (<see cref="CommandActor"/>, for the audit log), and a station's failure becomes a
-/// sentence: not connected, no answer within <see cref="Timeout"/>, or its CALLERROR code and description.
+/// sentence: not connected, no answer within the <see cref="CommandTimeout"/> (the API's Api:CommandTimeoutSeconds), or its
+/// CALLERROR code and description. Every page that sends a command goes through it.
 /// </summary>
 public static class StationCommand
 {
-    /// <summary>How long a page waits for a station's answer.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     /// <summary>The sentence for a user who may not send commands.</summary>
     public const string NotAllowed = "Your role may only view this page: sending commands needs the Operator role.";
 
     /// <summary>Runs <paramref name="command"/> for <paramref name="user"/> when they are an Operator (or more).</summary>
-    public static async Task<CommandResult<T>> RunAsync<T>(ClaimsPrincipal user, string stationId, Func<CancellationToken, Task<T>> command, CancellationToken cancellationToken = default)
+    public static async Task<CommandResult<T>> RunAsync<T>(ClaimsPrincipal user, string stationId, CommandTimeout wait, Func<CancellationToken, Task<T>> command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(wait);
         if (!ConsoleUser.Can(user, OperatorRole.Operator) || user.Identity?.Name is not { } name)
         {
             return new(default, NotAllowed);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        timeout.CancelAfter(TimeSpan.FromSeconds(wait.Seconds));
         using (CommandActor.Begin(name))
         {
             try
@@ -50,7 +49,7 @@ public static class StationCommand
             }
             catch (Exception ex) when (ex is OcppCallTimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                return new(default, $"The station '{stationId}' did not answer within {Timeout.TotalSeconds:0} s.");
+                return new(default, $"The station '{stationId}' did not answer within {wait.Seconds} s.");
             }
             catch (OcppCallErrorException ex)
             {
