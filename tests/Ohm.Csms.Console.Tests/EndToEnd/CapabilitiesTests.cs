@@ -13,8 +13,7 @@ namespace Ohm.Csms.Console.Tests.EndToEnd;
 public sealed class CapabilitiesTests(Chromium chromium)
 {
     /// <summary>
-    /// A page logged in as the development administrator: the development login signs the browser in on a page that
-    /// needs no role (a page that needs one is challenged before the development login runs, and sent to the login form).
+    /// A page logged in as the development administrator (any console page does it; the not-found page is the lightest).
     /// </summary>
     private async Task<IPage> DevelopmentAdministratorAsync(CsmsTestHost csms)
     {

@@ -14,10 +14,7 @@ public sealed class StationsTests(Chromium chromium)
     private static Task<CsmsTestHost> StartAsync() =>
         CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Api:AllowLoopbackWithoutKey", "true"), ("Csms:AcceptUnknown", "true"));
 
-    /// <summary>
-    /// A browser signed in as the development administrator: on a page without an authorization requirement first, as
-    /// the endpoint's authorization runs before the development login.
-    /// </summary>
+    /// <summary>A browser signed in as the development administrator (any console page does it; the not-found page is the lightest).</summary>
     private async Task<IPage> SignedInPageAsync(CsmsTestHost csms)
     {
         var page = await chromium.NewPageAsync();

@@ -40,8 +40,7 @@ public sealed class TransactionsTests(Chromium chromium)
         ],
     };
 
-    // The development login signs the browser in on a page without an authorization requirement: on a page with one, the
-    // endpoint's authorization (which runs before the development login) would send it to the login form first.
+    // Any console page signs a new browser in as the development administrator; the not-found page is the lightest.
     private async Task<IPage> LoggedInPageAsync(CsmsTestHost csms)
     {
         var page = await chromium.NewPageAsync();
