@@ -49,6 +49,7 @@ public static class CsmsHost
         var csms = Bind<CsmsOptions>(builder.Configuration, "Csms");
         var certificates = Bind<Ohm.Csms.Certificates.CertificatesOptions>(builder.Configuration, "Csms:Certificates");
         var api = Bind<ApiOptions>(builder.Configuration, "Api");
+        api.Key = string.IsNullOrEmpty(api.Key) ? null : api.Key; // OHM__Api__Key= (empty) unsets the shared key
         var storage = Bind<StorageOptions>(builder.Configuration, "Storage");
         var apiTls = Bind<ApiTlsOptions>(builder.Configuration, "Api:Tls");
         if (apiTls.CertificateFile is null && tls.CertificateFile is not null)
@@ -318,6 +319,7 @@ public static class CsmsHost
         {
             await app.Services.GetRequiredService<CsmsDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             await app.Services.GetRequiredService<StationAdmission>().WarnOfStationsWithoutCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            await WarnWithoutOperatorsAsync(app, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -455,22 +457,31 @@ public static class CsmsHost
     }
 
     /// <summary>
-    /// Refuses an API nobody could call safely: without a key outside development mode (Api:AllowLoopbackWithoutKey,
-    /// which <c>--accept-unknown</c> sets), and https without a certificate.
+    /// Refuses an https API without a certificate. (Without Api:Key the API still has the accounts' own keys: see
+    /// <see cref="WarnWithoutOperatorsAsync"/>.)
     /// </summary>
     private static IEnumerable<string> ValidateApiSafety(ApiOptions api, ApiTlsOptions apiTls)
     {
-        if (api.Key is null && !api.AllowLoopbackWithoutKey)
-        {
-            yield return "Api:Key is not set, so the API would refuse every call: set Api:Key (OHM__Api__Key, at least 16 characters), "
-                + "or, for development only, let calls from loopback pass without a key with --accept-unknown or Api:AllowLoopbackWithoutKey=true.";
-        }
-
         if (api.Url.StartsWith("https", StringComparison.Ordinal) && (apiTls.CertificateFile is null || !File.Exists(apiTls.CertificateFile)))
         {
             yield return $"Api:Tls:CertificateFile must name the API's certificate (.pfx) when Api:Url (--api-url) is https (is '{apiTls.CertificateFile}'); "
                 + "unset, Ocpp:Tls:CertificateFile is used.";
         }
+    }
+
+    /// <summary>Says how to get in when nobody can: no account yet, no shared Api:Key, no development mode.</summary>
+    private static async Task WarnWithoutOperatorsAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var api = app.Services.GetRequiredService<ApiOptions>();
+        if (api.Key is not null || api.AllowLoopbackWithoutKey
+            || (await app.Services.GetRequiredService<Ohm.Csms.Accounts.IOperatorAccounts>().ListAsync(cancellationToken).ConfigureAwait(false)).Any(a => a.Enabled))
+        {
+            return;
+        }
+
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CsmsHost).FullName!).LogWarning(
+            "No operator account and no Api:Key: nobody can log in to the console or call the API yet. Create the first administrator with "
+            + "'ohm csms user add --role admin NAME' (same --data/--db as this CSMS), or set Api:Key (OHM__Api__Key) for scripts.");
     }
 
     private static void WarnOfDevelopmentMode(WebApplication app)

@@ -206,12 +206,12 @@ public sealed class OperationsTests
     }
 
     [Fact]
-    public void Without_an_API_key_outside_development_mode_the_CSMS_refuses_to_start_naming_Api_Key_and_the_way_out()
+    public async Task Without_an_API_key_or_any_account_the_CSMS_starts_and_warns_how_to_create_the_first_administrator()
     {
-        var error = Assert.Throws<ConfigurationException>(() => CsmsHost.Build(Settings()));
-        Assert.Contains("Api:Key", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Api:AllowLoopbackWithoutKey", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Environment.NewLine, error.Message, StringComparison.Ordinal);
+        await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite, ("Api:Key", ""));
+        var warning = Assert.Single(csms.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("No operator account", StringComparison.Ordinal));
+        Assert.Contains("ohm csms user add --role admin NAME", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = csms.Api.BaseAddress }.GetAsync("api/stations")).StatusCode);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ namespace Ohm.Csms.Console.Tests.EndToEnd;
 public sealed class RolesTests(Chromium chromium)
 {
     [Fact]
-    public async Task A_viewer_gets_no_command_button_and_the_command_endpoint_refuses_the_viewers_key_while_an_operators_reset_is_sent_and_audited()
+    public async Task A_viewer_gets_no_command_button_and_the_command_endpoint_refuses_the_viewers_key_while_an_operators_reset_is_sent_and_audited_for_the_administrator()
     {
         await using var csms = await CsmsTestHost.StartAsync(TestDatabases.Sqlite);
         var handlers = new OcppHandlers().On(OcppActions.Reset, (_, _, _) => ValueTask.FromResult(new ResetResponse { Status = ResetStatusEnumType.Scheduled }));
@@ -50,5 +50,11 @@ public sealed class RolesTests(Chromium chromium)
         var (entries, _) = await csms.App.Services.GetRequiredService<AuditLog>().PageAsync(account: null, stationId: "CS-ROLES", beforeId: null, limit: 10);
         var entry = Assert.Single(entries);
         Assert.Equal(("olivia", "Reset", "Answered"), (entry.Account, entry.Action, entry.Outcome));
+
+        // The administrator reads it on the audit page.
+        var admin = await chromium.NewPageAsync();
+        await ConsoleLogin.LogInAsync(admin, csms, "ada", OperatorRole.Administrator);
+        await admin.GotoAsync(new Uri(csms.Api.BaseAddress!, "audit").ToString());
+        await Expect(admin.GetByTestId("audit-row-account")).ToHaveTextAsync("olivia");
     }
 }
