@@ -1,10 +1,10 @@
 using Ohm.Csms.Events;
 
-namespace Ohm.Csms.Console.Components.Station;
+namespace Ohm.Csms.Console.Components;
 
 /// <summary>
 /// Redraws a view on the fleet changes it cares about, at most once per <see cref="Interval"/>: the changes of a burst
-/// (a fleet that reconnects) make one reload, not one each. Stops when disposed.
+/// (a fleet that reconnects) make one reload, not one each. Every live page uses it. Stops when disposed.
 /// </summary>
 internal sealed class LiveRefresh : IDisposable
 {
@@ -41,9 +41,9 @@ internal sealed class LiveRefresh : IDisposable
         {
             while (await next)
             {
-                if (_wanted(changes.Current) && Interlocked.Exchange(ref _pending, 1) == 0)
+                if (_wanted(changes.Current))
                 {
-                    _ = ReloadSoonAsync();
+                    Request();
                 }
 
                 next = changes.MoveNextAsync();
@@ -55,6 +55,15 @@ internal sealed class LiveRefresh : IDisposable
         finally
         {
             await changes.DisposeAsync();
+        }
+    }
+
+    /// <summary>Asks for a reload (a timer's, say), throttled with the changes' own.</summary>
+    public void Request()
+    {
+        if (!_stop.IsCancellationRequested && Interlocked.Exchange(ref _pending, 1) == 0)
+        {
+            _ = ReloadSoonAsync();
         }
     }
 
