@@ -73,6 +73,7 @@ public sealed class ScreenshotTests(Chromium chromium)
         // Dark: the theme toggle in the app bar.
         await laptop.GotoAsync(csms.Api.BaseAddress!.ToString());
         await Expect(laptop.Locator("[data-testid=dashboard]")).ToBeVisibleAsync();
+        await Expect(laptop.Locator(".mud-layout[data-interactive=yes]")).ToBeVisibleAsync();
         await laptop.GetByLabel("dark theme").ClickAsync();
         await Expect(laptop.GetByLabel("light theme")).ToBeVisibleAsync();
         await laptop.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "console-fleet-dark.png") });

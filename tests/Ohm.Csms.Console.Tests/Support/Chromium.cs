@@ -21,6 +21,8 @@ public sealed class Chromium : IAsyncLifetime
             throw new InvalidOperationException($"No Chromium at {ExecutablePath}: install Debian's chromium package (apt-get install chromium), or set OHM_TEST_CHROMIUM.");
         }
 
+        // Expect(...) waits 5 s by default; a page's first interactive render can take longer on a loaded 2-core CI machine.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -34,7 +36,7 @@ public sealed class Chromium : IAsyncLifetime
     public async Task<IPage> NewPageAsync(int width = 1366, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
     }
 

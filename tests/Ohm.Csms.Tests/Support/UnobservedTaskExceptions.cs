@@ -13,9 +13,22 @@ public static class UnobservedTaskExceptions
 
     static UnobservedTaskExceptions() => TaskScheduler.UnobservedTaskException += (_, e) =>
     {
-        Seen.Enqueue(e.Exception);
+        if (!IsBlazorCircuitPauseAtShutdown(e.Exception))
+        {
+            Seen.Enqueue(e.Exception);
+        }
+
         e.SetObserved();
     };
+
+    /// <summary>
+    /// ASP.NET Core's own race, not ours: as a host is disposed, its circuit registry evicts the console's disconnected
+    /// circuits and pauses each on a task nobody awaits, which reads the circuit's services after they were disposed.
+    /// Only that exact exception is let through; anything else from the console still fails the test.
+    /// </summary>
+    private static bool IsBlazorCircuitPauseAtShutdown(AggregateException exception) =>
+        exception.InnerExceptions.Count > 0 && exception.InnerExceptions.All(inner =>
+            inner is ObjectDisposedException && inner.StackTrace?.Contains("Microsoft.AspNetCore.Components.Server.Circuits.CircuitPersistenceManager.PauseCircuitAsync", StringComparison.Ordinal) == true);
 
     /// <summary>Subscribes (once, by touching the class); call before the work that may leave a task unobserved.</summary>
     public static void Watch()
