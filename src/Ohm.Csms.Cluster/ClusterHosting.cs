@@ -45,8 +45,20 @@ public static class ClusterHosting
 
         services.AddSingleton(new ClusterNodeName($"{address}:{settings.SiloPort}@{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}"));
         services.AddSingleton<LocalStationNode>();
-        services.AddSingleton<IStationPresence, ClusterStationPresence>();
+        services.AddSingleton<ClusterStationPresence>().AddSingleton<IStationPresence>(sp => sp.GetRequiredService<ClusterStationPresence>());
+        services.AddHostedService(sp => new ClusterNodeLifetime(sp.GetRequiredService<ClusterStationPresence>())); // after the silo's: stops before it
         services.AddKeyedSingleton<IStationCallRouter, ClusterStationCallRouter>(InnerRouterKey);
+    }
+
+    private sealed class ClusterNodeLifetime(ClusterStationPresence presence) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            presence.Release();
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class ClusterSchemaSetup(string postgres) : IHostedService

@@ -27,7 +27,7 @@ public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFac
         try
         {
             // The interface is synchronous (the blocks ask it in their loops); the grain answers from memory.
-            return grains.GetGrain<IStationGrain>(stationId).NodeAsync().WaitAsync(PresenceWait).GetAwaiter().GetResult() is not null;
+            return Abandonable(grains.GetGrain<IStationGrain>(stationId).NodeAsync()).WaitAsync(PresenceWait).GetAwaiter().GetResult() is not null;
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
@@ -68,12 +68,12 @@ public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFac
             return true;
         }
 
-        return await grains.GetGrain<IStationGrain>(stationId).DisconnectAsync(reason).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Abandonable(grains.GetGrain<IStationGrain>(stationId).DisconnectAsync(reason)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<byte[]> RemoteAsync(string stationId, OcppAction action, byte[] payload, CancellationToken cancellationToken)
     {
-        var outcome = await grains.GetGrain<IStationGrain>(stationId).CallRawAsync(action.Name, payload).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await Abandonable(grains.GetGrain<IStationGrain>(stationId).CallRawAsync(action.Name, payload)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return outcome.Result switch
         {
             NodeCallResult.Answered => outcome.Payload ?? [],
@@ -84,5 +84,15 @@ public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFac
             NodeCallResult.InvalidResponse => throw new OcppPayloadException(action.Name, new OcppValidationError(OcppErrorCodes.FromWire(outcome.ErrorCode), outcome.Path ?? "", outcome.Message ?? "")),
             _ => throw new InvalidOperationException($"Unknown outcome {outcome.Result} of {action.Name} to {stationId}."),
         };
+    }
+
+    /// <summary>
+    /// A grain call that the caller may stop waiting for (its token, a timeout): its failure after that is observed
+    /// here, not left to the finalizer.
+    /// </summary>
+    private static Task<T> Abandonable<T>(Task<T> call)
+    {
+        _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return call;
     }
 }

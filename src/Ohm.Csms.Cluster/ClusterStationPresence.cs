@@ -47,6 +47,19 @@ public sealed partial class ClusterStationPresence(IGrainFactory grains, LocalSt
         }
     }
 
+    /// <summary>The node leaves: its observer reference is deleted before the silo stops.</summary>
+    public void Release()
+    {
+        lock (_reference)
+        {
+            if (_observer is not null)
+            {
+                grains.DeleteObjectReference<IStationNode>(_observer);
+                _observer = null;
+            }
+        }
+    }
+
     private void Enqueue(string stationId, string what, Func<Task> update)
     {
         lock (_updates)

@@ -15,10 +15,26 @@ public sealed partial class StationGrain(ILogger<StationGrain> logger) : Grain, 
     private Holder? _holder;
 
     /// <inheritdoc/>
-    public Task ConnectedAsync(string nodeName, long connection, IStationNode node)
+    public async Task ConnectedAsync(string nodeName, long connection, IStationNode node)
     {
+        var previous = _holder;
         _holder = new Holder(nodeName, connection, node);
-        return Task.CompletedTask;
+
+        // A station that reconnected to another node: its older connection there is closed, as one node closes the
+        // older connection of a station that connects again.
+        if (previous is not null && previous.NodeName != nodeName)
+        {
+            try
+            {
+                await previous.Node.DisconnectAsync(this.GetPrimaryKeyString(), "Replaced by a newer connection to another CSMS node.").ConfigureAwait(true);
+            }
+#pragma warning disable CA1031 // The older node may be gone; then its connection is too.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogNodeUnreachable(ex, this.GetPrimaryKeyString(), previous.NodeName);
+            }
+        }
     }
 
     /// <inheritdoc/>

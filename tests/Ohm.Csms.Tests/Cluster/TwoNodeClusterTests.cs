@@ -64,6 +64,48 @@ public sealed class TwoNodeClusterTests
         Assert.Equal(503, gone);
     }
 
+    [PostgresFact]
+    public async Task A_station_that_reconnects_to_node_2_moves_there_its_node_1_connection_closed_and_a_silent_station_times_out_across_nodes()
+    {
+        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
+        var ports = FreePorts(4);
+        await using var node1 = await CsmsTestHost.StartSharingAsync(database, [.. Node(ports[0], ports[1]), ("Ocpp:CallTimeoutSeconds", "2")]);
+        await using var node2 = await CsmsTestHost.StartSharingAsync(database, [.. Node(ports[2], ports[3]), ("Ocpp:CallTimeoutSeconds", "2")]);
+        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
+        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+
+        var answeredOn = "";
+        OcppHandlers Answering(string node) => new OcppHandlers().On(OcppActions.Reset, (_, _, _) =>
+        {
+            answeredOn = node;
+            return ValueTask.FromResult(new ResetResponse { Status = ResetStatusEnumType.Accepted });
+        });
+        await using var first = await node1.BootedStationAsync("CS-MOVING", Answering("node 1"));
+        var router1 = node1.App.Services.GetRequiredService<IStationCallRouter>();
+        var sessions1 = node1.App.Services.GetRequiredService<StationSessions>();
+        await using var second = await node2.ConnectAsync("CS-MOVING", Answering("node 2"));
+
+        // The grain now points at node 2, and node 1's older connection was closed for it.
+        await UntilAsync(() => Task.FromResult(!first.IsOpen && !sessions1.IsConnected("CS-MOVING") && router1.IsConnected("CS-MOVING")), "the station moved to node 2");
+        var (status, body) = await node1.PostJsonAsync("api/stations/CS-MOVING/commands/reset", """{"type":"Immediate"}""");
+        Assert.Equal(200, status);
+        Assert.Equal("Accepted", body.GetProperty("status").GetString());
+        Assert.Equal("node 2", answeredOn);
+
+        // A station on node 2 that never answers: 504 through node 1, after the call timeout.
+        var silent = new OcppHandlers().On(OcppActions.Reset, async (_, _, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return new ResetResponse { Status = ResetStatusEnumType.Accepted };
+        });
+        await node1.RegisterAsync("CS-SILENT");
+        await using var quiet = await node2.ConnectAsync("CS-SILENT", silent);
+        await quiet.CallAsync(CsmsTestHost.Boot());
+        await UntilAsync(() => Task.FromResult(router1.IsConnected("CS-SILENT")), "node 1 sees the silent station");
+        var (timedOut, _) = await node1.PostJsonAsync("api/stations/CS-SILENT/commands/reset", """{"type":"Immediate"}""");
+        Assert.Equal(504, timedOut);
+    }
+
     private static (string Key, string Value)[] Node(int siloPort, int gatewayPort) =>
     [
         ("Cluster:Enabled", "true"),
