@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Ohm.Csms.Sessions;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -25,6 +26,12 @@ public static class ClusterHosting
         var services = builder.Services;
         var address = IPAddress.Parse(settings.AdvertisedAddress);
 
+        // Orleans tells much at Information; its warnings and errors are what an operator needs, unless configured.
+        if (builder.Configuration["Logging:LogLevel:Orleans"] is null)
+        {
+            builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        }
+
         // Before the silo's own hosted services: the membership tables must be there when it joins.
         services.AddHostedService(_ => new ClusterSchemaSetup(postgres));
         builder.UseOrleans(silo =>
@@ -43,7 +50,7 @@ public static class ClusterHosting
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = callTimeout + TimeSpan.FromSeconds(15));
         });
 
-        services.AddSingleton(new ClusterNodeName($"{address}:{settings.SiloPort}@{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}"));
+        services.AddSingleton(new ClusterNodeName($"{address}:{settings.SiloPort}/{Guid.NewGuid():N}")); // a restarted node is another holder
         services.AddSingleton<LocalStationNode>();
         services.AddSingleton<ClusterStationPresence>().AddSingleton<IStationPresence>(sp => sp.GetRequiredService<ClusterStationPresence>());
         services.AddHostedService(sp => new ClusterNodeLifetime(sp.GetRequiredService<ClusterStationPresence>())); // after the silo's: stops before it

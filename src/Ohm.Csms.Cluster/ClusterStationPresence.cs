@@ -102,5 +102,5 @@ public sealed partial class ClusterStationPresence(IGrainFactory grains, LocalSt
     private partial void LogUpdateFailed(Exception exception, string what, string stationId);
 }
 
-/// <summary>This node's name in the station grains: its advertised address and silo port, and when it started.</summary>
+/// <summary>This node's name in the station grains: its advertised address and silo port, and an id of this run.</summary>
 public sealed record ClusterNodeName(string Value);
