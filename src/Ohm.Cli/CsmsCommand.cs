@@ -44,9 +44,13 @@ internal static class CsmsCommand
         {
             Description = "Database connection string; one with Host= is PostgreSQL (default none: SQLite in the data folder; Storage:Database).",
         };
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Join a cluster of CSMS nodes that share the PostgreSQL of --db (Microsoft Orleans; Cluster:Enabled; ports and ids in Cluster:SiloPort, Cluster:GatewayPort, Cluster:AdvertisedAddress, Cluster:ClusterId, Cluster:ServiceId).",
+        };
         var command = new Command("csms", "Run the CSMS: stations connect at <ocpp-url>/ocpp/<stationId>; operators use <api-url>/api. Settings come from appsettings.json in the working directory, then OHM__ environment variables (OHM__Api__Key=...), then these flags.")
         {
-            ocppUrl, apiUrl, acceptUnknown, data, db,
+            ocppUrl, apiUrl, acceptUnknown, data, db, cluster,
         };
         command.Subcommands.Add(UserCommand.Create()); // ohm csms user add|list|remove
         command.SetAction(async (parse, cancellationToken) =>
@@ -65,6 +69,11 @@ internal static class CsmsCommand
         Set(overrides, "Api:Url", Given<string>(parse, "--api-url"));
         Set(overrides, "Storage:DataFolder", Given<string>(parse, "--data"));
         Set(overrides, "Storage:Database", Given<string?>(parse, "--db"));
+        if (parse.GetValue<bool>("--cluster"))
+        {
+            overrides["Cluster:Enabled"] = "true";
+        }
+
         if (parse.GetValue<bool>("--accept-unknown"))
         {
             overrides["Csms:AcceptUnknown"] = "true";

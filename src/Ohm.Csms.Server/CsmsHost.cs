@@ -63,8 +63,9 @@ public static class CsmsHost
         var contracts = Bind<Ohm.Csms.Certificates.ContractCertificatesOptions>(builder.Configuration, "Csms:ContractCertificates"); // M01, M02, C07, C08
         var webhookOptions = Bind<Ohm.Csms.Events.WebhookOptions>(builder.Configuration, "Csms:Webhooks");
         var fileService = Bind<Ohm.Csms.Files.FileServiceOptions>(builder.Configuration, "Csms:Files");
+        var cluster = Bind<Ohm.Csms.Cluster.ClusterSettings>(builder.Configuration, "Cluster"); // issue 16: off, one node and no Orleans
         var errors = webhookOptions.Validate().Concat(fileService.Validate()).Concat(ocsp.Validate()).Concat(contracts.Validate()).Concat(ocpp.Validate()).Concat(csms.Validate()).Concat(api.Validate()).Concat(tls.Validate()).Concat(OcppTlsSetup.Validate(ocpp, tls)).Concat(certificates.Validate())
-            .Concat(health.Validate()).Concat(ValidateApiSafety(api, apiTls)).ToList();
+            .Concat(health.Validate()).Concat(ValidateApiSafety(api, apiTls)).Concat(cluster.Validate(storage.Database)).ToList();
         errors.AddRange(ValidateLogLevels(builder.Configuration));
         if (ConfigureConsole(builder) is { } logError)
         {
@@ -131,7 +132,7 @@ public static class CsmsHost
         services.AddSingleton<CsmsWriter>();
         services.AddSingleton<StationSessions>();
         services.AddSingleton<Ohm.Csms.Accounts.OperatorAccounts>().AddSingleton<Ohm.Csms.Accounts.IOperatorAccounts>(sp => sp.GetRequiredService<Ohm.Csms.Accounts.OperatorAccounts>()).AddSingleton<Ohm.Csms.Accounts.AuditLog>(); // accounts, keys, audit
-        services.AddSingleton<IStationCallRouter>(sp => ActivatorUtilities.CreateInstance<Ohm.Csms.Accounts.AuditingStationCallRouter>(sp, sp.GetRequiredService<StationSessions>())); // operators' calls audited
+        services.AddSingleton<IStationCallRouter>(sp => ActivatorUtilities.CreateInstance<Ohm.Csms.Accounts.AuditingStationCallRouter>(sp, sp.GetKeyedService<IStationCallRouter>(Ohm.Csms.Cluster.ClusterHosting.InnerRouterKey) ?? sp.GetRequiredService<StationSessions>())); // operators' calls audited; in cluster mode routed across the nodes
         services.AddSingleton(new FailedHandshakes(ocpp.FailedHandshakes.PerAddressPerMinute, ocpp.FailedHandshakes.PerStationPerMinute));
         services.AddSingleton<SecurityEventLog>();
         services.AddSingleton(Bind<SecurityProfileOptions>(builder.Configuration, "Csms:Security")).AddSingleton(sp => new CsmsRootCertificate( // A05: what stations must trust: the root given, else the built-in CA behind the server certificate it issued
@@ -205,6 +206,11 @@ public static class CsmsHost
         services.AddApiDocument();
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(OcppMetrics.MeterName, CsmsMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         services.AddSingleton<CsmsMetrics>();
+
+        if (cluster.Enabled)
+        {
+            Ohm.Csms.Cluster.ClusterHosting.Add(builder, cluster, storage.Database!, TimeSpan.FromSeconds(ocpp.CallTimeoutSeconds));
+        }
 
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -65,6 +65,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Csms_cluster_flag_turns_cluster_mode_on()
+    {
+        var root = OhmCommand.Create();
+        var overrides = CsmsCommand.Overrides(root.Parse(["csms", "--cluster", "--db", "Host=db;Database=ohm"]));
+        Assert.Equal("true", overrides["Cluster:Enabled"]);
+        Assert.DoesNotContain("Cluster:Enabled", CsmsCommand.Overrides(root.Parse(["csms"])).Keys);
+    }
+
+    [Fact]
     public async Task Version_is_VersionPrefix_of_Directory_Build_props()
     {
         var props = File.ReadAllText(Path.Combine(RepositoryCopy.FindRoot(), "Directory.Build.props"));

@@ -14,7 +14,7 @@ namespace Ohm.Csms.Sessions;
 /// What it does after the event (closing a connection, recording a disconnection) is <see cref="BackgroundWork"/>:
 /// owned, awaited when the host stops (before the writer stops), its failure logged.
 /// </remarks>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null, Blocks.ISmartChargingSignals? signals = null, Events.IFleetChanges? changes = null)
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null, Blocks.ISmartChargingSignals? signals = null, Events.IFleetChanges? changes = null, IStationPresence? presence = null)
 {
     private OcppServer? _server;
     private volatile bool _stopping;
@@ -62,6 +62,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         }
 
         signals?.ConnectionChanged(connection.StationId, true);
+        presence?.OnConnected(connection.StationId);
     }
 
     private void OnBootDeadline(StationSession session)
@@ -119,6 +120,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
         sessions.Close(session);
         session.DisarmBootDeadline();
         signals?.ConnectionChanged(session.StationId, false);
+        presence?.OnDisconnected(session.StationId);
         metrics?.ConnectionClosed(CloseReason(connection, session));
         var now = time.GetUtcNow();
         var lastSeen = session.LastSeenAt;

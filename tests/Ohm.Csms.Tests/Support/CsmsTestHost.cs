@@ -19,6 +19,7 @@ public sealed class CsmsTestHost : IAsyncDisposable
 
     private readonly TestDatabase _database;
     private bool _handedOver;
+    private bool _sharesDatabase;
 
     private CsmsTestHost(WebApplication app, TestDatabase database, LogRecorder logs)
     {
@@ -50,6 +51,15 @@ public sealed class CsmsTestHost : IAsyncDisposable
         return await StartOnAsync(await TestDatabases.CreateAsync(databaseKind), configure, settings);
     }
 
+    /// <summary>Starts a host on <paramref name="database"/>, which the caller owns and disposes (hosts that share one database: a cluster's nodes).</summary>
+    public static async Task<CsmsTestHost> StartSharingAsync(TestDatabase database, params (string Key, string Value)[] settings)
+    {
+        UnobservedTaskExceptions.Watch();
+        var host = await StartOnAsync(database, null, settings, ownsDatabase: false);
+        host._sharesDatabase = true;
+        return host;
+    }
+
     /// <summary>Stops this host and starts another on the same database with <paramref name="settings"/>: a restart. Dispose the new one only.</summary>
     public async Task<CsmsTestHost> RestartAsync(params (string Key, string Value)[] settings)
     {
@@ -61,7 +71,7 @@ public sealed class CsmsTestHost : IAsyncDisposable
         return await StartOnAsync(_database, null, settings);
     }
 
-    private static async Task<CsmsTestHost> StartOnAsync(TestDatabase database, Action<WebApplicationBuilder>? configure, (string Key, string Value)[] settings)
+    private static async Task<CsmsTestHost> StartOnAsync(TestDatabase database, Action<WebApplicationBuilder>? configure, (string Key, string Value)[] settings, bool ownsDatabase = true)
     {
         var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -93,7 +103,11 @@ public sealed class CsmsTestHost : IAsyncDisposable
         }
         catch
         {
-            await database.DisposeAsync();
+            if (ownsDatabase)
+            {
+                await database.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -157,7 +171,11 @@ public sealed class CsmsTestHost : IAsyncDisposable
         Api.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        await _database.DisposeAsync();
+        if (!_sharesDatabase)
+        {
+            await _database.DisposeAsync();
+        }
+
         Logs.AssertClean();
     }
 }
