@@ -75,15 +75,6 @@ public sealed record StationRow(StationView Station, IReadOnlyDictionary<string,
     public bool Faulted => ConnectorsByStatus.ContainsKey("Faulted");
 }
 
-/// <summary>One transaction of a station, for its page.</summary>
-public sealed record StationTransactionView(string TransactionId, int? EvseId, int? ConnectorId, string State, string? ChargingState, string? IdToken, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, decimal? EnergyWh, string? StoppedReason);
-
-/// <summary>One security event of a station, for its page.</summary>
-public sealed record StationSecurityEventView(DateTimeOffset Timestamp, string Source, string Type, bool Critical, string? TechInfo);
-
-/// <summary>One open alert of a station, for its page.</summary>
-public sealed record StationAlertView(long Id, string Component, string Variable, int? Severity, string LastValue, DateTimeOffset OpenedAt, DateTimeOffset LastEventAt, int EventCount);
-
 /// <summary>
 /// The queries of the station registry, live state, connection history, EVSE status and stored device model: the API's
 /// and the console's one implementation. A method that takes a station answers null when the station is not registered.
@@ -230,34 +221,6 @@ public sealed class StationQueries(CsmsDatabase database, StationSessions sessio
                     v.DataType is null ? null : new CharacteristicsView(v.DataType, v.Unit, v.MinLimit, v.MaxLimit, v.ValuesList, v.SupportsMonitoring))).ToList()))
             .ToList();
         return new DeviceModelView(stationId, variables.Count, components);
-    }
-
-    /// <summary>The station's latest transactions, latest first.</summary>
-    public async Task<IReadOnlyList<StationTransactionView>> TransactionsAsync(string stationId, int take, CancellationToken cancellationToken)
-    {
-        using var db = database.CreateContext();
-        var rows = await db.Transactions.AsNoTracking().Where(t => t.StationId == stationId).OrderByDescending(t => t.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(t => new StationTransactionView(
-            t.TransactionId, t.EvseId, t.ConnectorId, t.State, t.ChargingState, t.IdToken, t.StartedAt, t.EndedAt,
-            t.MeterLastWh is { } last && t.MeterStartWh is { } start ? last - start : null, t.StoppedReason))];
-    }
-
-    /// <summary>The station's latest security events, latest first.</summary>
-    public async Task<IReadOnlyList<StationSecurityEventView>> SecurityEventsAsync(string stationId, int take, CancellationToken cancellationToken)
-    {
-        using var db = database.CreateContext();
-        var rows = await db.SecurityEvents.AsNoTracking().Where(e => e.StationId == stationId).OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(e => new StationSecurityEventView(e.Timestamp, e.Source, e.Type, e.Critical, e.TechInfo))];
-    }
-
-    /// <summary>The station's open alerts, latest first.</summary>
-    public async Task<IReadOnlyList<StationAlertView>> OpenAlertsAsync(string stationId, int take, CancellationToken cancellationToken)
-    {
-        using var db = database.CreateContext();
-        var rows = await db.Alerts.AsNoTracking().Where(a => a.StationId == stationId && a.Open).OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(a => new StationAlertView(
-            a.Id, a.ComponentInstance is null ? a.ComponentName : $"{a.ComponentName}/{a.ComponentInstance}", a.VariableInstance is null ? a.VariableName : $"{a.VariableName}/{a.VariableInstance}",
-            a.Severity, a.LastValue, a.OpenedAt, a.LastEventAt, a.EventCount))];
     }
 
     private async Task<KeyedPage<TView>?> NewestFirstAsync<TRow, TView>(
