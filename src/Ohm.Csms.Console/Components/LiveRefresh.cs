@@ -79,6 +79,10 @@ internal sealed class LiveRefresh : IDisposable
         {
             // The view is gone.
         }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+            // The view went while its reload ran (the host stopping, its database already closed): nothing is left to show it on.
+        }
     }
 
     public void Dispose()
