@@ -244,21 +244,14 @@ public sealed partial class ObservabilityTests
         await using var first = await csms.ConnectAsync("CS-M-RAW");
         await using var second = await csms.ConnectAsync("CS-M-RAW");
         await first.Completion.WaitAsync(TimeSpan.FromSeconds(30));
-        var sessions = csms.App.Services.GetRequiredService<Ohm.Csms.Sessions.StationSessions>();
-        while (sessions.Find("CS-M-RAW") is not { Connection.IsOpen: true }) // the newer connection's session, opened just after its upgrade
-        {
-            await Task.Delay(10);
-        }
+        await csms.SessionAsync("CS-M-RAW"); // the newer connection's session, opened just after its upgrade
 
         (await csms.Api.PutAsJsonAsync("api/stations/CS-M-RAW", new { enabled = false })).EnsureSuccessStatusCode();
         await second.Completion.WaitAsync(TimeSpan.FromSeconds(30));
 
         // A station that is not accepted yet connects and never boots: closed at the boot deadline.
         await using var silent = await csms.ConnectAsync("CS-M-PW");
-        while (sessions.Find("CS-M-PW") is not { BootDeadlineArmed: true }) // the server opens the session, then arms the deadline, just after the upgrade
-        {
-            await Task.Delay(10);
-        }
+        await csms.SessionAsync("CS-M-PW", s => s.BootDeadlineArmed); // the server opens the session, then arms the deadline, just after the upgrade
 
         clock.Advance(TimeSpan.FromSeconds(61)); // also: the active transactions are read again
         await silent.Completion.WaitAsync(TimeSpan.FromSeconds(30));

@@ -349,11 +349,7 @@ public sealed class SecurityHardeningTests
         await csms.RegisterAsync("CS-NOBOOT");
         await using var silent = await csms.ConnectAsync("CS-NOBOOT");
         await using var booted = await csms.BootedStationAsync("CS-BOOTED");
-        var sessions = csms.App.Services.GetRequiredService<StationSessions>();
-        while (sessions.Find("CS-NOBOOT") is not { BootDeadlineArmed: true }) // armed just after the session opens
-        {
-            await Task.Delay(10);
-        }
+        await csms.SessionAsync("CS-NOBOOT", s => s.BootDeadlineArmed); // armed just after the session opens
 
         fakeTime.Advance(TimeSpan.FromSeconds(59));
         Assert.True(silent.IsOpen);

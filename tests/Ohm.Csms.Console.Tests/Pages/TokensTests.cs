@@ -28,6 +28,8 @@ public sealed class TokensTests
         cut.Find("[data-testid=token-add]").Click();
         Input(cut, "token-idtoken").Change("RFID-0001");
         cut.Find("[data-testid=token-save]").Click();
+        // The save has ended when its message shows (the table's first load can show the new row before that).
+        cut.WaitForAssertion(() => Assert.Equal("Saved ISO14443 token 'RFID-0001'.", cut.Find("[data-testid=token-message]").TextContent));
         cut.WaitForAssertion(() => Assert.Equal("RFID-0001", cut.Find("[data-testid=token-row]").TextContent));
         var stored = Assert.Single((await store.Tokens.SearchAsync(null, 0, 10, CancellationToken.None)).Items);
         Assert.Equal((IdTokenEnumType.ISO14443, AuthorizationStatusEnumType.Accepted), (stored.Type, stored.Status));

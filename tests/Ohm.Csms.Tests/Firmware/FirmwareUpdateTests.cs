@@ -393,6 +393,7 @@ public sealed class FirmwareUpdateTests
         // It connects without booting (nothing tells the campaign): only the driver's tick on the CSMS clock sends it its update.
         var fake = new FirmwareStation("CS-CLK");
         await using var connection = await csms.ConnectAsync(fake.Id, fake.Handlers());
+        await csms.SessionAsync(fake.Id); // else the tick can find it not connected yet and queue it a minute more
         clock.Advance(TimeSpan.FromSeconds(30));
         await SettledAsync(csms);
         Assert.Equal(0, fake.Received);

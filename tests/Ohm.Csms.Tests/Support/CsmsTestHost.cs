@@ -130,6 +130,22 @@ public sealed class CsmsTestHost : IAsyncDisposable
     public Task<OcppConnection> ConnectAsync(string stationId, OcppHandlers? handlers = null, string? password = "station-password-16") =>
         OcppClient.ConnectAsync(new OcppClientOptions { Endpoint = OcppEndpoint, StationId = stationId, Password = password }, handlers ?? new OcppHandlers());
 
+    /// <summary>
+    /// Waits until this CSMS has opened the session of <paramref name="stationId"/>'s open connection and
+    /// <paramref name="ready"/> holds for it: the server opens it just after the upgrade the client has already seen.
+    /// </summary>
+    public async Task<Ohm.Csms.Sessions.StationSession> SessionAsync(string stationId, Func<Ohm.Csms.Sessions.StationSession, bool>? ready = null)
+    {
+        var sessions = App.Services.GetRequiredService<Ohm.Csms.Sessions.StationSessions>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (sessions.Find(stationId) is not { Connection.IsOpen: true } session || !(ready?.Invoke(session) ?? true))
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        return sessions.Find(stationId)!;
+    }
+
     /// <summary>Connects and boots a station, registered with SP1 and Accepted.</summary>
     public async Task<OcppConnection> BootedStationAsync(string stationId, OcppHandlers? handlers = null)
     {
