@@ -48,9 +48,14 @@ public static class ClusterHosting
                 o.ConnectionString = postgres;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = callTimeout + TimeSpan.FromSeconds(15));
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Cluster:Membership")); // how soon a dead node is declared dead (Orleans' names)
         });
 
-        services.AddSingleton(new ClusterNodeName($"{address}:{settings.SiloPort}/{Guid.NewGuid():N}")); // a restarted node is another holder
+        // Presence (issue 16): the node's name carries its run's generation, so a restarted node is another holder.
+        services.AddSingleton(sp => new ClusterNodeName(ClusterNodes.NameOf(sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress)));
+        services.AddSingleton<ClusterNodes>().AddSingleton<RemotePresenceCache>();
+        services.AddSingleton<IStationDirectory, ClusterStationDirectory>(); // the API's and the console's connected, across the nodes
+        services.AddHostedService<ClusterNodeWatch>(); // a dead node's rows closed, the grains told again
         services.AddSingleton<LocalStationNode>();
         services.AddSingleton<ClusterStationPresence>().AddSingleton<IStationPresence>(sp => sp.GetRequiredService<ClusterStationPresence>());
         services.AddHostedService(sp => new ClusterNodeLifetime(sp.GetRequiredService<ClusterStationPresence>())); // after the silo's: stops before it

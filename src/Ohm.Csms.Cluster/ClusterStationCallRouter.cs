@@ -11,29 +11,11 @@ namespace Ohm.Csms.Cluster;
 /// The station-call router of cluster mode: a station connected to this node is called through the local sessions as
 /// on one node; any other through its grain, to the node that holds it, with the same exceptions as one node throws.
 /// </summary>
-public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFactory grains) : IStationCallRouter
+public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFactory grains, RemotePresenceCache remote) : IStationCallRouter
 {
-    /// <summary>How long <see cref="IsConnected"/> waits for the station's grain.</summary>
-    private static readonly TimeSpan PresenceWait = TimeSpan.FromSeconds(5);
-
     /// <inheritdoc/>
-    public bool IsConnected(string stationId)
-    {
-        if (sessions.IsConnected(stationId))
-        {
-            return true;
-        }
-
-        try
-        {
-            // The interface is synchronous (the blocks ask it in their loops); the grain answers from memory.
-            return Abandonable(grains.GetGrain<IStationGrain>(stationId).NodeAsync()).WaitAsync(PresenceWait).GetAwaiter().GetResult() is not null;
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
-        {
-            return false;
-        }
-    }
+    /// <remarks>From the local sessions, else from what the station's grain said lately (<see cref="RemotePresenceCache"/>): no long wait.</remarks>
+    public bool IsConnected(string stationId) => sessions.IsConnected(stationId) || remote.IsConnected(stationId);
 
     /// <inheritdoc/>
     public async Task<TResponse> CallAsync<TResponse>(string stationId, IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)

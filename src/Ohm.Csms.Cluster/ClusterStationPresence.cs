@@ -23,7 +23,7 @@ public sealed partial class ClusterStationPresence(IGrainFactory grains, LocalSt
     {
         var connection = Interlocked.Increment(ref _lastConnection);
         _connections[stationId] = connection;
-        Enqueue(stationId, "registering", () => grains.GetGrain<IStationGrain>(stationId).ConnectedAsync(name.Value, connection, Observer()));
+        _ = Enqueue(stationId, "registering", () => grains.GetGrain<IStationGrain>(stationId).ConnectedAsync(name.Value, connection, Observer()));
     }
 
     /// <inheritdoc/>
@@ -35,7 +35,37 @@ public sealed partial class ClusterStationPresence(IGrainFactory grains, LocalSt
             return;
         }
 
-        Enqueue(stationId, "unregistering", () => grains.GetGrain<IStationGrain>(stationId).DisconnectedAsync(name.Value, connection));
+        _ = Enqueue(stationId, "unregistering", () => grains.GetGrain<IStationGrain>(stationId).DisconnectedAsync(name.Value, connection));
+    }
+
+    /// <summary>How many stations <see cref="AnnounceAllAsync"/> announces at once.</summary>
+    internal const int AnnounceBatch = 256;
+
+    /// <summary>
+    /// Tells the grains of every station connected to this node that this node holds it, a batch at a time, in order
+    /// with each station's other updates. A grain that knows another holder keeps it (the station moved since); one
+    /// that came back empty (it lived on a node that died) learns this node again. Returns how many were announced.
+    /// </summary>
+    public async Task<int> AnnounceAllAsync(CancellationToken cancellationToken)
+    {
+        var announced = 0;
+        foreach (var batch in _connections.ToArray().Chunk(AnnounceBatch))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var updates = new List<Task>(batch.Length);
+            foreach (var (stationId, connection) in batch)
+            {
+                if (sessions.IsConnected(stationId))
+                {
+                    updates.Add(Enqueue(stationId, "announcing", () => grains.GetGrain<IStationGrain>(stationId).AnnouncedAsync(name.Value, connection, Observer())));
+                }
+            }
+
+            await Task.WhenAll(updates).ConfigureAwait(false);
+            announced += updates.Count;
+        }
+
+        return announced;
     }
 
     private IStationNode Observer()
@@ -60,7 +90,8 @@ public sealed partial class ClusterStationPresence(IGrainFactory grains, LocalSt
         }
     }
 
-    private void Enqueue(string stationId, string what, Func<Task> update)
+    /// <summary>Runs <paramref name="update"/> after the station's earlier ones; the task ends when it has (it never fails: a failure is logged).</summary>
+    private Task Enqueue(string stationId, string what, Func<Task> update)
     {
         lock (_updates)
         {
@@ -68,6 +99,7 @@ public sealed partial class ClusterStationPresence(IGrainFactory grains, LocalSt
             var next = RunAfterAsync(previous, stationId, what, update);
             _updates[stationId] = next;
             background.Start($"Cluster: {what} {stationId}", _ => ForgetWhenDoneAsync(stationId, next));
+            return next;
         }
     }
 
@@ -102,5 +134,5 @@ public sealed partial class ClusterStationPresence(IGrainFactory grains, LocalSt
     private partial void LogUpdateFailed(Exception exception, string what, string stationId);
 }
 
-/// <summary>This node's name in the station grains: its advertised address and silo port, and an id of this run.</summary>
+/// <summary>This node's name in the station grains and its connection rows: its silo's address and port, and the generation of this run (<see cref="ClusterNodes.NameOf"/>).</summary>
 public sealed record ClusterNodeName(string Value);

@@ -8,6 +8,12 @@ public interface IStationGrain : IGrainWithStringKey
     /// <summary>The station connected to <paramref name="node"/> (named <paramref name="nodeName"/>); its connection number there is <paramref name="connection"/>.</summary>
     Task ConnectedAsync(string nodeName, long connection, IStationNode node);
 
+    /// <summary>
+    /// <paramref name="node"/> still holds the station (connection <paramref name="connection"/>): told again after a node
+    /// died, so that a grain that came back empty knows its station again. A grain that knows a holder keeps it.
+    /// </summary>
+    Task AnnouncedAsync(string nodeName, long connection, IStationNode node);
+
     /// <summary>The connection <paramref name="connection"/> of the station on <paramref name="nodeName"/> closed; ignored when a newer one holds the station.</summary>
     Task DisconnectedAsync(string nodeName, long connection);
 

@@ -10,7 +10,7 @@ namespace Ohm.Csms.Cluster;
 /// </summary>
 [Reentrant]
 [KeepAlive]
-public sealed partial class StationGrain(ILogger<StationGrain> logger) : Grain, IStationGrain
+public sealed partial class StationGrain(ClusterNodes nodes, ILogger<StationGrain> logger) : Grain, IStationGrain
 {
     private Holder? _holder;
 
@@ -38,6 +38,18 @@ public sealed partial class StationGrain(ILogger<StationGrain> logger) : Grain, 
     }
 
     /// <inheritdoc/>
+    public Task AnnouncedAsync(string nodeName, long connection, IStationNode node)
+    {
+        // Never displaces a holder: a station that reconnected elsewhere since is held there.
+        if (_holder is null || (_holder.NodeName == nodeName && _holder.Connection == connection))
+        {
+            _holder = new Holder(nodeName, connection, node);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public Task DisconnectedAsync(string nodeName, long connection)
     {
         if (_holder is { } holder && holder.NodeName == nodeName && holder.Connection == connection)
@@ -49,12 +61,23 @@ public sealed partial class StationGrain(ILogger<StationGrain> logger) : Grain, 
     }
 
     /// <inheritdoc/>
-    public Task<string?> NodeAsync() => Task.FromResult(_holder?.NodeName);
+    public Task<string?> NodeAsync() => Task.FromResult(Holding()?.NodeName);
+
+    /// <summary>The holder, unless the cluster declared its node dead (then it is forgotten: its stations reconnect elsewhere).</summary>
+    private Holder? Holding()
+    {
+        if (_holder is { } holder && !nodes.IsLive(holder.NodeName))
+        {
+            Forget(holder);
+        }
+
+        return _holder;
+    }
 
     /// <inheritdoc/>
     public async Task<NodeCallOutcome> CallRawAsync(string action, byte[] payload)
     {
-        if (_holder is not { } holder)
+        if (Holding() is not { } holder)
         {
             return NodeCallOutcome.NotConnected;
         }
@@ -82,7 +105,7 @@ public sealed partial class StationGrain(ILogger<StationGrain> logger) : Grain, 
     /// <inheritdoc/>
     public async Task<bool> DisconnectAsync(string reason)
     {
-        if (_holder is not { } holder)
+        if (Holding() is not { } holder)
         {
             return false;
         }

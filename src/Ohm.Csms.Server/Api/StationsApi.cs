@@ -141,7 +141,7 @@ internal static class StationsApi
             await router.DisconnectAsync(stationId, revoked, ct).ConfigureAwait(false);
         }
 
-        var view = queries.View(station);
+        var view = await queries.ViewAsync(station, ct).ConfigureAwait(false);
         return created ? TypedResults.Created($"/api/stations/{Uri.EscapeDataString(stationId)}", view) : TypedResults.Ok(view);
     }
 

@@ -11,8 +11,11 @@ namespace Ohm.Csms.Queries;
 /// stations connected, offline and faulted, connectors by status, active transactions, the energy delivered today, open
 /// alerts by severity, OCPP calls per second, and the power delivered over the last hours.
 /// </summary>
-public sealed class FleetQueries(CsmsDatabase database, StationSessions sessions, FleetMessageRate messages, TimeProvider time)
+public sealed class FleetQueries(CsmsDatabase database, StationSessions sessions, FleetMessageRate messages, TimeProvider time, IStationDirectory? directory = null)
 {
+    /// <summary>Where the stations are connected: this process's sessions, or in a cluster every node's.</summary>
+    private readonly IStationDirectory _directory = directory ?? new LocalStationDirectory(sessions);
+
     /// <summary>The buckets of <see cref="PowerAsync"/>.</summary>
     public const int PowerBuckets = 24;
 
@@ -32,7 +35,8 @@ public sealed class FleetQueries(CsmsDatabase database, StationSessions sessions
         var db = database.CreateContext();
         await using var dbDisposal = db.ConfigureAwait(false);
         var stationIds = await db.Stations.AsNoTracking().Select(s => s.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var connected = stationIds.Count(sessions.IsConnected);
+        var live = await _directory.ReadAsync(null, cancellationToken).ConfigureAwait(false);
+        var connected = stationIds.Count(live.IsConnected);
         var faulted = await db.ConnectorStatuses.AsNoTracking().Where(c => c.Current && c.Status == "Faulted").Select(c => c.StationId).Distinct()
             .CountAsync(cancellationToken).ConfigureAwait(false);
         var connectors = (await db.ConnectorStatuses.AsNoTracking().Where(c => c.Current).GroupBy(c => c.Status)

@@ -79,19 +79,35 @@ public sealed record StationRow(StationView Station, IReadOnlyDictionary<string,
 /// The queries of the station registry, live state, connection history, EVSE status and stored device model: the API's
 /// and the console's one implementation. A method that takes a station answers null when the station is not registered.
 /// </summary>
-public sealed class StationQueries(CsmsDatabase database, StationSessions sessions)
+public sealed class StationQueries(CsmsDatabase database, StationSessions sessions, IStationDirectory? directory = null)
 {
-    /// <summary>The view of a stored station with its live state.</summary>
-    public StationView View(StationRecord station)
+    /// <summary>Where the stations are connected: this process's sessions, or in a cluster every node's.</summary>
+    private readonly IStationDirectory _directory = directory ?? new LocalStationDirectory(sessions);
+
+    /// <summary>The view of a stored station with its live state, wherever it is connected.</summary>
+    public async Task<StationView> ViewAsync(StationRecord station, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(station);
+        var live = await _directory.ReadAsync([station.Id], cancellationToken).ConfigureAwait(false);
+        return View(station, live.Find(station.Id));
+    }
+
+    /// <summary>The view of a stored station with its live state (<paramref name="live"/>: null when it is not connected).</summary>
+    private static StationView View(StationRecord station, StationLiveState? live)
+    {
         var s = station;
-        var session = sessions.Find(s.Id);
         return new StationView(
-            s.Id, s.Enabled, s.SecurityProfile, s.BootPolicy, session?.RegistrationStatus ?? s.RegistrationStatus?.ToWire(), session is not null,
-            session?.LastSeenAt ?? s.LastSeenAt, s.VendorName, s.Model, s.SerialNumber, s.FirmwareVersion, s.ModemIccid, s.ModemImsi,
+            s.Id, s.Enabled, s.SecurityProfile, s.BootPolicy, live?.RegistrationStatus ?? s.RegistrationStatus?.ToWire(), live is not null,
+            LastSeen(s.LastSeenAt, live), s.VendorName, s.Model, s.SerialNumber, s.FirmwareVersion, s.ModemIccid, s.ModemImsi,
             s.LastBootReason, s.LastBootAt, s.AutoRegistered, s.CreatedAt);
     }
+
+    /// <summary>
+    /// When the station was last seen: what the node holding it knows, else the stored value (written at each
+    /// disconnection), and no earlier than its connection's opening (another node's station was seen then at least).
+    /// </summary>
+    private static DateTimeOffset? LastSeen(DateTimeOffset? stored, StationLiveState? live) =>
+        live?.LastSeenAt ?? (live is { } l && (stored is null || stored < l.ConnectedSince) ? l.ConnectedSince : stored);
 
     /// <summary>
     /// The page after <paramref name="afterId"/>, in natural order. The page is found in memory over the station ids only
@@ -106,7 +122,8 @@ public sealed class StationQueries(CsmsDatabase database, StationSessions sessio
         var pageIds = (afterId is null ? ids : ids.Where(id => NaturalOrder.Instance.Compare(id, afterId) > 0)).Take(take + 1).ToList();
         var wanted = pageIds.Take(take).ToList();
         var rows = await db.Stations.AsNoTracking().Where(s => wanted.Contains(s.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var items = rows.OrderBy(s => s.Id, NaturalOrder.Instance).Select(View).ToList();
+        var live = await _directory.ReadAsync(wanted, cancellationToken).ConfigureAwait(false);
+        var items = rows.OrderBy(s => s.Id, NaturalOrder.Instance).Select(s => View(s, live.Find(s.Id))).ToList();
         return new KeyedPage<StationView>(items, ids.Count, pageIds.Count > take ? wanted[^1] : null);
     }
 
@@ -127,12 +144,15 @@ public sealed class StationQueries(CsmsDatabase database, StationSessions sessio
             || (k.Model?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false)
             || (k.SerialNumber?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false)).ToList();
         var byId = found.OrderBy(k => k.Id, NaturalOrder.Instance);
+
+        // Sorted by live state: every connected station's, in one read; else only the page's, below.
+        var everywhere = search.Sort is StationSort.Online or StationSort.LastSeen ? await _directory.ReadAsync(null, cancellationToken).ConfigureAwait(false) : null;
         var ordered = search.Sort switch
         {
             StationSort.Vendor => found.OrderBy(k => k.VendorName ?? string.Empty, StringComparer.OrdinalIgnoreCase).ThenBy(k => k.Model ?? string.Empty, StringComparer.OrdinalIgnoreCase).ThenBy(k => k.Id, NaturalOrder.Instance),
             StationSort.Model => found.OrderBy(k => k.Model ?? string.Empty, StringComparer.OrdinalIgnoreCase).ThenBy(k => k.Id, NaturalOrder.Instance),
-            StationSort.Online => found.OrderBy(k => sessions.IsConnected(k.Id) ? 0 : 1).ThenBy(k => k.Id, NaturalOrder.Instance),
-            StationSort.LastSeen => found.OrderBy(k => sessions.Find(k.Id)?.LastSeenAt ?? k.LastSeenAt ?? DateTimeOffset.MinValue).ThenBy(k => k.Id, NaturalOrder.Instance),
+            StationSort.Online => found.OrderBy(k => everywhere!.IsConnected(k.Id) ? 0 : 1).ThenBy(k => k.Id, NaturalOrder.Instance),
+            StationSort.LastSeen => found.OrderBy(k => LastSeen(k.LastSeenAt, everywhere!.Find(k.Id)) ?? DateTimeOffset.MinValue).ThenBy(k => k.Id, NaturalOrder.Instance),
             _ => byId,
         };
         var list = ordered.Select(k => k.Id).ToList();
@@ -147,9 +167,10 @@ public sealed class StationQueries(CsmsDatabase database, StationSessions sessio
             .Select(c => new { c.StationId, c.Status }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var counts = statuses.GroupBy(c => c.StationId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)g.GroupBy(c => c.Status, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Count(), StringComparer.Ordinal), StringComparer.Ordinal);
+        var live = everywhere ?? await _directory.ReadAsync(wanted, cancellationToken).ConfigureAwait(false);
         var position = wanted.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
         var items = rows.OrderBy(r => position[r.Id])
-            .Select(r => new StationRow(View(r), counts.GetValueOrDefault(r.Id) ?? new Dictionary<string, int>(StringComparer.Ordinal)))
+            .Select(r => new StationRow(View(r, live.Find(r.Id)), counts.GetValueOrDefault(r.Id) ?? new Dictionary<string, int>(StringComparer.Ordinal)))
             .ToList();
         return (items, found.Count);
     }
@@ -159,7 +180,7 @@ public sealed class StationQueries(CsmsDatabase database, StationSessions sessio
     {
         using var db = database.CreateContext();
         var station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stationId, cancellationToken).ConfigureAwait(false);
-        return station is null ? null : View(station);
+        return station is null ? null : await ViewAsync(station, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the station is registered.</summary>

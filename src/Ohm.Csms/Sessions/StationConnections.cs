@@ -14,7 +14,7 @@ namespace Ohm.Csms.Sessions;
 /// What it does after the event (closing a connection, recording a disconnection) is <see cref="BackgroundWork"/>:
 /// owned, awaited when the host stops (before the writer stops), its failure logged.
 /// </remarks>
-public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null, Blocks.ISmartChargingSignals? signals = null, Events.IFleetChanges? changes = null, IStationPresence? presence = null)
+public sealed class StationConnections(StationSessions sessions, CsmsWriter writer, BackgroundWork background, CsmsOptions options, TimeProvider time, ILogger<StationConnections> logger, CsmsMetrics? metrics = null, Blocks.LocalListDriver? localLists = null, Blocks.ISmartChargingSignals? signals = null, Events.IFleetChanges? changes = null, IStationPresence? presence = null, IStationDirectory? directory = null)
 {
     private OcppServer? _server;
     private volatile bool _stopping;
@@ -42,6 +42,7 @@ public sealed class StationConnections(StationSessions sessions, CsmsWriter writ
             ConnectedAt = session.ConnectedAt,
             RemoteAddress = request.RemoteAddress?.ToString(),
             SecurityProfile = request.SecurityProfile,
+            NodeName = directory?.NodeName,
         };
         session.ConnectionRecorded = Record(session, writer.ExecuteForStationAsync(connection.StationId, async db =>
         {

@@ -14,8 +14,8 @@ public sealed class StationSessions : IStationCallRouter
     /// <summary>The number of connected stations.</summary>
     public int Count => _sessions.Count;
 
-    /// <summary>The sessions of the connected stations, without a snapshot (for the metrics).</summary>
-    internal IEnumerable<StationSession> All
+    /// <summary>The sessions of the connected stations, without a snapshot (the metrics, a cluster's directory).</summary>
+    public IEnumerable<StationSession> All
     {
         get
         {

@@ -240,6 +240,10 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
         {
             e.HasIndex(c => new { c.StationId, c.ConnectedAt });
             e.Property(c => c.StationId).HasMaxLength(48);
+            e.Property(c => c.NodeName).HasMaxLength(200);
+
+            // The open connections (a cluster's presence, a dead node's leftovers): few rows, whatever the history holds.
+            e.HasIndex(c => c.NodeName).HasFilter("\"DisconnectedAt\" IS NULL").HasDatabaseName("IX_Connections_Open");
         });
         modelBuilder.Entity<DeviceVariableRecord>(e =>
         {

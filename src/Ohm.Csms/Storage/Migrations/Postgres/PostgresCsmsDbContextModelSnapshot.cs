@@ -393,6 +393,10 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset?>("DisconnectedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("RemoteAddress")
                         .HasColumnType("text");
 
@@ -405,6 +409,10 @@ namespace Ohm.Csms.Storage.Migrations.Postgres
                         .HasColumnType("character varying(48)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NodeName")
+                        .HasDatabaseName("IX_Connections_Open")
+                        .HasFilter("\"DisconnectedAt\" IS NULL");
 
                     b.HasIndex("StationId", "ConnectedAt");
 

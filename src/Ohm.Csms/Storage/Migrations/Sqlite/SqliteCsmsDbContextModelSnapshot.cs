@@ -371,6 +371,10 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                     b.Property<long?>("DisconnectedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RemoteAddress")
                         .HasColumnType("TEXT");
 
@@ -383,6 +387,10 @@ namespace Ohm.Csms.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NodeName")
+                        .HasDatabaseName("IX_Connections_Open")
+                        .HasFilter("\"DisconnectedAt\" IS NULL");
 
                     b.HasIndex("StationId", "ConnectedAt");
 
