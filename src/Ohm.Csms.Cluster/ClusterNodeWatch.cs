@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,11 @@ public sealed partial class ClusterNodeWatch(
     IClusterMembershipService membership, ILocalSiloDetails silo, CsmsDatabase database, ClusterStationPresence presence, TimeProvider time, ILogger<ClusterNodeWatch> logger, IFleetChanges? changes = null)
     : BackgroundService
 {
+    /// <summary>How often the schema is looked at while the host migrates it, and how soon a failed clean-up is tried again.</summary>
+    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan FailedRetry = TimeSpan.FromSeconds(5);
+
     private readonly HashSet<SiloAddress> _handled = [];
 
     /// <inheritdoc/>
@@ -27,18 +33,21 @@ public sealed partial class ClusterNodeWatch(
     {
         try
         {
+            // The host migrates the database after its services have started: the rows exist once it has.
+            await SchemaReadyAsync(stoppingToken).ConfigureAwait(false);
             var mine = ClusterNodes.NameOf(silo.SiloAddress);
             var previousRuns = $"{silo.SiloAddress.Endpoint}@";
-            await CloseAsync("this node's previous runs", c => EF.Functions.Like(c.NodeName!, previousRuns + "%") && c.NodeName != mine, stoppingToken).ConfigureAwait(false);
+            await UntilDoneAsync(() => CloseAsync("this node's previous runs", c => EF.Functions.Like(c.NodeName!, previousRuns + "%") && c.NodeName != mine, stoppingToken), stoppingToken).ConfigureAwait(false);
 
             var first = true;
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken).ConfigureAwait(false))
             {
-                var dead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && !_handled.Contains(m.SiloAddress)).ToList();
+                // This node declared dead is a node that stops (Orleans ends a silo that learns it): the others clean up after it.
+                var dead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && !_handled.Contains(m.SiloAddress) && !m.SiloAddress.Equals(silo.SiloAddress)).ToList();
                 foreach (var member in dead)
                 {
                     var node = ClusterNodes.NameOf(member.SiloAddress);
-                    await CloseAsync(node, c => c.NodeName == node, stoppingToken).ConfigureAwait(false);
+                    await UntilDoneAsync(() => CloseAsync(node, c => c.NodeName == node, stoppingToken), stoppingToken).ConfigureAwait(false);
                     _handled.Add(member.SiloAddress);
                 }
 
@@ -61,6 +70,46 @@ public sealed partial class ClusterNodeWatch(
 #pragma warning restore CA1031
         {
             LogWatchFailed(ex);
+        }
+    }
+
+    private async Task SchemaReadyAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                using var db = database.CreateContext();
+                if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).Any())
+                {
+                    return;
+                }
+            }
+            catch (DbException)
+            {
+                // Not reachable yet: as not migrated.
+            }
+
+            await Task.Delay(Retry, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a clean-up until it succeeds (the database may be briefly away); each failure is logged.</summary>
+    private async Task UntilDoneAsync(Func<Task> cleanUp, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await cleanUp().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                LogCleanUpFailed(ex, FailedRetry.TotalSeconds);
+            }
+
+            await Task.Delay(FailedRetry, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -89,6 +138,9 @@ public sealed partial class ClusterNodeWatch(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: announced {Count} stations to their grains again after {Dead} nodes died")]
     private partial void LogAnnounced(int count, int dead);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: closing a dead node's connection rows failed; trying again in {Seconds} s")]
+    private partial void LogCleanUpFailed(Exception exception, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: the membership watch failed; a dead node's connection rows stay open until another node closes them")]
     private partial void LogWatchFailed(Exception exception);

@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Ohm.Csms.Cluster;
 
 /// <summary>
 /// The grain of one station: the node that holds its WebSocket, kept in memory while the station is connected (the
 /// node registers again when the station reconnects). Reentrant, so that a long call does not hold up a reconnection.
+/// Placed on the node that first calls it (the one the station connected to), so that calls from there stay local.
 /// </summary>
 [Reentrant]
+[PreferLocalPlacement]
 [KeepAlive]
 public sealed partial class StationGrain(ClusterNodes nodes, ILogger<StationGrain> logger) : Grain, IStationGrain
 {

@@ -94,7 +94,7 @@ public sealed class ClusterPresenceTests
         // A station on node 1, and stations on node 2 whose grains were activated on node 1 (asked there first).
         await using var doomed = await node1.BootedStationAsync("CS-ON-DEAD-NODE");
         var survivor = "";
-        for (var i = 0; i < 8 && survivor.Length == 0; i++)
+        for (var i = 0; i < 4 && survivor.Length == 0; i++)
         {
             var id = $"CS-SURVIVOR-{i}";
             await grains1.GetGrain<IStationGrain>(id).NodeAsync();
@@ -121,6 +121,10 @@ public sealed class ClusterPresenceTests
             return await db.Connections.AsNoTracking().AnyAsync(c => c.StationId == "CS-ON-DEAD-NODE" && c.DisconnectedAt != null);
         }, "node 2 closed node 1's connection rows");
         Assert.False((await node2.GetJsonAsync("api/stations/CS-ON-DEAD-NODE")).GetProperty("online").GetBoolean());
+        Assert.True(
+            node2.Logs.Entries.Any(e => e.Message.StartsWith("Cluster: closed", StringComparison.Ordinal) && e.Message.EndsWith(ClusterNodes.NameOf(node1Silo), StringComparison.Ordinal)),
+            "node 2 did not log closing node 1's rows: " + string.Join(" | ", node1.Logs.Entries.Concat(node2.Logs.Entries).Where(e => e.Category.StartsWith("Ohm.Csms.Cluster", StringComparison.Ordinal)).Select(e => e.ToString())));
+        Assert.DoesNotContain(node1.Logs.Entries, e => e.Message.StartsWith("Cluster: closed", StringComparison.Ordinal));
         await using (var db = node2.Database.CreateContext())
         {
             Assert.Equal(0, await db.Connections.AsNoTracking().CountAsync(c => c.NodeName == ClusterNodes.NameOf(node1Silo) && c.DisconnectedAt == null));
@@ -132,6 +136,7 @@ public sealed class ClusterPresenceTests
         var outcome = await grains2.GetGrain<IStationGrain>(survivor).CallRawAsync("Reset", """{"type":"Immediate"}"""u8.ToArray());
         Assert.NotEqual(NodeCallResult.NotConnected, outcome.Result);
         Assert.Equal(1, (await node2.GetJsonAsync("api/fleet/summary")).GetProperty("stationsConnected").GetInt32());
+        Assert.Contains(node2.Logs.Entries, e => e.Message.StartsWith("Cluster: announced", StringComparison.Ordinal));
 
         await node1.DisposeAsync();
     }
