@@ -121,6 +121,8 @@ public sealed class ClusterPresenceTests
             return await db.Connections.AsNoTracking().AnyAsync(c => c.StationId == "CS-ON-DEAD-NODE" && c.DisconnectedAt != null);
         }, "node 2 closed node 1's connection rows");
         Assert.False((await node2.GetJsonAsync("api/stations/CS-ON-DEAD-NODE")).GetProperty("online").GetBoolean());
+        var router2 = node2.App.Services.GetRequiredService<IStationCallRouter>();
+        await UntilAsync(() => Task.FromResult(!router2.IsConnected("CS-ON-DEAD-NODE")), "node 2's router no longer counts the dead node's station");
         Assert.True(
             node2.Logs.Entries.Any(e => e.Message.StartsWith("Cluster: closed", StringComparison.Ordinal) && e.Message.EndsWith(ClusterNodes.NameOf(node1Silo), StringComparison.Ordinal)),
             "node 2 did not log closing node 1's rows: " + string.Join(" | ", node1.Logs.Entries.Concat(node2.Logs.Entries).Where(e => e.Category.StartsWith("Ohm.Csms.Cluster", StringComparison.Ordinal)).Select(e => e.ToString())));
