@@ -10,7 +10,7 @@ namespace Ohm.Csms.Cluster;
 /// This node's peers (the other nodes the directory lists, while the membership says they live) and what it sends
 /// them: id-token evictions awaited, fleet changes and events through a <see cref="PeerOutbox{T}"/> per peer.
 /// </summary>
-public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershipService membership, ILogger<ClusterPeers> logger)
+public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershipService membership, TimeProvider time, ILogger<ClusterPeers> logger)
     : IIdTokenCachePeers, IAsyncDisposable
 {
     /// <summary>How long a change of a token waits for each peer's acknowledgement of the eviction.</summary>
@@ -129,7 +129,7 @@ public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershi
         var call = peer.Node.EvictIdTokensAsync(keys);
         try
         {
-            await call.WaitAsync(EvictionBound).ConfigureAwait(false);
+            await call.WaitAsync(EvictionBound, time).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A peer that does not answer keeps the token at most the cache's lifetime; logged, never fatal.
         catch (Exception ex)
@@ -143,11 +143,11 @@ public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershi
     private static void Observe(Task call) =>
         _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-    private static async Task SendAsync(Task call, CancellationToken ct)
+    private async Task SendAsync(Task call, CancellationToken ct)
     {
         try
         {
-            await call.WaitAsync(BatchBound, ct).ConfigureAwait(false);
+            await call.WaitAsync(BatchBound, time, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -187,11 +187,11 @@ public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershi
         {
             Peer = peer;
             Changes = new PeerOutbox<FleetChangeWire>(
-                (batch, ct) => SendAsync(peer.Node.FleetChangesAsync(batch), ct),
+                (batch, ct) => owner.SendAsync(peer.Node.FleetChangesAsync(batch), ct),
                 (ex, count) => owner.LogBatchLost(ex, count, "fleet changes", peer.Name),
                 count => owner.LogDropped(count, "fleet changes", peer.Name));
             Events = new PeerOutbox<string>(
-                (batch, ct) => SendAsync(peer.Node.EventsAsync(batch), ct),
+                (batch, ct) => owner.SendAsync(peer.Node.EventsAsync(batch), ct),
                 (ex, count) => owner.LogBatchLost(ex, count, "events", peer.Name),
                 count => owner.LogDropped(count, "events", peer.Name));
         }
