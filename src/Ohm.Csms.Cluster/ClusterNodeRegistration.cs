@@ -126,10 +126,19 @@ public sealed partial class ClusterNodeRegistration(
         {
             // stopping
         }
+#pragma warning disable CA1031 // Without the membership's updates, the periodic registration still keeps the peers.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogMembershipWatchEnded(ex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: this node could not register with the directory; it tries again")]
     private partial void LogRegisterFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: the membership's updates ended; the peers are kept by the periodic registration only")]
+    private partial void LogMembershipWatchEnded(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: this node could not tell the directory it leaves")]
     private partial void LogLeaveFailed(Exception exception);
