@@ -60,6 +60,13 @@ public static class ClusterHosting
         services.AddSingleton<ClusterStationPresence>().AddSingleton<IStationPresence>(sp => sp.GetRequiredService<ClusterStationPresence>());
         services.AddHostedService(sp => new ClusterNodeLifetime(sp.GetRequiredService<ClusterStationPresence>())); // after the silo's: stops before it
         services.AddKeyedSingleton<IStationCallRouter, ClusterStationCallRouter>(InnerRouterKey);
+
+        // What every node must hear at once: the peers (found through the directory grain, told directly), the id-token
+        // evictions, the console's fleet changes and the live event stream. Registered after CsmsHost's in-process ones: these win.
+        services.AddSingleton<ClusterPeers>().AddSingleton<LocalClusterNode>();
+        services.AddSingleton<ClusterFleetChanges>().AddSingleton<Ohm.Csms.Events.IFleetChanges>(sp => sp.GetRequiredService<ClusterFleetChanges>());
+        services.AddSingleton<ClusterEventFanOut>().AddSingleton<Ohm.Csms.Events.IEventFanOut>(sp => sp.GetRequiredService<ClusterEventFanOut>());
+        services.AddHostedService<ClusterNodeRegistration>(); // after the silo's: registers once it runs, leaves before it stops
     }
 
     private sealed class ClusterNodeLifetime(ClusterStationPresence presence) : IHostedService

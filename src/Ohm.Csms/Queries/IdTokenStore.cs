@@ -9,7 +9,9 @@ namespace Ohm.Csms.Queries;
 
 /// <summary>
 /// The id-token store (block C): list, read, add, change and remove, each change validated and followed by the update
-/// of the local lists that hold the token (D01). The API and the console both go through it.
+/// of the local lists that hold the token (D01). The API and the console both go through it. A change returns once the
+/// id-token caches of the cluster's other nodes have forgotten the token (<see cref="IdTokenCache.EvictedEverywhereAsync"/>;
+/// at once on one node), so that the next Authorize anywhere reads it anew.
 /// </summary>
 public sealed class IdTokenStore(CsmsDatabase database, CsmsWriter writer, LocalListDriver localLists, TimeProvider time)
 {
@@ -83,6 +85,8 @@ public sealed class IdTokenStore(CsmsDatabase database, CsmsWriter writer, Local
             return new IdTokenStoreResult(IdTokenStoreError.Conflict, Message: $"{body.Type} token '{body.IdToken}' is in the store already.");
         }
 
+        await database.Tokens.EvictedEverywhereAsync([(record.IdToken, record.Type)]).ConfigureAwait(false);
+
         await localLists.TokensChangedAsync(ct).ConfigureAwait(false); // D01: the lists that hold it
         return new IdTokenStoreResult(IdTokenStoreError.None, View(record));
     }
@@ -96,11 +100,13 @@ public sealed class IdTokenStore(CsmsDatabase database, CsmsWriter writer, Local
             return invalid;
         }
 
+        (string IdToken, IdTokenEnumType Type) before = default;
         var record = await writer.ExecuteAsync(async db =>
         {
             var existing = await db.IdTokens.FindAsync([id]).ConfigureAwait(false);
             if (existing is not null)
             {
+                before = (existing.IdToken, existing.Type);
                 Apply(existing, body, time.GetUtcNow());
             }
 
@@ -111,6 +117,8 @@ public sealed class IdTokenStore(CsmsDatabase database, CsmsWriter writer, Local
             return new IdTokenStoreResult(IdTokenStoreError.NotFound, Message: $"No id token {id}.");
         }
 
+        await database.Tokens.EvictedEverywhereAsync([before, (record.IdToken, record.Type)]).ConfigureAwait(false);
+
         await localLists.TokensChangedAsync(ct).ConfigureAwait(false); // D01: the lists that hold it
         return new IdTokenStoreResult(IdTokenStoreError.None, View(record));
     }
@@ -118,22 +126,25 @@ public sealed class IdTokenStore(CsmsDatabase database, CsmsWriter writer, Local
     /// <summary>Removes a token; false when there is none of that id.</summary>
     public async Task<bool> DeleteAsync(long id, CancellationToken ct)
     {
-        var removed = await writer.ExecuteAsync(async db =>
+        (string IdToken, IdTokenEnumType Type)? removed = null;
+        await writer.ExecuteAsync(async db =>
         {
             var existing = await db.IdTokens.FindAsync([id]).ConfigureAwait(false);
             if (existing is not null)
             {
+                removed = (existing.IdToken, existing.Type);
                 db.IdTokens.Remove(existing);
             }
 
             return existing is not null;
         }, ct).ConfigureAwait(false);
-        if (removed)
+        if (removed is { } key)
         {
+            await database.Tokens.EvictedEverywhereAsync([key]).ConfigureAwait(false);
             await localLists.TokensChangedAsync(ct).ConfigureAwait(false); // D01: the lists that held it
         }
 
-        return removed;
+        return removed is not null;
     }
 
     private static IdTokenView View(IdTokenRecord t) => new(

@@ -187,8 +187,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     {
         var tokens = ChangedTokens();
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
-        Evict(tokens);
-        _savedTokens.AddRange(tokens);
+        Saved(tokens);
         return saved;
     }
 
@@ -196,8 +195,7 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     {
         var tokens = ChangedTokens();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
-        Evict(tokens);
-        _savedTokens.AddRange(tokens);
+        Saved(tokens);
         return saved;
     }
 
@@ -207,8 +205,29 @@ public abstract class CsmsDbContext(DbContextOptions options) : DbContext(option
     /// </summary>
     internal void OnCommitted()
     {
-        Evict(_savedTokens);
-        _savedTokens.Clear();
+        if (_savedTokens.Count > 0)
+        {
+            Tokens?.Committed([.. _savedTokens]); // here and, in a cluster, on the other nodes
+            _savedTokens.Clear();
+        }
+    }
+
+    /// <summary>Evicts the saved tokens; a save outside a transaction is its own commit, else the commit evicts again.</summary>
+    private void Saved(List<(string IdToken, IdTokenEnumType Type)> tokens)
+    {
+        if (tokens.Count == 0)
+        {
+            return;
+        }
+
+        if (Database.CurrentTransaction is null)
+        {
+            Tokens?.Committed(tokens);
+            return;
+        }
+
+        Evict(tokens);
+        _savedTokens.AddRange(tokens);
     }
 
     public override void Dispose()
