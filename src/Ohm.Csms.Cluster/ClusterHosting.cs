@@ -55,6 +55,13 @@ public static class ClusterHosting
         services.AddSingleton<ClusterStationPresence>().AddSingleton<IStationPresence>(sp => sp.GetRequiredService<ClusterStationPresence>());
         services.AddHostedService(sp => new ClusterNodeLifetime(sp.GetRequiredService<ClusterStationPresence>())); // after the silo's: stops before it
         services.AddKeyedSingleton<IStationCallRouter, ClusterStationCallRouter>(InnerRouterKey);
+
+        // Work that runs once in the cluster: a site tree's balance, a campaign, a station's local-list update (a grain
+        // each), webhook delivery (one node, holding a PostgreSQL advisory lock).
+        services.AddSingleton<Ohm.Csms.Sites.ISiteBalancePlacement, ClusterSiteBalancePlacement>();
+        services.AddSingleton<Ohm.Csms.Campaigns.ICampaignPlacement, ClusterCampaignPlacement>();
+        services.AddSingleton<Ohm.Csms.Blocks.ILocalListPlacement, ClusterLocalListPlacement>();
+        services.AddSingleton<Ohm.Csms.Events.IWebhookDeliveryLease>(sp => new PostgresWebhookLease(postgres, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresWebhookLease>>()));
     }
 
     private sealed class ClusterNodeLifetime(ClusterStationPresence presence) : IHostedService
