@@ -165,6 +165,43 @@ public sealed class ClusterSingleWorkTests
         }
     }
 
+    [PostgresFact]
+    public async Task A_local_list_changed_through_node_2_reaches_a_station_on_node_1_once_per_change()
+    {
+        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
+        var ports = FreePorts(4);
+        await using var node1 = await CsmsTestHost.StartSharingAsync(database, Node(ports[0], ports[1]));
+        await using var node2 = await CsmsTestHost.StartSharingAsync(database, Node(ports[2], ports[3]));
+        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
+        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+        await node2.AddTokenAsync(new { idToken = "A", type = "ISO14443", groupIdToken = "FLEET" });
+        await node2.AddTokenAsync(new { idToken = "B", type = "ISO14443", groupIdToken = "FLEET" });
+        var sent = new ConcurrentQueue<string>();
+        var version = 0;
+        var handlers = new OcppHandlers()
+            .On(OcppActions.GetLocalListVersion, (_, _, _) => ValueTask.FromResult(new GetLocalListVersionResponse { VersionNumber = Volatile.Read(ref version) }))
+            .On(OcppActions.SendLocalList, (request, _, _) =>
+            {
+                sent.Enqueue($"{request.UpdateType} {request.VersionNumber}: " + string.Join(",", (request.LocalAuthorizationList ?? []).Select(e => e.IdToken.IdToken)));
+                Volatile.Write(ref version, request.VersionNumber);
+                return ValueTask.FromResult(new SendLocalListResponse { Status = SendLocalListStatusEnumType.Accepted });
+            });
+        await using var station = await node1.BootedStationAsync("CS-LIST-1", handlers);
+        await UntilAsync(() => Task.FromResult(node2.App.Services.GetRequiredService<Ohm.Csms.Sessions.IStationCallRouter>().IsConnected("CS-LIST-1")), "node 2 sees the station");
+
+        // The membership and a token's change, both through node 2: one update each, to the station on node 1.
+        var put = await node2.Api.PutAsJsonAsync("api/stations/CS-LIST-1/local-list", new { groups = new[] { "FLEET" } });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        await UntilAsync(() => Task.FromResult(!sent.IsEmpty), "the Full update");
+        var tokens = (await node2.GetJsonAsync("api/id-tokens")).GetProperty("items").EnumerateArray();
+        var b = tokens.Single(t => t.GetProperty("idToken").GetString() == "B").GetProperty("id").GetInt64();
+        (await node2.Api.PutAsJsonAsync($"api/id-tokens/{b}", new { status = "Blocked" })).EnsureSuccessStatusCode();
+        await UntilAsync(() => Task.FromResult(sent.Count >= 2), "the Differential update");
+        await node2.App.Services.GetRequiredService<BackgroundWork>().WaitAsync();
+        await node1.App.Services.GetRequiredService<BackgroundWork>().WaitAsync();
+        Assert.Equal(["Full 1: A,B", "Differential 2: B"], sent.ToArray());
+    }
+
     private static async Task<int> PendingAsync(CsmsTestHost node)
     {
         await using var db = node.Database.CreateContext();
