@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Ohm.Csms.Campaigns;
 using Orleans;
@@ -5,11 +6,17 @@ using Orleans;
 namespace Ohm.Csms.Cluster;
 
 /// <summary>Places each firmware campaign in its grain (<see cref="ICampaignGrain"/>).</summary>
-public sealed partial class ClusterCampaignPlacement(IGrainFactory grains, ILogger<ClusterCampaignPlacement> logger) : ICampaignPlacement
+public sealed partial class ClusterCampaignPlacement(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ClusterCampaignPlacement> logger) : ICampaignPlacement
 {
     /// <inheritdoc/>
+    /// <remarks>Not once this node stops: the campaign's state is in the database, and another node advances it.</remarks>
     public async Task AdvanceAsync(long campaignId, CancellationToken cancellationToken)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return;
+        }
+
         var call = grains.GetGrain<ICampaignGrain>(campaignId).AdvanceAsync();
         try
         {

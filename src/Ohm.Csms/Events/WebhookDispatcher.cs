@@ -97,6 +97,10 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             {
                 // Already woken.
             }
+            catch (ObjectDisposedException)
+            {
+                // Disposed: a notification from another process arrived while this one stopped.
+            }
         }
     }
 

@@ -69,6 +69,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     private readonly ConcurrentDictionary<(string Station, int Evse), (string TransactionId, string? State)> _lastState = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
     private readonly HashSet<string> _adopted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private volatile RootsOfStations? _rootsOfStation;
 
     /// <summary>Whether a computation runs or waits to run (a test waits for the balancer to settle this way).</summary>
@@ -129,13 +130,49 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     /// <summary>
     /// This process takes over the balance of <paramref name="rootSiteId"/> (a cluster placed it here): what it knew of the
     /// root's EVSEs may be stale (another node balanced them since), so it is forgotten at the next balance and rebuilt
-    /// from the database (the last allocations stored, when the stations were last seen); every profile is sent again.
+    /// from the database (the last allocations stored, when each station not connected left); every profile is sent again.
     /// </summary>
     public void Adopt(string rootSiteId)
     {
         lock (_lock)
         {
             _adopted.Add(rootSiteId);
+            _released.Remove(rootSiteId);
+        }
+    }
+
+    /// <summary>
+    /// This process no longer balances <paramref name="rootSiteId"/> (a cluster moved it away, or this node stops): its
+    /// run ends at its next step, its wake timer is stopped, and it is not run here again until adopted again.
+    /// </summary>
+    public void Release(string rootSiteId)
+    {
+        lock (_lock)
+        {
+            _released.Add(rootSiteId);
+            if (_runs.TryGetValue(rootSiteId, out var run))
+            {
+                run.Timer?.Dispose();
+                run.Timer = null;
+                run.Dirty = false;
+            }
+        }
+    }
+
+    private bool IsReleased(string root)
+    {
+        lock (_lock)
+        {
+            return _released.Contains(root);
+        }
+    }
+
+    /// <summary>Ends a run of a root this process released (see <see cref="Release"/>).</summary>
+    private void ThrowIfReleased(string root)
+    {
+        if (IsReleased(root))
+        {
+            throw new OperationCanceledException($"The balance of site {root} was released by this process.");
         }
     }
 
@@ -245,6 +282,11 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 _runs[root] = run = new SiteRun();
             }
 
+            if (_released.Contains(root))
+            {
+                return;
+            }
+
             if (run.Running)
             {
                 run.Dirty = true;
@@ -267,6 +309,10 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 await BalanceAsync(root, cancellationToken).ConfigureAwait(false);
                 again = Continue(root, cancellationToken);
             }
+        }
+        catch (OperationCanceledException) when (IsReleased(root))
+        {
+            logger.LogDebug("Site balancer: the run of {SiteId} ended, this process released the site", root);
         }
         finally
         {
@@ -367,11 +413,14 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
             await ForgetAsync(root, cancellationToken).ConfigureAwait(false);
         }
 
+        ThrowIfReleased(root);
         var computed = await ComputeAsync(root, cancellationToken).ConfigureAwait(false);
         if (computed is null)
         {
             return;
         }
+
+        ThrowIfReleased(root);
 
         ScheduleWake(root, computed.NextWake);
         await StoreHistoryAsync(root, computed, cancellationToken).ConfigureAwait(false);
@@ -382,6 +431,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         var increases = new List<Func<Task>>();
         foreach (var (evse, allocation) in computed.Evses.Zip(computed.Allocations))
         {
+            ThrowIfReleased(root);
             if (evse.State == EvseLoadState.Offline || !router.IsConnected(evse.StationId))
             {
                 continue;
@@ -525,6 +575,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         foreach (var stationId in stations)
         {
             _offlineSince.TryRemove(stationId, out _);
+            ThrowIfReleased(root);
             if (router.IsConnected(stationId))
             {
                 continue;
