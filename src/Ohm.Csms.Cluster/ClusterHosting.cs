@@ -67,6 +67,13 @@ public static class ClusterHosting
         services.AddSingleton<ClusterFleetChanges>().AddSingleton<Ohm.Csms.Events.IFleetChanges>(sp => sp.GetRequiredService<ClusterFleetChanges>());
         services.AddSingleton<ClusterEventFanOut>().AddSingleton<Ohm.Csms.Events.IEventFanOut>(sp => sp.GetRequiredService<ClusterEventFanOut>());
         services.AddHostedService<ClusterNodeRegistration>(); // after the silo's: registers once it runs, leaves before it stops
+
+        // Work that runs once in the cluster: a site tree's balance, a campaign, a station's local-list update (a grain
+        // each), webhook delivery (one node, holding a PostgreSQL advisory lock).
+        services.AddSingleton<Ohm.Csms.Sites.ISiteBalancePlacement, ClusterSiteBalancePlacement>();
+        services.AddSingleton<Ohm.Csms.Campaigns.ICampaignPlacement, ClusterCampaignPlacement>();
+        services.AddSingleton<Ohm.Csms.Blocks.ILocalListPlacement, ClusterLocalListPlacement>();
+        services.AddSingleton<Ohm.Csms.Events.IWebhookDeliveryLease>(sp => new PostgresWebhookLease(postgres, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresWebhookLease>>()));
     }
 
     private sealed class ClusterNodeLifetime(ClusterStationPresence presence) : IHostedService

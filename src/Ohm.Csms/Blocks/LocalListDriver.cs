@@ -7,9 +7,9 @@ namespace Ohm.Csms.Blocks;
 /// Runs the local-list updates of block D: when a list's membership or the token store changes, and when a station
 /// connects. The work to do is in the database (a Pending list); this only decides when a connected station's update
 /// runs, at most one at a time per station, another run following when more changed meanwhile. It is the seam a cluster
-/// replaces, so that one node (the one holding the station's connection) runs a station's update.
+/// replaces, so that one place runs a station's update: with an <see cref="ILocalListPlacement"/> the runs go there.
 /// </summary>
-public class LocalListDriver(LocalAuthList lists, IStationCallRouter router, BackgroundWork background)
+public class LocalListDriver(LocalAuthList lists, IStationCallRouter router, BackgroundWork background, ILocalListPlacement? placement = null)
 {
     // Per station running now: false, or true when another run must follow.
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
@@ -32,10 +32,25 @@ public class LocalListDriver(LocalAuthList lists, IStationCallRouter router, Bac
     /// </summary>
     public virtual void Connected(string stationId) => Run(stationId, verify: true);
 
+    /// <summary>
+    /// Runs one update of <paramref name="stationId"/>'s list in this process and returns when it ended: the placement's
+    /// call where it placed the station (one at a time per station there).
+    /// </summary>
+    /// <param name="stationId">The station.</param>
+    /// <param name="verify">Whether the station's version is asked first (D02).</param>
+    /// <param name="cancellationToken">Stops the update.</param>
+    public Task SyncHereAsync(string stationId, bool verify, CancellationToken cancellationToken) => lists.SyncAsync(stationId, verify, cancellationToken);
+
     private void Run(string stationId, bool verify)
     {
         if (!router.IsConnected(stationId))
         {
+            return;
+        }
+
+        if (placement is not null)
+        {
+            placement.Run(stationId, verify);
             return;
         }
 

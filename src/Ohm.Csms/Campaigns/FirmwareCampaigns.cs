@@ -31,6 +31,8 @@ public interface IFirmwareCampaigns
 /// more than MaxFailurePercent of the campaign's stations failed (InvalidSignature, DownloadFailed, InstallationFailed,
 /// InstallVerificationFailed, or an UpdateFirmware refused), the campaign stops: its queued updates are skipped. With
 /// nothing queued and nothing in progress it is Completed. Running campaigns are picked up again after a restart.
+/// With an <see cref="ICampaignPlacement"/> (a cluster) every advance and stop goes to where the campaign is placed, one at
+/// a time across the nodes; each node still ticks and listens, but only asks the placement.
 /// </summary>
 public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
 {
@@ -52,13 +54,15 @@ public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
     private readonly BackgroundWork _background;
     private readonly TimeProvider _time;
     private readonly ILogger<FirmwareCampaigns> _logger;
+    private readonly ICampaignPlacement? _placement;
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
     private readonly ITimer _timer;
     private bool _disposed;
 
     /// <summary>Listens for the ends of updates and ticks every <see cref="RetryDelay"/> for queued stations that were not connected.</summary>
-    public FirmwareCampaigns(CsmsWriter writer, CsmsDatabase database, FirmwareBlock firmware, BackgroundWork background, TimeProvider time, ILogger<FirmwareCampaigns> logger)
+    public FirmwareCampaigns(CsmsWriter writer, CsmsDatabase database, FirmwareBlock firmware, BackgroundWork background, TimeProvider time, ILogger<FirmwareCampaigns> logger, ICampaignPlacement? placement = null)
     {
+        _placement = placement;
         ArgumentNullException.ThrowIfNull(firmware);
         ArgumentNullException.ThrowIfNull(time);
         _writer = writer;
@@ -114,7 +118,18 @@ public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<bool> StopAsync(long campaignId, string reason, CancellationToken cancellationToken)
+    public Task<bool> StopAsync(long campaignId, string reason, CancellationToken cancellationToken) =>
+        _placement is null ? StopHereAsync(campaignId, reason, cancellationToken) : _placement.StopAsync(campaignId, reason, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task AdvanceAsync(long campaignId, CancellationToken cancellationToken) =>
+        _placement is null ? AdvanceHereAsync(campaignId, cancellationToken) : _placement.AdvanceAsync(campaignId, cancellationToken);
+
+    /// <summary>Stops the campaign in this process (the placement's call where it placed the campaign).</summary>
+    /// <param name="campaignId">The campaign.</param>
+    /// <param name="reason">Why, stored with it.</param>
+    /// <param name="cancellationToken">Stops the wait for the campaign's lock.</param>
+    public async Task<bool> StopHereAsync(long campaignId, string reason, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(campaignId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -128,8 +143,10 @@ public sealed class FirmwareCampaigns : IFirmwareCampaigns, IDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public async Task AdvanceAsync(long campaignId, CancellationToken cancellationToken)
+    /// <summary>Advances the campaign in this process (the placement's call where it placed the campaign).</summary>
+    /// <param name="campaignId">The campaign.</param>
+    /// <param name="cancellationToken">Stops the advance (the host stops).</param>
+    public async Task AdvanceHereAsync(long campaignId, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(campaignId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

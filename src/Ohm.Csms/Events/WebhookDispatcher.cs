@@ -13,12 +13,17 @@ namespace Ohm.Csms.Events;
 /// waits <see cref="WebhookOptions.RetryAfter"/> on the injected clock. Every attempt is stored. A row is marked
 /// Delivered once the receiver answered 2xx, so a row is POSTed again only when the CSMS stopped between the POST and
 /// that write (the <see cref="Webhooks.DeliveryHeader"/> lets a receiver drop such a repeat). This is the single-node
-/// dispatcher: one per database (a cluster runs it on one node, with <see cref="WebhookOptions.Deliver"/> off on the others).
+/// dispatcher: one per database. With an <see cref="IWebhookDeliveryLease"/> (a cluster) it delivers only while its
+/// process holds the lease, so one node of the cluster delivers at a time and another takes over when it dies; the others
+/// tell it when they wrote rows. <see cref="WebhookOptions.Deliver"/> off keeps a process out of it altogether.
 /// </summary>
 public sealed class WebhookDispatcher : IAsyncDisposable
 {
     /// <summary>Rows of one webhook read per pass.</summary>
     private const int PassSize = 500;
+
+    /// <summary>With a lease, the longest wait between two passes: a notification from another process may be lost.</summary>
+    private static readonly TimeSpan LeasedPoll = TimeSpan.FromSeconds(15);
 
     private readonly CsmsDatabase _database;
     private readonly CsmsWriter _writer;
@@ -27,13 +32,15 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     private readonly CsmsMetrics _metrics;
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly HttpClient _http;
+    private readonly IWebhookDeliveryLease? _lease;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
     /// <summary>Creates the dispatcher; <see cref="Start"/> starts it.</summary>
-    public WebhookDispatcher(CsmsDatabase database, CsmsWriter writer, WebhookOptions options, TimeProvider time, CsmsMetrics metrics, ILogger<WebhookDispatcher> logger, HttpMessageHandler? handler = null)
+    public WebhookDispatcher(CsmsDatabase database, CsmsWriter writer, WebhookOptions options, TimeProvider time, CsmsMetrics metrics, ILogger<WebhookDispatcher> logger, HttpMessageHandler? handler = null, IWebhookDeliveryLease? lease = null)
     {
+        _lease = lease;
         ArgumentNullException.ThrowIfNull(options);
         _database = database;
         _writer = writer;
@@ -50,6 +57,11 @@ public sealed class WebhookDispatcher : IAsyncDisposable
 
     private long _passes;
 
+    private volatile bool _holding;
+
+    /// <summary>Whether this process delivers now: it started, and holds the lease when there is one.</summary>
+    public bool Delivering => _loop is not null && (_lease is null || _holding);
+
     /// <summary>Starts delivering, once the database is migrated; nothing when <see cref="WebhookOptions.Deliver"/> is off.</summary>
     public void Start()
     {
@@ -59,11 +71,21 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             return;
         }
 
-        _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+        _loop ??= Task.Run(() => _lease is null ? RunAsync(_stopping.Token) : LeasedAsync(_lease, _stopping.Token));
     }
 
-    /// <summary>Tells the dispatcher that rows were committed, so that it looks now rather than at its next due time.</summary>
+    /// <summary>Tells the dispatcher that rows were committed, so that it looks now rather than at its next due time (the lease's holder, when another process holds it).</summary>
     public void Wake()
+    {
+        if (_lease is not null && !_holding)
+        {
+            _lease.Notify();
+        }
+
+        WakeHere();
+    }
+
+    private void WakeHere()
     {
         if (_wake.CurrentCount == 0)
         {
@@ -74,6 +96,10 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             catch (SemaphoreFullException)
             {
                 // Already woken.
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed: a notification from another process arrived while this one stopped.
             }
         }
     }
@@ -90,6 +116,40 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         _stopping.Dispose();
         _wake.Dispose();
         _http.Dispose();
+    }
+
+    /// <summary>Delivers while this process holds the lease; waits for it again when it is lost.</summary>
+    private async Task LeasedAsync(IWebhookDeliveryLease lease, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            CancellationToken held;
+            try
+            {
+                held = await lease.AcquireAsync(WakeHere, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _logger.LogInformation("This process delivers the webhook outbox now (it holds the delivery lease)");
+            using var holding = CancellationTokenSource.CreateLinkedTokenSource(stopping, held);
+            _holding = true;
+            try
+            {
+                await RunAsync(holding.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _holding = false;
+            }
+
+            if (!stopping.IsCancellationRequested)
+            {
+                _logger.LogWarning("The webhook delivery lease was lost; this process waits to take it again");
+            }
+        }
     }
 
     private async Task RunAsync(CancellationToken stopping)
@@ -115,6 +175,11 @@ public sealed class WebhookDispatcher : IAsyncDisposable
 
             Interlocked.Increment(ref _passes);
             var delay = next is { } due ? due - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+            if (_lease is not null && (delay == Timeout.InfiniteTimeSpan || delay > LeasedPoll))
+            {
+                delay = LeasedPoll;
+            }
+
             if (delay == Timeout.InfiniteTimeSpan || delay > TimeSpan.Zero)
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);

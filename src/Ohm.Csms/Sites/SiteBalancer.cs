@@ -51,11 +51,13 @@ public sealed record EvseAllocationView(string StationId, int EvseId, string Sit
 /// <see cref="IChargingProfileSender"/>. Work runs in <see cref="BackgroundWork"/>, never in a station's handler; one
 /// computation per root site at a time (a signal during one runs it again after), so at most one SetChargingProfile per
 /// EVSE is pending and the latest allocation wins. Decreases are sent (and answered) before increases.
-/// State that must be one per cluster: the per-site run flags, the last sent allocations and the offline times kept here
-/// (the cluster puts one balancer per site behind a grain).
+/// State that must be one per cluster: the per-site run flags, the last sent allocations and the offline times kept here.
+/// With an <see cref="ISiteBalancePlacement"/> (a cluster) each root's balance runs where the placement puts it (one grain
+/// per root site), which calls <see cref="RunHere"/> on its node; a node that takes a root over (<see cref="Adopt"/>)
+/// forgets what it may have known of it and rebuilds it from the database, so its first balance sends every profile again.
 /// </summary>
 public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStationCallRouter router, Lazy<IChargingProfileSender> sender, BackgroundWork background,
-    TimeProvider time, ILogger<SiteBalancer> logger, SiteBalancerOptions? options = null) : ISmartChargingSignals, IDisposable
+    TimeProvider time, ILogger<SiteBalancer> logger, SiteBalancerOptions? options = null, ISiteBalancePlacement? placement = null) : ISmartChargingSignals, IDisposable
 {
     private const decimal Epsilon = 0.05m;
     private readonly SiteBalancerOptions _options = options ?? new SiteBalancerOptions();
@@ -66,7 +68,9 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     private readonly ConcurrentDictionary<(string Station, int Evse), decimal> _sending = new();
     private readonly ConcurrentDictionary<(string Station, int Evse), (string TransactionId, string? State)> _lastState = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
-    private volatile Dictionary<string, HashSet<string>>? _rootsOfStation;
+    private readonly HashSet<string> _adopted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
+    private volatile RootsOfStations? _rootsOfStation;
 
     /// <summary>Whether a computation runs or waits to run (a test waits for the balancer to settle this way).</summary>
     public bool IsBusy
@@ -95,22 +99,99 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     /// <inheritdoc/>
     public void ConnectionChanged(string stationId, bool connected)
     {
-        if (connected)
+        var change = new SiteStationChange(stationId, connected, time.GetUtcNow());
+        if (placement is null)
         {
-            _offlineSince.TryRemove(stationId, out _);
+            Apply(change);
+            Request(stationId);
+            return;
+        }
+
+        foreach (var root in RootsOf(stationId))
+        {
+            placement.Request(root, change);
+        }
+    }
+
+    /// <summary>
+    /// Runs a balance of <paramref name="rootSiteId"/> in this process, <paramref name="change"/> applied first: called by
+    /// the <see cref="ISiteBalancePlacement"/> where it placed the root (without one, the balancer calls it itself).
+    /// </summary>
+    public void RunHere(string rootSiteId, SiteStationChange? change)
+    {
+        if (change is not null)
+        {
+            Apply(change);
+        }
+
+        RequestRoot(rootSiteId);
+    }
+
+    /// <summary>
+    /// This process takes over the balance of <paramref name="rootSiteId"/> (a cluster placed it here): what it knew of the
+    /// root's EVSEs may be stale (another node balanced them since), so it is forgotten at the next balance and rebuilt
+    /// from the database (the last allocations stored, when each station not connected left); every profile is sent again.
+    /// </summary>
+    public void Adopt(string rootSiteId)
+    {
+        lock (_lock)
+        {
+            _adopted.Add(rootSiteId);
+            _released.Remove(rootSiteId);
+        }
+    }
+
+    /// <summary>
+    /// This process no longer balances <paramref name="rootSiteId"/> (a cluster moved it away, or this node stops): its
+    /// run ends at its next step, its wake timer is stopped, and it is not run here again until adopted again.
+    /// </summary>
+    public void Release(string rootSiteId)
+    {
+        lock (_lock)
+        {
+            _released.Add(rootSiteId);
+            if (_runs.TryGetValue(rootSiteId, out var run))
+            {
+                run.Timer?.Dispose();
+                run.Timer = null;
+                run.Dirty = false;
+            }
+        }
+    }
+
+    private bool IsReleased(string root)
+    {
+        lock (_lock)
+        {
+            return _released.Contains(root);
+        }
+    }
+
+    /// <summary>Ends a run of a root this process released (see <see cref="Release"/>).</summary>
+    private void ThrowIfReleased(string root)
+    {
+        if (IsReleased(root))
+        {
+            throw new OperationCanceledException($"The balance of site {root} was released by this process.");
+        }
+    }
+
+    private void Apply(SiteStationChange change)
+    {
+        if (change.Connected)
+        {
+            _offlineSince.TryRemove(change.StationId, out _);
 
             // A station that (re)connects gets its profiles again: it may have lost them.
-            foreach (var key in _sent.Keys.Where(k => k.Station == stationId).ToList())
+            foreach (var key in _sent.Keys.Where(k => k.Station == change.StationId).ToList())
             {
                 _sent.TryRemove(key, out _);
             }
         }
         else
         {
-            _offlineSince[stationId] = time.GetUtcNow();
+            _offlineSince[change.StationId] = change.At;
         }
-
-        Request(stationId);
     }
 
     /// <inheritdoc/>
@@ -132,7 +213,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 var root = await RootOfAsync(siteId, ct).ConfigureAwait(false);
                 if (root is not null)
                 {
-                    RequestRoot(root);
+                    Place(root);
                 }
             });
         }
@@ -175,7 +256,20 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     {
         foreach (var root in RootsOf(stationId))
         {
+            Place(root);
+        }
+    }
+
+    /// <summary>A balance of <paramref name="root"/>, wherever it runs.</summary>
+    private void Place(string root)
+    {
+        if (placement is null)
+        {
             RequestRoot(root);
+        }
+        else
+        {
+            placement.Request(root, null);
         }
     }
 
@@ -186,6 +280,11 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
             if (!_runs.TryGetValue(root, out var run))
             {
                 _runs[root] = run = new SiteRun();
+            }
+
+            if (_released.Contains(root))
+            {
+                return;
             }
 
             if (run.Running)
@@ -210,6 +309,10 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 await BalanceAsync(root, cancellationToken).ConfigureAwait(false);
                 again = Continue(root, cancellationToken);
             }
+        }
+        catch (OperationCanceledException) when (IsReleased(root))
+        {
+            logger.LogDebug("Site balancer: the run of {SiteId} ended, this process released the site", root);
         }
         finally
         {
@@ -248,7 +351,13 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
 
     private HashSet<string> RootsOf(string stationId)
     {
-        var map = _rootsOfStation;
+        var cached = _rootsOfStation;
+        if (cached is not null && placement?.MembershipLifetime is { } lifetime && time.GetUtcNow() - cached.ReadAt >= lifetime)
+        {
+            cached = null;
+        }
+
+        var map = cached?.Roots;
         if (map is null)
         {
             using var db = database.CreateContext();
@@ -264,7 +373,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
                 roots.Add(Root(sites, member.SiteId));
             }
 
-            _rootsOfStation = map;
+            _rootsOfStation = new RootsOfStations(map, time.GetUtcNow());
         }
 
         return map.TryGetValue(stationId, out var found) ? found : [];
@@ -293,11 +402,25 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
 
     private async Task BalanceAsync(string root, CancellationToken cancellationToken)
     {
+        bool adopted;
+        lock (_lock)
+        {
+            adopted = _adopted.Remove(root);
+        }
+
+        if (adopted)
+        {
+            await ForgetAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+
+        ThrowIfReleased(root);
         var computed = await ComputeAsync(root, cancellationToken).ConfigureAwait(false);
         if (computed is null)
         {
             return;
         }
+
+        ThrowIfReleased(root);
 
         ScheduleWake(root, computed.NextWake);
         await StoreHistoryAsync(root, computed, cancellationToken).ConfigureAwait(false);
@@ -308,6 +431,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         var increases = new List<Func<Task>>();
         foreach (var (evse, allocation) in computed.Evses.Zip(computed.Allocations))
         {
+            ThrowIfReleased(root);
             if (evse.State == EvseLoadState.Offline || !router.IsConnected(evse.StationId))
             {
                 continue;
@@ -429,6 +553,43 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         }
     }
 
+    /// <summary>
+    /// Forgets what this process knew of the stations of <paramref name="root"/>'s tree (it was adopted: another node may
+    /// have balanced them since) and reads back from the database when each station that is not connected left.
+    /// </summary>
+    private async Task ForgetAsync(string root, CancellationToken cancellationToken)
+    {
+        var db = database.CreateContext();
+        await using var dbDisposal = db.ConfigureAwait(false);
+        var sites = (await db.Sites.AsNoTracking().Select(s => new { s.Id, s.ParentSiteId }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.Id, s => s.ParentSiteId, StringComparer.Ordinal);
+        var stations = (await db.SiteMembers.AsNoTracking().Select(m => new { m.StationId, m.SiteId }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(m => Root(sites, m.SiteId) == root).Select(m => m.StationId).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _sent.Keys.Concat(_lastStored.Keys).Concat(_lastState.Keys).Where(k => stations.Contains(k.Station)).ToList())
+        {
+            _sent.TryRemove(key, out _);
+            _lastStored.TryRemove(key, out _);
+            _lastState.TryRemove(key, out _);
+        }
+
+        foreach (var stationId in stations)
+        {
+            _offlineSince.TryRemove(stationId, out _);
+            ThrowIfReleased(root);
+            if (router.IsConnected(stationId))
+            {
+                continue;
+            }
+
+            var left = await db.Connections.AsNoTracking().Where(c => c.StationId == stationId).OrderByDescending(c => c.Id)
+                .Select(c => c.DisconnectedAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (left is { } at)
+            {
+                _offlineSince.TryAdd(stationId, at);
+            }
+        }
+    }
+
     private void ScheduleWake(string root, TimeSpan? wake)
     {
         lock (_lock)
@@ -439,7 +600,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
             }
 
             run.Timer?.Dispose();
-            run.Timer = wake is { } due ? time.CreateTimer(_ => RequestRoot(root), null, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Timeout.InfiniteTimeSpan) : null;
+            run.Timer = wake is { } due ? time.CreateTimer(_ => Place(root), null, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Timeout.InfiniteTimeSpan) : null;
         }
     }
 
@@ -707,6 +868,8 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
     }
 
     private sealed record Sent(string? TransactionId, decimal Limit, DateTimeOffset At);
+
+    private sealed record RootsOfStations(Dictionary<string, HashSet<string>> Roots, DateTimeOffset ReadAt);
 
     private sealed record EvseLoadInfo(EvseLoad Load, string? TransactionId, decimal? EnergyAmountWh, DateTimeOffset? DepartureTime)
     {
