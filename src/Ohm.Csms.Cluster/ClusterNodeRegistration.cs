@@ -50,11 +50,10 @@ public sealed partial class ClusterNodeRegistration(
             LogLeaveFailed(ex);
         }
 
+        // The observer's reference is not deleted: a peer that has not yet heard that this node left may still send it a
+        // batch, which this node takes (and drops) rather than having Orleans log an error for an unknown target. The
+        // reference ends with the silo.
         await peers.DisposeAsync().ConfigureAwait(false);
-        if (_self is { } self)
-        {
-            grains.DeleteObjectReference<IClusterNode>(self.Node);
-        }
     }
 
     /// <inheritdoc/>

@@ -18,6 +18,11 @@ public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFac
     public bool IsConnected(string stationId) => sessions.IsConnected(stationId) || remote.IsConnected(stationId);
 
     /// <inheritdoc/>
+    /// <remarks>From the local sessions, else from the station's grain, awaited (a grain's turn must not block on another grain).</remarks>
+    public async Task<bool> IsConnectedAsync(string stationId, CancellationToken cancellationToken = default) =>
+        sessions.IsConnected(stationId) || await remote.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
     public async Task<TResponse> CallAsync<TResponse>(string stationId, IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : class, IOcppResponse
     {

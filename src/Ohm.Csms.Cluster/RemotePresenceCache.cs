@@ -5,8 +5,8 @@ namespace Ohm.Csms.Cluster;
 
 /// <summary>
 /// Whether a station connected to another node is connected, for the synchronous <c>IsConnected</c> of the router:
-/// what its grain said within the last second, refreshed in the background when older; a station asked about for the
-/// first time waits for its grain at most a quarter of a second (it answers from memory), never the call timeout. The
+/// a "connected" its grain said within the last second, refreshed in the background when older; a station not known to
+/// be connected waits for its grain at most a quarter of a second (it answers from memory), never the call timeout. The
 /// calls themselves always go through the grain.
 /// </summary>
 public sealed class RemotePresenceCache(IGrainFactory grains, ClusterNodes nodes, TimeProvider time)
@@ -34,15 +34,37 @@ public sealed class RemotePresenceCache(IGrainFactory grains, ClusterNodes nodes
             Prune(now);
         }
 
+        // Only a "connected" answer is kept for a while: a station not known to be connected (never asked, or not
+        // connected when last asked, which it may be by now) is asked again, so a station that has just connected to
+        // another node is not missed for a second by the balancer or a campaign.
         entry.AskedAt = now;
-        var never = entry.ReadAt == 0;
-        if (never || time.GetElapsedTime(entry.ReadAt, now) > Freshness)
+        var known = entry.ReadAt != 0 && nodes.IsLive(entry.Node);
+        if (!known || time.GetElapsedTime(entry.ReadAt, now) > Freshness)
         {
             var read = Refresh(stationId, entry);
-            if (never)
+            if (!known)
             {
                 read.Wait(FirstWait);
             }
+        }
+
+        return nodes.IsLive(entry.Node);
+    }
+
+    /// <summary>As <see cref="IsConnected"/>, but a station not known to be connected is awaited, not waited for.</summary>
+    public async Task<bool> IsConnectedAsync(string stationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        var entry = _entries.GetOrAdd(stationId, static _ => new Entry());
+        entry.AskedAt = now;
+        var known = entry.ReadAt != 0 && nodes.IsLive(entry.Node);
+        if (!known)
+        {
+            await Refresh(stationId, entry).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (time.GetElapsedTime(entry.ReadAt, now) > Freshness)
+        {
+            _ = Refresh(stationId, entry);
         }
 
         return nodes.IsLive(entry.Node);

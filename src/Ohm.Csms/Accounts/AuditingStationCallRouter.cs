@@ -14,6 +14,9 @@ public sealed partial class AuditingStationCallRouter(IStationCallRouter inner, 
 {
     public bool IsConnected(string stationId) => inner.IsConnected(stationId);
 
+    /// <inheritdoc/>
+    public Task<bool> IsConnectedAsync(string stationId, CancellationToken cancellationToken = default) => inner.IsConnectedAsync(stationId, cancellationToken);
+
     public async Task<TResponse> CallAsync<TResponse>(string stationId, IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : class, IOcppResponse
     {

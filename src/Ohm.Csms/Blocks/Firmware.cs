@@ -85,7 +85,7 @@ public sealed class Firmware(CsmsWriter writer, CsmsDatabase database, StationMe
     {
         ArgumentNullException.ThrowIfNull(firmware);
         ArgumentNullException.ThrowIfNull(schedule);
-        if (!router.IsConnected(stationId))
+        if (!await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false))
         {
             throw new StationNotConnectedException(stationId);
         }
@@ -122,7 +122,7 @@ public sealed class Firmware(CsmsWriter writer, CsmsDatabase database, StationMe
     internal async Task<FirmwareUpdateRecord> SendAsync(FirmwareUpdateRecord update, FirmwareRecord firmware, CancellationToken cancellationToken)
     {
         var stationId = update.StationId;
-        if (!router.IsConnected(stationId))
+        if (!await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false))
         {
             throw new StationNotConnectedException(stationId);
         }

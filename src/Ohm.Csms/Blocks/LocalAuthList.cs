@@ -194,7 +194,7 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
         await using (db.ConfigureAwait(false))
         {
             list = await db.LocalLists.AsNoTracking().FirstOrDefaultAsync(l => l.StationId == stationId, cancellationToken).ConfigureAwait(false);
-            if (list is null || list.State is LocalListState.InSync or LocalListState.NotSupported || !router.IsConnected(stationId))
+            if (list is null || list.State is LocalListState.InSync or LocalListState.NotSupported || !await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }

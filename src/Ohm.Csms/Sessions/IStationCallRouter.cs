@@ -11,6 +11,12 @@ public interface IStationCallRouter
     /// <summary>Whether the station is connected now.</summary>
     bool IsConnected(string stationId);
 
+    /// <summary>
+    /// Whether the station is connected now, without blocking a thread: where the answer is on another node (a cluster),
+    /// it is awaited. Work that may run inside a grain (site balancing, campaigns, local lists) asks this way.
+    /// </summary>
+    Task<bool> IsConnectedAsync(string stationId, CancellationToken cancellationToken = default) => Task.FromResult(IsConnected(stationId));
+
     /// <summary>Sends a typed CALL to the station and returns its response.</summary>
     /// <exception cref="StationNotConnectedException">The station is not connected.</exception>
     Task<TResponse> CallAsync<TResponse>(string stationId, IOcppRequest<TResponse> request, CancellationToken cancellationToken = default)

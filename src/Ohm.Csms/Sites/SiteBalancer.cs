@@ -432,7 +432,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         foreach (var (evse, allocation) in computed.Evses.Zip(computed.Allocations))
         {
             ThrowIfReleased(root);
-            if (evse.State == EvseLoadState.Offline || !router.IsConnected(evse.StationId))
+            if (evse.State == EvseLoadState.Offline || !await router.IsConnectedAsync(evse.StationId, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -576,7 +576,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         {
             _offlineSince.TryRemove(stationId, out _);
             ThrowIfReleased(root);
-            if (router.IsConnected(stationId))
+            if (await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -693,7 +693,7 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         IEnumerable<SitePriorityRecord> priorities, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var stationId = member.StationId;
-        var connected = router.IsConnected(stationId);
+        var connected = await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false);
         var previous = _sent.TryGetValue((stationId, evseId), out var sent) ? sent.Limit : (decimal?)null;
         if (previous is null && !connected)
         {
