@@ -136,6 +136,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
     /// <summary>Raised with a one-line description of what the station did; for the simulator's console and logs.</summary>
     public event Action<string>? Activity;
 
+    /// <summary>Raised when the CSMS acknowledged a TransactionEvent (its CALLRESULT came), with the event as sent; a failover test counts them.</summary>
+    public event Action<TransactionEventRequest>? TransactionEventAcknowledged;
+
     /// <summary>B: BootNotification, variables, reports, reset.</summary>
     public Provisioning Provisioning { get; }
 
@@ -770,6 +773,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                 {
                     var request = JsonSerializer.Deserialize(message.Payload, OcppJsonContext.Default.TransactionEventRequest)!;
                     await Transactions.OnResponseAsync(request, (TransactionEventResponse)action.ReadResponse(response)).ConfigureAwait(false);
+                    TransactionEventAcknowledged?.Invoke(request);
                 }
             }
             catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)
