@@ -40,7 +40,9 @@ internal sealed class BenchStation(string id, int index, BenchOptions options, B
                 return;
             }
 
-            start = (_node + 1) % _urls.Count; // the node went away: the next one first, this one last
+            // The node went away: another one first (spread by index, so that a dead node's stations do not all land on
+            // the same one), this one last.
+            start = (_node + 1 + (index % Math.Max(1, _urls.Count - 1))) % _urls.Count;
         }
     }
 
