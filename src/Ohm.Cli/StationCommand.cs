@@ -554,10 +554,14 @@ internal static partial class StationCommand
         var stations = Enumerable.Range(1, count).Select(i =>
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}");
+            // With several addresses (a cluster's nodes), station i starts on node i mod n and fails over along the others.
+            var all = new List<Uri> { endpoint };
+            all.AddRange(fallbacks ?? []);
+            var order = Enumerable.Range(0, all.Count).Select(k => all[(i - 1 + k) % all.Count]).ToList();
             return new ChargingStation(new StationOptions
             {
-                Endpoint = endpoint,
-                FallbackEndpoints = fallbacks ?? [],
+                Endpoint = order[0],
+                FallbackEndpoints = order.Skip(1).ToList(),
                 StationId = id,
                 Password = password,
                 DataDirectory = dataRoot is null ? null : Path.Combine(dataRoot, id),
