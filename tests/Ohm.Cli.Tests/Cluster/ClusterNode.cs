@@ -164,7 +164,7 @@ public sealed class ClusterNode : IDisposable
     {
         if (!IsRunning)
         {
-            throw new InvalidOperationException($"node {Number} exited with {_process?.ExitCode} before it was ready");
+            throw new NodeExitedException($"node {Number} exited with {_process?.ExitCode} before it was ready");
         }
 
         try

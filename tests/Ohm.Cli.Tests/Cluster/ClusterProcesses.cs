@@ -66,24 +66,20 @@ public sealed class ClusterProcesses : IAsyncDisposable
         try
         {
             await cluster.CreateDatabaseAsync();
-            var ports = FreePorts(4 * count);
-            for (var i = 0; i < count; i++)
+            for (var attempt = 1; ; attempt++)
             {
-                var data = Directory.CreateDirectory(Path.Combine(root, $"node{i + 1}")).FullName;
-                cluster._nodes.Add(new ClusterNode(i + 1, ports[(4 * i)..(4 * i + 4)], cluster.Database, cluster.ClusterId, data, cluster.Note));
-            }
-
-            // Node 1 migrates the fresh database and creates Orleans' tables; the others then start together.
-            cluster._nodes[0].Start(cluster._ohm);
-            await cluster.UntilAsync(() => cluster._nodes[0].IsReadyAsync(), "node 1 ready", StartBound);
-            foreach (var node in cluster._nodes.Skip(1))
-            {
-                node.Start(cluster._ohm);
-            }
-
-            foreach (var node in cluster._nodes.Skip(1))
-            {
-                await cluster.UntilAsync(node.IsReadyAsync, $"node {node.Number} ready", StartBound);
+                try
+                {
+                    await cluster.StartNodesAsync(count, root);
+                    break;
+                }
+                catch (NodeExitedException) when (attempt < 3)
+                {
+                    // A free port taken by another process between the probe and the bind (exit 2): again on other ports.
+                    cluster.Note($"test: a node exited while starting (attempt {attempt}); starting all again on other ports");
+                    cluster._nodes.ForEach(n => n.Dispose());
+                    cluster._nodes.Clear();
+                }
             }
 
             await cluster.UntilMembersAsync(count);
@@ -94,6 +90,29 @@ public sealed class ClusterProcesses : IAsyncDisposable
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    private async Task StartNodesAsync(int count, string root)
+    {
+        var ports = FreePorts(4 * count);
+        for (var i = 0; i < count; i++)
+        {
+            var data = Directory.CreateDirectory(Path.Combine(root, $"node{i + 1}")).FullName;
+            _nodes.Add(new ClusterNode(i + 1, ports[(4 * i)..(4 * i + 4)], Database, ClusterId, data, Note));
+        }
+
+        // Node 1 migrates the fresh database and creates Orleans' tables; the others then start together.
+        _nodes[0].Start(_ohm);
+        await UntilAsync(() => _nodes[0].IsReadyAsync(), "node 1 ready", StartBound);
+        foreach (var node in _nodes.Skip(1))
+        {
+            node.Start(_ohm);
+        }
+
+        foreach (var node in _nodes.Skip(1))
+        {
+            await UntilAsync(node.IsReadyAsync, $"node {node.Number} ready", StartBound);
         }
     }
 
@@ -169,7 +188,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
     public async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan bound)
     {
         var clock = Stopwatch.StartNew();
-        while (!await condition())
+        while (!await Checked(condition))
         {
             if (clock.Elapsed > bound)
             {
@@ -177,6 +196,18 @@ public sealed class ClusterProcesses : IAsyncDisposable
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    private async Task<bool> Checked(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (NodeExitedException ex)
+        {
+            throw new NodeExitedException($"{ex.Message}. Nodes (last 60 lines):{Environment.NewLine}{Tail(60)}");
         }
     }
 
@@ -230,3 +261,6 @@ public sealed class ClusterProcesses : IAsyncDisposable
         return ports;
     }
 }
+
+/// <summary>A node's process ended while the test waited for it.</summary>
+public sealed class NodeExitedException(string message) : Exception(message);

@@ -97,6 +97,10 @@ public sealed class ThreeNodeClusterTests(ClusterFixture fixture, ITestOutputHel
             }
 
             cluster.Note($"test: acknowledged in all: {stations.Acknowledged.Values.Sum(a => a.Count)} events");
+
+            // The membership drops the dead node (the survivors vote it out); the next test then finds no grain placed on it.
+            await cluster.UntilAsync(async () => !await cluster.IsActiveMemberAsync(victim), $"node {victim.Number} voted out of the membership", TimeSpan.FromSeconds(60));
+            cluster.Note($"test: node {victim.Number} voted dead {killed.Elapsed.TotalSeconds:0.0} s after the kill");
         });
     }
 
