@@ -8,7 +8,12 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--url") { Description = "CSMS endpoint without the station identity.", DefaultValueFactory = _ => "ws://127.0.0.1:9000/ocpp" };
+        var url = new Option<string[]>("--url")
+        {
+            Description = "CSMS endpoint without the station identity; repeat it for the nodes of a cluster: stations are spread round-robin over them, fail over to the next, and the report has a row per node.",
+            DefaultValueFactory = _ => ["ws://127.0.0.1:9000/ocpp"],
+            Arity = ArgumentArity.OneOrMore,
+        };
         var stations = new Option<int>("--stations") { Description = "Number of stations.", DefaultValueFactory = _ => 100 };
         var ramp = new Option<double>("--ramp") { Description = "New connections per second.", DefaultValueFactory = _ => 500 };
         var duration = new Option<string>("--duration") { Description = "How long to run the mix after the ramp: 30s, 5m ...", DefaultValueFactory = _ => "30s" };
@@ -42,9 +47,17 @@ internal static class BenchCommand
                 errors.Add($"--compression must be on or off (is '{z}').");
             }
 
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var target))
+            var targets = new List<Uri>();
+            foreach (var text in parse.GetValue(url)!)
             {
-                errors.Add($"--url must be an absolute ws:// URL (is '{parse.GetValue(url)}').");
+                if (Uri.TryCreate(text, UriKind.Absolute, out var parsed))
+                {
+                    targets.Add(parsed);
+                }
+                else
+                {
+                    errors.Add($"--url must be an absolute ws:// URL (is '{text}').");
+                }
             }
 
             if (errors.Count > 0)
@@ -55,7 +68,8 @@ internal static class BenchCommand
 
             var options = new BenchOptions
             {
-                Url = target!,
+                Url = targets[0],
+                MoreUrls = targets.Skip(1).ToList(),
                 Stations = parse.GetValue(stations),
                 Ramp = parse.GetValue(ramp),
                 Duration = d,

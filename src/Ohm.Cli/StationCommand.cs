@@ -11,7 +11,12 @@ internal static partial class StationCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--url") { Description = "The CSMS OCPP endpoint, without the station id.", DefaultValueFactory = _ => "ws://127.0.0.1:9000/ocpp" };
+        var url = new Option<string[]>("--url")
+        {
+            Description = "The CSMS OCPP endpoint, without the station id; repeat it for the nodes of a cluster: the station connects to the first that answers and fails over to the next.",
+            DefaultValueFactory = _ => ["ws://127.0.0.1:9000/ocpp"],
+            Arity = ArgumentArity.OneOrMore,
+        };
         var id = new Option<string>("--id") { Description = "The station id.", DefaultValueFactory = _ => "CS001" };
         var password = new Option<string?>("--password") { Description = "HTTP Basic password (security profile 1; default none: security profile 0)." };
         var evses = new Option<int?>("--evses") { Description = "Number of EVSEs, EVSE 1 of the configuration being the template (default: as many as the configuration has)." };
@@ -50,11 +55,20 @@ internal static partial class StationCommand
                 return 2;
             }
 
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("ws" or "wss"))
+            var endpoints = new List<Uri>();
+            foreach (var text in parse.GetValue(url)!)
             {
-                await Console.Error.WriteLineAsync("ohm station: --url must be a ws:// or wss:// address.");
-                return 2;
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("ws" or "wss"))
+                {
+                    await Console.Error.WriteLineAsync($"ohm station: --url must be a ws:// or wss:// address (is '{text}').");
+                    return 2;
+                }
+
+                endpoints.Add(parsed);
             }
+
+            var endpoint = endpoints[0];
+            var fallbacks = endpoints.Skip(1).ToList();
 
             // A: the certificate files are read now, so that a wrong one is named here rather than failing a handshake later.
             try
@@ -90,12 +104,13 @@ internal static partial class StationCommand
             var stations = parse.GetValue(count);
             if (stations > 1)
             {
-                return await RunManyAsync(endpoint, parse.GetValue(prefix)!, stations, parse.GetValue(password), model, parse.GetValue(data), parse.GetValue(activity) == "charging", TimeSpan.FromSeconds(parse.GetValue(chargeSeconds)), cancellationToken);
+                return await RunManyAsync(endpoint, parse.GetValue(prefix)!, stations, parse.GetValue(password), model, parse.GetValue(data), parse.GetValue(activity) == "charging", TimeSpan.FromSeconds(parse.GetValue(chargeSeconds)), cancellationToken, fallbacks: fallbacks);
             }
 
             var options = new StationOptions
             {
                 Endpoint = endpoint,
+                FallbackEndpoints = fallbacks,
                 StationId = parse.GetValue(id)!,
                 Password = parse.GetValue(password),
                 DataDirectory = parse.GetValue(data),
@@ -155,7 +170,7 @@ internal static partial class StationCommand
         await using var station = new ChargingStation(options);
         station.Activity += line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
         await station.StartAsync(cancellationToken);
-        Console.WriteLine($"Station {options.StationId} -> {options.Endpoint}. Commands: {ConsoleCommands}");
+        Console.WriteLine($"Station {options.StationId} -> {string.Join(", ", options.FallbackEndpoints.Prepend(options.Endpoint))}. Commands: {ConsoleCommands}");
         while (!cancellationToken.IsCancellationRequested)
         {
             var line = await Console.In.ReadLineAsync(cancellationToken);
@@ -531,16 +546,22 @@ internal static partial class StationCommand
         TimeSpan charge,
         CancellationToken cancellationToken,
         Func<IReadOnlyList<ChargingStation>, bool>? until = null,
-        TimeSpan? reportEvery = null)
+        TimeSpan? reportEvery = null,
+        IReadOnlyList<Uri>? fallbacks = null)
     {
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cancellationToken = done.Token;
         var stations = Enumerable.Range(1, count).Select(i =>
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}");
+            // With several addresses (a cluster's nodes), station i starts on node i mod n and fails over along the others.
+            var all = new List<Uri> { endpoint };
+            all.AddRange(fallbacks ?? []);
+            var order = Enumerable.Range(0, all.Count).Select(k => all[(i - 1 + k) % all.Count]).ToList();
             return new ChargingStation(new StationOptions
             {
-                Endpoint = endpoint,
+                Endpoint = order[0],
+                FallbackEndpoints = order.Skip(1).ToList(),
                 StationId = id,
                 Password = password,
                 DataDirectory = dataRoot is null ? null : Path.Combine(dataRoot, id),

@@ -141,7 +141,7 @@ public static class CsmsHost
         services.AddSingleton<StationAdmission>();
         services.AddSingleton<StationConnections>();
         services.AddSingleton<Ohm.Csms.Queries.StationQueries>(); // the stations' queries, the API's and the console's
-        services.AddHostedService<ConnectionDrain>();
+        services.AddSingleton<ConnectionDrain>().AddHostedService(sp => sp.GetRequiredService<ConnectionDrain>()); // its Draining refuses new WebSockets
         services.AddSingleton<Provisioning>().AddSingleton<Authorization>().AddSingleton<Transactions>().AddSingleton<Metering>()
             .AddSingleton<Availability>().AddSingleton<RemoteControl>().AddSingleton<DataTransfer>().AddSingleton<CsmsRouting>();
         services.AddSingleton<BackgroundWork>();
@@ -232,6 +232,7 @@ public static class CsmsHost
         var server = app.Services.GetRequiredService<OcppServer>();
         var metrics = app.Services.GetRequiredService<CsmsMetrics>();
         var gate = app.Services.GetRequiredService<MigrationGate>();
+        var drain = app.Services.GetRequiredService<ConnectionDrain>();
         app.Services.GetService<MeterProvider>(); // listening before Observe records the counters' zeros
         metrics.Observe(app.Services.GetRequiredService<StationSessions>(), app.Services.GetRequiredService<CsmsWriter>(), app.Services.GetRequiredService<ActiveTransactionCount>());
         app.UseBadRequestProblems();
@@ -245,7 +246,7 @@ public static class CsmsHost
         {
             if (listeners.Is(context, Listeners.Ocpp))
             {
-                if (!gate.IsOpen)
+                if (!gate.IsOpen || drain.Draining) // not ready yet, or draining: the station connects elsewhere or later
                 {
                     metrics.ConnectionRefused(RefusalReasons.NotReady);
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

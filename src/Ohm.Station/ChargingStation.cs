@@ -34,6 +34,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
     private OcppConnection? _connection;
     private bool _restartRequested;
     private int _reconnectAttempt;
+    private bool _sessionRan;
     private readonly SimulatedHardware? _ownSimulator;
 
     /// <summary>Creates a station; <see cref="StartAsync"/> starts it.</summary>
@@ -68,6 +69,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
         SecurityEvents = new SecurityEvents(context);
         LogUpload = new LogUpload(context, SecurityEvents, options.DataPath);
         NetworkProfiles = new NetworkProfiles(context, options, SecurityEvents);
+        Endpoints = new CsmsEndpoints(options);
         Provisioning = new Provisioning(context, gate, this, Transactions, new SecurityVariables(context, SecurityEvents, NetworkProfiles));
         LocalAuthList = new LocalAuthList(context);
         Authorization = new Authorization(context, cache, LocalAuthList, Transactions);
@@ -125,11 +127,17 @@ public sealed partial class ChargingStation : IAsyncDisposable
     /// <summary>Whether the station is connected at all.</summary>
     public bool IsConnected => _connection?.IsOpen == true;
 
+    /// <summary>The CSMS address of the open connection (one of <see cref="StationOptions.Endpoint"/> and its fallbacks, or a network profile's), or null.</summary>
+    public Uri? ConnectedEndpoint { get; private set; }
+
     /// <summary>How many times the station has booted (BootNotification Accepted) since it was created.</summary>
     public int BootCount { get; private set; }
 
     /// <summary>Raised with a one-line description of what the station did; for the simulator's console and logs.</summary>
     public event Action<string>? Activity;
+
+    /// <summary>Raised when the CSMS acknowledged a TransactionEvent (its CALLRESULT came), with the event as sent; a failover test counts them.</summary>
+    public event Action<TransactionEventRequest>? TransactionEventAcknowledged;
 
     /// <summary>B: BootNotification, variables, reports, reset.</summary>
     public Provisioning Provisioning { get; }
@@ -194,6 +202,9 @@ public sealed partial class ChargingStation : IAsyncDisposable
 
     /// <summary>B09, B10, A05: the network connection profiles and which one the station connects with.</summary>
     public NetworkProfiles NetworkProfiles { get; }
+
+    /// <summary>The addresses the start profile connects to, in failover order.</summary>
+    internal CsmsEndpoints Endpoints { get; }
 
     internal OcppHandlers Handlers { get; }
 
@@ -507,34 +518,57 @@ public sealed partial class ChargingStation : IAsyncDisposable
                 await RestartEngineAsync().ConfigureAwait(false);
             }
 
-            OcppConnection connection;
+            OcppConnection? connection = null;
             var target = NetworkProfiles.Current();
-            try
+            Exception? failure = null;
+            foreach (var candidate in Endpoints.Round(target))
             {
-                connection = await OcppClient.ConnectAsync(ConnectionOptions(target), Handlers, _loggerFactory.CreateLogger<OcppConnection>(), stopping).ConfigureAwait(false);
+                try
+                {
+                    connection = await OcppClient.ConnectAsync(ConnectionOptions(candidate), Handlers, _loggerFactory.CreateLogger<OcppConnection>(), stopping).ConfigureAwait(false);
+                    target = candidate;
+                    break;
+                }
+                catch (Exception ex) when (ex is OcppConnectException or System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException or IOException
+                                           || (ex is OperationCanceledException && !stopping.IsCancellationRequested))
+                {
+                    failure = ex;
+                    if (Endpoints.Count > 1)
+                    {
+                        Report($"connection to {candidate.Endpoint} failed ({ex.Message})");
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
-            catch (Exception ex) when (ex is OcppConnectException or System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException or IOException
-                                       || (ex is OperationCanceledException && !stopping.IsCancellationRequested))
+
+            if (connection is null)
             {
-                NetworkProfiles.Failed(target, ex);
+                if (stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                NetworkProfiles.Failed(target, failure!);
                 var delay = ReconnectBackOff.Delay(
                     _reconnectAttempt++,
                     Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRepeatTimes", 3),
                     Model.Number("OCPPCommCtrlr", "RetryBackOffRandomRange", 10));
-                Report($"connection failed ({ex.Message}); next attempt in {delay.TotalSeconds:0.#} s");
+                Report($"connection failed ({failure!.Message}); next attempt in {delay.TotalSeconds:0.#} s");
                 await Task.WhenAny(Task.Delay(delay, Clock, stopping)).ConfigureAwait(false);
                 continue;
             }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
 
             _reconnectAttempt = 0;
+            _sessionRan = false;
             _connection = connection;
+            ConnectedEndpoint = target.Endpoint;
+            Endpoints.Connected(target);
             NetworkProfiles.Connected(target);
-            Report("connected");
+            Report(Endpoints.Count > 1 ? $"connected to {target.Endpoint}" : "connected");
             try
             {
                 await RunConnectedAsync(connection, stopping).ConfigureAwait(false);
@@ -549,11 +583,21 @@ public sealed partial class ChargingStation : IAsyncDisposable
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
                 _connection = null;
+                ConnectedEndpoint = null;
                 Report("disconnected");
             }
 
             if (!stopping.IsCancellationRequested && !_restartRequested && !SimulatedOffline)
             {
+                // A session that ran on one node of several fails over to the next at once (its node went away); a
+                // connection that ended before its session ran, or the only address there is, waits the back-off first.
+                if (_sessionRan && Endpoints.CanFailOver(target))
+                {
+                    Endpoints.Dropped(target);
+                    Report("failing over to the next CSMS address");
+                    continue;
+                }
+
                 var delay = ReconnectBackOff.Delay(
                     _reconnectAttempt++,
                     Model.Number("OCPPCommCtrlr", "RetryBackOffWaitMinimum", 5),
@@ -664,6 +708,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
             await Availability.ReportAllAsync(force: false).ConfigureAwait(false);
         }
 
+        _sessionRan = true;
         var heartbeat = HeartbeatLoopAsync(token);
         var queue = QueueLoopAsync(connection, token);
         await Task.WhenAll(heartbeat, queue).ConfigureAwait(false);
@@ -728,6 +773,7 @@ public sealed partial class ChargingStation : IAsyncDisposable
                 {
                     var request = JsonSerializer.Deserialize(message.Payload, OcppJsonContext.Default.TransactionEventRequest)!;
                     await Transactions.OnResponseAsync(request, (TransactionEventResponse)action.ReadResponse(response)).ConfigureAwait(false);
+                    TransactionEventAcknowledged?.Invoke(request);
                 }
             }
             catch (Exception ex) when (ex is OcppCallErrorException or OcppCallTimeoutException or OcppPayloadException)

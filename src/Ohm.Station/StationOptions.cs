@@ -10,6 +10,13 @@ public sealed class StationOptions
     /// <summary>The CSMS endpoint without the identity, e.g. ws://127.0.0.1:9000/ocpp.</summary>
     public required Uri Endpoint { get; set; }
 
+    /// <summary>
+    /// Further addresses of the same CSMS (the other nodes of a cluster), tried in order after <see cref="Endpoint"/>: the
+    /// station connects to the first that answers and, when its connection drops, tries the others at once before it backs
+    /// off (the OCPP reconnect back-off applies when every one fails). Empty by default.
+    /// </summary>
+    public IReadOnlyList<Uri> FallbackEndpoints { get; set; } = [];
+
     /// <summary>The station identity.</summary>
     public required string StationId { get; set; }
 

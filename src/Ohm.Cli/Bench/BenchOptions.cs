@@ -5,6 +5,12 @@ public sealed class BenchOptions
 {
     public required Uri Url { get; init; }
 
+    /// <summary>Further nodes of the same CSMS (<c>--url</c> repeated): stations are spread round-robin over <see cref="AllUrls"/> and fail over to the next one.</summary>
+    public IReadOnlyList<Uri> MoreUrls { get; init; } = [];
+
+    /// <summary><see cref="Url"/> and then <see cref="MoreUrls"/>.</summary>
+    public IReadOnlyList<Uri> AllUrls => [Url, .. MoreUrls];
+
     public int Stations { get; init; } = 100;
 
     /// <summary>New connections per second.</summary>
@@ -47,9 +53,9 @@ public sealed class BenchOptions
     /// <summary>Checks the values and names the bad option.</summary>
     public IEnumerable<string> Validate()
     {
-        if (Url.Scheme is not ("ws" or "wss"))
+        foreach (var url in AllUrls.Where(u => u.Scheme is not ("ws" or "wss")))
         {
-            yield return $"--url must be a ws:// or wss:// URL such as ws://127.0.0.1:9000/ocpp (is '{Url}').";
+            yield return $"--url must be a ws:// or wss:// URL such as ws://127.0.0.1:9000/ocpp (is '{url}').";
         }
 
         if (Stations is < 1 or > 1_000_000)

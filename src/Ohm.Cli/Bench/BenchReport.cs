@@ -32,6 +32,24 @@ public static class BenchReport
             md.AppendLine(c, $"- Warning: {warning}");
         }
 
+        if (result.Nodes is { Count: > 0 } nodes)
+        {
+            md.AppendLine();
+            md.AppendLine("Per node (stations spread round-robin; a lost connection fails over to the next node):");
+            md.AppendLine();
+            md.AppendLine("| Node | Held | Opened | Failed | Lost | Answered | Calls/s | p50 ms | p99 ms | Errors |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var n in nodes)
+            {
+                var all = n.Latency.Where(l => l.Count > 0).ToList();
+                var p50 = all.Count > 0 ? all.Max(l => l.P50) : 0;
+                var p99 = all.Count > 0 ? all.Max(l => l.P99) : 0;
+                md.AppendLine(c, $"| `{n.Url}` | {n.ConnectionsHeld} | {n.ConnectionsEstablished} | {n.ConnectionsFailed} | {n.ConnectionsLost} | {n.CallsAnswered} | {n.CallsPerSecond:0.#} | {p50:0.##} | {p99:0.##} | {(n.Errors.Count == 0 ? "none" : string.Join(", ", n.Errors.Select(e => $"{e.Key} x{e.Value}")))} |");
+            }
+
+            md.AppendLine(c, $"| total | {nodes.Sum(n => n.ConnectionsHeld)} | {result.ConnectionsEstablished} | {result.ConnectionsFailed} | {result.ConnectionsLost} | {result.CallsAnswered} | {result.CallsPerSecond:0.#} | | | |");
+        }
+
         md.AppendLine();
         md.AppendLine("In the measured window:");
         md.AppendLine();

@@ -5,6 +5,9 @@ public sealed record BenchResult
 {
     public required string Url { get; init; }
 
+    /// <summary>Per node, when the bench drove several (<c>--url</c> repeated); null with one.</summary>
+    public IReadOnlyList<NodeResult>? Nodes { get; init; }
+
     public required string Mix { get; init; }
 
     public required int Stations { get; init; }
@@ -64,3 +67,8 @@ public sealed record BenchResult
 
 /// <summary>Latency of one action, in milliseconds.</summary>
 public sealed record ActionLatency(string Action, long Count, double CallsPerSecond, double P50, double P95, double P99, double Max);
+
+/// <summary>What one node of several got: connections (opened there, failed there, lost there, held at the window's end), calls and latency in the window.</summary>
+public sealed record NodeResult(
+    string Url, long ConnectionsEstablished, long ConnectionsFailed, long ConnectionsLost, long ConnectionsHeld, long CallsAnswered, double CallsPerSecond,
+    IReadOnlyDictionary<string, long> Errors, IReadOnlyList<ActionLatency> Latency);

@@ -22,6 +22,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
         }
 
         var stats = new BenchStats();
+        List<BenchStats> nodes = options.AllUrls.Count > 1 ? [.. options.AllUrls.Select(_ => new BenchStats())] : [];
         List<HttpMessageInvoker?> invokers = sources.Count == 0 ? [null] : [.. sources.Select(CreateInvoker)];
         await using var scheduler = new BenchScheduler();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -38,7 +39,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
         for (var i = 0; i < options.Stations && !stop.IsCancellationRequested; i++)
         {
             var id = options.IdPrefix + (i + 1).ToString(CultureInfo.InvariantCulture);
-            var station = new BenchStation(id, i, options, stats, scheduler, invokers[i % invokers.Count]);
+            var station = new BenchStation(id, i, options, stats, nodes, scheduler, invokers[i % invokers.Count]);
             stations.Add(Task.Run(() => station.RunAsync(stop.Token), CancellationToken.None));
             due += 1;
             if (due >= perTick)
@@ -60,8 +61,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
         }
 
         var rampLatency = stats.StartWindow();
+        nodes.ForEach(n => n.StartWindow());
         var windowStart = clock.Elapsed;
         var answeredAtStart = stats.Answered;
+        var nodeAnsweredAtStart = nodes.Select(n => n.Answered).ToList();
         var cpuAtStart = Cpu();
         try
         {
@@ -73,6 +76,16 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
         var window = (clock.Elapsed - windowStart).TotalSeconds;
         var answered = stats.Answered - answeredAtStart;
+        var perNode = nodes.Select((n, i) => new NodeResult(
+            options.AllUrls[i].ToString(),
+            n.Connected,
+            n.ConnectFailed,
+            n.Disconnected,
+            n.Connected - n.Disconnected,
+            n.Answered,
+            window > 0 ? Math.Round((n.Answered - nodeAnsweredAtStart[i]) / window, 1) : 0,
+            n.Errors.ToDictionary(StringComparer.Ordinal),
+            Latencies(n.Latency, window))).ToList();
         var cpuAtEnd = Cpu();
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAny(Task.WhenAll(stations), Task.Delay(TimeSpan.FromSeconds(15), CancellationToken.None)).ConfigureAwait(false);
@@ -86,6 +99,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter progress)
         return new BenchResult
         {
             Url = options.Url.ToString(),
+            Nodes = perNode.Count > 0 ? perNode : null,
             Mix = options.Mix.ToString().ToLowerInvariant(),
             Stations = options.Stations,
             Compression = options.Compression,

@@ -9,7 +9,7 @@ namespace Ohm.Cli.Bench;
 
 /// <summary>One simulated station of the benchmark: it connects, boots and sends its mix until told to stop.</summary>
 #pragma warning disable CA1001 // The connection is disposed at the end of RunAsync, which owns the station's whole life.
-internal sealed class BenchStation(string id, int index, BenchOptions options, BenchStats stats, BenchScheduler scheduler, HttpMessageInvoker? invoker)
+internal sealed class BenchStation(string id, int index, BenchOptions options, BenchStats stats, IReadOnlyList<BenchStats> nodeStats, BenchScheduler scheduler, HttpMessageInvoker? invoker)
 {
     private static readonly OcppHandlers Handlers = new OcppHandlers()
         .On(OcppActions.GetVariables, (r, _, _) => ValueTask.FromResult(new GetVariablesResponse
@@ -19,27 +19,53 @@ internal sealed class BenchStation(string id, int index, BenchOptions options, B
         .On(OcppActions.GetBaseReport, (_, _, _) => ValueTask.FromResult(new GetBaseReportResponse { Status = GenericDeviceModelStatusEnumType.NotSupported }))
         .On(OcppActions.TriggerMessage, (_, _, _) => ValueTask.FromResult(new TriggerMessageResponse { Status = TriggerMessageStatusEnumType.NotImplemented }));
 
+    private readonly IReadOnlyList<Uri> _urls = options.AllUrls;
     private OcppConnection? _connection;
+    private bool _booted;
+    private int _node = index % options.AllUrls.Count; // round-robin over the nodes
 
+    /// <summary>Runs until stopped; with several URLs, a lost connection fails over to the next node (no new boot: the cluster is one CSMS).</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        if (!await ConnectAsync(stop).ConfigureAwait(false))
+        var start = _node;
+        while (!stop.IsCancellationRequested)
         {
-            return;
-        }
-
-        try
-        {
-            if (!await BootAsync(stop).ConfigureAwait(false))
+            if (!await ConnectAsync(start, stop).ConfigureAwait(false))
             {
                 return;
+            }
+
+            if (!await RunConnectedAsync(stop).ConfigureAwait(false) || stop.IsCancellationRequested || _urls.Count == 1)
+            {
+                return;
+            }
+
+            // The node went away: another one first (spread by index, so that a dead node's stations do not all land on
+            // the same one), this one last.
+            start = (_node + 1 + (index % Math.Max(1, _urls.Count - 1))) % _urls.Count;
+        }
+    }
+
+    /// <summary>Boots (once, on the first node that answers it) and runs the mix until stopped or the connection is lost; false when the CSMS refused the boot.</summary>
+    private async Task<bool> RunConnectedAsync(CancellationToken stop)
+    {
+        try
+        {
+            if (!_booted)
+            {
+                if (!await BootAsync(stop).ConfigureAwait(false))
+                {
+                    return !_connection!.IsOpen; // lost during the boot: the next node is asked
+                }
+
+                _booted = true;
             }
 
             var mix = options.Mix == BenchMix.Mixed ? (index % 4 == 0 ? BenchMix.Transactions : BenchMix.Heartbeat) : options.Mix;
             switch (mix)
             {
                 case BenchMix.Idle:
-                    await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+                    await Task.WhenAny(_connection!.Completion).WaitAsync(stop).ConfigureAwait(false); // until the connection ends, however it ends
                     break;
                 case BenchMix.Heartbeat:
                     await HeartbeatsAsync(stop).ConfigureAwait(false);
@@ -56,46 +82,70 @@ internal sealed class BenchStation(string id, int index, BenchOptions options, B
         {
             await _connection!.DisposeAsync().ConfigureAwait(false);
         }
+
+        return true;
     }
 
-    private async Task<bool> ConnectAsync(CancellationToken stop)
+    /// <summary>Connects to the first node that answers, from <paramref name="start"/> on; false when none does.</summary>
+    private async Task<bool> ConnectAsync(int start, CancellationToken stop)
     {
-        var client = new OcppClientOptions
+        string? reason = null;
+        for (var i = 0; i < _urls.Count && !stop.IsCancellationRequested; i++)
         {
-            Endpoint = options.Url,
-            StationId = id,
-            Password = options.Password,
-            EnableCompression = options.Compression,
-            Rpc = new OcppRpcOptions { CallTimeout = options.CallTimeout },
-        };
-        try
-        {
-            var (socket, _) = await OcppClient.OpenAsync(client, invoker, stop).ConfigureAwait(false);
-            _connection = new OcppConnection(socket, id, OcppRole.ChargingStation, Handlers, client.Rpc);
-            _ = _connection.RunAsync(CancellationToken.None).ContinueWith(
-                _ =>
-                {
-                    if (!stop.IsCancellationRequested)
+            var node = (start + i) % _urls.Count;
+            var client = new OcppClientOptions
+            {
+                Endpoint = _urls[node],
+                StationId = id,
+                Password = options.Password,
+                EnableCompression = options.Compression,
+                Rpc = new OcppRpcOptions { CallTimeout = options.CallTimeout },
+            };
+            try
+            {
+                var (socket, _) = await OcppClient.OpenAsync(client, invoker, stop).ConfigureAwait(false);
+                _node = node;
+                _connection = new OcppConnection(socket, id, OcppRole.ChargingStation, Handlers, client.Rpc);
+                var held = Current;
+                _ = _connection.RunAsync(CancellationToken.None).ContinueWith(
+                    _ =>
                     {
-                        stats.ConnectionLost();
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-            stats.ConnectionOpened();
-            return true;
+                        if (!stop.IsCancellationRequested)
+                        {
+                            stats.ConnectionLost();
+                            held?.ConnectionLost();
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                stats.ConnectionOpened();
+                Current?.ConnectionOpened();
+                return true;
+            }
+            catch (OcppConnectException ex)
+            {
+                reason = ex.StatusCode is { } status ? $"HTTP {(int)status}" : Reason(ex);
+                NodeStats(node)?.ConnectionFailed(reason);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
         }
-        catch (OcppConnectException ex)
+
+        if (reason is not null)
         {
-            stats.ConnectionFailed(ex.StatusCode is { } status ? $"HTTP {(int)status}" : Reason(ex));
-            return false;
+            stats.ConnectionFailed(reason);
         }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+
+        return false;
     }
+
+    /// <summary>The counters of the node the station is connected to, when the bench drives several.</summary>
+    private BenchStats? Current => NodeStats(_node);
+
+    private BenchStats? NodeStats(int node) => nodeStats.Count > 1 ? nodeStats[node] : null;
 
     private static string Reason(Exception ex)
     {
@@ -248,34 +298,44 @@ internal sealed class BenchStation(string id, int index, BenchOptions options, B
         where TResponse : class, IOcppResponse
     {
         var started = Stopwatch.GetTimestamp();
+        var node = Current;
         stats.CallSent();
+        node?.CallSent();
         try
         {
             var response = await _connection!.CallAsync(request, stop).ConfigureAwait(false);
-            stats.CallAnswered(action, Stopwatch.GetElapsedTime(started));
+            var latency = Stopwatch.GetElapsedTime(started);
+            stats.CallAnswered(action, latency);
+            node?.CallAnswered(action, latency);
             return response;
         }
         catch (OcppCallErrorException ex)
         {
-            stats.CallFailed("CALLERROR " + ex.Code.ToWire());
+            Failed("CALLERROR " + ex.Code.ToWire());
         }
         catch (OcppCallTimeoutException)
         {
-            stats.CallFailed("Timeout");
+            Failed("Timeout");
         }
         catch (OcppConnectionClosedException)
         {
-            stats.CallFailed("Disconnected");
+            Failed("Disconnected");
         }
         catch (OcppPayloadException)
         {
-            stats.CallFailed("Invalid response");
+            Failed("Invalid response");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 
         return null;
+
+        void Failed(string kind)
+        {
+            stats.CallFailed(kind);
+            node?.CallFailed(kind);
+        }
     }
 }
 #pragma warning restore CA1001
