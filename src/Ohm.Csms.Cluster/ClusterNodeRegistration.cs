@@ -23,6 +23,7 @@ public sealed partial class ClusterNodeRegistration(
     private readonly SemaphoreSlim _poke = new(0, 1);
     private ClusterPeer? _self;
     private Task _loops = Task.CompletedTask;
+    private int _stopped;
 
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,6 +37,11 @@ public sealed partial class ClusterNodeRegistration(
     /// <inheritdoc/>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return; // a host stopped, then disposed, stops it twice
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loops.ConfigureAwait(false);
         database.Tokens.Peers = null;

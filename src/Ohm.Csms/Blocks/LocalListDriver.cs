@@ -43,14 +43,15 @@ public class LocalListDriver(LocalAuthList lists, IStationCallRouter router, Bac
 
     private void Run(string stationId, bool verify)
     {
-        if (!router.IsConnected(stationId))
-        {
-            return;
-        }
-
+        // Placed elsewhere (a cluster), the run there asks whether the station is connected, without blocking this thread.
         if (placement is not null)
         {
             placement.Run(stationId, verify);
+            return;
+        }
+
+        if (!router.IsConnected(stationId))
+        {
             return;
         }
 
