@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Ohm.Ocpp.Messages;
+using Ohm.Ocpp.Rpc;
+using Ohm.Ocpp.Transport;
 using Ohm.Station;
 using Xunit.Abstractions;
 
@@ -34,6 +37,29 @@ public sealed class ThreeNodeClusterTests(ClusterFixture fixture, ITestOutputHel
             var result = answer.Body.GetProperty("getVariableResult")[0];
             Assert.Equal("Accepted", result.GetProperty("attributeStatus").GetString());
             Assert.Equal(station.Model.Value("OCPPCommCtrlr", "HeartbeatInterval"), result.GetProperty("attributeValue").GetString());
+        });
+    }
+
+    [ClusterFact]
+    public async Task A_token_blocked_through_one_nodes_API_is_refused_by_Authorize_on_another_node_at_once()
+    {
+        var cluster = await fixture.ClusterAsync(running: 2);
+        var (holder, blocker) = (cluster.Running[0], cluster.Running[^1]); // nodes 1 and 3 when all run
+        await Diagnosed(cluster, async () =>
+        {
+            await cluster.RegisterStationAsync("CL-TOKEN", node: blocker.Number);
+            var (created, token) = await blocker.PostJsonAsync("api/id-tokens", """{"idToken":"CL-TOKEN-1","type":"ISO14443"}""");
+            Assert.True(created is 200 or 201, $"{created}: {token}");
+            await using var station = await OcppClient.ConnectAsync(new OcppClientOptions { Endpoint = holder.OcppEndpoint, StationId = "CL-TOKEN" }, new OcppHandlers());
+            var boot = await station.CallAsync(new BootNotificationRequest { Reason = BootReasonEnumType.PowerUp, ChargingStation = new ChargingStationType { Model = "Cluster", VendorName = "Ohm" } });
+            Assert.Equal(RegistrationStatusEnumType.Accepted, boot.Status);
+            async Task<AuthorizationStatusEnumType> AuthorizeAsync() =>
+                (await station.CallAsync(new AuthorizeRequest { IdToken = new IdTokenType { IdToken = "CL-TOKEN-1", Type = IdTokenEnumType.ISO14443 } })).IdTokenInfo.Status;
+
+            Assert.Equal(AuthorizationStatusEnumType.Accepted, await AuthorizeAsync()); // read from the store, now in node 1's cache
+            var (blocked, body) = await blocker.PutJsonAsync($"api/id-tokens/{token.GetProperty("id").GetInt64()}", new { status = "Blocked" });
+            Assert.True(blocked == 200, $"{blocked}: {body}");
+            Assert.Equal(AuthorizationStatusEnumType.Blocked, await AuthorizeAsync()); // the very next one, no waiting
         });
     }
 
