@@ -11,13 +11,13 @@ using Ohm.Csms.Storage;
 using Ohm.Csms.Tests.Events;
 using Ohm.Csms.Tests.Support;
 using Ohm.Ocpp.Messages;
+using static Ohm.Csms.Tests.Cluster.ClusterTestNodes;
 
 namespace Ohm.Csms.Tests.Cluster;
 
 /// <summary>What every node of a cluster must hear at once: id-token evictions, the console's fleet changes, the live event stream.</summary>
 public sealed class ClusterBroadcastTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [PostgresFact]
     public async Task A_token_blocked_through_node_2s_API_is_refused_by_Authorize_on_node_1_at_once()
@@ -114,34 +114,6 @@ public sealed class ClusterBroadcastTests
     private static Task PeersAsync(CsmsTestHost node1, CsmsTestHost node2) => UntilAsync(
         () => Task.FromResult(node1.App.Services.GetRequiredService<ClusterPeers>().Names.Count == 1 && node2.App.Services.GetRequiredService<ClusterPeers>().Names.Count == 1),
         "each node lists the other");
-
-    private static (string Key, string Value)[] Node(int siloPort, int gatewayPort) =>
-    [
-        ("Cluster:Enabled", "true"),
-        ("Cluster:ClusterId", "ohm-test"),
-        ("Cluster:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture)),
-        ("Cluster:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture)),
-    ];
-
-    /// <summary>Waits until <paramref name="condition"/> holds, checking it again every few milliseconds.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"Waited {Patience.TotalSeconds} s for: {what}");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
-    }
 
     private sealed record Collected<T>(ConcurrentQueue<T> Items, Task Reading);
 

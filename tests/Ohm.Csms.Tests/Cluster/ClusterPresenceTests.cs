@@ -9,6 +9,7 @@ using Ohm.Csms.Storage.Entities;
 using Ohm.Csms.Tests.Support;
 using Orleans;
 using Orleans.Runtime;
+using static Ohm.Csms.Tests.Cluster.ClusterTestNodes;
 
 namespace Ohm.Csms.Tests.Cluster;
 
@@ -18,7 +19,6 @@ namespace Ohm.Csms.Tests.Cluster;
 /// </summary>
 public sealed class ClusterPresenceTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     /// <summary>A node declared dead within a few seconds of its silo's end (Orleans' defaults take about half a minute).</summary>
     private static readonly (string Key, string Value)[] QuickDeath =
@@ -169,39 +169,5 @@ public sealed class ClusterPresenceTests
         {
             Assert.Null((await db.Connections.AsNoTracking().SingleAsync(c => c.StationId == "CS-ELSEWHERE")).DisconnectedAt);
         }
-    }
-
-    private static (string Key, string Value)[] Node(int siloPort, int gatewayPort) =>
-    [
-        ("Cluster:Enabled", "true"),
-        ("Cluster:ClusterId", "ohm-test"),
-        ("Cluster:SiloPort", siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("Cluster:GatewayPort", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    ];
-
-    private static async Task<bool> ActiveNodesAsync(CsmsTestHost node, int count)
-    {
-        var hosts = await node.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        return hosts.Count == count;
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, checking it again every few milliseconds.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"Waited {Patience.TotalSeconds} s for: {what}");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }

@@ -12,6 +12,7 @@ using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Orleans;
 using Orleans.Runtime;
+using static Ohm.Csms.Tests.Cluster.ClusterTestNodes;
 
 namespace Ohm.Csms.Tests.Cluster;
 
@@ -21,7 +22,6 @@ namespace Ohm.Csms.Tests.Cluster;
 /// </summary>
 public sealed class ClusterSingleWorkTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [PostgresFact]
     public async Task A_site_balancer_with_stations_on_two_nodes_keeps_the_site_under_its_limit()
@@ -285,39 +285,5 @@ public sealed class ClusterSingleWorkTests
         public (string StationId, int RequestId) Next() => _pending.TryDequeue(out var next) ? next : throw new InvalidOperationException("No station is updating.");
 
         public void Finishing(string stationId) => Interlocked.Decrement(ref _inProgress);
-    }
-
-    private static (string Key, string Value)[] Node(int siloPort, int gatewayPort) =>
-    [
-        ("Cluster:Enabled", "true"),
-        ("Cluster:ClusterId", "ohm-test"),
-        ("Cluster:SiloPort", siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("Cluster:GatewayPort", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    ];
-
-    private static async Task<bool> ActiveNodesAsync(CsmsTestHost node, int count)
-    {
-        var hosts = await node.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        return hosts.Count == count;
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, checking it again every few milliseconds.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"Waited {Patience.TotalSeconds} s for: {what}");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }

@@ -7,13 +7,13 @@ using Ohm.Ocpp.Messages;
 using Ohm.Ocpp.Rpc;
 using Orleans;
 using Orleans.Runtime;
+using static Ohm.Csms.Tests.Cluster.ClusterTestNodes;
 
 namespace Ohm.Csms.Tests.Cluster;
 
 /// <summary>Two CSMS nodes in cluster mode on one PostgreSQL database: a call sent through either reaches the station wherever it is connected.</summary>
 public sealed class TwoNodeClusterTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [PostgresFact]
     public async Task A_station_on_node_1_answers_calls_sent_through_node_2_as_one_node_would()
@@ -104,39 +104,5 @@ public sealed class TwoNodeClusterTests
         await UntilAsync(() => Task.FromResult(router1.IsConnected("CS-SILENT")), "node 1 sees the silent station");
         var (timedOut, _) = await node1.PostJsonAsync("api/stations/CS-SILENT/commands/reset", """{"type":"Immediate"}""");
         Assert.Equal(504, timedOut);
-    }
-
-    private static (string Key, string Value)[] Node(int siloPort, int gatewayPort) =>
-    [
-        ("Cluster:Enabled", "true"),
-        ("Cluster:ClusterId", "ohm-test"),
-        ("Cluster:SiloPort", siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("Cluster:GatewayPort", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    ];
-
-    private static async Task<bool> ActiveNodesAsync(CsmsTestHost node, int count)
-    {
-        var hosts = await node.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        return hosts.Count == count;
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, checking it again every few milliseconds.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"Waited {Patience.TotalSeconds} s for: {what}");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Ohm.Csms.Tests.Support;
+using Orleans;
+using Orleans.Runtime;
+
+namespace Ohm.Csms.Tests.Cluster;
+
+/// <summary>What the in-process cluster tests share: a node's settings, free ports, the membership, waiting on a condition.</summary>
+internal static class ClusterTestNodes
+{
+    /// <summary>How long a test waits for the cluster to reach a state.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    /// <summary>The settings of a cluster node with these Orleans ports.</summary>
+    public static (string Key, string Value)[] Node(int siloPort, int gatewayPort) =>
+    [
+        ("Cluster:Enabled", "true"),
+        ("Cluster:ClusterId", "ohm-test"),
+        ("Cluster:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture)),
+        ("Cluster:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>Whether <paramref name="node"/>'s membership holds exactly <paramref name="count"/> active silos.</summary>
+    public static async Task<bool> ActiveNodesAsync(CsmsTestHost node, int count)
+    {
+        var hosts = await node.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        return hosts.Count == count;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, checking it again every few milliseconds.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        while (!await condition())
+        {
+            Assert.False(deadline.IsCancellationRequested, $"Waited {Patience.TotalSeconds} s for: {what}");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Loopback ports free now.</summary>
+    public static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}
