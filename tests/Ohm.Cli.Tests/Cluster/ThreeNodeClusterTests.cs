@@ -158,6 +158,97 @@ public sealed class ThreeNodeClusterTests(ClusterFixture fixture, ITestOutputHel
         });
     }
 
+    [ClusterFact]
+    public async Task A_site_balancer_with_stations_on_two_nodes_keeps_the_site_under_its_limit_changed_through_a_third()
+    {
+        var cluster = await fixture.ClusterAsync(running: 3);
+        var (first, second, third) = (cluster.Running[0], cluster.Running[1], cluster.Running[2]);
+        await using var stations = new ClusterStations(cluster);
+        await Diagnosed(cluster, async () =>
+        {
+            // A site of 32 A per phase with a station on node 1 and one on node 2, all of it set up through node 3.
+            string[] ids = ["CL-SITE-1", "CL-SITE-2"];
+            foreach (var id in ids)
+            {
+                await cluster.RegisterStationAsync(id, node: third.Number);
+                var (status, token) = await third.PostJsonAsync("api/id-tokens", $$"""{"idToken":"{{id}}","type":"ISO14443"}""");
+                Assert.True(status is 200 or 201, $"{status}: {token}");
+            }
+
+            var (created, site) = await third.PostJsonAsync("api/sites", """{"id":"cl-depot","name":"Depot","limit":32,"limitUnit":"A"}""");
+            Assert.True(created == 201, $"{created}: {site}");
+            var (membered, members) = await third.PutJsonAsync("api/sites/cl-depot/members", ids.Select(id => new { stationId = id, evseCount = 1 }).ToArray());
+            Assert.True(membered == 200, $"{membered}: {members}");
+
+            var charging = new[] { await stations.StartAsync(ids[0], first: first.Number), await stations.StartAsync(ids[1], first: second.Number) };
+            Assert.Equal(first.OcppEndpoint, charging[0].ConnectedEndpoint);
+            Assert.Equal(second.OcppEndpoint, charging[1].ConnectedEndpoint);
+
+            // What the stations hold: each one's TxProfile limit, and the most their sum was whenever one of them changed.
+            decimal TxLimit(ChargingStation s) => s.SmartCharging.TxProfile(1)?.ChargingSchedule[0].ChargingSchedulePeriod[0].Limit ?? 0m;
+            decimal Sum() => charging.Sum(TxLimit);
+            var maxSum = 0m;
+            var sampled = new Lock();
+            foreach (var station in charging)
+            {
+                station.SmartCharging.Changed += _ =>
+                {
+                    lock (sampled)
+                    {
+                        maxSum = Math.Max(maxSum, Sum());
+                    }
+                };
+            }
+
+            foreach (var station in charging)
+            {
+                await station.Transactions.PlugInAsync(1);
+                await station.Authorization.PresentTokenAsync(1, station.Id); // its driver's token has the station's name
+            }
+
+            await cluster.UntilAsync(() => Task.FromResult(charging.All(s => TxLimit(s) >= 6m) && Sum() <= 32m), "both stations share the site's 32 A", Patience);
+            cluster.Note($"test: shared: {string.Join(", ", charging.Select(s => $"{s.Id}={TxLimit(s)}"))}");
+
+            // Lowered through node 3, which holds neither station: both come down, their sum within the new limit.
+            var (lowered, limit) = await third.PutJsonAsync("api/sites/cl-depot/limit", new { limit = 20 });
+            Assert.True(lowered == 200, $"{lowered}: {limit}");
+            await cluster.UntilAsync(() => Task.FromResult(charging.All(s => TxLimit(s) >= 6m) && Sum() <= 20m), "both stations within the lowered 20 A", Patience);
+            cluster.Note($"test: lowered: {string.Join(", ", charging.Select(s => $"{s.Id}={TxLimit(s)}"))}; the most the sum was: {maxSum}");
+
+            // Every node's allocation view agrees with what the stations hold.
+            foreach (var node in new[] { first, second, third })
+            {
+                var view = default(JsonElement);
+                await cluster.UntilAsync(
+                    async () => (view = (await node.GetJsonAsync("api/sites/cl-depot/allocation")).Body).ValueKind == JsonValueKind.Object
+                        && charging.All(s => Allocated(view, s.Id) == TxLimit(s)),
+                    $"node {node.Number}'s allocation view agrees with the stations",
+                    Patience);
+                Assert.Equal(20m, view.GetProperty("limit").GetDecimal());
+            }
+
+            lock (sampled)
+            {
+                Assert.True(maxSum <= 32m, $"the stations' TxProfiles summed to {maxSum} A on a 32 A site");
+            }
+
+            foreach (var station in charging)
+            {
+                await station.Transactions.UnplugAsync(1);
+            }
+
+            await cluster.UntilAsync(() => Task.FromResult(charging.All(s => s.QueueLength == 0 && s.Evses[1].Transaction is null)), "both transactions ended", Patience);
+        });
+    }
+
+    /// <summary>What an allocation view gives the station's EVSE 1, in A (-1 when the view does not list it).</summary>
+    private static decimal Allocated(JsonElement view, string stationId) =>
+        view.GetProperty("evses").EnumerateArray()
+            .Where(e => e.GetProperty("stationId").GetString() == stationId && e.GetProperty("evseId").GetInt32() == 1)
+            .Select(e => e.GetProperty("allocated").GetDecimal())
+            .DefaultIfEmpty(-1m)
+            .First();
+
     /// <summary>A simulated driver: plugs in and presents its token when no transaction runs, and takes a meter sample every 100 ms.</summary>
     private static async Task LoadAsync(ChargingStation station, CancellationToken stop)
     {
