@@ -10,4 +10,7 @@ public interface ISiteBalancerGrain : IGrainWithStringKey
     /// (<paramref name="connected"/>) or left at <paramref name="at"/>, which the balance's memory takes first.
     /// </summary>
     Task RequestAsync(string? stationId, bool connected, DateTimeOffset at);
+
+    /// <summary>The allocation view of <paramref name="siteId"/> in this tree, computed here (JSON of <c>SiteAllocationView</c>; null for no such site).</summary>
+    Task<byte[]?> ViewAsync(string siteId);
 }

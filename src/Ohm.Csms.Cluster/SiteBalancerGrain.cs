@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Ohm.Csms.Sites;
 using Orleans;
@@ -37,5 +38,12 @@ public sealed class SiteBalancerGrain(SiteBalancer balancer, IHostApplicationLif
     {
         balancer.RunHere(this.GetPrimaryKeyString(), stationId is null ? null : new SiteStationChange(stationId, connected, at));
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<byte[]?> ViewAsync(string siteId)
+    {
+        var view = await balancer.ViewHereAsync(this.GetPrimaryKeyString(), siteId, CancellationToken.None).ConfigureAwait(true);
+        return view is null ? null : JsonSerializer.SerializeToUtf8Bytes(view, SitesJson.Default.SiteAllocationView);
     }
 }

@@ -16,6 +16,13 @@ public interface ISiteBalancePlacement
 
     /// <summary>Asks for a balance of <paramref name="rootSiteId"/> where it runs; <paramref name="change"/>, if any, is applied to its memory first.</summary>
     void Request(string rootSiteId, SiteStationChange? change);
+
+    /// <summary>
+    /// The allocation view of <paramref name="siteId"/> (in the tree of <paramref name="rootSiteId"/>), computed where the
+    /// root's balance runs (<see cref="SiteBalancer.ViewHereAsync"/> there); <paramref name="here"/> computes it in this
+    /// process instead, for when that place cannot be reached.
+    /// </summary>
+    Task<SiteAllocationView?> ViewAsync(string rootSiteId, string siteId, Func<Task<SiteAllocationView?>> here, CancellationToken cancellationToken);
 }
 
 /// <summary>A station of a site connected or left (told by the node that holds its connection).</summary>

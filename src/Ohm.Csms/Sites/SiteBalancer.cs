@@ -219,7 +219,10 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
         }
     }
 
-    /// <summary>The allocation of <paramref name="siteId"/> as it would be computed now (nothing is sent); null for no such site.</summary>
+    /// <summary>
+    /// The allocation of <paramref name="siteId"/> as it would be computed now (nothing is sent); null for no such site.
+    /// With a placement (a cluster) it is computed where the site's balance runs, from that node's memory of it.
+    /// </summary>
     public async Task<SiteAllocationView?> ViewAsync(string siteId, CancellationToken cancellationToken)
     {
         var root = await RootOfAsync(siteId, cancellationToken).ConfigureAwait(false);
@@ -228,7 +231,18 @@ public sealed class SiteBalancer(CsmsDatabase database, CsmsWriter writer, IStat
             return null;
         }
 
-        var computed = await ComputeAsync(root, cancellationToken).ConfigureAwait(false);
+        return placement is null
+            ? await ViewHereAsync(root, siteId, cancellationToken).ConfigureAwait(false)
+            : await placement.ViewAsync(root, siteId, () => ViewHereAsync(root, siteId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The allocation of <paramref name="siteId"/> (of the tree of <paramref name="rootSiteId"/>) computed in this process,
+    /// from its memory of the site; called by the placement where the root's balance runs.
+    /// </summary>
+    public async Task<SiteAllocationView?> ViewHereAsync(string rootSiteId, string siteId, CancellationToken cancellationToken)
+    {
+        var computed = await ComputeAsync(rootSiteId, cancellationToken).ConfigureAwait(false);
         if (computed is null)
         {
             return null;

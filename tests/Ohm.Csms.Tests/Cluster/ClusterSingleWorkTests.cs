@@ -61,6 +61,17 @@ public sealed class ClusterSingleWorkTests
         Assert.Equal(0m, profiles.Limit("CS-SITE-1"));
         Assert.True(profiles.MaxSum <= 32m, profiles.ToString());
 
+        // Station 2 goes offline while charging: within offlineFallbackSeconds it counts with its last allocation, which
+        // only the memory of the site's balance knows (when it left); both nodes' allocation views are computed there.
+        await station2.DisposeAsync();
+        foreach (var node in new[] { node1, node2 })
+        {
+            await UntilAsync(() => EvseStateAsync(node, "CS-SITE-2", "Offline"), "station 2 offline in the view");
+            var view = await node.Api.GetFromJsonAsync<JsonElement>("api/sites/depot/allocation");
+            var evse = view.GetProperty("evses").EnumerateArray().Single(e => e.GetProperty("stationId").GetString() == "CS-SITE-2");
+            Assert.Equal(32m, evse.GetProperty("allocated").GetDecimal());
+        }
+
         // All of it was computed in one place: the site's grain, on one of the nodes.
         Assert.True(computed[0] == 0 ^ computed[1] == 0, $"computed on node 1: {computed[0]}, on node 2: {computed[1]}");
     }
@@ -207,6 +218,10 @@ public sealed class ClusterSingleWorkTests
         await using var db = node.Database.CreateContext();
         return db.WebhookDeliveries.Count(d => d.State == Webhooks.Pending);
     }
+
+    private static async Task<bool> EvseStateAsync(CsmsTestHost node, string stationId, string state) =>
+        (await node.Api.GetFromJsonAsync<JsonElement>("api/sites/depot/allocation")).GetProperty("evses").EnumerateArray()
+            .Any(e => e.GetProperty("stationId").GetString() == stationId && e.GetProperty("state").GetString() == state);
 
     /// <summary>The SetChargingProfile calls the stations of a site received: each one's TxProfile in force, and the most their sum was.</summary>
     private sealed class ProfileLog
