@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 runs=${*:-heartbeat transactions held api kill}
 out=bench/cluster/results
 mkdir -p "$out"
-dotnet build -c Release src/Ohm.Cli -v q -nologo >/dev/null
+if ! build=$(dotnet build -c Release src/Ohm.Cli -v q -nologo 2>&1); then printf '%s\n' "$build" >&2; exit 1; fi
 ohm="dotnet src/Ohm.Cli/bin/Release/net10.0/ohm.dll"
 held=${OHM_HELD_STATIONS:-12000}
 base=${OHM_CLUSTER_PORT_BASE:-9200} # OCPP base+1..3, API base+11..13, silo base+21..23, gateway base+31..33

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Ohm.Csms.Sessions;
 using Ohm.Ocpp;
 using Ohm.Ocpp.Rpc;
@@ -11,7 +12,7 @@ namespace Ohm.Csms.Cluster;
 /// The station-call router of cluster mode: a station connected to this node is called through the local sessions as
 /// on one node; any other through its grain, to the node that holds it, with the same exceptions as one node throws.
 /// </summary>
-public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFactory grains, RemotePresenceCache remote) : IStationCallRouter
+public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFactory grains, RemotePresenceCache remote, ILogger<ClusterStationCallRouter> logger) : IStationCallRouter
 {
     /// <inheritdoc/>
     /// <remarks>From the local sessions, else from what the station's grain said lately (<see cref="RemotePresenceCache"/>): no long wait.</remarks>
@@ -55,12 +56,30 @@ public sealed class ClusterStationCallRouter(StationSessions sessions, IGrainFac
             return true;
         }
 
-        return await Abandonable(grains.GetGrain<IStationGrain>(stationId).DisconnectAsync(reason)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Abandonable(grains.GetGrain<IStationGrain>(stationId).DisconnectAsync(reason)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (GrainFailures.IsClusterFailure(ex))
+        {
+            // Not reached: as for a station that is not connected, nothing was closed.
+            _ = GrainFailures.ForStation(logger, stationId, "Disconnect", ex);
+            return false;
+        }
     }
 
     private async Task<byte[]> RemoteAsync(string stationId, OcppAction action, byte[] payload, CancellationToken cancellationToken)
     {
-        var outcome = await Abandonable(grains.GetGrain<IStationGrain>(stationId).CallRawAsync(action.Name, payload)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        NodeCallOutcome outcome;
+        try
+        {
+            outcome = await Abandonable(grains.GetGrain<IStationGrain>(stationId).CallRawAsync(action.Name, payload)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (GrainFailures.IsClusterFailure(ex))
+        {
+            throw GrainFailures.ForStation(logger, stationId, action.Name, ex);
+        }
+
         return outcome.Result switch
         {
             NodeCallResult.Answered => outcome.Payload ?? [],

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -17,7 +16,7 @@ public sealed class ClusterPeersTests
     {
         var clock = new FakeTimeProvider();
         var logs = new LogRecorder();
-        await using var peers = new ClusterPeers(new ClusterNodeName("self"), new Membership(), clock, logs.CreateLogger<ClusterPeers>());
+        await using var peers = new ClusterPeers(new ClusterNodeName("self"), new EmptyMembership(), clock, logs.CreateLogger<ClusterPeers>());
         var answering = new Node(answers: true);
         var silent = new Node(answers: false);
         peers.Update(new ClusterListing(Guid.NewGuid(), 1, [Peer("self", 1, new Node(answers: true)), Peer("answering", 2, answering), Peer("silent", 3, silent)]));
@@ -54,16 +53,5 @@ public sealed class ClusterPeersTests
         public Task EventsAsync(string[] notices) => Task.CompletedTask;
 
         public Task PeersAsync(ClusterListing listing) => Task.CompletedTask;
-    }
-
-    private sealed class Membership : IClusterMembershipService
-    {
-        public ClusterMembershipSnapshot CurrentSnapshot { get; } = new(ImmutableDictionary<SiloAddress, ClusterMember>.Empty, MembershipVersion.MinValue);
-
-        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => AsyncEnumerable.Empty<ClusterMembershipSnapshot>();
-
-        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public Task<bool> TryKill(SiloAddress siloAddress) => Task.FromResult(false);
     }
 }
