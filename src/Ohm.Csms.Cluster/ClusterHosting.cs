@@ -55,6 +55,7 @@ public static class ClusterHosting
         services.AddSingleton(sp => new ClusterNodeName(ClusterNodes.NameOf(sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress)));
         services.AddSingleton<ClusterNodes>().AddSingleton<RemotePresenceCache>();
         services.AddSingleton<IStationDirectory, ClusterStationDirectory>(); // the API's and the console's connected, across the nodes
+        services.AddSingleton<ICsmsNodes, ClusterCsmsNodes>(); // the API's and the console's node list
         services.AddHostedService<ClusterNodeWatch>(); // a dead node's rows closed, the grains told again
         services.AddSingleton<LocalStationNode>();
         services.AddSingleton<ClusterStationPresence>().AddSingleton<IStationPresence>(sp => sp.GetRequiredService<ClusterStationPresence>());

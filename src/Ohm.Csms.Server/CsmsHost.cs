@@ -197,6 +197,7 @@ public static class CsmsHost
             return server;
         });
         services.AddSingleton<Ohm.Csms.Events.IFleetChanges, Ohm.Csms.Events.InProcessFleetChanges>(); // the console's live views
+        services.AddSingleton<ICsmsNodes, LocalCsmsNodes>(); // the API's and the console's node list (a cluster's replaces it)
         services.AddSingleton<Ohm.Csms.Queries.TransactionQueries>().AddSingleton<Ohm.Csms.Queries.IdTokenStore>(); // transactions and the id-token store, read and changed by the API and the console
         services.AddSingleton<Ohm.Csms.Queries.FleetMessageRate>().AddSingleton<Ohm.Csms.Queries.FleetQueries>().AddSingleton<Ohm.Csms.Queries.AlertQueries>().AddSingleton<Ohm.Csms.Queries.SecurityEventQueries>().AddSingleton<Ohm.Csms.Queries.CertificateQueries>().AddSingleton<Ohm.Csms.Queries.SiteQueries>(); // the console's queries, as the API's
         services.AddSingleton(new Ohm.Csms.Console.Components.Commands.CommandTimeout(api.CommandTimeoutSeconds)); // the console's commands wait as the API's do
@@ -306,6 +307,7 @@ public static class CsmsHost
         FleetApi.Map(apiGroup);
         AccountsApi.Map(apiGroup);
         AuditApi.Map(apiGroup);
+        ClusterApi.Map(apiGroup);
         apiGroup.ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Ohm.Csms.Cluster;
 using Ohm.Csms.Sessions;
 using Ohm.Csms.Tests.Support;
 using Ohm.Ocpp.Messages;
@@ -48,6 +49,14 @@ public sealed class TwoNodeClusterTests
         var (errorStatus, problem) = await node2.PostJsonAsync("api/stations/CS-CLUSTER-2/commands/reset", """{"type":"Immediate"}""");
         Assert.Equal(502, errorStatus);
         Assert.Contains("NotSupported", problem.ToString(), StringComparison.Ordinal);
+
+        // Both nodes listed by either, each with the stations it holds.
+        var listed = await node2.GetJsonAsync("api/cluster/nodes");
+        var (name1, name2) = (node1.App.Services.GetRequiredService<ClusterNodeName>().Value, node2.App.Services.GetRequiredService<ClusterNodeName>().Value);
+        Assert.Equal(
+            [(name1, "Active", false, 2), (name2, "Active", true, 0)],
+            listed.EnumerateArray().Select(n => (n.GetProperty("name").GetString(), n.GetProperty("status").GetString(), n.GetProperty("thisNode").GetBoolean(), n.GetProperty("connectedStations").GetInt32()))
+                .OrderBy(n => n.Item1 == name2).ToList());
 
         // Connected nowhere: node 2 answers what node 1 (and one node) answers.
         await node1.RegisterAsync("CS-CLUSTER-3");
