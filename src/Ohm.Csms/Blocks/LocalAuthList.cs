@@ -225,7 +225,7 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
             var changes = full ? wanted : Difference(held, wanted);
             if (!full && changes.Count == 0)
             {
-                await StoreAsync(stationId, l => { if (l.Generation == list.Generation) { SetState(l, LocalListState.InSync, null); } }, replaceEntries: null).ConfigureAwait(false);
+                await StoreAsync(stationId, static _ => { }, replaceEntries: null, inSyncUnless: list.Generation).ConfigureAwait(false);
                 return false;
             }
 
@@ -264,13 +264,9 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
                                 {
                                     l.FullRequested = false;
                                 }
-
-                                if (last && l.Generation == list.Generation)
-                                {
-                                    SetState(l, LocalListState.InSync, null);
-                                }
                             },
-                            replaceEntries: (type, part)).ConfigureAwait(false);
+                            replaceEntries: (type, part),
+                            inSyncUnless: last ? list.Generation : null).ConfigureAwait(false);
                         break;
                     case SendLocalListStatusEnumType.VersionMismatch:
                         logger.LogInformation("{StationId} answered VersionMismatch to local list version {Version}: a Full update follows", stationId, partVersion);
@@ -385,8 +381,11 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
         list.StateAt = time.GetUtcNow();
     }
 
-    /// <summary>Changes the station's list row and, for an accepted update, the entries it holds.</summary>
-    private Task StoreAsync(string stationId, Action<LocalListRecord> change, (UpdateEnumType Type, List<AuthorizationData> Part)? replaceEntries) =>
+    /// <summary>
+    /// Changes the station's list row and, for an accepted update, the entries it holds; with <paramref name="inSyncUnless"/>,
+    /// marks the list InSync unless what is wanted changed since that generation was read (see <see cref="InSyncUnlessChangedAsync"/>).
+    /// </summary>
+    private Task StoreAsync(string stationId, Action<LocalListRecord> change, (UpdateEnumType Type, List<AuthorizationData> Part)? replaceEntries, int? inSyncUnless = null) =>
         writer.ExecuteForStationAsync(stationId, async db =>
         {
             var list = await db.LocalLists.FindAsync(stationId).ConfigureAwait(false);
@@ -396,41 +395,65 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
             }
 
             change(list);
-            if (replaceEntries is not { } update)
+            if (replaceEntries is { } update)
             {
-                return;
+                await ReplaceEntriesAsync(db, stationId, update).ConfigureAwait(false);
             }
 
-            var entries = await db.LocalListEntries.Where(e => e.StationId == stationId).ToListAsync().ConfigureAwait(false);
-            var byKey = entries.ToDictionary(e => (e.IdToken, e.Type));
-            if (update.Type == UpdateEnumType.Full)
+            if (inSyncUnless is { } generation)
             {
-                // A Full update replaces the list: what it does not hold goes.
-                var kept = update.Part.Select(e => (e.IdToken.IdToken, e.IdToken.Type.ToWire())).ToHashSet();
-                db.LocalListEntries.RemoveRange(entries.Where(e => !kept.Contains((e.IdToken, e.Type))));
-            }
-
-            foreach (var entry in update.Part)
-            {
-                var key = (entry.IdToken.IdToken, entry.IdToken.Type.ToWire());
-                byKey.TryGetValue(key, out var existing);
-                if (entry.IdTokenInfo is null)
-                {
-                    if (existing is not null)
-                    {
-                        db.LocalListEntries.Remove(existing);
-                    }
-                }
-                else if (existing is not null)
-                {
-                    existing.Info = InfoJson(entry);
-                }
-                else
-                {
-                    db.LocalListEntries.Add(new LocalListEntryRecord { StationId = stationId, IdToken = key.IdToken, Type = key.Item2, Info = InfoJson(entry) });
-                }
+                await InSyncUnlessChangedAsync(db, list, generation).ConfigureAwait(false);
             }
         }, Math.Max(1, replaceEntries?.Part.Count ?? 1), CancellationToken.None);
+
+    /// <summary>
+    /// InSync, in one conditional statement: a token change stored meanwhile (on any node of a cluster: it raises the
+    /// generation and marks the list Pending) keeps the list Pending, so that the change is sent, not lost between this
+    /// node's read of the row and its write.
+    /// </summary>
+    private async Task InSyncUnlessChangedAsync(CsmsDbContext db, LocalListRecord list, int generation)
+    {
+        // The batch's earlier changes first (this transaction), so that the row read back after the statement is the stored one.
+        await db.SaveChangesAsync().ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        await db.LocalLists.Where(l => l.StationId == list.StationId && l.Generation == generation)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.State, LocalListState.InSync).SetProperty(l => l.Reason, (string?)null).SetProperty(l => l.StateAt, now))
+            .ConfigureAwait(false);
+        await db.Entry(list).ReloadAsync().ConfigureAwait(false);
+    }
+
+    private static async Task ReplaceEntriesAsync(CsmsDbContext db, string stationId, (UpdateEnumType Type, List<AuthorizationData> Part) update)
+    {
+        var entries = await db.LocalListEntries.Where(e => e.StationId == stationId).ToListAsync().ConfigureAwait(false);
+        var byKey = entries.ToDictionary(e => (e.IdToken, e.Type));
+        if (update.Type == UpdateEnumType.Full)
+        {
+            // A Full update replaces the list: what it does not hold goes.
+            var kept = update.Part.Select(e => (e.IdToken.IdToken, e.IdToken.Type.ToWire())).ToHashSet();
+            db.LocalListEntries.RemoveRange(entries.Where(e => !kept.Contains((e.IdToken, e.Type))));
+        }
+
+        foreach (var entry in update.Part)
+        {
+            var key = (entry.IdToken.IdToken, entry.IdToken.Type.ToWire());
+            byKey.TryGetValue(key, out var existing);
+            if (entry.IdTokenInfo is null)
+            {
+                if (existing is not null)
+                {
+                    db.LocalListEntries.Remove(existing);
+                }
+            }
+            else if (existing is not null)
+            {
+                existing.Info = InfoJson(entry);
+            }
+            else
+            {
+                db.LocalListEntries.Add(new LocalListEntryRecord { StationId = stationId, IdToken = key.IdToken, Type = key.Item2, Info = InfoJson(entry) });
+            }
+        }
+    }
 }
 
 /// <summary>A single token of a list's membership, as stored.</summary>
