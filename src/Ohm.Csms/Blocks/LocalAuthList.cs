@@ -49,13 +49,13 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
             var list = await db.LocalLists.FindAsync(stationId).ConfigureAwait(false);
             if (list is null)
             {
-                list = new LocalListRecord { StationId = stationId };
+                list = new LocalListRecord { StationId = stationId, State = LocalListState.Pending, StateAt = now };
                 db.LocalLists.Add(list);
             }
 
             list.Groups = groups;
             list.IdTokens = tokens;
-            MarkPending(list, now);
+            await MarkPendingAsync(db, db.LocalLists.Where(l => l.StationId == stationId), now).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -69,18 +69,16 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
         var now = time.GetUtcNow();
         return writer.ExecuteForStationAsync(stationId, async db =>
         {
-            var list = await db.LocalLists.FindAsync(stationId).ConfigureAwait(false);
-            if (list is null)
-            {
-                return false;
-            }
-
-            list.FullRequested |= full;
-            list.Generation++;
-            list.State = LocalListState.Pending;
-            list.Reason = null;
-            list.StateAt = now;
-            return true;
+            // Asked for by the operator: Pending even when it answered NotSupported or Failed before.
+            await db.SaveChangesAsync().ConfigureAwait(false);
+            var marked = await db.LocalLists.Where(l => l.StationId == stationId).ExecuteUpdateAsync(s => s
+                .SetProperty(l => l.FullRequested, l => l.FullRequested || full)
+                .SetProperty(l => l.Generation, l => l.Generation + 1)
+                .SetProperty(l => l.State, LocalListState.Pending)
+                .SetProperty(l => l.Reason, (string?)null)
+                .SetProperty(l => l.StateAt, now)).ConfigureAwait(false);
+            await ReloadTrackedListsAsync(db).ConfigureAwait(false);
+            return marked > 0;
         }, cancellationToken);
     }
 
@@ -93,13 +91,9 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
         var now = time.GetUtcNow();
         return writer.ExecuteAsync(async db =>
         {
-            var lists = await db.LocalLists.Where(l => l.State != LocalListState.NotSupported).ToListAsync().ConfigureAwait(false);
-            foreach (var list in lists)
-            {
-                MarkPending(list, now);
-            }
-
-            return lists.Select(l => l.StationId).ToList();
+            var stations = await db.LocalLists.Where(l => l.State != LocalListState.NotSupported).Select(l => l.StationId).ToListAsync().ConfigureAwait(false);
+            await MarkPendingAsync(db, db.LocalLists.Where(l => l.State != LocalListState.NotSupported), now).ConfigureAwait(false);
+            return stations;
         }, cancellationToken);
     }
 
@@ -362,16 +356,29 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
     private static string InfoJson(AuthorizationData entry) =>
         entry.IdTokenInfo is null ? "" : JsonSerializer.Serialize(entry.IdTokenInfo, OcppJsonContext.Default.IdTokenInfoType);
 
-    private static void MarkPending(LocalListRecord list, DateTimeOffset now)
+    /// <summary>
+    /// Marks lists Pending (but one that answered NotSupported) and raises their generation, in one statement on the rows
+    /// as stored: not from a row read earlier, whose stale state would let another node's InSync stand, or whose stale
+    /// generation would be raised to a value another node's run already read. The batch's earlier changes are saved first.
+    /// </summary>
+    private static async Task MarkPendingAsync(CsmsDbContext db, IQueryable<LocalListRecord> lists, DateTimeOffset now)
     {
-        list.Generation++;
-        if (list.State != LocalListState.NotSupported)
-        {
-            list.State = LocalListState.Pending;
-            list.Reason = null;
-        }
+        await db.SaveChangesAsync().ConfigureAwait(false);
+        await lists.ExecuteUpdateAsync(s => s
+            .SetProperty(l => l.Generation, l => l.Generation + 1)
+            .SetProperty(l => l.State, l => l.State == LocalListState.NotSupported ? LocalListState.NotSupported : LocalListState.Pending)
+            .SetProperty(l => l.Reason, l => l.State == LocalListState.NotSupported ? l.Reason : null)
+            .SetProperty(l => l.StateAt, now)).ConfigureAwait(false);
+        await ReloadTrackedListsAsync(db).ConfigureAwait(false);
+    }
 
-        list.StateAt = now;
+    /// <summary>The lists this batch tracks, read again after a statement changed them, so that later work sees the stored row.</summary>
+    private static async Task ReloadTrackedListsAsync(CsmsDbContext db)
+    {
+        foreach (var entry in db.ChangeTracker.Entries<LocalListRecord>().ToList())
+        {
+            await entry.ReloadAsync().ConfigureAwait(false);
+        }
     }
 
     private void SetState(LocalListRecord list, LocalListState state, string? reason)
@@ -419,7 +426,7 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
         await db.LocalLists.Where(l => l.StationId == list.StationId && l.Generation == generation)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.State, LocalListState.InSync).SetProperty(l => l.Reason, (string?)null).SetProperty(l => l.StateAt, now))
             .ConfigureAwait(false);
-        await db.Entry(list).ReloadAsync().ConfigureAwait(false);
+        await ReloadTrackedListsAsync(db).ConfigureAwait(false);
     }
 
     private static async Task ReplaceEntriesAsync(CsmsDbContext db, string stationId, (UpdateEnumType Type, List<AuthorizationData> Part) update)
