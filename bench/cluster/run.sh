@@ -3,7 +3,8 @@
 # machine sharing a throwaway PostgreSQL, driven by `ohm bench` with every node's URL.
 #   bench/cluster/run.sh [heartbeat] [transactions] [held] [api] [kill]      (default: all five, in that order)
 # - heartbeat, transactions: 300 stations (100 a node), 10 s warm-up, 20 s measured; per node and in total.
-# - held: idle connections held in total by two bench processes (OHM_HELD_STATIONS each, default 12000, so that no
+# - held: idle connections held in total by two bench processes (OHM_HELD_STATIONS each, default 12000, at OHM_HELD_RAMP
+#   a second each, default 100; faster, the three nodes and the benches starve on two cores), so that no
 #   process, bench or node, comes near the 20,000 open files it may hold); one node holds a third.
 # - api: a station connected to node 1 only; 300 GetVariables through node 1's API (local) and 300 through node 2's
 #   (across the nodes), on one kept-alive HTTP connection each (curl); the mean, p50 and p99 of each.
@@ -19,6 +20,7 @@ mkdir -p "$out"
 if ! build=$(dotnet build -c Release src/Ohm.Cli -v q -nologo 2>&1); then printf '%s\n' "$build" >&2; exit 1; fi
 ohm="dotnet src/Ohm.Cli/bin/Release/net10.0/ohm.dll"
 held=${OHM_HELD_STATIONS:-12000}
+held_ramp=${OHM_HELD_RAMP:-100} # connections a second, each bench process
 base=${OHM_CLUSTER_PORT_BASE:-9200} # OCPP base+1..3, API base+11..13, silo base+21..23, gateway base+31..33
 
 pg_dir=""
@@ -83,12 +85,20 @@ for run in $runs; do
       $ohm bench "${urls[@]}" --stations 300 --ramp 300 --warmup 10s --duration 20s --mix "$run" --out "$out/$run.json"
       ;;
     held)
-      $ohm bench "${urls[@]}" --stations "$held" --ramp 400 --duration 30s --mix idle --id-prefix HELDA --out "$out/held-a.json" &
+      $ohm bench "${urls[@]}" --stations "$held" --ramp "$held_ramp" --duration 30s --mix idle --id-prefix HELDA --out "$out/held-a.json" &
       a=$!
-      $ohm bench "${urls[@]}" --stations "$held" --ramp 400 --duration 30s --mix idle --id-prefix HELDB --out "$out/held-b.json" &
+      $ohm bench "${urls[@]}" --stations "$held" --ramp "$held_ramp" --duration 30s --mix idle --id-prefix HELDB --out "$out/held-b.json" &
       b=$!
+      # Every 5 s while they run: each node's open files and memory; the sample with the most open files in all is kept.
+      best=0
+      while kill -0 "$a" 2>/dev/null || kill -0 "$b" 2>/dev/null; do
+        sample=$(for n in 1 2 3; do echo "node $n: $(ls /proc/"${pids[$n]}"/fd | wc -l) open files, RSS $(awk '/VmRSS/ { print $2 / 1024 " MiB" }' /proc/"${pids[$n]}"/status)"; done)
+        total=$(awk '{ t += $3 } END { print t }' <<<"$sample")
+        if ((total > best)); then best=$total; printf '%s\n' "$sample" >"$out/held-nodes.txt"; fi
+        sleep 5
+      done
       wait "$a"; wait "$b"
-      for n in 1 2 3; do echo "node $n: $(ls /proc/"${pids[$n]}"/fd | wc -l) open files, RSS $(awk '/VmRSS/ { print $2 / 1024 " MiB" }' /proc/"${pids[$n]}"/status)"; done | tee "$out/held-nodes.txt"
+      cat "$out/held-nodes.txt"
       ;;
     api)
       tail -f /dev/null | $ohm station --id PROBE --url "ws://127.0.0.1:$((base + 1))/ocpp" --data "$root/probe" >"$out/probe.log" 2>&1 &
