@@ -35,8 +35,22 @@ public sealed partial class ClusterCampaignPlacement(IGrainFactory grains, IHost
     }
 
     /// <inheritdoc/>
-    public Task<bool> StopAsync(long campaignId, string reason, CancellationToken cancellationToken) =>
-        grains.GetGrain<ICampaignGrain>(campaignId).StopAsync(reason).WaitAsync(cancellationToken);
+    /// <remarks>A grain that cannot be reached is a <see cref="CampaignUnreachableException"/> (nothing was stopped).</remarks>
+    public async Task<bool> StopAsync(long campaignId, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await grains.GetGrain<ICampaignGrain>(campaignId).StopAsync(reason).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            LogStopUnreachable(ex, campaignId);
+            throw new CampaignUnreachableException($"Firmware campaign {campaignId} runs on a node that does not answer now ({ex.GetType().Name}); try again in a few seconds.", ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Firmware campaign {CampaignId} could not be stopped where it runs")]
+    private partial void LogStopUnreachable(Exception exception, long campaignId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Firmware campaign {CampaignId} could not be advanced where it runs; its next tick tries again")]
     private partial void LogUnreachable(Exception exception, long campaignId);

@@ -49,7 +49,8 @@ internal static class FirmwareApi
             .WithSummary("A campaign's progress: counts per state and each station's update").ProducesProblem(StatusCodes.Status404NotFound);
         campaigns.MapPost("/{campaignId:long}/stop", StopCampaignAsync).WithName("stopFirmwareCampaign")
             .WithSummary("Stop a running campaign: its queued stations are skipped, those in progress go on")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>
@@ -273,9 +274,16 @@ internal static class FirmwareApi
             return ApiResults.NotFound($"No firmware campaign {campaignId}.");
         }
 
-        if (!await campaigns.StopAsync(campaignId, body.Reason ?? "stopped through the API", ct).ConfigureAwait(false))
+        try
         {
-            return ApiResults.Conflict("The campaign is not running", $"Firmware campaign {campaignId} has already ended.");
+            if (!await campaigns.StopAsync(campaignId, body.Reason ?? "stopped through the API", ct).ConfigureAwait(false))
+            {
+                return ApiResults.Conflict("The campaign is not running", $"Firmware campaign {campaignId} has already ended.");
+            }
+        }
+        catch (CampaignUnreachableException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Campaign not reachable", detail: ex.Message);
         }
 
         return TypedResults.Ok((await queries.GetCampaignAsync(campaignId, ct).ConfigureAwait(false))!);
