@@ -17,6 +17,9 @@ public sealed class RemotePresenceCache(IGrainFactory grains, ClusterNodes nodes
     /// <summary>How long the first question about a station waits for its grain.</summary>
     internal static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long the awaited first question about a station waits for its grain (well under Orleans' 30 s call timeout).</summary>
+    internal static readonly TimeSpan AsyncWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Above this many entries, those not asked about for a while are dropped.</summary>
     private const int MaxEntries = 10_000;
 
@@ -51,7 +54,10 @@ public sealed class RemotePresenceCache(IGrainFactory grains, ClusterNodes nodes
         return nodes.IsLive(entry.Node);
     }
 
-    /// <summary>As <see cref="IsConnected"/>, but a station not known to be connected is awaited, not waited for.</summary>
+    /// <summary>
+    /// As <see cref="IsConnected"/>, but a station not known to be connected is awaited, not waited for: at most
+    /// <see cref="AsyncWait"/>, after which it is not connected.
+    /// </summary>
     public async Task<bool> IsConnectedAsync(string stationId, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
@@ -60,7 +66,14 @@ public sealed class RemotePresenceCache(IGrainFactory grains, ClusterNodes nodes
         var known = entry.ReadAt != 0 && nodes.IsLive(entry.Node);
         if (!known)
         {
-            await Refresh(stationId, entry).WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Refresh(stationId, entry).WaitAsync(AsyncWait, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A grain whose node is dead but not declared so: not known to be connected now (the read goes on).
+            }
         }
         else if (time.GetElapsedTime(entry.ReadAt, now) > Freshness)
         {
