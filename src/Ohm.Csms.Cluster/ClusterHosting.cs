@@ -64,7 +64,7 @@ public static class ClusterHosting
 
         // What every node must hear at once: the peers (found through the directory grain, told directly), the id-token
         // evictions, the console's fleet changes and the live event stream. Registered after CsmsHost's in-process ones: these win.
-        services.AddSingleton<ClusterPeers>().AddSingleton<LocalClusterNode>();
+        services.AddSingleton<ClusterPeers>().AddSingleton<LocalClusterNode>().AddSingleton<Ohm.Csms.Sessions.IReportRelay, ClusterReportRelay>(); // report parts to the node that waits
         services.AddSingleton<ClusterFleetChanges>().AddSingleton<Ohm.Csms.Events.IFleetChanges>(sp => sp.GetRequiredService<ClusterFleetChanges>());
         services.AddSingleton<ClusterEventFanOut>().AddSingleton<Ohm.Csms.Events.IEventFanOut>(sp => sp.GetRequiredService<ClusterEventFanOut>());
         services.AddHostedService<ClusterNodeRegistration>(); // after the silo's: registers once it runs, leaves before it stops

@@ -8,7 +8,7 @@ namespace Ohm.Csms.Cluster;
 
 /// <summary>
 /// This node's peers (the other nodes the directory lists, while the membership says they live) and what it sends
-/// them: id-token evictions awaited, fleet changes and events through a <see cref="PeerOutbox{T}"/> per peer.
+/// them: id-token evictions awaited, fleet changes, events and report parts through a <see cref="PeerOutbox{T}"/> per peer.
 /// </summary>
 public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershipService membership, TimeProvider time, ILogger<ClusterPeers> logger)
     : IIdTokenCachePeers, IAsyncDisposable
@@ -90,6 +90,15 @@ public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershi
         foreach (var link in _links)
         {
             link.Events.Post(notice);
+        }
+    }
+
+    /// <summary>Sends a report part stored here to every peer, in order; never waits.</summary>
+    public void PostReport(ReportWire report)
+    {
+        foreach (var link in _links)
+        {
+            link.Reports.Post(report);
         }
     }
 
@@ -194,9 +203,15 @@ public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershi
                 (batch, ct) => owner.SendAsync(peer.Node.EventsAsync(batch), ct),
                 (ex, count) => owner.LogBatchLost(ex, count, "events", peer.Name),
                 count => owner.LogDropped(count, "events", peer.Name));
+            Reports = new PeerOutbox<ReportWire>(
+                (batch, ct) => owner.SendAsync(peer.Node.ReportsAsync(batch), ct),
+                (ex, count) => owner.LogBatchLost(ex, count, "report parts", peer.Name),
+                count => owner.LogDropped(count, "report parts", peer.Name));
         }
 
         public ClusterPeer Peer { get; }
+
+        public PeerOutbox<ReportWire> Reports { get; }
 
         public PeerOutbox<FleetChangeWire> Changes { get; }
 
@@ -206,6 +221,7 @@ public sealed partial class ClusterPeers(ClusterNodeName self, IClusterMembershi
         {
             await Changes.DisposeAsync().ConfigureAwait(false);
             await Events.DisposeAsync().ConfigureAwait(false);
+            await Reports.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -18,6 +18,9 @@ public interface IClusterNode : IGrainObserver
     /// <summary>Stored events published on the caller (their JSON, <see cref="Ohm.Csms.Events.EventNotice.ToJson"/>), for this node's live stream.</summary>
     Task EventsAsync(string[] notices);
 
+    /// <summary>Report parts a station connected to the caller sent, stored there, for a wait on this node (its API asked).</summary>
+    Task ReportsAsync(ReportWire[] reports);
+
     /// <summary>The directory's listing changed (a node joined or left).</summary>
     [OneWay]
     Task PeersAsync(ClusterListing listing);

@@ -1,9 +1,10 @@
+using Ohm.Csms.Blocks;
 using Ohm.Csms.Storage;
 
 namespace Ohm.Csms.Cluster;
 
 /// <summary>This node's <see cref="IClusterNode"/>: what its peers tell it goes to its own cache and subscribers, never on.</summary>
-public sealed class LocalClusterNode(CsmsDatabase database, ClusterFleetChanges fleet, ClusterEventFanOut stream, ClusterPeers peers) : IClusterNode
+public sealed class LocalClusterNode(CsmsDatabase database, ClusterFleetChanges fleet, ClusterEventFanOut stream, ClusterPeers peers, RelayedReports relayed) : IClusterNode
 {
     /// <inheritdoc/>
     public Task EvictIdTokensAsync(IdTokenKey[] tokens)
@@ -30,6 +31,16 @@ public sealed class LocalClusterNode(CsmsDatabase database, ClusterFleetChanges 
     {
         stream.Deliver(notices);
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task ReportsAsync(ReportWire[] reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var report in reports)
+        {
+            await relayed.DeliverAsync(report.Action, report.StationId, report.Request, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>

@@ -147,7 +147,8 @@ public static class CsmsHost
         services.AddSingleton<BackgroundWork>();
         services.AddSingleton<StationMessageStore>().AddSingleton<Security>().AddSingleton<SmartCharging>().AddSingleton<Firmware>()
             .AddSingleton<Iso15118Certificates>().AddSingleton<InstalledCertificates>().AddSingleton<Diagnostics>().AddSingleton<DisplayMessage>().AddSingleton<Reservation>()
-            .AddSingleton<CustomerInformation>(); // N09, N10
+            .AddSingleton<CustomerInformation>() // N09, N10
+            .AddSingleton<RelayedReports>().AddSingleton<IReportRelay, NoReportRelay>(); // reports whose wait is on another node (a cluster)
         services.AddSingleton<LocalAuthList>().AddSingleton<LocalListDriver>();
         services.AddSingleton(webhookOptions).AddSingleton<Ohm.Csms.Events.IEventFanOut, Ohm.Csms.Events.InProcessEventFanOut>() // N07, N08: the live stream and the webhook outbox
             .AddSingleton(sp => ActivatorUtilities.CreateInstance<Ohm.Csms.Events.WebhookDispatcher>(sp));

@@ -26,7 +26,7 @@ namespace Ohm.Csms.Blocks;
 /// </remarks>
 public sealed class CustomerInformation(
     CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, StationMessageStore messages, LocalListDriver localLists, TimeProvider time,
-    ILogger<CustomerInformation> logger)
+    ILogger<CustomerInformation> logger, IReportRelay? relay = null)
 {
     private readonly ConcurrentDictionary<(string StationId, int RequestId), TaskCompletionSource> _pending = new();
     private int _lastRequestId = (Environment.TickCount & 0x3FFFFFFF) ^ 0x3C3C3;
@@ -186,8 +186,24 @@ public sealed class CustomerInformation(
         {
             done.TrySetResult();
         }
+        else if (last)
+        {
+            // Another node may wait for it (its API asked): it reads the stored parts. Only what it needs goes.
+            relay?.Relay(OcppActions.NotifyCustomerInformation.Name, stationId, JsonSerializer.Serialize(
+                new NotifyCustomerInformationRequest { RequestId = request.RequestId, SeqNo = request.SeqNo, GeneratedAt = request.GeneratedAt, Data = "" },
+                OcppJsonContext.Default.NotifyCustomerInformationRequest));
+        }
 
         return new NotifyCustomerInformationResponse();
+    }
+
+    /// <summary>Another node stored the last part of a report (see <see cref="IReportRelay"/>): a wait for it on this node ends.</summary>
+    public void Relayed(string stationId, int requestId)
+    {
+        if (_pending.TryGetValue((stationId, requestId), out var done))
+        {
+            done.TrySetResult();
+        }
     }
 
     /// <summary>The latest request of <paramref name="requestId"/> at the station, with its parts' data assembled in seqNo order; null when there is none.</summary>

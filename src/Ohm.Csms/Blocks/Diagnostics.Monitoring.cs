@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Ohm.Csms.Sessions;
 using Ohm.Csms.Storage;
 using Ohm.Csms.Storage.Entities;
 using Ohm.Ocpp.Messages;
@@ -257,11 +258,37 @@ public sealed partial class Diagnostics
             }
             else
             {
-                logger.LogDebug("{StationId} completed monitoring report {RequestId}, which the CSMS is not waiting for", stationId, request.RequestId);
+                // Another node may wait for it (its API asked): it reads the stored report. Only what it needs goes.
+                relay?.Relay(OcppActions.NotifyMonitoringReport.Name, stationId, JsonSerializer.Serialize(
+                    new NotifyMonitoringReportRequest { RequestId = request.RequestId, SeqNo = request.SeqNo, GeneratedAt = request.GeneratedAt },
+                    OcppJsonContext.Default.NotifyMonitoringReportRequest));
+                logger.LogDebug("{StationId} completed monitoring report {RequestId}, which this node is not waiting for", stationId, request.RequestId);
             }
         }
 
         return new NotifyMonitoringReportResponse();
+    }
+
+    /// <summary>
+    /// Another node stored the last part of a monitoring report (see <see cref="IReportRelay"/>): a wait for it on this
+    /// node ends with the stored report.
+    /// </summary>
+    public async Task RelayedMonitoringReportAsync(string stationId, int requestId, CancellationToken cancellationToken)
+    {
+        if (!_monitoringReports.TryGetValue((stationId, requestId), out var done))
+        {
+            return;
+        }
+
+        var db = database.CreateContext();
+        await using (db.ConfigureAwait(false))
+        {
+            if (await db.MonitoringReports.AsNoTracking().Where(r => r.StationId == stationId && r.RequestId == requestId && r.Complete)
+                .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } report)
+            {
+                done.TrySetResult(report);
+            }
+        }
     }
 
     /// <summary>The stored monitors of a station that match <paramref name="filter"/>, by id.</summary>

@@ -18,7 +18,7 @@ namespace Ohm.Csms.Blocks;
 /// </summary>
 public sealed partial class Diagnostics(
     CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, IEventFanOut stream, WebhookDispatcher webhooks,
-    CsmsMetrics metrics, TimeProvider time, ILogger<Diagnostics> logger)
+    CsmsMetrics metrics, TimeProvider time, ILogger<Diagnostics> logger, IReportRelay? relay = null)
 {
     /// <summary>The values of a connector's AvailabilityState, the same as a StatusNotification's connectorStatus.</summary>
     private static readonly HashSet<string> ConnectorStates = [.. Enum.GetValues<ConnectorStatusEnumType>().Select(s => s.ToWire())];

@@ -42,7 +42,8 @@ namespace Ohm.Csms.Blocks;
 /// clear of the group's id reaches every language.
 /// </para>
 /// </remarks>
-public sealed class DisplayMessage(CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, StationMessageStore messages, TimeProvider time, ILogger<DisplayMessage> logger)
+public sealed class DisplayMessage(
+    CsmsWriter writer, CsmsDatabase database, IStationCallRouter router, StationMessageStore messages, TimeProvider time, ILogger<DisplayMessage> logger, IReportRelay? relay = null)
 {
     /// <summary>Where stored messages came from.</summary>
     public const string FromSet = "Set";
@@ -179,21 +180,7 @@ public sealed class DisplayMessage(CsmsWriter writer, CsmsDatabase database, ISt
         var part = request.MessageInfo ?? [];
         var last = request.Tbc != true;
         _pending.TryGetValue((context.StationId, request.RequestId), out var pending);
-        List<int>? seen = null;
-        List<MessageInfoType>? all = null;
-        if (pending is not null)
-        {
-            lock (pending)
-            {
-                pending.Messages.AddRange(part);
-                if (last)
-                {
-                    seen = pending.Messages.Select(m => m.Id).ToList();
-                    all = [.. pending.Messages];
-                }
-            }
-        }
-
+        var (seen, all) = pending is null ? (null, null) : Add(pending, part, last);
         await writer.ExecuteForStationAsync(context.StationId, async db =>
         {
             await UpsertAsync(db, context.StationId, part, null, FromReport).ConfigureAwait(false);
@@ -209,10 +196,44 @@ public sealed class DisplayMessage(CsmsWriter writer, CsmsDatabase database, ISt
         }
         else if (pending is null)
         {
-            logger.LogDebug("{StationId} reported display messages for request {RequestId}, which the CSMS is not waiting for: stored, nothing removed", context.StationId, request.RequestId);
+            // Another node may wait for it (its API asked): it removes what the report no longer holds there.
+            relay?.Relay(OcppActions.NotifyDisplayMessages.Name, context.StationId, JsonSerializer.Serialize(request, OcppJsonContext.Default.NotifyDisplayMessagesRequest));
+            logger.LogDebug("{StationId} reported display messages for request {RequestId}, which this node is not waiting for: stored, nothing removed here", context.StationId, request.RequestId);
         }
 
         return new NotifyDisplayMessagesResponse();
+    }
+
+    /// <summary>
+    /// A part another node received and stored (see <see cref="IReportRelay"/>): when this node waits for its report, the
+    /// part is added and the last one removes what the report no longer holds and ends the wait.
+    /// </summary>
+    public async Task RelayedAsync(string stationId, NotifyDisplayMessagesRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!_pending.TryGetValue((stationId, request.RequestId), out var pending))
+        {
+            return;
+        }
+
+        var (seen, all) = Add(pending, request.MessageInfo ?? [], request.Tbc != true);
+        if (seen is null || all is null)
+        {
+            return;
+        }
+
+        await writer.ExecuteForStationAsync(stationId, db => RemoveAsync(db, stationId, pending.Filter, seen), cancellationToken).ConfigureAwait(false);
+        pending.Done.TrySetResult(all);
+    }
+
+    /// <summary>Adds a part to the report waited for; for the last part, the ids and the messages of the whole report.</summary>
+    private static (List<int>? Seen, List<MessageInfoType>? All) Add(PendingReport pending, IReadOnlyCollection<MessageInfoType> part, bool last)
+    {
+        lock (pending)
+        {
+            pending.Messages.AddRange(part);
+            return last ? (pending.Messages.Select(m => m.Id).ToList(), [.. pending.Messages]) : (null, null);
+        }
     }
 
     // O05 Clear a DisplayMessage: Accepted or Unknown, the stored message goes.

@@ -110,11 +110,6 @@ public sealed class ClusterBroadcastTests
         return new Collected<T>(queue, Task.Run(ReadAsync));
     }
 
-    /// <summary>Waits until each node lists the other as its peer.</summary>
-    private static Task PeersAsync(CsmsTestHost node1, CsmsTestHost node2) => UntilAsync(
-        () => Task.FromResult(node1.App.Services.GetRequiredService<ClusterPeers>().Names.Count == 1 && node2.App.Services.GetRequiredService<ClusterPeers>().Names.Count == 1),
-        "each node lists the other");
-
     private sealed record Collected<T>(ConcurrentQueue<T> Items, Task Reading);
 
     /// <summary>The kinds as received, with a leading Booted/Connected pair put in the order Connected, Booted.</summary>

@@ -52,6 +52,8 @@ public sealed class ClusterPeersTests
 
         public Task EventsAsync(string[] notices) => Task.CompletedTask;
 
+        public Task ReportsAsync(ReportWire[] reports) => Task.CompletedTask;
+
         public Task PeersAsync(ClusterListing listing) => Task.CompletedTask;
     }
 }

@@ -30,6 +30,11 @@ internal static class ClusterTestNodes
         return hosts.Count == count;
     }
 
+    /// <summary>Waits until each node lists the other as its peer (the directory told them; what crosses the nodes goes to peers).</summary>
+    public static Task PeersAsync(CsmsTestHost node1, CsmsTestHost node2) => UntilAsync(
+        () => Task.FromResult(node1.App.Services.GetRequiredService<Ohm.Csms.Cluster.ClusterPeers>().Names.Count == 1 && node2.App.Services.GetRequiredService<Ohm.Csms.Cluster.ClusterPeers>().Names.Count == 1),
+        "each node lists the other");
+
     /// <summary>Waits until <paramref name="condition"/> holds, checking it again every few milliseconds.</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
