@@ -242,13 +242,17 @@ public sealed class Iso15118Charging
         {
             _context.Background.Run($"K16 renegotiation check on EVSE {id}", () =>
             {
-                bool settled;
+                // Claimed under the lock: two changes close together (a profile, then the limit it makes) run two checks,
+                // and both would otherwise see the session settled and start two negotiations that race each other.
+                var key = OfferKey(id, session, _context.Now);
+                bool renegotiate;
                 lock (_lock)
                 {
-                    settled = session.Settled && _sessions.GetValueOrDefault(id) == session;
+                    renegotiate = session.Settled && _sessions.GetValueOrDefault(id) == session && key != session.OfferedKey;
+                    session.Settled &= !renegotiate;
                 }
 
-                if (settled && OfferKey(id, session, _context.Now) != session.OfferedKey)
+                if (renegotiate)
                 {
                     Start(id, session, sendNeeds: false, "K16 renegotiation");
                 }
@@ -348,6 +352,7 @@ public sealed class Iso15118Charging
                 var offered = await OfferAsync(evseId, session, token).ConfigureAwait(false);
                 lock (_lock)
                 {
+                    EnsureCurrent(session, token);
                     session.Settled = true;
                 }
 
@@ -388,6 +393,7 @@ public sealed class Iso15118Charging
         lock (_lock)
         {
             // A new negotiation: what was offered and chosen for the earlier needs no longer holds.
+            EnsureCurrent(session, token);
             session.NeedsSent = needs.Needs;
             session.NeedsAnswer = null;
             session.TimeBase = null;
@@ -418,6 +424,7 @@ public sealed class Iso15118Charging
 
         lock (_lock)
         {
+            EnsureCurrent(session, token);
             session.NeedsAnswer = response.Status;
             session.NeedsPending = false;
         }
@@ -446,6 +453,19 @@ public sealed class Iso15118Charging
             {
                 session.ProfileWaits--;
             }
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: the negotiation of <paramref name="token"/> is still the session's. One that a later one replaced
+    /// stops here (as cancelled) instead of writing the session's state over its successor's: a replaced negotiation
+    /// delayed on a busy machine would otherwise clear the choice the newer one already reported.
+    /// </summary>
+    private static void EnsureCurrent(Session session, CancellationToken token)
+    {
+        if (session.Cts is not { } current || current.Token != token)
+        {
+            throw new OperationCanceledException("A later negotiation replaced this one.", token);
         }
     }
 
@@ -498,6 +518,7 @@ public sealed class Iso15118Charging
         var key = Key(offer, timeBase);
         lock (_lock)
         {
+            EnsureCurrent(session, token);
             session.TimeBase = timeBase;
             session.Offered = offer;
             session.OfferedKey = key;
@@ -523,6 +544,7 @@ public sealed class Iso15118Charging
 
         lock (_lock)
         {
+            EnsureCurrent(session, token);
             session.Selected = selection;
         }
 
@@ -539,6 +561,7 @@ public sealed class Iso15118Charging
             var response = await _context.CallAsync(request, token).ConfigureAwait(false);
             lock (_lock)
             {
+                EnsureCurrent(session, token);
                 session.ScheduleAnswer = response.Status;
             }
 

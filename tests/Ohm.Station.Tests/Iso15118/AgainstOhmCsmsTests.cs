@@ -69,7 +69,7 @@ public sealed class AgainstOhmCsmsTests
         catch (TimeoutException)
         {
             var st = station.Iso15118.Status(1)!;
-            throw new InvalidOperationException($"K16: negotiations {st.Negotiations}, offered {JsonSerializer.Serialize(st.Offered)}, tx {JsonSerializer.Serialize(station.SmartCharging.TxProfile(1))}\n" + string.Join("\n", activity.TakeLast(30)));
+            throw new InvalidOperationException($"K16: negotiations {st.Negotiations} (before {negotiations}), answer {st.ScheduleAnswer}, selected {JsonSerializer.Serialize(st.Selected)}, offered {JsonSerializer.Serialize(st.Offered)}, tx {JsonSerializer.Serialize(station.SmartCharging.TxProfile(1))}\n" + string.Join("\n", activity.TakeLast(30)));
         }
 
         Assert.Equal(7m, station.Iso15118.Status(1)!.Selected!.ChargingSchedule.ChargingSchedulePeriod[0].Limit);
