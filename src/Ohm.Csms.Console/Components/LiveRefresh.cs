@@ -1,10 +1,13 @@
+using Microsoft.Extensions.Logging;
 using Ohm.Csms.Events;
 
 namespace Ohm.Csms.Console.Components;
 
 /// <summary>
 /// Redraws a view on the fleet changes it cares about, at most once per <see cref="Interval"/>: the changes of a burst
-/// (a fleet that reconnects) make one reload, not one each. Every live page uses it. Stops when disposed.
+/// (a fleet that reconnects) make one reload, not one each. Every live page uses it. Stops when disposed. A reload that
+/// fails (the database out of reach) is logged as a warning and the view keeps what it showed until the next change; no
+/// reload's exception is left unobserved.
 /// </summary>
 internal sealed class LiveRefresh : IDisposable
 {
@@ -15,20 +18,25 @@ internal sealed class LiveRefresh : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<FleetChange, bool> _wanted;
     private readonly Func<Task> _reload;
+    private readonly ILogger _log;
     private int _pending;
 
-    private LiveRefresh(TimeProvider time, Func<FleetChange, bool> wanted, Func<Task> reload)
+    private LiveRefresh(TimeProvider time, Func<FleetChange, bool> wanted, Func<Task> reload, ILogger log)
     {
         _time = time;
         _wanted = wanted;
         _reload = reload;
+        _log = log;
     }
 
-    /// <summary>Subscribes now, and calls <paramref name="reload"/> after the changes <paramref name="wanted"/> selects.</summary>
-    public static LiveRefresh Start(IFleetChanges changes, TimeProvider time, Func<FleetChange, bool> wanted, Func<Task> reload)
+    /// <summary>
+    /// Subscribes now, and calls <paramref name="reload"/> after the changes <paramref name="wanted"/> selects; a failed
+    /// reload goes to <paramref name="log"/> (the page's).
+    /// </summary>
+    public static LiveRefresh Start(IFleetChanges changes, TimeProvider time, ILogger log, Func<FleetChange, bool> wanted, Func<Task> reload)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var live = new LiveRefresh(time, wanted, reload);
+        var live = new LiveRefresh(time, wanted, reload, log);
         var enumerator = changes.SubscribeAsync(live._stop.Token).GetAsyncEnumerator(live._stop.Token);
         var first = enumerator.MoveNextAsync(); // subscribed from here on, before the first render's data is read
         _ = live.ReadAsync(enumerator, first);
@@ -82,6 +90,11 @@ internal sealed class LiveRefresh : IDisposable
         catch (Exception) when (_stop.IsCancellationRequested)
         {
             // The view went while its reload ran (the host stopping, its database already closed): nothing is left to show it on.
+        }
+        catch (Exception ex)
+        {
+            // A fire-and-forget reload: its failure is said here or nowhere. The next change or timer tries again.
+            _log.LogWarning(ex, "A live view's reload failed; it shows its previous data until the next change");
         }
     }
 
