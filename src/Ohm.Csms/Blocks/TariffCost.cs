@@ -20,7 +20,7 @@ namespace Ohm.Csms.Blocks;
 /// updatedPersonalMessage. Costs are computed from the stored TransactionEvents only (Energy.Active.Import.Register
 /// readings and chargingState changes).
 /// </summary>
-public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStationCallRouter router, TimeProvider time, ILogger<TariffCost> logger)
+public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStationCallRouter router, StationSessions sessions, TimeProvider time, ILogger<TariffCost> logger)
 {
     /// <summary>How tariff definitions are stored and shown.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -245,7 +245,10 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
     }
 
     // I02 Show EV Driver Running Total Cost During Charging; C17 (a spent prepaid balance stops the transaction).
-    /// <summary>Computes every active transaction's cost of connected stations, sends CostUpdated, stops those whose prepaid balance is spent.</summary>
+    /// <summary>
+    /// Computes the cost of every active transaction of the stations connected to this node, sends CostUpdated, stops those
+    /// whose prepaid balance is spent. Each node of a cluster runs it for its own stations, so a station hears it once.
+    /// </summary>
     public async Task UpdateRunningCostsAsync(CancellationToken cancellationToken)
     {
         List<TransactionRecord> active;
@@ -255,7 +258,7 @@ public sealed class TariffCost(CsmsDatabase database, CsmsWriter writer, IStatio
             active = await db.Transactions.AsNoTracking().Where(t => t.State == Transactions.Active).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var tx in active.Where(t => router.IsConnected(t.StationId)))
+        foreach (var tx in active.Where(t => sessions.IsConnected(t.StationId)))
         {
             var now = time.GetUtcNow();
             var outcome = await writer.ExecuteForStationAsync(tx.StationId, async w =>
