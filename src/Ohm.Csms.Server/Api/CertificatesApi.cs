@@ -137,7 +137,7 @@ internal static class CertificatesApi
         var results = new List<RenewView>();
         foreach (var stationId in expiring)
         {
-            if (!router.IsConnected(stationId))
+            if (!await router.IsConnectedAsync(stationId, ct).ConfigureAwait(false))
             {
                 results.Add(new RenewView(stationId, "NotConnected", null, "The station is not connected; renew it when it is."));
                 continue;

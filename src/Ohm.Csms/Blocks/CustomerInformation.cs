@@ -70,7 +70,7 @@ public sealed class CustomerInformation(
         _pending[key] = done;
         try
         {
-            if (!router.IsConnected(stationId))
+            if (!await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false))
             {
                 throw new StationNotConnectedException(stationId);
             }

@@ -91,8 +91,9 @@ public sealed class LocalAuthList(CsmsWriter writer, CsmsDatabase database, ISta
         var now = time.GetUtcNow();
         return writer.ExecuteAsync(async db =>
         {
-            var stations = await db.LocalLists.Where(l => l.State != LocalListState.NotSupported).Select(l => l.StationId).ToListAsync().ConfigureAwait(false);
-            await MarkPendingAsync(db, db.LocalLists.Where(l => l.State != LocalListState.NotSupported), now).ConfigureAwait(false);
+            var affected = db.LocalLists.Where(l => l.State != LocalListState.NotSupported);
+            var stations = await affected.Select(l => l.StationId).ToListAsync().ConfigureAwait(false);
+            await MarkPendingAsync(db, affected, now).ConfigureAwait(false);
             return stations;
         }, cancellationToken);
     }

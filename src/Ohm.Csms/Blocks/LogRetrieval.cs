@@ -30,7 +30,7 @@ public sealed class LogRetrieval(CsmsWriter writer, StationMessageStore messages
     public async Task<(LogRequestRecord Record, GetLogResponse Response)> RequestAsync(string stationId, Request request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!router.IsConnected(stationId))
+        if (!await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false))
         {
             throw new StationNotConnectedException(stationId);
         }

@@ -71,6 +71,8 @@ public sealed class Reservation(CsmsWriter writer, CsmsDatabase database, IStati
             return new(null, OutcomeKind.Invalid, $"expiryDateTime {request.ExpiryDateTime:O} is not in the future (now {now:O}).");
         }
 
+        // Asked before the write (on another node of a cluster, the answer is awaited), not inside it.
+        var connected = await router.IsConnectedAsync(stationId, cancellationToken).ConfigureAwait(false);
         var created = await writer.ExecuteForStationAsync(stationId, async db =>
         {
             if (await db.Stations.FindAsync(stationId).ConfigureAwait(false) is null)
@@ -79,7 +81,7 @@ public sealed class Reservation(CsmsWriter writer, CsmsDatabase database, IStati
             }
 
             // Not connected: nothing is stored, the caller hears it as from any call.
-            if (!router.IsConnected(stationId))
+            if (!connected)
             {
                 return new Outcome(null, OutcomeKind.NotFound, NotConnected);
             }

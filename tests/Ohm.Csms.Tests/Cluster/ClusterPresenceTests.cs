@@ -32,11 +32,8 @@ public sealed class ClusterPresenceTests
     [PostgresFact]
     public async Task Node_2_lists_and_counts_a_station_connected_to_node_1_as_connected()
     {
-        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
-        var ports = FreePorts(4);
-        await using var node1 = await CsmsTestHost.StartSharingAsync(database, Node(ports[0], ports[1]));
-        await using var node2 = await CsmsTestHost.StartSharingAsync(database, Node(ports[2], ports[3]));
-        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+        await using var cluster = await TwoClusterNodes.StartAsync();
+        var (node1, node2) = (cluster.Node1, cluster.Node2);
 
         await using var station = await node1.BootedStationAsync("CS-PRESENT");
         await node1.RegisterAsync("CS-ABSENT");

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Ohm.Csms.Tests.CustomerInformation;
 using Ohm.Csms.Tests.Monitoring;
 using Ohm.Csms.Tests.Support;
 using Ohm.Ocpp.Messages;
@@ -12,20 +13,15 @@ namespace Ohm.Csms.Tests.Cluster;
 /// <summary>
 /// A report asked for through one node's API from a station connected to another: the station's parts arrive at the
 /// node that holds it, which stores them and relays them to the node whose API waits, so the call answers as on one
-/// node (the report, what it removed) instead of timing out.
+/// node (the report, what it removed, the assembled customer information) instead of timing out.
 /// </summary>
 public sealed class ClusterReportTests
 {
     [PostgresFact]
-    public async Task O03_and_N02_reports_asked_through_node_2_from_a_station_on_node_1_are_answered_and_stored_once()
+    public async Task O03_N02_and_N09_reports_asked_through_node_2_from_stations_on_node_1_are_answered_and_stored_once()
     {
-        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
-        var ports = FreePorts(4);
-        await using var node1 = await CsmsTestHost.StartSharingAsync(database, Node(ports[0], ports[1]));
-        await using var node2 = await CsmsTestHost.StartSharingAsync(database, Node(ports[2], ports[3]));
-        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
-        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
-        await PeersAsync(node1, node2); // the parts go to the peers the directory listed
+        await using var cluster = await TwoClusterNodes.StartAsync();
+        var (node1, node2) = (cluster.Node1, cluster.Node2);
 
         var monitoring = new MonitoringStation();
         var pre = monitoring.Preconfigure("TemperatureSensor", "Temperature", MonitorEnumType.UpperThreshold, 90, 2);
@@ -70,6 +66,18 @@ public sealed class ClusterReportTests
         {
             Assert.Equal(1, await db.MonitoringReports.CountAsync(r => r.StationId == "CS-REPORT" && r.RequestId == 42 && r.Complete));
         }
+
+        // N09: the customer information in parts (sent one after the other, as OCPP-J has it), assembled in seqNo order where the API waits.
+        var customer = new CustomerInformationTests.FakeStation { Parts = [(1, true, "transaction TX-9"), (0, true, "idToken CUST-1: "), (2, false, ", 4200 Wh")] };
+        customer.Connection = await node1.BootedStationAsync("CS-CUSTOMER", customer.Handlers());
+        await using var customerConnection = customer.Connection;
+        await UntilAsync(async () => (await node2.GetJsonAsync("api/stations/CS-CUSTOMER")).GetProperty("online").GetBoolean(), "node 2 sees the second station");
+        var information = await PostAsync(node2, "api/stations/CS-CUSTOMER/customer-information", new { report = true, idToken = new { idToken = "CUST-1", type = "ISO14443" } });
+        Assert.Equal("Accepted", information.GetProperty("status").GetString());
+        Assert.True(information.GetProperty("complete").GetBoolean());
+        Assert.Equal("idToken CUST-1: transaction TX-9, 4200 Wh", information.GetProperty("data").GetString());
+        var stored = await node1.GetJsonAsync($"api/stations/CS-CUSTOMER/customer-information/{information.GetProperty("requestId").GetInt32()}");
+        Assert.Equal(3, stored.GetProperty("partsReceived").GetInt32());
     }
 
     private static MessageInfoType Message(int id, string text) =>

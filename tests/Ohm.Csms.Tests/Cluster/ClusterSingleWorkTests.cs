@@ -26,12 +26,8 @@ public sealed class ClusterSingleWorkTests
     [PostgresFact]
     public async Task A_site_balancer_with_stations_on_two_nodes_keeps_the_site_under_its_limit()
     {
-        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
-        var ports = FreePorts(4);
-        await using var node1 = await CsmsTestHost.StartSharingAsync(database, Node(ports[0], ports[1]));
-        await using var node2 = await CsmsTestHost.StartSharingAsync(database, Node(ports[2], ports[3]));
-        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
-        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+        await using var cluster = await TwoClusterNodes.StartAsync();
+        var (node1, node2) = (cluster.Node1, cluster.Node2);
         var computed = new int[2];
         node1.App.Services.GetRequiredService<SiteBalancer>().Computed += _ => Interlocked.Increment(ref computed[0]);
         node2.App.Services.GetRequiredService<SiteBalancer>().Computed += _ => Interlocked.Increment(ref computed[1]);
@@ -79,12 +75,8 @@ public sealed class ClusterSingleWorkTests
     [PostgresFact]
     public async Task A_firmware_campaign_over_stations_on_two_nodes_sends_each_station_one_UpdateFirmware_and_respects_maxConcurrent()
     {
-        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
-        var ports = FreePorts(4);
-        await using var node1 = await CsmsTestHost.StartSharingAsync(database, Node(ports[0], ports[1]));
-        await using var node2 = await CsmsTestHost.StartSharingAsync(database, Node(ports[2], ports[3]));
-        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
-        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+        await using var cluster = await TwoClusterNodes.StartAsync();
+        var (node1, node2) = (cluster.Node1, cluster.Node2);
 
         // Four stations, two on each node, in a campaign of two at once started through node 2.
         var fleet = new CampaignFleet();
@@ -179,12 +171,8 @@ public sealed class ClusterSingleWorkTests
     [PostgresFact]
     public async Task A_local_list_changed_through_node_2_reaches_a_station_on_node_1_once_per_change()
     {
-        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
-        var ports = FreePorts(4);
-        await using var node1 = await CsmsTestHost.StartSharingAsync(database, Node(ports[0], ports[1]));
-        await using var node2 = await CsmsTestHost.StartSharingAsync(database, Node(ports[2], ports[3]));
-        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
-        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+        await using var cluster = await TwoClusterNodes.StartAsync();
+        var (node1, node2) = (cluster.Node1, cluster.Node2);
         await node2.AddTokenAsync(new { idToken = "A", type = "ISO14443", groupIdToken = "FLEET" });
         await node2.AddTokenAsync(new { idToken = "B", type = "ISO14443", groupIdToken = "FLEET" });
         var sent = new ConcurrentQueue<string>();

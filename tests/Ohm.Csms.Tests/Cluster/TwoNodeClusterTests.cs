@@ -19,12 +19,8 @@ public sealed class TwoNodeClusterTests
     [PostgresFact]
     public async Task A_station_on_node_1_answers_calls_sent_through_node_2_as_one_node_would()
     {
-        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
-        var ports = FreePorts(4);
-        await using var node1 = await CsmsTestHost.StartSharingAsync(database, Node(ports[0], ports[1]));
-        await using var node2 = await CsmsTestHost.StartSharingAsync(database, Node(ports[2], ports[3]));
-        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
-        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+        await using var cluster = await TwoClusterNodes.StartAsync();
+        var (node1, node2) = (cluster.Node1, cluster.Node2);
 
         // Connected to node 1, Reset through node 2: the answer comes back.
         var resets = 0;
@@ -76,12 +72,8 @@ public sealed class TwoNodeClusterTests
     [PostgresFact]
     public async Task A_station_that_reconnects_to_node_2_moves_there_its_node_1_connection_closed_and_a_silent_station_times_out_across_nodes()
     {
-        await using var database = await TestDatabases.CreateAsync(TestDatabases.Postgres);
-        var ports = FreePorts(4);
-        await using var node1 = await CsmsTestHost.StartSharingAsync(database, [.. Node(ports[0], ports[1]), ("Ocpp:CallTimeoutSeconds", "2")]);
-        await using var node2 = await CsmsTestHost.StartSharingAsync(database, [.. Node(ports[2], ports[3]), ("Ocpp:CallTimeoutSeconds", "2")]);
-        await UntilAsync(() => ActiveNodesAsync(node1, 2), "node 1 sees both nodes");
-        await UntilAsync(() => ActiveNodesAsync(node2, 2), "node 2 sees both nodes");
+        await using var cluster = await TwoClusterNodes.StartAsync(("Ocpp:CallTimeoutSeconds", "2"));
+        var (node1, node2) = (cluster.Node1, cluster.Node2);
 
         var answeredOn = "";
         OcppHandlers Answering(string node) => new OcppHandlers().On(OcppActions.Reset, (_, _, _) =>

@@ -16,7 +16,7 @@ public sealed class CustomerInformationTests
     public static TheoryData<string> Databases() => TestDatabases.All();
 
     /// <summary>The station's side: what it was asked, and the parts (seqNo, tbc, data) it sends after answering Accepted, in the order given.</summary>
-    private sealed class FakeStation
+    internal sealed class FakeStation
     {
         public List<CustomerInformationRequest> Asked { get; } = [];
 
