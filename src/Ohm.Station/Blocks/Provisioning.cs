@@ -161,6 +161,11 @@ public sealed class Provisioning
 
     private async Task RestartSoonAsync(ResetEnumType type)
     {
+        // A04: the reset is a security event, queued now; online it leaves with the answer and the last transaction
+        // events before the engine restarts (waited for below), so that it is not sent as the connection closes and
+        // sent again after the boot; offline it waits in the queue and goes after the next boot.
+        _security.ResetOrReboot("Reset " + type);
+
         // Let the answer and the last transaction events leave before the engine restarts.
         var stopping = _context.Stopping;
         for (var i = 0; i < 50 && _context.IsOnline && _context.QueueLength > 0; i++)
@@ -170,7 +175,6 @@ public sealed class Provisioning
 
         await Task.Delay(TimeSpan.FromMilliseconds(200), _context.Clock, stopping).ConfigureAwait(false);
         _context.Report("reset: restarting the engine");
-        _security.ResetOrReboot("Reset " + type); // A04: queued before the restart, sent after the next boot
         _lifecycle.RequestRestart(BootReasonEnumType.RemoteReset);
     }
 

@@ -52,12 +52,18 @@ public sealed class SecurityEventTests
         await TestCsms.Until(() => station.IsOnline && station.BootCount == 2, "booted again");
         await TestCsms.Until(() => h.Csms.Of<SecurityEventNotificationRequest>("CS-A04").DistinctBy(e => (e.Type, e.Timestamp, e.TechInfo)).Count() >= 3, "the events of the reset");
 
-        // Queued messages are delivered at least once: the ResetOrReboot sent as the connection closes for the reset may be
-        // sent again after the boot when its answer was lost. A resend is the same event (type, timestamp, techInfo).
+        // Queued messages are delivered at least once: were the ResetOrReboot's answer lost as the connection closes for the
+        // reset, it would be sent again after the boot. A resend is the same event (type, timestamp, techInfo).
         var events = h.Csms.Of<SecurityEventNotificationRequest>("CS-A04").DistinctBy(e => (e.Type, e.Timestamp, e.TechInfo)).ToList();
         Assert.Equal(["StartupOfTheDevice", "ResetOrReboot", "StartupOfTheDevice"], events.Select(e => e.Type));
         Assert.Equal("Reset Immediate", events[1].TechInfo);
         Assert.Contains("RemoteReset", events[2].TechInfo, StringComparison.Ordinal);
+
+        // Online, the reset's event is answered before the engine restarts (the restart waits for the queue), not after the boot.
+        var actions = h.Csms.All.Where(r => r.StationId == "CS-A04").Select(r => r.Action).ToList();
+        var secondBoot = actions.Select((a, i) => (a, i)).Where(p => p.a == "BootNotification").Skip(1).First().i;
+        var resetEvent = actions.Select((a, i) => (a, i)).Where(p => p.a == "SecurityEventNotification").Skip(1).First().i;
+        Assert.True(resetEvent < secondBoot, string.Join(",", actions));
     }
 
     [Fact]
