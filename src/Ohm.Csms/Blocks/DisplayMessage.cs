@@ -180,13 +180,13 @@ public sealed class DisplayMessage(
         var part = request.MessageInfo ?? [];
         var last = request.Tbc != true;
         _pending.TryGetValue((context.StationId, request.RequestId), out var pending);
-        var (seen, all) = pending is null ? (null, null) : Add(pending, part, last);
+        var all = pending is null ? null : Add(pending, part, last);
         await writer.ExecuteForStationAsync(context.StationId, async db =>
         {
             await UpsertAsync(db, context.StationId, part, null, FromReport).ConfigureAwait(false);
-            if (pending is not null && seen is not null)
+            if (pending is not null && all is not null)
             {
-                await RemoveAsync(db, context.StationId, pending.Filter, seen).ConfigureAwait(false);
+                await RemoveAsync(db, context.StationId, pending.Filter, Ids(all)).ConfigureAwait(false);
             }
         }, Math.Max(1, part.Count), cancellationToken).ConfigureAwait(false);
 
@@ -216,25 +216,27 @@ public sealed class DisplayMessage(
             return;
         }
 
-        var (seen, all) = Add(pending, request.MessageInfo ?? [], request.Tbc != true);
-        if (seen is null || all is null)
+        if (Add(pending, request.MessageInfo ?? [], request.Tbc != true) is not { } all)
         {
             return;
         }
 
-        await writer.ExecuteForStationAsync(stationId, db => RemoveAsync(db, stationId, pending.Filter, seen), cancellationToken).ConfigureAwait(false);
+        await writer.ExecuteForStationAsync(stationId, db => RemoveAsync(db, stationId, pending.Filter, Ids(all)), cancellationToken).ConfigureAwait(false);
         pending.Done.TrySetResult(all);
     }
 
-    /// <summary>Adds a part to the report waited for; for the last part, the ids and the messages of the whole report.</summary>
-    private static (List<int>? Seen, List<MessageInfoType>? All) Add(PendingReport pending, IReadOnlyCollection<MessageInfoType> part, bool last)
+    /// <summary>Adds a part to the report waited for; for the last part, the messages of the whole report (else null).</summary>
+    private static List<MessageInfoType>? Add(PendingReport pending, IReadOnlyCollection<MessageInfoType> part, bool last)
     {
         lock (pending)
         {
             pending.Messages.AddRange(part);
-            return last ? (pending.Messages.Select(m => m.Id).ToList(), [.. pending.Messages]) : (null, null);
+            return last ? [.. pending.Messages] : null;
         }
     }
+
+    /// <summary>The ids of a report's messages: what the station holds, which its stored messages are kept by.</summary>
+    private static List<int> Ids(IEnumerable<MessageInfoType> report) => [.. report.Select(m => m.Id)];
 
     // O05 Clear a DisplayMessage: Accepted or Unknown, the stored message goes.
     public async Task<ClearDisplayMessageResponse> ClearAsync(string stationId, int id, CancellationToken cancellationToken)
