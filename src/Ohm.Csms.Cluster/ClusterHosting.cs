@@ -57,6 +57,7 @@ public static class ClusterHosting
         services.AddSingleton<IStationDirectory, ClusterStationDirectory>(); // the API's and the console's connected, across the nodes
         services.AddSingleton<ICsmsNodes, ClusterCsmsNodes>(); // the API's and the console's node list
         services.AddHostedService<ClusterNodeWatch>(); // a dead node's rows closed, the grains told again
+        services.AddSingleton(settings).AddSingleton<LastSeenFlush>().AddHostedService(sp => sp.GetRequiredService<LastSeenFlush>()); // "last seen" of this node's stations for the others
         services.AddSingleton<LocalStationNode>();
         services.AddSingleton<ClusterStationPresence>().AddSingleton<IStationPresence>(sp => sp.GetRequiredService<ClusterStationPresence>());
         services.AddHostedService(sp => new ClusterNodeLifetime(sp.GetRequiredService<ClusterStationPresence>())); // after the silo's: stops before it

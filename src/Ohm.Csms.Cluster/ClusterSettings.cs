@@ -23,6 +23,12 @@ public sealed class ClusterSettings
     /// <summary>The address the other nodes reach this one at (an IP address). Default 127.0.0.1.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// How often, in seconds, a node stores when its stations last sent a message, which the other nodes show as their
+    /// "last seen". Default 30; 1 to 3600.
+    /// </summary>
+    public int LastSeenSeconds { get; set; } = 30;
+
     /// <summary>What is wrong with the settings, each message naming its setting; nothing when cluster mode is off.</summary>
     /// <param name="database">Storage:Database as given (null or empty: SQLite in the data folder).</param>
     public IEnumerable<string> Validate(string? database)
@@ -63,6 +69,11 @@ public sealed class ClusterSettings
         else if (GatewayPort == SiloPort)
         {
             yield return $"Cluster:GatewayPort must differ from Cluster:SiloPort ({SiloPort}).";
+        }
+
+        if (LastSeenSeconds is < 1 or > 3600)
+        {
+            yield return $"Cluster:LastSeenSeconds must be between 1 and 3600, not {LastSeenSeconds}.";
         }
 
         if (!IPAddress.TryParse(AdvertisedAddress, out _))

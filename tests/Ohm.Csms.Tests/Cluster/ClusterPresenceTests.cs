@@ -30,9 +30,9 @@ public sealed class ClusterPresenceTests
     ];
 
     [PostgresFact]
-    public async Task Node_2_lists_and_counts_a_station_connected_to_node_1_as_connected()
+    public async Task Node_2_lists_and_counts_a_station_connected_to_node_1_as_connected_and_shows_when_node_1_last_heard_from_it()
     {
-        await using var cluster = await TwoClusterNodes.StartAsync();
+        await using var cluster = await TwoClusterNodes.StartAsync(("Cluster:LastSeenSeconds", "3600")); // stored when the test says
         var (node1, node2) = (cluster.Node1, cluster.Node2);
 
         await using var station = await node1.BootedStationAsync("CS-PRESENT");
@@ -68,6 +68,18 @@ public sealed class ClusterPresenceTests
 
         var live = await node1.App.Services.GetRequiredService<IStationDirectory>().ReadAsync(["CS-PRESENT"], CancellationToken.None);
         Assert.Equal(node1Name, live.Find("CS-PRESENT")?.Node);
+
+        // "Last seen": node 1 knows when its station last sent something; node 2 shows what node 1 stored of it (every
+        // Cluster:LastSeenSeconds), not the connection's opening.
+        await station.CallAsync(new Ohm.Ocpp.Messages.HeartbeatRequest());
+        var seen = node1.App.Services.GetRequiredService<StationSessions>().Find("CS-PRESENT")!.LastSeenAt!.Value;
+        async Task<DateTimeOffset> LastSeenOnNode2Async() => (await node2.GetJsonAsync("api/stations/CS-PRESENT")).GetProperty("lastSeenAt").GetDateTimeOffset();
+        Assert.True(await LastSeenOnNode2Async() < seen, "before node 1 stored it, node 2 shows the connection's opening");
+        var flush = node1.App.Services.GetRequiredService<LastSeenFlush>();
+        Assert.Equal(1, await flush.FlushAsync(CancellationToken.None));
+        var shown = await LastSeenOnNode2Async();
+        Assert.True(Math.Abs((shown - seen).TotalMilliseconds) < 1, $"node 2 shows {shown:O}, node 1 saw {seen:O}");
+        Assert.Equal(0, await flush.FlushAsync(CancellationToken.None)); // nothing new since
 
         // It leaves node 1: node 2 shows it offline.
         await station.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye");

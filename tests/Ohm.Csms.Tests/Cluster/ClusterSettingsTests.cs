@@ -24,14 +24,15 @@ public sealed class ClusterSettingsTests
     }
 
     [Fact]
-    public void Wrong_ports_and_address_are_refused_with_the_setting_named()
+    public void Wrong_ports_address_and_interval_are_refused_with_the_setting_named()
     {
-        var settings = new ClusterSettings { Enabled = true, SiloPort = 0, GatewayPort = 70000, AdvertisedAddress = "node-1", ClusterId = " " };
+        var settings = new ClusterSettings { Enabled = true, SiloPort = 0, GatewayPort = 70000, AdvertisedAddress = "node-1", ClusterId = " ", LastSeenSeconds = 0 };
         var errors = settings.Validate("Host=db;Database=ohm").ToList();
         Assert.Contains(errors, e => e.StartsWith("Cluster:SiloPort", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Cluster:GatewayPort", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Cluster:AdvertisedAddress", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Cluster:ClusterId", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Cluster:LastSeenSeconds", StringComparison.Ordinal));
         Assert.DoesNotContain(errors, e => e.Contains("PostgreSQL", StringComparison.Ordinal));
     }
 
