@@ -147,6 +147,7 @@ public sealed class ClusterSingleWorkTests
             var holder = dispatchers[0].Delivering ? node1 : node2;
             var other = holder == node1 ? node2 : node1;
             var otherStation = holder == node1 ? station2 : station1;
+            ExpectStopNoise(holder);
             await holder.DisposeAsync();
             stopped = holder;
             var survivor = other.App.Services.GetRequiredService<WebhookDispatcher>();
@@ -163,6 +164,7 @@ public sealed class ClusterSingleWorkTests
         {
             foreach (var node in new[] { node1, node2 }.Where(n => n != stopped))
             {
+                ExpectStopNoise(node);
                 await node.DisposeAsync();
             }
         }

@@ -35,6 +35,14 @@ internal static class ClusterTestNodes
         () => Task.FromResult(node1.App.Services.GetRequiredService<Ohm.Csms.Cluster.ClusterPeers>().Names.Count == 1 && node2.App.Services.GetRequiredService<Ohm.Csms.Cluster.ClusterPeers>().Names.Count == 1),
         "each node lists the other");
 
+    /// <summary>
+    /// Declares the one Error a node that stops while its peers run may log: a peer's message (its directory
+    /// registration, say) that reaches the stopping silo cannot be placed there any more, and Orleans logs that itself;
+    /// the sender's call fails and it tries again later. Nothing of Ohm's is lost with it.
+    /// </summary>
+    public static void ExpectStopNoise(CsmsTestHost node) =>
+        node.Logs.ExpectError(e => e.Category.StartsWith("Orleans", StringComparison.Ordinal) && e.Exception is SiloUnavailableException);
+
     /// <summary>Waits until <paramref name="condition"/> holds, checking it again every few milliseconds.</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {

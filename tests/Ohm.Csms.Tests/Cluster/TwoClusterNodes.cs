@@ -58,6 +58,8 @@ internal sealed class TwoClusterNodes : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ExpectStopNoise(Node1);
+        ExpectStopNoise(Node2);
         await using (_database)
         {
             await using (Node1)
