@@ -31,9 +31,9 @@ public sealed class HarnessTests
     public void An_unobserved_task_exception_surfaces_at_collection()
     {
         UnobservedTaskExceptions.Watch();
-        var marker = "unobserved-" + Guid.NewGuid().ToString("N");
+        var marker = UnobservedTaskExceptions.SelfTestMarker + Guid.NewGuid().ToString("N");
         FaultAndForget(marker);
-        var found = UnobservedTaskExceptions.Collect();
+        var found = UnobservedTaskExceptions.CollectSelfTest();
         Assert.Contains(found, e => e.ToString().Contains(marker, StringComparison.Ordinal));
     }
 
