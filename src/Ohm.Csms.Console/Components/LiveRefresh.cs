@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Ohm.Csms.Events;
 
 namespace Ohm.Csms.Console.Components;
@@ -14,15 +17,16 @@ internal sealed class LiveRefresh : IDisposable
     /// <summary>The least time between two reloads.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stop;
     private readonly TimeProvider _time;
     private readonly Func<FleetChange, bool> _wanted;
     private readonly Func<Task> _reload;
     private readonly ILogger _log;
     private int _pending;
 
-    private LiveRefresh(TimeProvider time, Func<FleetChange, bool> wanted, Func<Task> reload, ILogger log)
+    private LiveRefresh(TimeProvider time, Func<FleetChange, bool> wanted, Func<Task> reload, ILogger log, CancellationToken stopping)
     {
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _time = time;
         _wanted = wanted;
         _reload = reload;
@@ -30,13 +34,30 @@ internal sealed class LiveRefresh : IDisposable
     }
 
     /// <summary>
-    /// Subscribes now, and calls <paramref name="reload"/> after the changes <paramref name="wanted"/> selects; a failed
-    /// reload goes to <paramref name="log"/> (the page's).
+    /// As <see cref="Start(IFleetChanges, TimeProvider, ILogger, Func{FleetChange, bool}, Func{Task}, CancellationToken)"/>
+    /// with the page's services: the fleet changes, the clock, the logging, and the host's stopping, from which no view
+    /// reloads (a redraw while the host disposes its services would fail in the renderer).
     /// </summary>
-    public static LiveRefresh Start(IFleetChanges changes, TimeProvider time, ILogger log, Func<FleetChange, bool> wanted, Func<Task> reload)
+    public static LiveRefresh Start(IServiceProvider services, Func<FleetChange, bool> wanted, Func<Task> reload)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return Start(
+            services.GetRequiredService<IFleetChanges>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetService<ILoggerFactory>()?.CreateLogger<LiveRefresh>() ?? NullLogger<LiveRefresh>.Instance,
+            wanted,
+            reload,
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Subscribes now, and calls <paramref name="reload"/> after the changes <paramref name="wanted"/> selects, until
+    /// disposed or <paramref name="stopping"/>; a failed reload goes to <paramref name="log"/>.
+    /// </summary>
+    public static LiveRefresh Start(IFleetChanges changes, TimeProvider time, ILogger log, Func<FleetChange, bool> wanted, Func<Task> reload, CancellationToken stopping = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var live = new LiveRefresh(time, wanted, reload, log);
+        var live = new LiveRefresh(time, wanted, reload, log, stopping);
         var enumerator = changes.SubscribeAsync(live._stop.Token).GetAsyncEnumerator(live._stop.Token);
         var first = enumerator.MoveNextAsync(); // subscribed from here on, before the first render's data is read
         _ = live.ReadAsync(enumerator, first);
@@ -100,7 +121,15 @@ internal sealed class LiveRefresh : IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A registration on the token failed; the view goes anyway.
+        }
+
         _stop.Dispose();
     }
 }

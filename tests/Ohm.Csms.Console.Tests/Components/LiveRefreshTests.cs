@@ -61,6 +61,26 @@ public sealed class LiveRefreshTests
         _logs.AssertClean();
     }
 
+    [Fact]
+    public async Task Once_the_host_stops_no_change_reloads_the_view()
+    {
+        using var stopping = new CancellationTokenSource();
+        var reloads = 0;
+        using var live = LiveRefresh.Start(_changes, _time, _logs.CreateLogger("page"), _ => true, () =>
+        {
+            Interlocked.Increment(ref reloads);
+            return Task.CompletedTask;
+        }, stopping.Token);
+
+        await stopping.CancelAsync();
+        live.Request();
+        _changes.Publish(new FleetChange(FleetChangeKind.Other, "CS-1", _time.GetUtcNow()));
+        await SettleAsync();
+        _time.Advance(LiveRefresh.Interval);
+        await SettleAsync();
+        Assert.Equal(0, reloads);
+    }
+
     private static async Task SettleAsync()
     {
         for (var i = 0; i < 20; i++)

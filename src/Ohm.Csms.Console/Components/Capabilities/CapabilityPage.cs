@@ -2,6 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Ohm.Csms.Accounts;
 using Ohm.Csms.Console.Components.Commands;
 
@@ -57,13 +60,17 @@ public abstract class CapabilityPage : ComponentBase, IDisposable
     protected void RefreshEvery(TimeSpan every, Func<Task> reload)
     {
         ArgumentNullException.ThrowIfNull(reload);
+        // Resolved now, while the page's services are there: a tick may come after they are disposed.
+        var stopping = Services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        var log = Services.GetService<ILoggerFactory>()?.CreateLogger(GetType()) ?? NullLogger.Instance;
         _refresh?.Dispose();
-        _refresh = Time.CreateTimer(_ => _ = TickAsync(reload), null, every, every);
+        _refresh = Time.CreateTimer(_ => _ = TickAsync(reload, log, stopping), null, every, every);
     }
 
-    private async Task TickAsync(Func<Task> reload)
+    private async Task TickAsync(Func<Task> reload, ILogger log, CancellationToken stopping)
     {
-        if (Interlocked.Exchange(ref _refreshing, 1) == 1 || _closed.IsCancellationRequested)
+        // Not while the host stops: a redraw while it disposes its services would fail in the renderer.
+        if (stopping.IsCancellationRequested || Interlocked.Exchange(ref _refreshing, 1) == 1 || _closed.IsCancellationRequested)
         {
             return;
         }
@@ -76,9 +83,14 @@ public abstract class CapabilityPage : ComponentBase, IDisposable
                 StateHasChanged();
             });
         }
-        catch (Exception) when (_closed.IsCancellationRequested)
+        catch (Exception) when (_closed.IsCancellationRequested || stopping.IsCancellationRequested)
         {
             // The page went while it reloaded.
+        }
+        catch (Exception ex)
+        {
+            // A timer's reload: its failure is said here or nowhere. The next tick tries again.
+            log.LogWarning(ex, "A page's refresh failed; it shows its previous data until the next one");
         }
         finally
         {
