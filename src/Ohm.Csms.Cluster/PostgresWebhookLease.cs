@@ -65,9 +65,12 @@ public sealed partial class PostgresWebhookLease : IWebhookDeliveryLease, IAsync
                         }
 
                         connection.Notification += (_, _) => woken();
+                        // The token is taken before the holder starts: when the process stopped meanwhile, the holder
+                        // ends at once and disposes its source, and the token it leaves is a cancelled one.
                         var lost = new CancellationTokenSource();
+                        var lostToken = lost.Token;
                         _listening = HoldAsync(connection, lost, stopping);
-                        return lost.Token;
+                        return lostToken;
                     }
                 }
             }
