@@ -121,15 +121,7 @@ internal sealed class LiveRefresh : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            _stop.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A registration on the token failed; the view goes anyway.
-        }
-
+        _stop.Cancel();
         _stop.Dispose();
     }
 }
