@@ -81,8 +81,14 @@ public sealed class ProfileUpgradeTests : IDisposable
             return ValueTask.FromResult(new ResetResponse { Status = ResetStatusEnumType.Accepted });
         });
 
-    private Task<OcppConnection> ConnectAsync(CsmsTestHost csms, string stationId, OcppHandlers handlers) => OcppClient.ConnectAsync(
-        new OcppClientOptions { Endpoint = csms.OcppEndpoint, StationId = stationId, Password = "station-password-16", ServerCertificateValidation = OcppTls.TrustRoot(_root) }, handlers);
+    /// <summary>Connects, and waits for the CSMS's side of the session: the API's upgrade refuses a station not yet connected there.</summary>
+    private async Task<OcppConnection> ConnectAsync(CsmsTestHost csms, string stationId, OcppHandlers handlers)
+    {
+        var station = await OcppClient.ConnectAsync(
+            new OcppClientOptions { Endpoint = csms.OcppEndpoint, StationId = stationId, Password = "station-password-16", ServerCertificateValidation = OcppTls.TrustRoot(_root) }, handlers);
+        await csms.SessionAsync(stationId);
+        return station;
+    }
 
     [Fact]
     public async Task A05_upgrade_sends_root_network_profile_priority_and_reset_then_stores_the_profile()
